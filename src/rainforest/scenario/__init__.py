@@ -1,0 +1,27 @@
+"""Scenarios: validated, frozen descriptions of regions, institutions, culture and policy."""
+
+from rainforest.scenario.loader import (
+    ScenarioError,
+    get_value,
+    load_scenario,
+    preset_names,
+    preset_text,
+    scenario_from_dict,
+    scenario_hash,
+    scenario_to_toml,
+    with_values,
+)
+from rainforest.scenario.schema import Scenario
+
+__all__ = [
+    "Scenario",
+    "ScenarioError",
+    "get_value",
+    "load_scenario",
+    "preset_names",
+    "preset_text",
+    "scenario_from_dict",
+    "scenario_hash",
+    "scenario_to_toml",
+    "with_values",
+]

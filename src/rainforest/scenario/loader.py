@@ -47,9 +47,7 @@ def preset_text(name: str) -> str:
     """The TOML text of a shipped preset."""
     path = resources.files("rainforest.presets") / f"{name}.toml"
     if not path.is_file():
-        raise ScenarioError(
-            f"unknown preset {name!r}; available: {', '.join(preset_names())}"
-        )
+        raise ScenarioError(f"unknown preset {name!r}; available: {', '.join(preset_names())}")
     return path.read_text(encoding="utf-8")
 
 

@@ -44,13 +44,11 @@ class Domain(Model):
     capital_intensity: Positive = _f(
         1.0, "Multiplier on cheque sizes and burn (hardware > software).", "x"
     )
-    experiment_cost: Positive = _f(0.05, "Cost of one product experiment.", "million yuan")
+    experiment_cost: Positive = _f(0.02, "Cost of one product experiment.", "million yuan")
     time_to_market: Positive = _f(
         18.0, "Typical months from founding to product-market fit.", "months"
     )
-    regulated: bool = _f(
-        False, "Founding needs a regulatory sandbox or liability exemption (M10)."
-    )
+    regulated: bool = _f(False, "Founding needs a regulatory sandbox or liability exemption (M10).")
     data_driven: bool = _f(False, "Experiments gain from open government data (M10).")
     compute_intensive: bool = _f(False, "Experiments can be paid with compute vouchers (M4).")
     hardware: bool = _f(False, "Experiments gain from supply-chain proximity (M12).")
@@ -60,7 +58,9 @@ class University(Model):
     """A university: graduates, patents and their conversion into startups (M8)."""
 
     name: str = _f(..., "Name.")
-    graduates_per_year: NonNeg = _f(2000.0, "Graduates entering the local talent pool.", "people/yr")
+    graduates_per_year: NonNeg = _f(
+        2000.0, "Graduates entering the local talent pool.", "people/yr"
+    )
     patents_per_year: NonNeg = _f(300.0, "Granted invention patents.", "patents/yr")
     conversion_rate: Share = _f(
         0.2, "Share of patents transferred or spun out (浙大 38%, 东南 11%).", "share"
@@ -114,9 +114,7 @@ class InvestorPool(Model):
     kind: Literal["angel", "vc", "cvc", "state", "bank"] = _f(..., "Investor kind.")
     count: Annotated[int, Field(ge=0)] = _f(10, "Number of investors.", "investors")
     dry_powder: NonNeg = _f(500.0, "Capital available per investor.", "million yuan")
-    patience: NonNeg = _f(
-        36.0, "Months the investor will wait for product-market fit.", "months"
-    )
+    patience: NonNeg = _f(36.0, "Months the investor will wait for product-market fit.", "months")
     stage_preference: dict[str, NonNeg] = _f(
         {"seed": 1.0, "early": 1.0, "late": 1.0}, "Weights on seed / early / late rounds."
     )
@@ -125,9 +123,7 @@ class InvestorPool(Model):
     credential_weight: Share = _f(
         0.0, "How much it discounts founders without elite credentials.", "share"
     )
-    state_preference: Share = _f(
-        0.0, "How much it favours state-linked organisations.", "share"
-    )
+    state_preference: Share = _f(0.0, "How much it favours state-linked organisations.", "share")
     rescue: bool = _f(False, "Funds rescue rounds for cash-short late-stage firms (MetaX).")
 
     @field_validator("stage_preference")
@@ -205,16 +201,10 @@ class Region(Model):
     )
     unemployment: Share = _f(0.05, "Initial share of people between jobs.", "share")
     wage: Positive = _f(0.02, "Monthly salary of a knowledge worker.", "million yuan/month")
-    office_rent: NonNeg = _f(
-        0.004, "Office cost per desk per month.", "million yuan/desk/month"
-    )
-    third_places_per_km2: NonNeg = _f(
-        20.0, "Cafés, incubators, hacker houses per km².", "1/km²"
-    )
+    office_rent: NonNeg = _f(0.004, "Office cost per desk per month.", "million yuan/desk/month")
+    third_places_per_km2: NonNeg = _f(20.0, "Cafés, incubators, hacker houses per km².", "1/km²")
     openness: Share = _f(0.5, "Openness and tolerance (M11 attraction).", "share")
-    domain_mix: dict[str, NonNeg] = _f(
-        {}, "Local industry mix by domain (weights; empty = even)."
-    )
+    domain_mix: dict[str, NonNeg] = _f({}, "Local industry mix by domain (weights; empty = even).")
     productivity: Positive = _f(
         0.1, "Monthly output per worker of incumbent employers.", "million yuan/month"
     )
@@ -268,7 +258,7 @@ class Ideas(Model):
     """M2: ideas from complementary contacts and local knowledge."""
 
     base_probability: Positive = _f(
-        0.0015, "Idea chance per complementary contact with no knowledge stock.", "1/contact"
+        0.00003, "Idea chance per complementary contact with no knowledge stock.", "1/contact"
     )
     same_skill_factor: Share = _f(0.25, "Relative idea chance of same-skill contacts.")
     knowledge_effect: NonNeg = _f(1.0, "Weight of the local knowledge field.")
@@ -279,13 +269,13 @@ class Ideas(Model):
 class Founding(Model):
     """M3: the founding decision."""
 
-    reward_scale: Positive = _f(60.0, "Expected reward of an average idea, in monthly salaries.")
+    reward_scale: Positive = _f(20.0, "Expected reward of an average idea, in monthly salaries.")
     horizon_months: Positive = _f(24.0, "Months of salary an employee gives up.", "months")
     temperature: Positive = _f(0.6, "Noise of the decision (logit scale).")
     unemployed_cost_factor: Share = _f(0.3, "Opportunity cost of the unemployed vs employed.")
     experience_boost: NonNeg = _f(0.3, "Log-reward boost per past founding (serial founders).")
     cofounder_probability: Share = _f(0.5, "Chance the contact joins as co-founder.")
-    founder_savings_months: NonNeg = _f(6.0, "Founder's own money, in monthly salaries.")
+    founder_savings_months: NonNeg = _f(12.0, "Founder's own money, in monthly salaries.")
 
 
 class Experiments(Model):
@@ -307,7 +297,7 @@ class Capital(Model):
     seed_cheque: Positive = _f(3.0, "Seed round size (x capital intensity).", "million yuan")
     early_cheque: Positive = _f(25.0, "Early round size.", "million yuan")
     late_cheque: Positive = _f(150.0, "Late round size.", "million yuan")
-    screening_noise: NonNeg = _f(0.15, "Noise of investors' read of fit.")
+    screening_noise: NonNeg = _f(0.2, "Noise of investors' read of fit.")
     revenue_multiple: Positive = _f(60.0, "Valuation in months of revenue.", "months")
 
 
@@ -315,9 +305,10 @@ class Exits(Model):
     """M6: growth, failure and exits."""
 
     growth_rate: NonNeg = _f(0.06, "Monthly headcount growth at full fit.", "1/month")
+    startup_pay: Share = _f(0.6, "Share of the market salary a startup pays its people.")
     growth_noise: NonNeg = _f(0.08, "Log-sd of monthly headcount growth (Gibrat).")
     revenue_per_employee: Positive = _f(
-        0.12, "Monthly revenue per employee at full fit.", "million yuan/month"
+        0.05, "Monthly revenue per employee at full fit.", "million yuan/month"
     )
     ipo_valuation: Positive = _f(3000.0, "Valuation that makes an IPO possible.", "million yuan")
     ipo_probability: Share = _f(0.03, "Monthly IPO chance once eligible.")
@@ -377,17 +368,47 @@ class Shock(Model):
 def default_domains() -> list[Domain]:
     """Six domains named in the seeds, with assumed relative parameters."""
     return [
-        Domain(name="ai_software", market_size=1.5, experiment_cost=0.04, time_to_market=12,
-               data_driven=True, compute_intensive=True),
-        Domain(name="semiconductors", market_size=1.2, capital_intensity=4.0,
-               experiment_cost=0.4, time_to_market=36, hardware=True),
-        Domain(name="biomedicine", market_size=1.2, capital_intensity=3.0, experiment_cost=0.3,
-               time_to_market=48, regulated=True, data_driven=True),
-        Domain(name="games", market_size=0.8, experiment_cost=0.03, time_to_market=12),
-        Domain(name="robotics", market_size=1.0, capital_intensity=2.0, experiment_cost=0.15,
-               time_to_market=24, hardware=True),
-        Domain(name="ecommerce", market_size=1.0, experiment_cost=0.02, time_to_market=9,
-               data_driven=True),
+        Domain(
+            name="ai_software",
+            market_size=1.5,
+            experiment_cost=0.01,
+            time_to_market=12,
+            data_driven=True,
+            compute_intensive=True,
+        ),
+        Domain(
+            name="semiconductors",
+            market_size=1.2,
+            capital_intensity=4.0,
+            experiment_cost=0.1,
+            time_to_market=36,
+            hardware=True,
+        ),
+        Domain(
+            name="biomedicine",
+            market_size=1.2,
+            capital_intensity=3.0,
+            experiment_cost=0.08,
+            time_to_market=48,
+            regulated=True,
+            data_driven=True,
+        ),
+        Domain(name="games", market_size=0.8, experiment_cost=0.008, time_to_market=12),
+        Domain(
+            name="robotics",
+            market_size=1.0,
+            capital_intensity=2.0,
+            experiment_cost=0.04,
+            time_to_market=24,
+            hardware=True,
+        ),
+        Domain(
+            name="ecommerce",
+            market_size=1.0,
+            experiment_cost=0.005,
+            time_to_market=9,
+            data_driven=True,
+        ),
     ]
 
 
@@ -398,7 +419,8 @@ class Scenario(Model):
     description: str = _f("", "What this scenario represents.")
     years: Annotated[int, Field(ge=1, le=100)] = _f(20, "Default simulated years.", "years")
     warmup_years: Annotated[int, Field(ge=0, le=30)] = _f(
-        0, "Years simulated before the reported period (build-up from the initial state).",
+        0,
+        "Years simulated before the reported period (build-up from the initial state).",
         "years",
     )
     scale: Positive = _f(100.0, "Default real people per simulated person.", "people")

@@ -1,0 +1,10 @@
+"""The `rainforest` command line: one typer app, one module per command group.
+
+Each module in this package defines its commands on the shared ``app`` (or a sub-app added to
+it); importing them here registers them.
+"""
+
+from rainforest.cli import presets, run  # noqa: F401  (register commands)
+from rainforest.cli.app import app
+
+__all__ = ["app"]

@@ -1,0 +1,1 @@
+"""`rainforest run`."""

@@ -1,0 +1,150 @@
+"""Scenario -> flat parameter arrays the kernels read.
+
+Regions and domains become namedtuples of arrays indexed by region / domain code; global
+mechanism parameters become one namedtuple of floats. Anything a kernel needs per region is
+here, computed once (or refreshed monthly by the engine for the few quantities that move, such
+as contact rates and belief), so kernels never touch pydantic objects.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+
+from rainforest.scenario.schema import STAGES, Scenario
+
+RegionP = namedtuple(
+    "RegionP",
+    "area wage rent land openness tolerance risk_mu risk_sd cred_pref stab_pref belief0 "
+    "rd_sub rent_sub rent_sub_months talent_sub grant_max grant_rate latency reg_months "
+    "exemption sandbox open_data vouchers open_scen shared_labs state_pref productivity "
+    "state_share third_places contact_rate belief platform kmax pop_target",
+)
+DomainP = namedtuple("DomainP", "market cap_int exp_cost ttm regulated data compute hardware")
+Globals = namedtuple(
+    "Globals",
+    "k same_cell_share remote_share base_p same_skill ke qsd reward_scale horizon temperature "
+    "unemp_factor exp_boost cofounder_p savings_months exp_per_person yield_rate lab_cut "
+    "platform_cut data_boost scen_boost runway_trigger pitches seed_cheque early_cheque "
+    "late_cheque screen_noise rev_multiple growth_rate growth_noise rev_per_emp ipo_val "
+    "startup_pay ipo_p acq_p unicorn_val mature_months job_finding retire_months startup_spin "
+    "patent_rate patent_life colleague_boost idea_event_sample",
+)
+
+
+def region_params(sc: Scenario) -> RegionP:
+    """Per-region arrays from the scenario (contact_rate, belief, kmax are refreshed later)."""
+    regs = list(sc.regions.values())
+
+    def arr(fn):
+        return np.array([float(fn(r)) for r in regs], dtype=np.float64)
+
+    return RegionP(
+        area=arr(lambda r: r.area_km2),
+        wage=arr(lambda r: r.wage),
+        rent=arr(lambda r: r.office_rent),
+        land=arr(lambda r: r.policy.land_price_factor),
+        openness=arr(lambda r: r.openness),
+        tolerance=arr(lambda r: r.culture.failure_tolerance),
+        risk_mu=arr(lambda r: r.culture.risk_appetite),
+        risk_sd=arr(lambda r: r.culture.risk_appetite_sd),
+        cred_pref=arr(lambda r: r.culture.credential_preference),
+        stab_pref=arr(lambda r: r.culture.stability_preference),
+        belief0=arr(lambda r: r.culture.belief),
+        rd_sub=arr(lambda r: r.policy.rd_subsidy_share),
+        rent_sub=arr(lambda r: r.policy.rent_subsidy_share),
+        rent_sub_months=arr(lambda r: r.policy.rent_subsidy_months),
+        talent_sub=arr(lambda r: r.policy.talent_subsidy),
+        grant_max=arr(lambda r: r.policy.grant_max),
+        grant_rate=arr(lambda r: r.policy.grant_rate),
+        latency=arr(lambda r: r.policy.service_latency_days / 30.4),
+        reg_months=arr(lambda r: r.policy.registration_days / 30.4),
+        exemption=arr(lambda r: r.policy.liability_exemption),
+        sandbox=arr(lambda r: r.policy.sandbox),
+        open_data=arr(lambda r: r.policy.open_data),
+        vouchers=arr(lambda r: r.policy.compute_vouchers),
+        open_scen=arr(lambda r: r.policy.open_scenarios),
+        shared_labs=arr(lambda r: r.policy.shared_labs),
+        state_pref=arr(lambda r: r.policy.state_preference),
+        productivity=arr(lambda r: r.productivity),
+        state_share=arr(lambda r: r.state_employment_share),
+        third_places=arr(lambda r: r.third_places_per_km2),
+        contact_rate=np.zeros(len(regs)),
+        belief=arr(lambda r: r.culture.belief),
+        platform=arr(lambda r: max([a.platform_services for a in r.anchors], default=0.0)),
+        kmax=np.zeros(len(regs)),
+        pop_target=np.zeros(len(regs)),
+    )
+
+
+def domain_params(sc: Scenario) -> DomainP:
+    """Per-domain arrays."""
+    ds = sc.domains
+    return DomainP(
+        market=np.array([d.market_size for d in ds], np.float64),
+        cap_int=np.array([d.capital_intensity for d in ds], np.float64),
+        exp_cost=np.array([d.experiment_cost for d in ds], np.float64),
+        ttm=np.array([d.time_to_market for d in ds], np.float64),
+        regulated=np.array([d.regulated for d in ds], np.uint8),
+        data=np.array([d.data_driven for d in ds], np.uint8),
+        compute=np.array([d.compute_intensive for d in ds], np.uint8),
+        hardware=np.array([d.hardware for d in ds], np.uint8),
+    )
+
+
+def globals_(sc: Scenario, scale: float) -> Globals:
+    """Global mechanism parameters as one flat namedtuple of floats."""
+    m = sc.mechanisms
+    return Globals(
+        k=float(scale),
+        same_cell_share=m.contacts.same_cell_share,
+        remote_share=m.contacts.remote_share,
+        base_p=m.ideas.base_probability,
+        same_skill=m.ideas.same_skill_factor,
+        ke=m.ideas.knowledge_effect,
+        qsd=m.ideas.quality_sd,
+        reward_scale=m.founding.reward_scale,
+        horizon=m.founding.horizon_months,
+        temperature=m.founding.temperature,
+        unemp_factor=m.founding.unemployed_cost_factor,
+        exp_boost=m.founding.experience_boost,
+        cofounder_p=m.founding.cofounder_probability,
+        savings_months=m.founding.founder_savings_months,
+        exp_per_person=m.experiments.per_person,
+        yield_rate=m.experiments.yield_rate,
+        lab_cut=m.experiments.shared_lab_cut,
+        platform_cut=m.experiments.platform_cut,
+        data_boost=m.experiments.open_data_boost,
+        scen_boost=m.experiments.open_scenario_boost,
+        runway_trigger=m.capital.runway_trigger,
+        pitches=float(m.capital.pitches),
+        seed_cheque=m.capital.seed_cheque,
+        early_cheque=m.capital.early_cheque,
+        late_cheque=m.capital.late_cheque,
+        screen_noise=m.capital.screening_noise,
+        rev_multiple=m.capital.revenue_multiple,
+        growth_rate=m.exits.growth_rate,
+        growth_noise=m.exits.growth_noise,
+        rev_per_emp=m.exits.revenue_per_employee,
+        ipo_val=m.exits.ipo_valuation,
+        startup_pay=m.exits.startup_pay,
+        ipo_p=m.exits.ipo_probability,
+        acq_p=m.exits.acquisition_probability,
+        unicorn_val=m.exits.unicorn_valuation,
+        mature_months=m.exits.mature_months,
+        job_finding=m.exits.job_finding,
+        retire_months=m.exits.retirement_age * 12.0,
+        startup_spin=m.spillovers.startup_spinout_rate,
+        patent_rate=m.spillovers.patent_rate,
+        patent_life=m.spillovers.patent_life_months,
+        colleague_boost=m.belief.colleague_boost,
+        idea_event_sample=0.1,
+    )
+
+
+def stage_weights(pref: dict[str, float]) -> tuple[float, float, float]:
+    """Stage preference weights scaled so the favourite stage has weight 1."""
+    w = [float(pref.get(s, 0.0)) for s in STAGES]
+    top = max(w)
+    return tuple(x / top for x in w)  # type: ignore[return-value]

@@ -1,0 +1,139 @@
+"""Small kernels shared by the mechanisms: appending rows, seeding, sampling helpers."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from rainforest.engine.state import (
+    EMPLOYED,
+    GONE,
+    NO_EXIT,
+    UNEMPLOYED,
+)
+
+
+@njit(cache=True)
+def seed_numba(seed):
+    """Seed Numba's generator for the calling thread (the engine does this every month)."""
+    np.random.seed(seed)
+
+
+@njit(cache=True)
+def add_event(E, month, kind, region, org, person, other, amount, domain):
+    """Append one event; the engine keeps room, so a full table means a bug (flag, no write)."""
+    k = E.n[0]
+    if k >= E.month.shape[0]:
+        return -1
+    E.month[k] = month
+    E.kind[k] = kind
+    E.region[k] = region
+    E.org[k] = org
+    E.person[k] = person
+    E.other[k] = other
+    E.amount[k] = amount
+    E.domain[k] = domain
+    E.n[0] = k + 1
+    return k
+
+
+@njit(cache=True)
+def new_person(P, region, cell, skill, birth, cred, risk, status, employer):
+    """Append a person and return its id (-1 if the table is full)."""
+    k = P.n[0]
+    if k >= P.status.shape[0]:
+        return -1
+    P.status[k] = status
+    P.region[k] = region
+    P.cell[k] = cell
+    P.skill[k] = skill
+    P.employer[k] = employer
+    P.birth[k] = birth
+    P.cred[k] = cred
+    P.risk[k] = risk
+    P.exp[k] = 0
+    P.inspired[k] = 0.0
+    P.n[0] = k + 1
+    return k
+
+
+@njit(cache=True)
+def new_org(O, kind, region, cell, domain, month, weight):
+    """Append an organisation with neutral defaults and return its id (-1 if full)."""
+    k = O.n[0]
+    if k >= O.kind.shape[0]:
+        return -1
+    O.kind[k] = kind
+    O.alive[k] = 1
+    O.region[k] = region
+    O.cell[k] = cell
+    O.domain[k] = domain
+    O.founded[k] = month
+    O.cash[k] = 0.0
+    O.fit[k] = 0.0
+    O.theta[k] = 0.0
+    O.emp[k] = 0
+    O.target[k] = 0.0
+    O.rounds[k] = 0
+    O.raised[k] = 0.0
+    O.valuation[k] = 0.0
+    O.shares[k] = 1.0
+    O.parent[k] = -1
+    O.origin[k] = 0
+    O.state[k] = 0
+    O.cred[k] = 0
+    O.unicorn[k] = 0
+    O.exit[k] = NO_EXIT
+    O.exit_month[k] = -1
+    O.last_raise[k] = -1
+    O.inv_head[k] = -1
+    O.pending[k, :] = 0.0
+    O.weight[k] = weight
+    O.spin_rate[k] = 0.0
+    O.demand[k] = 0.0
+    O.listed[k] = 0
+    O.n[0] = k + 1
+    return k
+
+
+@njit(cache=True)
+def pick_weighted(weights):
+    """Index drawn with probability proportional to non-negative ``weights`` (-1 if all 0)."""
+    total = 0.0
+    for w in weights:
+        total += w
+    if total <= 0.0:
+        return -1
+    u = np.random.random() * total
+    acc = 0.0
+    for i in range(weights.shape[0]):
+        acc += weights[i]
+        if u < acc:
+            return i
+    return weights.shape[0] - 1
+
+
+@njit(cache=True)
+def leave_job(P, O, i):
+    """Person ``i`` leaves their employer (headcount kept consistent)."""
+    e = P.employer[i]
+    if e >= 0 and O.emp[e] > 0:
+        O.emp[e] -= 1
+    P.employer[i] = -1
+
+
+@njit(cache=True)
+def join(P, O, i, org):
+    """Person ``i`` is hired by ``org``."""
+    leave_job(P, O, i)
+    P.employer[i] = org
+    P.status[i] = EMPLOYED
+    O.emp[org] += 1
+
+
+@njit(cache=True)
+def make_unemployed(P, O, i):
+    """Person ``i`` loses their job or firm."""
+    leave_job(P, O, i)
+    if P.status[i] != GONE:
+        P.status[i] = UNEMPLOYED

@@ -1,0 +1,125 @@
+"""M3 — the founding decision: failure tolerance, "PPT+胆量", and elite involution.
+
+A person with an idea founds a startup when the expected reward, weighed by local belief,
+failure tolerance and personal risk appetite, beats the opportunity cost (a salary at an anchor
+or state firm; credentialed people value stability more: "名校博士挤破頭進中芯國際當高級操作工",
+seed 003) plus the cost of starting (rent, registration time). The decision is a logit in
+log(reward / cost), so it is never all-or-nothing. Ideas in regulated domains can only be
+pursued where a sandbox or liability exemption admits them (M10: the medical-data firm that
+left Zhangjiang, seed 003 "因張江“數據安全顧慮”被拒").
+
+Parameters: ``mechanisms.founding`` and each region's ``culture`` and ``policy``.
+
+References: seeds 003 and 004 (杭州的民間野性 vs 張江的學歷軍備競賽).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from rainforest.engine.accounts import M_FOUNDINGS, M_REFOUNDINGS, M_SPINOUTS, M_UNI_SPINOUTS
+from rainforest.engine.state import (
+    EV_COFOUNDER,
+    EV_FOUNDING,
+    EV_SPINOUT,
+    FOUNDER,
+    FROM_UNIVERSITY,
+    GONE,
+    STARTUP,
+    STATE,
+    UNEMPLOYED,
+)
+from rainforest.mechanisms.common import add_event, leave_job, new_org
+from rainforest.mechanisms.m10_policy import queue_subsidy
+
+
+@njit(cache=True)
+def founding_probability(P, O, R, D, glob, i, d, quality):
+    """Chance that person ``i`` founds on an idea of ``quality`` in domain ``d``."""
+    r = P.region[i]
+    if D.regulated[d]:
+        admit = 1.0 - (1.0 - R.sandbox[r]) * (1.0 - R.exemption[r])
+        if admit <= 0.0:
+            return 0.0
+    else:
+        admit = 1.0
+    belief = R.belief[r] + P.inspired[i]
+    reward = (
+        glob.reward_scale
+        * R.wage[r]
+        * quality
+        * D.market[d]
+        * belief
+        * (0.25 + R.tolerance[r])
+        * (0.25 + P.risk[i])
+        * np.exp(glob.exp_boost * P.exp[i])
+    )
+    stability = 1.0 + R.stab_pref[r] + 2.0 * R.cred_pref[r] * P.cred[i]
+    e = P.employer[i]
+    if e >= 0 and (O.kind[e] == STATE or O.state[e] == 1):
+        stability += R.stab_pref[r]
+    opp = R.wage[r] * glob.horizon * stability
+    if P.status[i] == UNEMPLOYED:
+        opp *= glob.unemp_factor
+    start_cost = R.wage[r] * R.reg_months[r] + 12.0 * R.rent[r] * R.land[r] * (1.0 - R.rent_sub[r])
+    x = np.log(max(reward, 1e-12) / (opp + start_cost)) / glob.temperature
+    return admit / (1.0 + np.exp(-x))
+
+
+@njit(cache=True)
+def decide_and_found(P, O, R, D, glob, C, month, acc, E):
+    """Run the founding decision on every queued idea and create the startups."""
+    k = glob.k
+    for c in range(C.n[0]):
+        i = C.person[c]
+        if P.status[i] == FOUNDER or P.status[i] == GONE:
+            continue
+        d = C.domain[c]
+        if np.random.random() >= founding_probability(P, O, R, D, glob, i, d, C.quality[c]):
+            continue
+        r = P.region[i]
+        org = new_org(O, STARTUP, r, P.cell[i], d, month, k)
+        if org < 0:
+            return
+        old = P.employer[i]
+        O.theta[org] = C.quality[c] / (1.0 + C.quality[c])
+        O.fit[org] = 0.02
+        O.origin[org] = C.origin[c]
+        O.parent[org] = C.parent[c]
+        O.cred[org] = P.cred[i]
+        O.state[org] = 1 if (old >= 0 and (O.kind[old] == STATE or O.state[old] == 1)) else 0
+        if P.exp[i] > 0:
+            acc[r, M_REFOUNDINGS] += 1.0
+        leave_job(P, O, i)
+        P.status[i] = FOUNDER
+        P.employer[i] = org
+        P.exp[i] += 1
+        O.emp[org] = 1
+        acc[r, M_FOUNDINGS] += 1.0
+        add_event(E, month, EV_FOUNDING, r, org, i, C.parent[c], 0.0, d)
+        if C.parent[c] >= 0:
+            if C.origin[c] == FROM_UNIVERSITY:
+                acc[r, M_UNI_SPINOUTS] += 1.0
+            acc[r, M_SPINOUTS] += 1.0
+            add_event(E, month, EV_SPINOUT, r, org, i, C.parent[c], 0.0, d)
+        j = C.partner[c]
+        if (
+            j >= 0
+            and P.status[j] != FOUNDER
+            and P.status[j] != GONE
+            and P.skill[j] != P.skill[i]
+            and np.random.random() < glob.cofounder_p
+        ):
+            leave_job(P, O, j)
+            P.status[j] = FOUNDER
+            P.employer[j] = org
+            P.exp[j] += 1
+            O.emp[org] += 1
+            O.cred[org] = max(O.cred[org], P.cred[j])
+            add_event(E, month, EV_COFOUNDER, P.region[j], org, j, i, 0.0, d)
+        team = O.emp[org]
+        O.target[org] = team
+        O.cash[org] = glob.savings_months * R.wage[r] * team
+        if R.talent_sub[r] > 0.0:
+            queue_subsidy(O, R, org, r, month, R.talent_sub[r] * team, acc, E, True)

@@ -1,0 +1,201 @@
+"""M5 — patient private capital vs late-stage state capital; bank-venture links; rescue rounds.
+
+Seed 004: Hangzhou's private capital "敢投钱,肯等待" and "连模型都没有时,就敢掏钱投资"; seed 003:
+"国有资本…偏好中后期项目", and the credential gate "没三篇ISSCC都不好意思要融资"; seed 002: a state
+co-investor rescued MetaX's round ("浦东创投提供了5亿元人民币的战略投资"). Investors are agents
+of five kinds (angel, private VC, corporate VC, state fund, bank) with dry powder, patience,
+stage preference, risk appetite, home bias, credential weight and state preference. A startup
+whose runway falls below the trigger pitches to a few investors, drawn in proportion to their
+dry powder, mostly at home (M12 for the rest). An investor funds when the stage suits it and its
+noisy read of the firm's fit clears a bar that falls with its risk appetite and, for young
+firms, with its patience. Money is tracked as shares, so exits pay each investor its diluted
+stake (returns are realised in M6).
+
+At a population scale k the engine gives every investor 1/k of its dry powder; a cheque larger
+than what remains is written with probability remaining/cheque, so expected deployment is
+unbiased at any k.
+
+Parameters: ``mechanisms.capital`` and each region's ``investors``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from rainforest.engine.accounts import M_INVEST0, M_RESCUES
+from rainforest.engine.state import EV_FUNDING, EV_RESCUE, STARTUP, STATE_FUND
+from rainforest.mechanisms.common import add_event
+from rainforest.mechanisms.m04_experiments import monthly_burn
+
+
+@njit(cache=True)
+def stage_of(O, org):
+    """0 seed (no round yet), 1 early (one or two rounds), 2 late (three or more)."""
+    r = O.rounds[org]
+    if r == 0:
+        return 0
+    if r <= 2:
+        return 1
+    return 2
+
+
+@njit(cache=True)
+def pre_money(O, D, glob, org, stage, revenue):
+    """Pre-money valuation from revenue, stage, market and fit, with noise."""
+    d = O.domain[org]
+    base = 12.0 if stage == 0 else (120.0 if stage == 1 else 900.0)
+    v = max(revenue * glob.rev_multiple, base * D.market[d] * D.cap_int[d] ** 0.5)
+    return v * (0.3 + O.fit[org]) * np.exp(np.random.normal(0.0, 0.3))
+
+
+@njit(cache=True)
+def index_investors(I, n_regions, order, start):
+    """Counting sort of investors by home region."""
+    start[:] = 0
+    for v in range(I.n[0]):
+        start[I.region[v] + 1] += 1
+    for r in range(n_regions):
+        start[r + 1] += start[r]
+    fill = start[:-1].copy()
+    for v in range(I.n[0]):
+        r = I.region[v]
+        order[fill[r]] = v
+        fill[r] += 1
+
+
+@njit(cache=True)
+def pick_investor(I, r, order, start):
+    """An investor of region ``r`` drawn in proportion to dry powder (-1 if none has any)."""
+    lo = start[r]
+    hi = start[r + 1]
+    total = 0.0
+    for x in range(lo, hi):
+        total += I.dry[order[x]]
+    if total <= 0.0:
+        return -1
+    u = np.random.random() * total
+    acc = 0.0
+    for x in range(lo, hi):
+        acc += I.dry[order[x]]
+        if u < acc:
+            return order[x]
+    return order[hi - 1]
+
+
+@njit(cache=True)
+def invest(O, I, V, org, inv, amount, stage, month, pre, acc, E, kind_ev):
+    """Record a round: new shares at ``pre`` money, cash to the firm, powder from the investor."""
+    new_shares = O.shares[org] * amount / max(pre, 1e-9)
+    k = V.n[0]
+    if k >= V.investor.shape[0]:
+        return False
+    V.investor[k] = inv
+    V.org[k] = org
+    V.amount[k] = amount
+    V.shares[k] = new_shares
+    V.month[k] = month
+    V.next[k] = O.inv_head[org]
+    V.proceeds[k] = -1.0
+    V.stage[k] = stage
+    V.n[0] = k + 1
+    O.inv_head[org] = k
+    O.shares[org] += new_shares
+    O.cash[org] += amount
+    O.raised[org] += amount
+    O.rounds[org] += 1
+    O.valuation[org] = pre + amount
+    O.last_raise[org] = month
+    I.dry[inv] = max(I.dry[inv] - amount, 0.0)
+    I.invested[inv] += amount
+    r = O.region[org]
+    acc[r, M_INVEST0 + I.kind[inv]] += amount
+    add_event(E, month, kind_ev, r, org, -1, inv, amount, O.domain[org])
+    return True
+
+
+@njit(cache=True)
+def afford(I, inv, amount):
+    """Whether an investor can write ``amount`` (unbiased at any population scale)."""
+    if I.dry[inv] >= amount:
+        return True
+    return np.random.random() < I.dry[inv] / amount
+
+
+@njit(cache=True)
+def willing(O, I, glob, org, inv, stage, month):
+    """The investor's decision on one pitch."""
+    w = I.st_seed[inv] if stage == 0 else (I.st_early[inv] if stage == 1 else I.st_late[inv])
+    if np.random.random() >= w:
+        return False
+    if I.region[inv] != O.region[org] and np.random.random() < I.home[inv]:
+        return False
+    bar = (0.5 if stage == 0 else (0.55 if stage == 1 else 0.6)) * (1.2 - 0.4 * I.risk[inv])
+    # patient capital judges a young firm on its potential, before it has a product
+    age = month - O.founded[org]
+    read = O.fit[org]
+    if age < I.patience[inv]:
+        w = 1.0 - age / I.patience[inv]
+        read = w * O.theta[org] + (1.0 - w) * O.fit[org]
+    signal = read + np.random.normal(0.0, glob.screen_noise)
+    if O.cred[org] == 0:
+        signal -= 0.35 * I.cred[inv]
+    if O.state[org] == 1:
+        signal += 0.3 * I.statepref[inv]
+    else:
+        signal -= 0.2 * I.statepref[inv]
+    return signal >= bar
+
+
+@njit(cache=True)
+def plan_hiring(O, R, D, glob, org):
+    """Raised money is meant to be spent: plan a team the cash can pay for 18 months."""
+    per_person = monthly_burn(O, R, D, glob, org) / max(O.emp[org], 1)
+    O.target[org] = max(O.target[org], O.cash[org] / (18.0 * per_person))
+
+
+@njit(cache=True)
+def raise_rounds(O, I, V, R, D, glob, month, inv_order, inv_start, local_share, acc, E):
+    """Startups short of runway pitch to investors; state funds may rescue late-stage firms."""
+    n_regions = R.area.shape[0]
+    pitches = int(glob.pitches)
+    for org in range(O.n[0]):
+        if O.alive[org] == 0 or O.kind[org] != STARTUP:
+            continue
+        burn = monthly_burn(O, R, D, glob, org)
+        if O.cash[org] > glob.runway_trigger * burn:
+            continue
+        if O.last_raise[org] >= 0 and month - O.last_raise[org] < 3:
+            continue
+        stage = stage_of(O, org)
+        d = O.domain[org]
+        base = (
+            glob.seed_cheque
+            if stage == 0
+            else (glob.early_cheque if stage == 1 else glob.late_cheque)
+        )
+        amount = base * D.cap_int[d] * (0.5 + O.fit[org])
+        r = O.region[org]
+        for _ in range(pitches):
+            rr = r
+            if n_regions > 1 and np.random.random() >= local_share:
+                rr = np.random.randint(n_regions)
+            inv = pick_investor(I, rr, inv_order, inv_start)
+            if inv < 0:
+                continue
+            if willing(O, I, glob, org, inv, stage, month) and afford(I, inv, amount):
+                revenue = O.fit[org] ** 2 * O.emp[org] * glob.rev_per_emp * D.market[d]
+                pre = pre_money(O, D, glob, org, stage, revenue)
+                if invest(O, I, V, org, inv, amount, stage, month, pre, acc, E, EV_FUNDING):
+                    plan_hiring(O, R, D, glob, org)
+                break
+        # rescue round: a state fund with a rescue mandate steps in for a late-stage firm
+        if O.cash[org] < 0.0 and stage == 2 and O.fit[org] > 0.35:
+            for x in range(inv_start[r], inv_start[r + 1]):
+                inv = inv_order[x]
+                if I.kind[inv] == STATE_FUND and I.rescue[inv] == 1 and afford(I, inv, amount):
+                    revenue = O.fit[org] ** 2 * O.emp[org] * glob.rev_per_emp * D.market[d]
+                    pre = pre_money(O, D, glob, org, stage, revenue)
+                    if invest(O, I, V, org, inv, amount, stage, month, pre, acc, E, EV_RESCUE):
+                        acc[r, M_RESCUES] += 1.0
+                    break

@@ -1,0 +1,338 @@
+"""M6 — fast fail, fast learn; IPO waves fund the next generation.
+
+Seed 000: "讓“快速失敗、快速學習”成為現實"; seed 002: "IPO浪潮为硅谷发展提供了关键资金,资助了芯片企业的扩建和研发".
+Firms grow with fit and market size (multiplicative, Gibrat-like noise), die when cash runs out
+unfunded, and exit by IPO or acquisition. Exits pay every investor its diluted stake, returning
+money to the investor's home region, and turn founders into angels. Founders of failed
+startups return to the talent pool with their experience and may found again (M3 rewards
+experience). This module also runs the labour market that keeps every person employed,
+founding or unemployed: retirements, firing, hiring and job finding.
+
+Parameters: ``mechanisms.exits``.
+
+References: Gibrat's law and Zipf firm sizes, Axtell (2001) Science 293:1818; venture outcome
+skew, Correlation Ventures (2004-13 financings).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from rainforest.engine.accounts import (
+    M_ACQ,
+    M_DEPARTURES,
+    M_EMPLOYED,
+    M_FAILURES,
+    M_FOUNDERS,
+    M_IPOS,
+    M_PEOPLE,
+    M_UNDER35,
+    M_UNEMPLOYED,
+    M_UNICORNS,
+)
+from rainforest.engine.state import (
+    ANCHOR,
+    ANGEL,
+    EMPLOYED,
+    EV_ACQUISITION,
+    EV_FAILURE,
+    EV_IPO,
+    EV_UNICORN,
+    EXIT_ACQ,
+    EXIT_FAIL,
+    EXIT_IPO,
+    FACILITY,
+    GONE,
+    INCUMBENT,
+    LISTED,
+    SME,
+    STARTUP,
+    STATE,
+    UNEMPLOYED,
+)
+from rainforest.mechanisms.common import add_event, join, leave_job, make_unemployed
+from rainforest.mechanisms.m04_experiments import monthly_burn
+
+
+@njit(cache=True)
+def people_month(P, O, glob, month, inspired_decay, acc):
+    """Retirements, people released by dead firms, belief of colleagues of winners, counts."""
+    for i in range(P.n[0]):
+        if P.status[i] == GONE:
+            continue
+        r = P.region[i]
+        age = month - P.birth[i]
+        if age >= glob.retire_months:
+            leave_job(P, O, i)
+            P.status[i] = GONE
+            acc[r, M_DEPARTURES] += 1.0
+            continue
+        e = P.employer[i]
+        if e >= 0:
+            if O.alive[e] == 0:
+                make_unemployed(P, O, i)
+            elif O.exit_month[e] == month - 1 and (O.exit[e] == EXIT_IPO or O.exit[e] == EXIT_ACQ):
+                P.inspired[i] += glob.colleague_boost
+        P.inspired[i] *= inspired_decay
+        acc[r, M_PEOPLE] += 1.0
+        st = P.status[i]
+        if st == EMPLOYED:
+            acc[r, M_EMPLOYED] += 1.0
+        elif st == UNEMPLOYED:
+            acc[r, M_UNEMPLOYED] += 1.0
+        else:
+            acc[r, M_FOUNDERS] += 1.0
+        if age < 35 * 12:
+            acc[r, M_UNDER35] += 1.0
+
+
+@njit(cache=True)
+def pay_exit(O, I, V, org, value):
+    """Pay ``value`` to the firm's shareholders; returns the founders' part."""
+    per_share = value / max(O.shares[org], 1e-12)
+    x = O.inv_head[org]
+    while x >= 0:
+        if V.proceeds[x] < 0.0:
+            p = V.shares[x] * per_share
+            V.proceeds[x] = p
+            inv = V.investor[x]
+            I.dry[inv] += p
+            I.returned[inv] += p
+        x = V.next[x]
+    return per_share  # founders hold the original single share
+
+
+@njit(cache=True)
+def write_off(O, V, org):
+    """A failed firm's investments are worth nothing."""
+    x = O.inv_head[org]
+    while x >= 0:
+        if V.proceeds[x] < 0.0:
+            V.proceeds[x] = 0.0
+        x = V.next[x]
+
+
+@njit(cache=True)
+def new_angel(I, region, dry):
+    """A founder-turned-angel joins the region's investors (IPO waves fund the next wave)."""
+    k = I.n[0]
+    if k >= I.kind.shape[0]:
+        return -1
+    I.kind[k] = ANGEL
+    I.region[k] = region
+    I.dry[k] = dry
+    I.patience[k] = 48.0
+    I.st_seed[k] = 1.0
+    I.st_early[k] = 0.6
+    I.st_late[k] = 0.1
+    I.risk[k] = 0.7
+    I.home[k] = 0.9
+    I.cred[k] = 0.0
+    I.statepref[k] = 0.0
+    I.rescue[k] = 0
+    I.invested[k] = 0.0
+    I.returned[k] = 0.0
+    I.frozen[k] = 0.0
+    I.n[0] = k + 1
+    return k
+
+
+@njit(cache=True)
+def lifecycle(O, I, V, R, D, glob, month, successes, acc, E):
+    """Failures, exits, unicorns, maturity and headcount targets of every firm.
+    Returns the number of new angels (the engine re-indexes investors when > 0)."""
+    new_angels = 0
+    for org in range(O.n[0]):
+        kind = O.kind[org]
+        if O.alive[org] == 0 or not (kind == STARTUP or kind == SME or kind == LISTED):
+            continue
+        r = O.region[org]
+        d = O.domain[org]
+        age = month - O.founded[org]
+        fit = O.fit[org]
+        if O.cash[org] < 0.0:
+            O.alive[org] = 0
+            O.exit[org] = EXIT_FAIL
+            O.exit_month[org] = month
+            write_off(O, V, org)
+            acc[r, M_FAILURES] += 1.0
+            add_event(E, month, EV_FAILURE, r, org, -1, -1, O.raised[org], d)
+            continue
+        if kind == STARTUP:
+            revenue = fit * fit * O.emp[org] * glob.rev_per_emp * D.market[d]
+            O.valuation[org] = max(O.valuation[org], revenue * glob.rev_multiple * D.market[d])
+            if O.unicorn[org] == 0 and O.valuation[org] >= glob.unicorn_val:
+                O.unicorn[org] = 1
+                acc[r, M_UNICORNS] += 1.0
+                successes[r] += 1.0
+                add_event(E, month, EV_UNICORN, r, org, -1, -1, O.valuation[org], d)
+            exit_value = 0.0
+            if (
+                O.valuation[org] >= glob.ipo_val
+                and O.rounds[org] >= 2
+                and fit >= 0.5
+                and np.random.random() < glob.ipo_p
+            ):
+                exit_value = O.valuation[org] * 1.3
+                O.kind[org] = LISTED
+                O.listed[org] = 1
+                O.exit[org] = EXIT_IPO
+                acc[r, M_IPOS] += 1.0
+                successes[r] += 1.0
+                add_event(E, month, EV_IPO, r, org, -1, -1, exit_value, d)
+            elif age >= 12 and fit > 0.3 and np.random.random() < glob.acq_p * fit * fit:
+                exit_value = max(O.valuation[org], O.raised[org]) * np.exp(
+                    np.random.normal(-0.3, 0.8)
+                )
+                O.kind[org] = SME
+                O.exit[org] = EXIT_ACQ
+                acc[r, M_ACQ] += 1.0
+                successes[r] += 0.2
+                add_event(E, month, EV_ACQUISITION, r, org, -1, -1, exit_value, d)
+            if exit_value > 0.0:
+                O.exit_month[org] = month
+                founders = pay_exit(O, I, V, org, exit_value)
+                if founders > 20.0 and new_angel(I, r, 0.3 * founders) >= 0:
+                    new_angels += 1
+                kind = O.kind[org]
+            elif age >= glob.mature_months:
+                O.kind[org] = SME
+                kind = SME
+        # headcount target: multiplicative growth with fit, Gibrat noise
+        burn = monthly_burn(O, R, D, glob, org)
+        g = 0.0
+        if fit > 0.4 and O.cash[org] > 6.0 * burn:
+            g = glob.growth_rate * (fit - 0.4) / 0.6 * np.sqrt(D.market[d])
+            if kind != STARTUP:
+                g *= 0.3
+        elif fit < 0.2 and age > D.ttm[d]:
+            g = -0.05
+        O.target[org] = max(
+            1.0, O.target[org] * np.exp(g + np.random.normal(0.0, glob.growth_noise))
+        )
+    return new_angels
+
+
+@njit(cache=True)
+def index_by_employer(P, n_orgs, order, start):
+    """Counting sort of employees (not founders) by employer."""
+    start[:] = 0
+    for i in range(P.n[0]):
+        if P.status[i] == EMPLOYED and P.employer[i] >= 0:
+            start[P.employer[i] + 1] += 1
+    for o in range(n_orgs):
+        start[o + 1] += start[o]
+    fill = start[:-1].copy()
+    for i in range(P.n[0]):
+        if P.status[i] == EMPLOYED and P.employer[i] >= 0:
+            e = P.employer[i]
+            order[fill[e]] = i
+            fill[e] += 1
+
+
+@njit(cache=True)
+def fire_surplus(P, O, emp_order, emp_start):
+    """Firms above their headcount target let employees go (founders stay)."""
+    for org in range(O.n[0]):
+        if O.alive[org] == 0:
+            continue
+        kind = O.kind[org]
+        if kind == INCUMBENT or kind == STATE:
+            continue
+        surplus = O.emp[org] - int(np.ceil(O.target[org]))
+        lo = emp_start[org]
+        hi = emp_start[org + 1]
+        n = hi - lo
+        while surplus > 0 and n > 0:
+            x = lo + np.random.randint(n)
+            i = emp_order[x]
+            emp_order[x] = emp_order[lo + n - 1]
+            n -= 1
+            if P.employer[i] == org and P.status[i] == EMPLOYED:
+                make_unemployed(P, O, i)
+                surplus -= 1
+
+
+@njit(cache=True)
+def index_unemployed(P, n_regions, order, start):
+    """Counting sort of the unemployed by region (the hiring pool of the month)."""
+    start[:] = 0
+    for i in range(P.n[0]):
+        if P.status[i] == UNEMPLOYED:
+            start[P.region[i] + 1] += 1
+    for r in range(n_regions):
+        start[r + 1] += start[r]
+    fill = start[:-1].copy()
+    for i in range(P.n[0]):
+        if P.status[i] == UNEMPLOYED:
+            r = P.region[i]
+            order[fill[r]] = i
+            fill[r] += 1
+
+
+@njit(cache=True)
+def hire_and_match(
+    P, O, R, glob, cell_order, cell_start, G, pool, pool_start, incumbent_of, state_of
+):
+    """Firms below target hire from the unemployed (then poach from incumbents); the rest of
+    the unemployed find jobs at incumbent or state employers at the job-finding rate."""
+    n_regions = pool_start.shape[0] - 1
+    left = np.empty(n_regions, np.int64)
+    for r in range(n_regions):
+        left[r] = pool_start[r + 1] - pool_start[r]
+    n_orgs = O.n[0]
+    if n_orgs == 0:
+        return
+    off = np.random.randint(n_orgs)
+    for y in range(n_orgs):
+        org = (y + off) % n_orgs
+        if O.alive[org] == 0:
+            continue
+        kind = O.kind[org]
+        if kind == INCUMBENT or kind == STATE:
+            continue
+        if not (
+            kind == STARTUP or kind == SME or kind == LISTED or kind == ANCHOR or kind == FACILITY
+        ):
+            continue
+        need = int(np.floor(O.target[org])) - O.emp[org]
+        r = O.region[org]
+        while need > 0:
+            if left[r] > 0:
+                lo = pool_start[r]
+                x = lo + np.random.randint(left[r])
+                i = pool[x]
+                pool[x] = pool[lo + left[r] - 1]
+                left[r] -= 1
+                if P.status[i] == UNEMPLOYED:
+                    join(P, O, i, org)
+                    need -= 1
+                continue
+            # poach from incumbent employers
+            lo = cell_start[G.reg_cell0[r]]
+            hi = cell_start[G.reg_cell0[r] + G.reg_ncell[r]]
+            got = False
+            for _ in range(4):
+                if hi <= lo:
+                    break
+                i = cell_order[lo + np.random.randint(hi - lo)]
+                e = P.employer[i]
+                if (
+                    P.status[i] == EMPLOYED
+                    and e >= 0
+                    and (O.kind[e] == INCUMBENT or O.kind[e] == STATE)
+                ):
+                    join(P, O, i, org)
+                    got = True
+                    break
+            if not got:
+                break
+            need -= 1
+    for r in range(n_regions):
+        lo = pool_start[r]
+        for x in range(lo, lo + left[r]):
+            i = pool[x]
+            if P.status[i] == UNEMPLOYED and np.random.random() < glob.job_finding:
+                org = state_of[r] if np.random.random() < R.state_share[r] else incumbent_of[r]
+                join(P, O, i, org)

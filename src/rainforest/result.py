@@ -1,0 +1,250 @@
+"""`Result`: what one run returns — tidy metrics, events and final state, with provenance.
+
+Every table is a pandas DataFrame in real units (population scale already applied). The
+scenario, seed, scale and package version travel with the result so that it can be reproduced
+and stored.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rainforest.engine import state as S
+from rainforest.engine.accounts import METRICS
+from rainforest.scenario import Scenario, scenario_hash, scenario_to_toml
+
+# accounts that are sampling internals, not reported
+_HIDDEN = ("contact_sample", "cross_skill_sample", "subsidy_delay_weighted")
+# every monetary column is in million yuan
+MONEY_COLUMNS = (
+    "output",
+    "investment_angel",
+    "investment_vc",
+    "investment_cvc",
+    "investment_state",
+    "investment_bank",
+    "subsidies_paid",
+    "experiment_spend",
+)
+
+
+@dataclass
+class Result:
+    """The outcome of one run.
+
+    Attributes
+    ----------
+    metrics : DataFrame
+        One row per month and region: people, employment, firms, flows (foundings, failures,
+        exits, unicorns, patents, transfers), output and investment (million yuan per month),
+        subsidies, shares and belief.
+    events : DataFrame
+        One row per event: month, kind, region, org, person, other (parent org, investor or
+        partner), amount (million yuan), domain, weight (real events it stands for).
+    orgs, investments, investors : DataFrame
+        Final state of organisations, every round written, and investor agents.
+    contact_distance : DataFrame
+        Sampled within-region contacts by distance band (spatial decay, M1).
+    meta : dict
+        scenario name and hash, seed, scale, package version, timings.
+    """
+
+    scenario: Scenario
+    metrics: pd.DataFrame
+    events: pd.DataFrame
+    orgs: pd.DataFrame
+    investments: pd.DataFrame
+    investors: pd.DataFrame
+    contact_distance: pd.DataFrame
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def totals(self) -> pd.DataFrame:
+        """Per-region totals of the flows and end-of-run stocks (one row per region)."""
+        m = self.metrics
+        flows = [
+            "foundings",
+            "spinouts",
+            "university_spinouts",
+            "refoundings",
+            "failures",
+            "ipos",
+            "acquisitions",
+            "unicorns",
+            "patents",
+            "tech_transfers",
+            "output",
+            "investment_angel",
+            "investment_vc",
+            "investment_cvc",
+            "investment_state",
+            "investment_bank",
+            "subsidies_paid",
+        ]
+        stocks = [
+            "people",
+            "employed",
+            "unemployed",
+            "founders",
+            "startups_alive",
+            "smes",
+            "specialised_smes",
+            "listed_firms",
+            "firms",
+            "patent_stock",
+            "belief",
+        ]
+        last = m[m.month == m.month.max()].set_index("region")[stocks]
+        return m.groupby("region")[flows].sum().join(last)
+
+    def summary(self) -> pd.DataFrame:
+        """A short human summary: key totals per region, rounded."""
+        t = self.totals()
+        cols = [
+            "people",
+            "foundings",
+            "failures",
+            "ipos",
+            "unicorns",
+            "startups_alive",
+            "firms",
+            "patents",
+            "output",
+        ]
+        return t[cols].round(1)
+
+    def to_parquet(self, folder: str | Path) -> Path:
+        """Write every table as Parquet plus ``meta.json`` and ``scenario.toml`` in ``folder``."""
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        for name in ("metrics", "events", "orgs", "investments", "investors", "contact_distance"):
+            getattr(self, name).to_parquet(out / f"{name}.parquet", index=False)
+        (out / "meta.json").write_text(json.dumps(self.meta, indent=2, default=str))
+        (out / "scenario.toml").write_text(scenario_to_toml(self.scenario))
+        return out
+
+
+def _categorical(codes: np.ndarray, names: tuple[str, ...] | list[str]) -> pd.Categorical:
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(names))
+
+
+def build_result(engine, seed_info: Any, version: str) -> Result:
+    """Turn a finished :class:`~rainforest.engine.Engine` into a :class:`Result`."""
+    w = engine.w
+    regions = w.region_names
+    domains = w.domain_names
+    k = engine.scale
+    arr = engine.metrics_array()
+    months, nr, _ = arr.shape
+    flat = arr.reshape(months * nr, len(METRICS))
+    metrics = pd.DataFrame(flat, columns=list(METRICS))
+    metrics.insert(0, "region", np.tile(np.array(regions, dtype=object), months))
+    metrics.insert(0, "year", np.repeat(np.arange(months) // 12, nr))
+    metrics.insert(0, "month", np.repeat(np.arange(months), nr))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        metrics["under35_share"] = metrics["under35"] / metrics["people"]
+        metrics["cross_skill_share"] = metrics["cross_skill_sample"] / metrics["contact_sample"]
+        metrics["time_to_subsidy_days"] = (
+            metrics["subsidy_delay_weighted"] / metrics["subsidies_paid"]
+        )
+        metrics["experiment_cost"] = metrics["experiment_spend"] / metrics["experiments"]
+    metrics = metrics.drop(columns=list(_HIDDEN) + ["under35"])
+
+    ev = S.rows(w.E)
+    kinds = ev["kind"].astype(np.int64)
+    unique = np.isin(kinds, [S.EV_BREAKTHROUGH, S.EV_SHOCK])
+    events = pd.DataFrame(
+        {
+            "month": ev["month"],
+            "kind": _categorical(kinds, S.EVENT_KINDS),
+            "region": _categorical(ev["region"], regions),
+            "org": ev["org"],
+            "person": ev["person"],
+            "other": ev["other"],
+            "amount": ev["amount"],
+            "domain": pd.Categorical.from_codes(
+                ev["domain"].astype(np.int64).clip(-1), categories=domains
+            ),
+            "weight": np.where(unique, 1.0, k),
+        }
+    )
+
+    o = S.rows(w.O)
+    n_o = len(o["kind"])
+    unique_org = np.isin(o["kind"], [S.UNIVERSITY, S.FACILITY, S.ANCHOR])
+    orgs = pd.DataFrame(
+        {
+            "org": np.arange(n_o),
+            "kind": _categorical(o["kind"], S.ORG_KINDS),
+            "region": _categorical(o["region"], regions),
+            "domain": _categorical(o["domain"], domains),
+            "founded": o["founded"],
+            "alive": o["alive"].astype(bool),
+            "employees": o["emp"],
+            "fit": o["fit"],
+            "potential": o["theta"],
+            "valuation": o["valuation"],
+            "raised": o["raised"],
+            "rounds": o["rounds"],
+            "parent": o["parent"],
+            "origin": _categorical(o["origin"], S.ORIGINS),
+            "state_linked": o["state"].astype(bool),
+            "credentialed": o["cred"].astype(bool),
+            "listed": o["listed"].astype(bool),
+            "unicorn": o["unicorn"].astype(bool),
+            "exit": _categorical(o["exit"], ("none", "ipo", "acquisition", "failure")),
+            "exit_month": o["exit_month"],
+            "cash": o["cash"],
+            "weight": np.where(unique_org, 1.0, k),
+        }
+    )
+    v = S.rows(w.V)
+    investments = pd.DataFrame(
+        {
+            "investor": v["investor"],
+            "org": v["org"],
+            "month": v["month"],
+            "stage": _categorical(v["stage"], ("seed", "early", "late")),
+            "amount": v["amount"],
+            "shares": v["shares"],
+            "proceeds": np.where(v["proceeds"] < 0, np.nan, v["proceeds"]),
+        }
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        investments["multiple"] = investments["proceeds"] / investments["amount"]
+    i = S.rows(w.I)
+    investors = pd.DataFrame(
+        {
+            "investor": np.arange(len(i["kind"])),
+            "kind": _categorical(i["kind"], ("angel", "vc", "cvc", "state", "bank")),
+            "region": _categorical(i["region"], regions),
+            "dry_powder": i["dry"] * k,
+            "invested": i["invested"] * k,
+            "returned": i["returned"] * k,
+        }
+    )
+    contact_distance = pd.DataFrame(
+        {
+            "distance_km": np.arange(len(engine.dist_hist)) * 0.5,
+            "contacts": engine.dist_hist,
+        }
+    )
+    meta = {
+        "scenario": engine.sc.name,
+        "scenario_hash": scenario_hash(engine.sc),
+        "seed": seed_info,
+        "scale": k,
+        "version": version,
+        "months": int(months),
+        "warmup_months": 12 * engine.sc.warmup_years,
+        "regions": regions,
+        "domains": domains,
+        "simulated_people": int(S.rows(w.P)["status"].size),
+        "timings": engine.timings,
+    }
+    return Result(engine.sc, metrics, events, orgs, investments, investors, contact_distance, meta)

@@ -68,6 +68,13 @@ class Result:
         """Per-region totals of the flows and end-of-run stocks (one row per region)."""
         m = self.metrics
         flows = [
+            "contacts",
+            "ideas",
+            "arrivals",
+            "departures",
+            "rescues",
+            "experiments",
+            "experiment_spend",
             "foundings",
             "spinouts",
             "university_spinouts",

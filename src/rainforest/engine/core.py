@@ -78,6 +78,7 @@ class Engine:
         self.inv_order = np.zeros(self.w.I.kind.shape[0], np.int32)
         self.pool_start = np.zeros(nr + 1, np.int64)
         self.C = m02.allocate_cands(4096)
+        self.refound = m02.allocate_cands(4096)
         self.idecay = m09.inspired_decay(sc.mechanisms.belief)
         self._index_investors()
         self._shocks = sorted(sc.shocks, key=lambda s: s.month)
@@ -103,6 +104,10 @@ class Engine:
             self.cell_order = np.zeros(w.P.status.shape[0], np.int32)
         if self.C.person.shape[0] < max(4096, n // 10):
             self.C = m02.allocate_cands(max(4096, n // 10))
+            old = self.refound
+            self.refound = m02.allocate_cands(max(4096, n // 10))
+            for name in old._fields:
+                getattr(self.refound, name)[: len(getattr(old, name))] = getattr(old, name)
 
     def _knowledge(self) -> None:
         """Refresh the knowledge field from institutions' current strengths (few, so NumPy)."""
@@ -204,10 +209,6 @@ class Engine:
         seed_numba(int(self.rng.integers(2**62)))
         self._apply_shocks(month)
 
-        # people: retirements, release from dead firms, counts (M6)
-        m06.people_month(P, O, glob, month, self.idecay, acc)
-        deficit = np.maximum(w.pop_target - acc[:, IDX["people"]], 0.0)
-        add_entrants(P, G, R, w.skill_cdf, month, deficit, acc)
         m01.index_by_cell(P, self.n_cells, self.cell_order, self.cell_start)
         n_orgs = int(O.n[0])
         self.emp_start = np.zeros(n_orgs + 1, np.int64)
@@ -263,6 +264,8 @@ class Engine:
         )
 
         # founding (M3), experiments and books (M4, M10), capital (M5), life cycle (M6)
+        m03.decide_and_found(P, O, R, D, glob, self.refound, month, acc, E)
+        self.refound.n[0] = 0
         m03.decide_and_found(P, O, R, D, glob, self.C, month, acc, E)
         m04.firm_month(O, R, D, glob, month, demand, acc, E)
         m05.raise_rounds(O, I, V, R, D, glob, month, self.inv_order, self.inv_start, 0.9, acc, E)
@@ -270,7 +273,10 @@ class Engine:
         if m06.lifecycle(O, I, V, R, D, glob, month, self.successes, acc, E) > 0:
             self._index_investors()
 
-        # labour market: hiring from the unemployed, then job finding (M6)
+        # labour market: retirements and releases, newcomers, hiring, job finding (M6)
+        alive = np.zeros(len(w.region_names))
+        m06.people_month(P, O, glob, month, self.idecay, alive, acc, self.refound)
+        add_entrants(P, G, R, w.skill_cdf, month, np.maximum(w.pop_target - alive, 0.0), acc)
         pool = np.zeros(int(P.n[0]), np.int32)
         m06.index_unemployed(P, len(w.region_names), pool, self.pool_start)
         m06.hire_and_match(
@@ -286,6 +292,8 @@ class Engine:
             w.incumbent_of,
             w.state_of,
         )
+
+        m06.count_people(P, month, acc)
 
         # patents of firms, belief (M8, M9), bookkeeping
         workers = acc[:, IDX["employed"]] + acc[:, IDX["founders"]]

@@ -25,7 +25,7 @@ DomainP = namedtuple("DomainP", "market cap_int exp_cost ttm regulated data comp
 Globals = namedtuple(
     "Globals",
     "k same_cell_share remote_share base_p same_skill ke qsd reward_scale horizon temperature "
-    "unemp_factor exp_boost cofounder_p savings_months exp_per_person yield_rate lab_cut "
+    "unemp_factor exp_boost cofounder_p refound_p savings_months exp_per_person yield_rate lab_cut "
     "platform_cut data_boost scen_boost runway_trigger pitches seed_cheque early_cheque "
     "late_cheque screen_noise rev_multiple growth_rate growth_noise rev_per_emp ipo_val "
     "startup_pay ipo_p acq_p unicorn_val mature_months job_finding retire_months startup_spin "
@@ -110,6 +110,7 @@ def globals_(sc: Scenario, scale: float) -> Globals:
         unemp_factor=m.founding.unemployed_cost_factor,
         exp_boost=m.founding.experience_boost,
         cofounder_p=m.founding.cofounder_probability,
+        refound_p=m.founding.refound_probability,
         savings_months=m.founding.founder_savings_months,
         exp_per_person=m.experiments.per_person,
         yield_rate=m.experiments.yield_rate,

@@ -83,7 +83,7 @@ def decide_and_found(P, O, R, D, glob, C, month, acc, E):
         if org < 0:
             return
         old = P.employer[i]
-        O.theta[org] = C.quality[c] / (1.0 + C.quality[c])
+        O.theta[org] = C.quality[c] / (3.0 + C.quality[c])
         O.fit[org] = 0.02
         O.origin[org] = C.origin[c]
         O.parent[org] = C.parent[c]

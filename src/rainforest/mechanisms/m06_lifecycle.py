@@ -43,7 +43,9 @@ from rainforest.engine.state import (
     EXIT_FAIL,
     EXIT_IPO,
     FACILITY,
+    FOUNDER,
     GONE,
+    GRASSROOTS,
     INCUMBENT,
     LISTED,
     SME,
@@ -52,38 +54,54 @@ from rainforest.engine.state import (
     UNEMPLOYED,
 )
 from rainforest.mechanisms.common import add_event, join, leave_job, make_unemployed
+from rainforest.mechanisms.m02_ideas import add_cand
 from rainforest.mechanisms.m04_experiments import monthly_burn
 
 
 @njit(cache=True)
-def people_month(P, O, glob, month, inspired_decay, acc):
-    """Retirements, people released by dead firms, belief of colleagues of winners, counts."""
+def people_month(P, O, glob, month, inspired_decay, alive, acc, refound):
+    """Retirements, people released by firms that closed, and the belief of colleagues of a
+    winner; run after the firms' month so nobody is left attached to a closed firm. Counts the
+    people still in each region into ``alive``. Founders of a firm that just failed come back
+    with a new idea with probability ``refound_p`` (queued in ``refound`` for next month)."""
+    alive[:] = 0.0
     for i in range(P.n[0]):
         if P.status[i] == GONE:
             continue
-        r = P.region[i]
-        age = month - P.birth[i]
-        if age >= glob.retire_months:
+        if month - P.birth[i] >= glob.retire_months:
             leave_job(P, O, i)
             P.status[i] = GONE
-            acc[r, M_DEPARTURES] += 1.0
+            acc[P.region[i], M_DEPARTURES] += 1.0
             continue
         e = P.employer[i]
         if e >= 0:
             if O.alive[e] == 0:
+                if P.status[i] == FOUNDER and np.random.random() < glob.refound_p:
+                    q = np.exp(np.random.normal(0.0, glob.qsd) + glob.exp_boost * P.exp[i])
+                    add_cand(refound, i, -1, q, O.domain[e], GRASSROOTS, -1)
                 make_unemployed(P, O, i)
-            elif O.exit_month[e] == month - 1 and (O.exit[e] == EXIT_IPO or O.exit[e] == EXIT_ACQ):
+            elif O.exit_month[e] == month and (O.exit[e] == EXIT_IPO or O.exit[e] == EXIT_ACQ):
                 P.inspired[i] += glob.colleague_boost
         P.inspired[i] *= inspired_decay
-        acc[r, M_PEOPLE] += 1.0
+        alive[P.region[i]] += 1.0
+
+
+@njit(cache=True)
+def count_people(P, month, acc):
+    """End-of-month head counts by status and age."""
+    for i in range(P.n[0]):
         st = P.status[i]
+        if st == GONE:
+            continue
+        r = P.region[i]
+        acc[r, M_PEOPLE] += 1.0
         if st == EMPLOYED:
             acc[r, M_EMPLOYED] += 1.0
         elif st == UNEMPLOYED:
             acc[r, M_UNEMPLOYED] += 1.0
         else:
             acc[r, M_FOUNDERS] += 1.0
-        if age < 35 * 12:
+        if month - P.birth[i] < 35 * 12:
             acc[r, M_UNDER35] += 1.0
 
 

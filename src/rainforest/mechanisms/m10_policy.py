@@ -34,10 +34,15 @@ def queue_subsidy(O, R, org, r, month, amount, acc, E, record):
     if a > SUB_SLOTS - 2:
         a = SUB_SLOTS - 2
         f = 0.0
-    s0 = (month + a) % SUB_SLOTS
-    s1 = (month + a + 1) % SUB_SLOTS
-    O.pending[org, s0] += amount * (1.0 - f)
-    O.pending[org, s1] += amount * f
+    now = amount * (1.0 - f)
+    if a == 0:
+        # due within the month: paid at once
+        O.cash[org] += now
+        acc[r, M_SUBSIDIES] += now
+        acc[r, M_SUBSIDY_DELAY] += now * delay * 30.4
+    else:
+        O.pending[org, (month + a) % SUB_SLOTS] += now
+    O.pending[org, (month + a + 1) % SUB_SLOTS] += amount * f
     if record:
         add_event(E, month, EV_SUBSIDY, r, org, -1, -1, amount, O.domain[org])
 

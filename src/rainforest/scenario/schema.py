@@ -275,7 +275,10 @@ class Founding(Model):
     unemployed_cost_factor: Share = _f(0.3, "Opportunity cost of the unemployed vs employed.")
     experience_boost: NonNeg = _f(0.3, "Log-reward boost per past founding (serial founders).")
     cofounder_probability: Share = _f(0.5, "Chance the contact joins as co-founder.")
-    founder_savings_months: NonNeg = _f(12.0, "Founder's own money, in monthly salaries.")
+    refound_probability: Share = _f(
+        0.3, "Chance a founder whose startup failed comes back with a new idea (fast fail)."
+    )
+    founder_savings_months: NonNeg = _f(13.0, "Founder's own money, in monthly salaries.")
 
 
 class Experiments(Model):
@@ -297,7 +300,7 @@ class Capital(Model):
     seed_cheque: Positive = _f(3.0, "Seed round size (x capital intensity).", "million yuan")
     early_cheque: Positive = _f(25.0, "Early round size.", "million yuan")
     late_cheque: Positive = _f(150.0, "Late round size.", "million yuan")
-    screening_noise: NonNeg = _f(0.2, "Noise of investors' read of fit.")
+    screening_noise: NonNeg = _f(0.12, "Noise of investors' read of fit.")
     revenue_multiple: Positive = _f(60.0, "Valuation in months of revenue.", "months")
 
 
@@ -312,7 +315,7 @@ class Exits(Model):
     )
     ipo_valuation: Positive = _f(3000.0, "Valuation that makes an IPO possible.", "million yuan")
     ipo_probability: Share = _f(0.03, "Monthly IPO chance once eligible.")
-    acquisition_probability: Share = _f(0.004, "Monthly acquisition chance at fit 1.")
+    acquisition_probability: Share = _f(0.02, "Monthly acquisition chance at fit 1.")
     unicorn_valuation: Positive = _f(7100.0, "A 'dragon': USD 1bn.", "million yuan")
     mature_months: Positive = _f(84.0, "Age at which a surviving startup counts as an SME.")
     job_finding: Share = _f(0.25, "Monthly chance an unemployed person finds a job.")

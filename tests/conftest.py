@@ -1,0 +1,111 @@
+"""Shared fixtures: small scenarios built in code, and a helper to run many seeds."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rainforest.api import simulate
+from rainforest.scenario import scenario_from_dict
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "two-districts.toml"
+
+
+def base_region(**over) -> dict:
+    """One mid-sized district with every institution kind, easy to modify in tests."""
+    reg = {
+        "area_km2": 5.0,
+        "population": 40000,
+        "under35_share": 0.6,
+        "third_places_per_km2": 30,
+        "domain_mix": {"ai_software": 3, "biomedicine": 1, "games": 1, "ecommerce": 1},
+        "culture": {"failure_tolerance": 0.6, "risk_appetite": 0.55, "belief": 0.6},
+        "policy": {"service_latency_days": 30},
+        "universities": [
+            {
+                "name": "U",
+                "graduates_per_year": 3000,
+                "patents_per_year": 400,
+                "conversion_rate": 0.3,
+            }
+        ],
+        "anchors": [
+            {
+                "name": "A",
+                "domain": "ai_software",
+                "employees": 6000,
+                "spinout_rate": 0.001,
+                "platform_services": 0.3,
+                "local_demand": 0.2,
+            }
+        ],
+        "investors": [
+            {
+                "kind": "angel",
+                "count": 30,
+                "dry_powder": 30,
+                "patience": 48,
+                "stage_preference": {"seed": 1.0, "early": 0.3, "late": 0.0},
+                "risk_appetite": 0.7,
+            },
+            {"kind": "vc", "count": 4, "dry_powder": 600, "patience": 36, "risk_appetite": 0.5},
+        ],
+    }
+    reg.update(over)
+    return reg
+
+
+def scenario(regions: dict | None = None, **top) -> dict:
+    """A scenario dict (validated when used)."""
+    data = {
+        "name": "test",
+        "years": 5,
+        "warmup_years": 1,
+        "scale": 10,
+        "regions": regions or {"district": base_region()},
+    }
+    data.update(top)
+    return data
+
+
+def deep_set(data: dict, path: str, value) -> dict:
+    """A copy of ``data`` with ``value`` at dotted ``path`` (list items by index)."""
+    out = copy.deepcopy(data)
+    node = out
+    parts = path.split(".")
+    for p in parts[:-1]:
+        node = node[int(p)] if isinstance(node, list) else node.setdefault(p, {})
+    node[parts[-1]] = value
+    return out
+
+
+def totals_over_seeds(data: dict, seeds, years: int = 5, scale: float | None = None):
+    """Per-seed totals (region summed) of a scenario: a DataFrame, one row per seed."""
+    import pandas as pd
+
+    sc = scenario_from_dict(data)
+    rows = []
+    for s in seeds:
+        res = simulate(sc, years=years, seed=int(s), scale=scale)
+        tot = res.totals().sum(numeric_only=True)
+        tot["seed"] = s
+        orgs = res.orgs
+        born = orgs[(orgs.founded >= 0) & orgs.kind.isin(["startup", "sme", "listed"])]
+        T = res.meta["months"]
+        for age in (12, 36):
+            coh = born[born.founded <= T - 1 - age]
+            dead = (coh.exit == "failure") & (coh.exit_month - coh.founded < age)
+            tot[f"survival_{age}"] = float((~dead).mean()) if len(coh) else np.nan
+        tot["ideas_per_person_month"] = res.metrics.ideas.sum() / res.metrics.people.sum()
+        rows.append(tot)
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="session")
+def example_result():
+    """One small run of the bundled example, shared by read-only tests."""
+    return simulate(EXAMPLE, years=3, seed=7)

@@ -1,0 +1,122 @@
+"""Engine invariants, determinism and the population-scale contract."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rainforest.api import simulate
+from rainforest.engine import Engine
+from rainforest.engine import state as S
+from rainforest.scenario import load_scenario, scenario_from_dict
+from tests.conftest import EXAMPLE, scenario, totals_over_seeds
+
+
+def check_invariants(eng: Engine) -> None:
+    w = eng.w
+    P = S.rows(w.P)
+    O = S.rows(w.O)
+    live = P["status"] != S.GONE
+    st = P["status"][live]
+    emp = P["employer"][live]
+    # every person is employed, founding or unemployed, never two at once
+    assert np.isin(st, [S.EMPLOYED, S.UNEMPLOYED, S.FOUNDER]).all()
+    assert (emp[st == S.UNEMPLOYED] == -1).all()
+    working = st != S.UNEMPLOYED
+    assert (emp[working] >= 0).all()
+    # nobody works for a closed organisation
+    assert O["alive"][emp[working]].all()
+    # head counts agree with the people who say they work there
+    counts = np.bincount(emp[working], minlength=len(O["kind"]))
+    np.testing.assert_array_equal(counts, O["emp"])
+    # founders belong to firms
+    founders_at = O["kind"][emp[st == S.FOUNDER]]
+    assert np.isin(founders_at, [S.STARTUP, S.SME, S.LISTED]).all()
+    # cash is never silently negative: a firm that runs out has failed
+    firms = np.isin(O["kind"], [S.STARTUP, S.SME, S.LISTED]) & (O["alive"] == 1)
+    assert (O["cash"][firms] >= 0).all()
+    failed = O["exit"] == S.EXIT_FAIL
+    assert (O["alive"][failed] == 0).all()
+
+
+def test_invariants_hold_every_month():
+    sc = load_scenario(EXAMPLE)
+    eng = Engine(sc, seed=3, scale=20)
+    for _ in range(12 * sc.warmup_years + 36):
+        eng.step()
+        check_invariants(eng)
+
+
+def test_people_are_conserved(example_result):
+    m = example_result.metrics.groupby("month")[["people", "arrivals", "departures"]].sum()
+    change = m["people"].diff().iloc[1:]
+    flow = (m["arrivals"] - m["departures"]).iloc[1:]
+    np.testing.assert_allclose(change.to_numpy(), flow.to_numpy())
+
+
+def test_events_refer_to_existing_agents(example_result):
+    res = example_result
+    ev = res.events
+    n_orgs = len(res.orgs)
+    has_org = ev.org >= 0
+    assert (ev.org[has_org] < n_orgs).all()
+    founded = res.orgs.founded.to_numpy()[ev.org[has_org].to_numpy()]
+    assert (founded <= ev.month[has_org].to_numpy()).all()
+    assert (ev.person < res.meta["simulated_people"]).all()
+    inv = ev.kind.isin(["funding", "rescue"])
+    assert (ev.other[inv] < len(res.investors)).all()
+    # every startup has a founder recorded at its founding
+    foundings = ev[ev.kind == "founding"]
+    assert (foundings.person >= 0).all()
+    assert foundings.org.is_unique
+
+
+def test_same_seed_same_numbers_different_seed_different():
+    a = simulate(EXAMPLE, years=2, seed=11, scale=30)
+    b = simulate(EXAMPLE, years=2, seed=11, scale=30)
+    c = simulate(EXAMPLE, years=2, seed=12, scale=30)
+    pd.testing.assert_frame_equal(a.metrics, b.metrics)
+    pd.testing.assert_frame_equal(a.events, b.events)
+    pd.testing.assert_frame_equal(a.orgs, b.orgs)
+    assert not a.metrics.equals(c.metrics)
+    assert a.meta["seed"] == 11 and a.meta["scale"] == 30 and a.meta["version"]
+
+
+def test_seed_sequence_and_generator_accepted():
+    ss = np.random.SeedSequence(5).spawn(2)[1]
+    r1 = simulate(EXAMPLE, years=1, seed=ss, scale=50)
+    r2 = simulate(EXAMPLE, years=1, seed=np.random.default_rng(ss), scale=50)
+    pd.testing.assert_frame_equal(r1.metrics, r2.metrics)
+    assert r1.meta["seed"]["spawn_key"] == [1]
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="scale must be positive"):
+        simulate(EXAMPLE, years=1, scale=0)
+    with pytest.raises(ValueError, match="years must be at least 1"):
+        simulate(EXAMPLE, years=0)
+
+
+def test_to_parquet_round_trip(tmp_path, example_result):
+    out = example_result.to_parquet(tmp_path / "run")
+    back = pd.read_parquet(out / "metrics.parquet")
+    pd.testing.assert_frame_equal(back, example_result.metrics)
+    assert (out / "scenario.toml").exists() and (out / "meta.json").exists()
+
+
+@pytest.mark.slow
+def test_outputs_do_not_depend_on_population_scale():
+    """Expected outputs in real units are the same at scale 5 and 20 (within noise)."""
+    data = scenario(years=4)
+    flows = ["foundings", "patents", "ideas", "failures"]
+    fine = totals_over_seeds(data, range(6), years=4, scale=5)
+    coarse = totals_over_seeds(data, range(100, 118), years=4, scale=20)
+    for col in flows:
+        m1, m2 = fine[col].mean(), coarse[col].mean()
+        se = np.sqrt(fine[col].var() / len(fine) + coarse[col].var() / len(coarse))
+        assert abs(m1 - m2) < max(4 * se, 0.05 * m1), (col, m1, m2, se)
+    stocks = fine["people"].mean(), coarse["people"].mean()
+    assert abs(stocks[0] - stocks[1]) / stocks[0] < 0.02
+    sc = scenario_from_dict(data)
+    assert sc.regions["district"].population == 40000

@@ -1,0 +1,179 @@
+"""Each mechanism and lever moves outcomes in the direction the theory says.
+
+Every test runs the same seeds under two settings (common random numbers) and requires the
+paired difference to be positive with a t-statistic above 2.5, so a pass is not luck.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rainforest.api import simulate
+from rainforest.scenario import scenario_from_dict
+from tests.conftest import base_region, deep_set, scenario, totals_over_seeds
+
+SEEDS = range(16)
+
+
+def assert_more(high, low, col: str, t_min: float = 2.5) -> None:
+    """``high[col]`` exceeds ``low[col]`` seed by seed, significantly."""
+    d = high[col].to_numpy() - low[col].to_numpy()
+    se = d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else np.inf
+    t = d.mean() / se if se > 0 else (np.inf if d.mean() > 0 else 0.0)
+    assert d.mean() > 0 and t > t_min, (
+        f"{col}: mean {high[col].mean():.4g} vs {low[col].mean():.4g}, t = {t:.2f}"
+    )
+
+
+def compare(path: str, high_value, low_value, years: int = 5, data: dict | None = None):
+    base = data or scenario()
+    hi = totals_over_seeds(deep_set(base, path, high_value), SEEDS, years=years)
+    lo = totals_over_seeds(deep_set(base, path, low_value), SEEDS, years=years)
+    return hi, lo
+
+
+@pytest.mark.slow
+def test_m1_m2_density_and_third_places_give_more_ideas():
+    hi, lo = compare("regions.district.area_km2", 2.0, 20.0)
+    assert_more(hi, lo, "ideas")
+    hi, lo = compare("regions.district.third_places_per_km2", 80.0, 2.0)
+    assert_more(hi, lo, "ideas")
+    assert_more(hi, lo, "contacts")
+
+
+def test_m2_complementary_contacts_make_ideas():
+    """With everyone in one skill, contacts are not complementary and ideas fall."""
+    mono = {"tech": 1.0, "market": 0.0, "capital": 0.0, "design": 0.0}
+    hi, lo = compare(
+        "regions.district.skill_mix",
+        {"tech": 0.4, "market": 0.3, "capital": 0.1, "design": 0.2},
+        mono,
+        years=3,
+    )
+    assert_more(hi, lo, "ideas")
+
+
+@pytest.mark.slow
+def test_m3_failure_tolerance_gives_more_foundings():
+    hi, lo = compare("regions.district.culture.failure_tolerance", 0.9, 0.1)
+    assert_more(hi, lo, "foundings")
+
+
+@pytest.mark.slow
+def test_m3_credential_preference_keeps_credentialed_people_employed():
+    base = deep_set(scenario(), "regions.district.credential_share", 0.6)
+    hi, lo = compare("regions.district.culture.credential_preference", 0.0, 0.9, data=base)
+    assert_more(hi, lo, "foundings")
+
+
+@pytest.mark.slow
+def test_m9_success_stories_raise_foundings():
+    """Recent local successes raise belief and so foundings."""
+    base = deep_set(scenario(), "mechanisms", {"belief": {"success_impact": 0.0}})
+    hi, lo = compare("mechanisms.belief.success_impact", 0.5, 0.0, years=8, data=base)
+    assert_more(hi, lo, "foundings")
+    assert_more(hi, lo, "belief")
+
+
+@pytest.mark.slow
+def test_m4_cheaper_experiments_give_higher_survival():
+    hi, lo = compare("regions.district.policy.shared_labs", 1.0, 0.0, years=6)
+    assert_more(hi, lo, "survival_36")
+
+
+@pytest.mark.slow
+def test_m5_patient_seed_capital_gives_more_seed_survivors():
+    base = scenario()
+    patient = [
+        {
+            "kind": "angel",
+            "count": 60,
+            "dry_powder": 40,
+            "patience": 60,
+            "stage_preference": {"seed": 1.0, "early": 0.2, "late": 0.0},
+            "risk_appetite": 0.8,
+        }
+    ]
+    late_state = [
+        {
+            "kind": "state",
+            "count": 60,
+            "dry_powder": 40,
+            "patience": 6,
+            "stage_preference": {"seed": 0.05, "early": 0.3, "late": 1.0},
+            "risk_appetite": 0.3,
+        }
+    ]
+    hi, lo = compare("regions.district.investors", patient, late_state, years=6, data=base)
+    assert_more(hi, lo, "survival_36")
+    assert_more(hi, lo, "investment_angel")
+
+
+@pytest.mark.slow
+def test_m6_failed_founders_found_again():
+    res = simulate(scenario_from_dict(scenario()), years=8, seed=1)
+    assert res.metrics.refoundings.sum() > 0
+    ev = res.events
+    founders = ev[ev.kind == "founding"].person
+    assert founders.duplicated().any()
+
+
+@pytest.mark.slow
+def test_m7_anchor_spinouts_recorded_and_cut_by_shock():
+    res = simulate(scenario_from_dict(scenario()), years=4, seed=2)
+    anchor = res.orgs[res.orgs.kind == "anchor"].org.iloc[0]
+    spin = res.events[res.events.kind == "spinout"]
+    assert (spin.other == anchor).sum() > 0
+    child = res.orgs.set_index("org").loc[spin[spin.other == anchor].org, "parent"]
+    assert (child == anchor).all()
+    shock = [
+        {
+            "month": 0,
+            "kind": "anchor_collapse",
+            "region": "district",
+            "anchor": "A",
+            "layoff_share": 0.9,
+        }
+    ]
+    base = deep_set(scenario(), "regions.district.anchors.0.employees", 15000)
+    hi = totals_over_seeds(base, SEEDS, years=4)
+    lo = totals_over_seeds(deep_set(base, "shocks", shock), SEEDS, years=4)
+    assert_more(hi, lo, "spinouts")
+
+
+@pytest.mark.slow
+def test_m8_conversion_rate_gives_more_university_spinouts():
+    hi, lo = compare("regions.district.universities.0.conversion_rate", 0.38, 0.11)
+    assert_more(hi, lo, "university_spinouts")
+    assert_more(hi, lo, "tech_transfers")
+
+
+@pytest.mark.slow
+def test_m10_subsidy_latency_hurts_cash_poor_startups():
+    base = deep_set(
+        scenario(),
+        "regions.district.policy",
+        {
+            "rd_subsidy_share": 0.8,
+            "rent_subsidy_share": 1.0,
+            "rent_subsidy_months": 36,
+            "service_latency_days": 0,
+        },
+    )
+    base = deep_set(base, "mechanisms", {"founding": {"founder_savings_months": 10.0}})
+    hi, lo = compare("regions.district.policy.service_latency_days", 0.0, 360.0, years=6, data=base)
+    assert_more(hi, lo, "survival_12")
+
+
+def test_m10_regulated_domains_need_sandbox_or_exemption():
+    reg = base_region(domain_mix={"biomedicine": 1.0})
+    closed = scenario({"district": reg})
+    res = simulate(scenario_from_dict(closed), years=3, seed=4)
+    f = res.events[res.events.kind == "founding"]
+    assert (f.domain == "biomedicine").sum() == 0
+    assert len(f) > 0
+    opened = deep_set(closed, "regions.district.policy.sandbox", 1.0)
+    res2 = simulate(scenario_from_dict(opened), years=3, seed=4)
+    f2 = res2.events[res2.events.kind == "founding"]
+    assert (f2.domain == "biomedicine").sum() > 0

@@ -79,7 +79,7 @@ def test_with_values_by_name_and_revalidates():
     assert get_value(sc2, "regions.district.policy.service_latency_days") == 90
     assert get_value(sc2, "regions.district.anchors.A.employees") == 100
     assert scenario_hash(sc2) != scenario_hash(sc)
-    with pytest.raises(ScenarioError, match="policy.sandbox"):
+    with pytest.raises(ScenarioError, match=r"policy\.sandbox"):
         with_values(sc, {"regions.district.policy.sandbox": 2.0})
     with pytest.raises(ScenarioError, match="no field"):
         with_values(sc, {"regions.district.policy.nope": 1})

@@ -1,6 +1,7 @@
 """M6 — fast fail, fast learn; IPO waves fund the next generation.
 
-Seed 000: "讓“快速失敗、快速學習”成為現實"; seed 002: "IPO浪潮为硅谷发展提供了关键资金,资助了芯片企业的扩建和研发".
+Seed 000: "讓“快速失敗、快速學習”成為現實"; seed 002:
+"IPO浪潮为硅谷发展提供了关键资金,资助了芯片企业的扩建和研发".
 Firms grow with fit and market size (multiplicative, Gibrat-like noise), die when cash runs out
 unfunded, and exit by IPO or acquisition. Exits pay every investor its diluted stake, returning
 money to the investor's home region, and turn founders into angels. Founders of failed

@@ -1,7 +1,8 @@
 """M10 — government as 土地公 (land god) or 盖章经济 (stamp economy).
 
-Seeds 003 and 004 contrast Hangzhou ("从签约到获得首笔补贴仅用15天", "政府直接补贴30%的研发费用",
-"三年内给予最高100%的房租补贴", "最高2000万元资助", "创新免责条款", "监管沙盒", "开放287亿条政务数据")
+Seeds 003 and 004 contrast Hangzhou ("从签约到获得首笔补贴仅用15天",
+"政府直接补贴30%的研发费用", "三年内给予最高100%的房租补贴", "最高2000万元资助", "创新免责条款",
+"监管沙盒", "开放287亿条政务数据")
 with Zhangjiang ("跑了3个月才盖章", "资源向“国家队”倾斜"). Here subsidies for R&D, rent and talent
 are *claimed* when the cost is incurred and *paid* only after the region's service latency, so a
 cash-poor startup can die waiting for money it is owed. Grants favour state-linked

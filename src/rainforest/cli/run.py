@@ -64,12 +64,8 @@ def run(
         except (ScenarioError, ValueError) as err:
             fail(str(err))
     meta = res.meta
-    console.print(
-        summary_table(
-            res,
-            f"{meta['scenario']}: {meta['months'] // 12} years, seed {seed}, scale {meta['scale']:g}",
-        )
-    )
+    title = f"{meta['scenario']}: {meta['months'] // 12} years, seed {seed}"
+    console.print(summary_table(res, f"{title}, scale {meta['scale']:g}"))
     console.print(
         f"{meta['simulated_people']:,} simulated people, "
         f"{meta['timings']['steps_s']:.1f} s (money in million yuan)"

@@ -192,7 +192,7 @@ class Engine:
                 w.I.dry[sel] *= 1.0 - s.capital_cut
                 w.frozen_until.append((month + 24, sel))
                 add_event(w.E, month, S.EV_SHOCK, r, -1, -1, -1, s.capital_cut, -1)
-        for until, sel in [f for f in w.frozen_until if f[0] == month]:
+        for _, sel in [f for f in w.frozen_until if f[0] == month]:
             w.I.dry[sel] += w.I.frozen[sel]
             w.I.frozen[sel] = 0.0
 

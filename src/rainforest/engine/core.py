@@ -36,6 +36,7 @@ from rainforest.mechanisms import m06_lifecycle as m06
 from rainforest.mechanisms import m07_anchors as m07
 from rainforest.mechanisms import m08_knowledge as m08
 from rainforest.mechanisms import m09_belief as m09
+from rainforest.mechanisms import m10_policy as m10
 from rainforest.mechanisms.common import add_event, seed_numba
 from rainforest.scenario.schema import Scenario
 
@@ -267,10 +268,13 @@ class Engine:
         m03.decide_and_found(P, O, R, D, glob, self.refound, month, acc, E)
         self.refound.n[0] = 0
         m03.decide_and_found(P, O, R, D, glob, self.C, month, acc, E)
-        m04.firm_month(O, R, D, glob, month, demand, acc, E)
-        m05.raise_rounds(O, I, V, R, D, glob, month, self.inv_order, self.inv_start, 0.9, acc, E)
+        exp_cost = m10.experiment_costs(R, D, glob)
+        m04.firm_month(O, R, D, glob, month, demand, exp_cost, acc, E)
+        m05.raise_rounds(
+            O, I, V, R, D, glob, month, self.inv_order, self.inv_start, 0.9, exp_cost, acc, E
+        )
         self.successes[:] = 0.0
-        if m06.lifecycle(O, I, V, R, D, glob, month, self.successes, acc, E) > 0:
+        if m06.lifecycle(O, I, V, R, D, glob, month, self.successes, exp_cost, acc, E) > 0:
             self._index_investors()
 
         # labour market: retirements and releases, newcomers, hiring, job finding (M6)

@@ -19,7 +19,7 @@ def seed_numba(seed):
     np.random.seed(seed)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def add_event(E, month, kind, region, org, person, other, amount, domain):
     """Append one event; the engine keeps room, so a full table means a bug (flag, no write)."""
     k = E.n[0]
@@ -37,7 +37,7 @@ def add_event(E, month, kind, region, org, person, other, amount, domain):
     return k
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def new_person(P, region, cell, skill, birth, cred, risk, status, employer):
     """Append a person and return its id (-1 if the table is full)."""
     k = P.n[0]
@@ -57,7 +57,7 @@ def new_person(P, region, cell, skill, birth, cred, risk, status, employer):
     return k
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def new_org(O, kind, region, cell, domain, month, weight):
     """Append an organisation with neutral defaults and return its id (-1 if full)."""
     k = O.n[0]
@@ -96,7 +96,7 @@ def new_org(O, kind, region, cell, domain, month, weight):
     return k
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def pick_weighted(weights):
     """Index drawn with probability proportional to non-negative ``weights`` (-1 if all 0)."""
     total = 0.0
@@ -113,27 +113,29 @@ def pick_weighted(weights):
     return weights.shape[0] - 1
 
 
-@njit(cache=True)
-def leave_job(P, O, i):
-    """Person ``i`` leaves their employer (headcount kept consistent)."""
-    e = P.employer[i]
-    if e >= 0 and O.emp[e] > 0:
-        O.emp[e] -= 1
-    P.employer[i] = -1
+@njit(cache=True, inline="always")
+def leave_job(employer, emp, i):
+    """Person ``i`` leaves their employer (head count kept consistent). Helpers in per-person
+    loops take arrays rather than whole tables: passing a table costs a reference-count update
+    per column."""
+    e = employer[i]
+    if e >= 0 and emp[e] > 0:
+        emp[e] -= 1
+    employer[i] = -1
 
 
-@njit(cache=True)
-def join(P, O, i, org):
+@njit(cache=True, inline="always")
+def join(status, employer, emp, i, org):
     """Person ``i`` is hired by ``org``."""
-    leave_job(P, O, i)
-    P.employer[i] = org
-    P.status[i] = EMPLOYED
-    O.emp[org] += 1
+    leave_job(employer, emp, i)
+    employer[i] = org
+    status[i] = EMPLOYED
+    emp[org] += 1
 
 
-@njit(cache=True)
-def make_unemployed(P, O, i):
+@njit(cache=True, inline="always")
+def make_unemployed(status, employer, emp, i):
     """Person ``i`` loses their job or firm."""
-    leave_job(P, O, i)
-    if P.status[i] != GONE:
-        P.status[i] = UNEMPLOYED
+    leave_job(employer, emp, i)
+    if status[i] != GONE:
+        status[i] = UNEMPLOYED

@@ -52,7 +52,7 @@ def index_by_cell(P, n_cells, order, start):
             fill[c] += 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def pick_partner(r, cell, G, order, start, n_regions, same_cell_share, remote_share):
     """A contact partner for a person of region ``r`` living in ``cell``: in another region
     (share ``remote_share``), in the same cell, or anywhere in the region. -1 if none."""

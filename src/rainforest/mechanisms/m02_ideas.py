@@ -53,7 +53,7 @@ def allocate_cands(capacity: int) -> Cands:
     )
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def add_cand(C, person, partner, quality, domain, origin, parent):
     """Queue an idea for the founding decision (dropped if the buffer is full)."""
     k = C.n[0]
@@ -68,7 +68,7 @@ def add_cand(C, person, partner, quality, domain, origin, parent):
     C.n[0] = k + 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def idea_domain(cell, r, G, base_mix):
     """Domain of a new idea: local knowledge by domain plus the region's industry mix."""
     w = G.kf[cell] + base_mix[r]

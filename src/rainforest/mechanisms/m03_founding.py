@@ -23,6 +23,7 @@ from rainforest.engine.state import (
     EV_COFOUNDER,
     EV_FOUNDING,
     EV_SPINOUT,
+    EV_SUBSIDY,
     FOUNDER,
     FROM_UNIVERSITY,
     GONE,
@@ -34,7 +35,7 @@ from rainforest.mechanisms.common import add_event, leave_job, new_org
 from rainforest.mechanisms.m10_policy import queue_subsidy
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def founding_probability(P, O, R, D, glob, i, d, quality):
     """Chance that person ``i`` founds on an idea of ``quality`` in domain ``d``."""
     r = P.region[i]
@@ -91,7 +92,7 @@ def decide_and_found(P, O, R, D, glob, C, month, acc, E):
         O.state[org] = 1 if (old >= 0 and (O.kind[old] == STATE or O.state[old] == 1)) else 0
         if P.exp[i] > 0:
             acc[r, M_REFOUNDINGS] += 1.0
-        leave_job(P, O, i)
+        leave_job(P.employer, O.emp, i)
         P.status[i] = FOUNDER
         P.employer[i] = org
         P.exp[i] += 1
@@ -111,7 +112,7 @@ def decide_and_found(P, O, R, D, glob, C, month, acc, E):
             and P.skill[j] != P.skill[i]
             and np.random.random() < glob.cofounder_p
         ):
-            leave_job(P, O, j)
+            leave_job(P.employer, O.emp, j)
             P.status[j] = FOUNDER
             P.employer[j] = org
             P.exp[j] += 1
@@ -122,4 +123,6 @@ def decide_and_found(P, O, R, D, glob, C, month, acc, E):
         O.target[org] = team
         O.cash[org] = glob.savings_months * R.wage[r] * team
         if R.talent_sub[r] > 0.0:
-            queue_subsidy(O, R, org, r, month, R.talent_sub[r] * team, acc, E, True)
+            amount = R.talent_sub[r] * team
+            queue_subsidy(O.pending, O.cash, R.latency[r], org, r, month, amount, acc)
+            add_event(E, month, EV_SUBSIDY, r, org, i, -1, amount, d)

@@ -17,56 +17,60 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.engine.accounts import M_EXP_SPEND, M_EXPERIMENTS, M_OUTPUT
-from rainforest.engine.state import LISTED, SME, STARTUP
-from rainforest.mechanisms.m10_policy import (
-    experiment_cost_factor,
-    maybe_grant,
-    pay_subsidies,
-    queue_subsidy,
+from rainforest.engine.accounts import (
+    M_EXP_SPEND,
+    M_EXPERIMENTS,
+    M_OUTPUT,
+    M_SUBSIDIES,
+    M_SUBSIDY_DELAY,
 )
+from rainforest.engine.state import EV_SUBSIDY, LISTED, SME, STARTUP, SUB_SLOTS
+from rainforest.mechanisms.common import add_event
+from rainforest.mechanisms.m10_policy import grant_amount, queue_subsidy
+
+
+@njit(cache=True, inline="always")
+def monthly_burn(kind, emp, wage, desk_rent, exp_cost, glob):
+    """Expected monthly spending of a firm: salaries, desks and experiments."""
+    if kind == STARTUP:
+        return emp * (glob.startup_pay * wage + desk_rent + glob.exp_per_person * exp_cost)
+    return emp * (wage + desk_rent + 0.3 * exp_cost)
 
 
 @njit(cache=True)
-def monthly_burn(O, R, D, glob, org):
-    """Expected monthly spending of a firm (salaries, rent, experiments)."""
-    r = O.region[org]
-    d = O.domain[org]
-    emp = O.emp[org]
-    n_exp = glob.exp_per_person * emp if O.kind[org] == STARTUP else 0.3 * emp
-    cost = D.exp_cost[d] * experiment_cost_factor(R, D, glob, O, org)
-    pay = glob.startup_pay if O.kind[org] == STARTUP else 1.0
-    return emp * (pay * R.wage[r] + R.rent[r] * R.land[r]) + n_exp * cost
-
-
-@njit(cache=True)
-def firm_month(O, R, D, glob, month, demand, acc, E):
+def firm_month(O, R, D, glob, month, demand, exp_cost, acc, E):
     """Experiments, revenue, costs and subsidies of every living startup, SME and listed firm."""
+    slot = month % SUB_SLOTS
     for org in range(O.n[0]):
         kind = O.kind[org]
         if O.alive[org] == 0 or not (kind == STARTUP or kind == SME or kind == LISTED):
             continue
-        pay_subsidies(O, R, org, month, acc)
         r = O.region[org]
+        due = O.pending[org, slot]
+        if due > 0.0:  # subsidies claimed earlier fall due (M10)
+            O.pending[org, slot] = 0.0
+            O.cash[org] += due
+            acc[r, M_SUBSIDIES] += due
+            acc[r, M_SUBSIDY_DELAY] += due * R.latency[r] * 30.4
         d = O.domain[org]
         emp = O.emp[org]
         age = month - O.founded[org]
         # experiments (M4)
         n_exp = glob.exp_per_person * emp if kind == STARTUP else 0.3 * emp
-        cost = D.exp_cost[d] * experiment_cost_factor(R, D, glob, O, org)
+        cost = exp_cost[r, d]
         y = glob.yield_rate * (12.0 / D.ttm[d])
         y *= 1.0 + glob.scen_boost * R.open_scen[r]
         if D.data[d]:
             y *= 1.0 + glob.data_boost * R.open_data[r]
         y = min(y, 0.9)
         gain = 1.0 - (1.0 - y) ** n_exp
-        O.fit[org] += (O.theta[org] - O.fit[org]) * gain + np.random.normal(0.0, 0.01)
-        O.fit[org] = min(max(O.fit[org], 0.0), 1.0)
+        fit = O.fit[org] + (O.theta[org] - O.fit[org]) * gain + np.random.normal(0.0, 0.01)
+        fit = min(max(fit, 0.0), 1.0)
+        O.fit[org] = fit
         exp_spend = n_exp * cost
         # books
         salaries = emp * R.wage[r] * (glob.startup_pay if kind == STARTUP else 1.0)
         rent = emp * R.rent[r] * R.land[r]
-        fit = O.fit[org]
         revenue = 0.0
         if fit > 0.25:
             boost = 1.0 + demand[r, d]
@@ -77,10 +81,16 @@ def firm_month(O, R, D, glob, month, demand, acc, E):
         acc[r, M_OUTPUT] += revenue
         acc[r, M_EXPERIMENTS] += n_exp
         acc[r, M_EXP_SPEND] += exp_spend
-        # subsidy claims (paid after the service latency, M10)
+        if kind != STARTUP:
+            continue
+        # subsidy claims, paid after the service latency (M10)
         claim = R.rd_sub[r] * (exp_spend + 0.5 * salaries)
         if age < R.rent_sub_months[r]:
             claim += R.rent_sub[r] * rent
-        if claim > 0.0 and kind == STARTUP:
-            queue_subsidy(O, R, org, r, month, claim, acc, E, False)
-        maybe_grant(O, R, org, month, acc, E)
+        if claim > 0.0:
+            queue_subsidy(O.pending, O.cash, R.latency[r], org, r, month, claim, acc)
+        if R.grant_rate[r] > 0.0 and fit >= 0.3:
+            g = grant_amount(R.grant_rate[r], R.state_pref[r], R.grant_max[r], O.state[org])
+            if g > 0.0:
+                queue_subsidy(O.pending, O.cash, R.latency[r], org, r, month, g, acc)
+                add_event(E, month, EV_SUBSIDY, r, org, -1, -1, g, d)

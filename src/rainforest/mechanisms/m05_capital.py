@@ -29,7 +29,7 @@ from rainforest.mechanisms.common import add_event
 from rainforest.mechanisms.m04_experiments import monthly_burn
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def stage_of(O, org):
     """0 seed (no round yet), 1 early (one or two rounds), 2 late (three or more)."""
     r = O.rounds[org]
@@ -40,7 +40,7 @@ def stage_of(O, org):
     return 2
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def pre_money(O, D, glob, org, stage, revenue):
     """Pre-money valuation from revenue, stage, market and fit, with noise."""
     d = O.domain[org]
@@ -64,7 +64,7 @@ def index_investors(I, n_regions, order, start):
         fill[r] += 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def pick_investor(I, r, order, start):
     """An investor of region ``r`` drawn in proportion to dry powder (-1 if none has any)."""
     lo = start[r]
@@ -83,7 +83,7 @@ def pick_investor(I, r, order, start):
     return order[hi - 1]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def invest(O, I, V, org, inv, amount, stage, month, pre, acc, E, kind_ev):
     """Record a round: new shares at ``pre`` money, cash to the firm, powder from the investor."""
     new_shares = O.shares[org] * amount / max(pre, 1e-9)
@@ -114,7 +114,7 @@ def invest(O, I, V, org, inv, amount, stage, month, pre, acc, E, kind_ev):
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def afford(I, inv, amount):
     """Whether an investor can write ``amount`` (unbiased at any population scale)."""
     if I.dry[inv] >= amount:
@@ -122,7 +122,7 @@ def afford(I, inv, amount):
     return np.random.random() < I.dry[inv] / amount
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def willing(O, I, glob, org, inv, stage, month):
     """The investor's decision on one pitch."""
     w = I.st_seed[inv] if stage == 0 else (I.st_early[inv] if stage == 1 else I.st_late[inv])
@@ -147,22 +147,28 @@ def willing(O, I, glob, org, inv, stage, month):
     return signal >= bar
 
 
-@njit(cache=True)
-def plan_hiring(O, R, D, glob, org):
+@njit(cache=True, inline="always")
+def plan_hiring(O, R, glob, org, exp_cost):
     """Raised money is meant to be spent: plan a team the cash can pay for 18 months."""
-    per_person = monthly_burn(O, R, D, glob, org) / max(O.emp[org], 1)
+    r = O.region[org]
+    per_person = monthly_burn(
+        O.kind[org], 1, R.wage[r], R.rent[r] * R.land[r], exp_cost[r, O.domain[org]], glob
+    )
     O.target[org] = max(O.target[org], O.cash[org] / (18.0 * per_person))
 
 
 @njit(cache=True)
-def raise_rounds(O, I, V, R, D, glob, month, inv_order, inv_start, local_share, acc, E):
+def raise_rounds(O, I, V, R, D, glob, month, inv_order, inv_start, local_share, exp_cost, acc, E):
     """Startups short of runway pitch to investors; state funds may rescue late-stage firms."""
     n_regions = R.area.shape[0]
     pitches = int(glob.pitches)
     for org in range(O.n[0]):
         if O.alive[org] == 0 or O.kind[org] != STARTUP:
             continue
-        burn = monthly_burn(O, R, D, glob, org)
+        r = O.region[org]
+        burn = monthly_burn(
+            STARTUP, O.emp[org], R.wage[r], R.rent[r] * R.land[r], exp_cost[r, O.domain[org]], glob
+        )
         if O.cash[org] > glob.runway_trigger * burn:
             continue
         if O.last_raise[org] >= 0 and month - O.last_raise[org] < 3:
@@ -187,7 +193,7 @@ def raise_rounds(O, I, V, R, D, glob, month, inv_order, inv_start, local_share, 
                 revenue = O.fit[org] ** 2 * O.emp[org] * glob.rev_per_emp * D.market[d]
                 pre = pre_money(O, D, glob, org, stage, revenue)
                 if invest(O, I, V, org, inv, amount, stage, month, pre, acc, E, EV_FUNDING):
-                    plan_hiring(O, R, D, glob, org)
+                    plan_hiring(O, R, glob, org, exp_cost)
                 break
         # rescue round: a state fund with a rescue mandate steps in for a late-stage firm
         if O.cash[org] < 0.0 and stage == 2 and O.fit[org] > 0.35:

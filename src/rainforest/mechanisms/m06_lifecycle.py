@@ -70,7 +70,7 @@ def people_month(P, O, glob, month, inspired_decay, alive, acc, refound):
         if P.status[i] == GONE:
             continue
         if month - P.birth[i] >= glob.retire_months:
-            leave_job(P, O, i)
+            leave_job(P.employer, O.emp, i)
             P.status[i] = GONE
             acc[P.region[i], M_DEPARTURES] += 1.0
             continue
@@ -80,7 +80,7 @@ def people_month(P, O, glob, month, inspired_decay, alive, acc, refound):
                 if P.status[i] == FOUNDER and np.random.random() < glob.refound_p:
                     q = np.exp(np.random.normal(0.0, glob.qsd) + glob.exp_boost * P.exp[i])
                     add_cand(refound, i, -1, q, O.domain[e], GRASSROOTS, -1)
-                make_unemployed(P, O, i)
+                make_unemployed(P.status, P.employer, O.emp, i)
             elif O.exit_month[e] == month and (O.exit[e] == EXIT_IPO or O.exit[e] == EXIT_ACQ):
                 P.inspired[i] += glob.colleague_boost
         P.inspired[i] *= inspired_decay
@@ -106,7 +106,7 @@ def count_people(P, month, acc):
             acc[r, M_UNDER35] += 1.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def pay_exit(O, I, V, org, value):
     """Pay ``value`` to the firm's shareholders; returns the founders' part."""
     per_share = value / max(O.shares[org], 1e-12)
@@ -122,7 +122,7 @@ def pay_exit(O, I, V, org, value):
     return per_share  # founders hold the original single share
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def write_off(O, V, org):
     """A failed firm's investments are worth nothing."""
     x = O.inv_head[org]
@@ -132,7 +132,7 @@ def write_off(O, V, org):
         x = V.next[x]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def new_angel(I, region, dry):
     """A founder-turned-angel joins the region's investors (IPO waves fund the next wave)."""
     k = I.n[0]
@@ -158,7 +158,7 @@ def new_angel(I, region, dry):
 
 
 @njit(cache=True)
-def lifecycle(O, I, V, R, D, glob, month, successes, acc, E):
+def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
     """Failures, exits, unicorns, maturity and headcount targets of every firm.
     Returns the number of new angels (the engine re-indexes investors when > 0)."""
     new_angels = 0
@@ -219,7 +219,9 @@ def lifecycle(O, I, V, R, D, glob, month, successes, acc, E):
                 O.kind[org] = SME
                 kind = SME
         # headcount target: multiplicative growth with fit, Gibrat noise
-        burn = monthly_burn(O, R, D, glob, org)
+        burn = monthly_burn(
+            kind, O.emp[org], R.wage[r], R.rent[r] * R.land[r], exp_cost[r, d], glob
+        )
         g = 0.0
         if fit > 0.4 and O.cash[org] > 6.0 * burn:
             g = glob.growth_rate * (fit - 0.4) / 0.6 * np.sqrt(D.market[d])
@@ -269,7 +271,7 @@ def fire_surplus(P, O, emp_order, emp_start):
             emp_order[x] = emp_order[lo + n - 1]
             n -= 1
             if P.employer[i] == org and P.status[i] == EMPLOYED:
-                make_unemployed(P, O, i)
+                make_unemployed(P.status, P.employer, O.emp, i)
                 surplus -= 1
 
 
@@ -325,7 +327,7 @@ def hire_and_match(
                 pool[x] = pool[lo + left[r] - 1]
                 left[r] -= 1
                 if P.status[i] == UNEMPLOYED:
-                    join(P, O, i, org)
+                    join(P.status, P.employer, O.emp, i, org)
                     need -= 1
                 continue
             # poach from incumbent employers
@@ -342,7 +344,7 @@ def hire_and_match(
                     and e >= 0
                     and (O.kind[e] == INCUMBENT or O.kind[e] == STATE)
                 ):
-                    join(P, O, i, org)
+                    join(P.status, P.employer, O.emp, i, org)
                     got = True
                     break
             if not got:
@@ -354,4 +356,4 @@ def hire_and_match(
             i = pool[x]
             if P.status[i] == UNEMPLOYED and np.random.random() < glob.job_finding:
                 org = state_of[r] if np.random.random() < R.state_share[r] else incumbent_of[r]
-                join(P, O, i, org)
+                join(P.status, P.employer, O.emp, i, org)

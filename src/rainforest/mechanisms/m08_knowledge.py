@@ -55,7 +55,7 @@ def knowledge_field(cell_x, cell_y, inst_x, inst_y, inst_strength, inst_dom, dec
     return w @ inst_dom
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def tech_transfer(O, r, d, source, month, acc, E):
     """License a technology to a living local firm (same domain if one is found quickly)."""
     n = O.n[0]
@@ -76,7 +76,7 @@ def tech_transfer(O, r, d, source, month, acc, E):
         return
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def random_person(P, G, r, cell_order, cell_start):
     """A random living person of region ``r`` (-1 if none)."""
     lo = cell_start[G.reg_cell0[r]]

@@ -19,17 +19,16 @@ import numpy as np
 from numba import njit
 
 from rainforest.engine.accounts import M_SUBSIDIES, M_SUBSIDY_DELAY
-from rainforest.engine.state import EV_SUBSIDY, STARTUP, SUB_SLOTS
-from rainforest.mechanisms.common import add_event
+from rainforest.engine.state import SUB_SLOTS
 
 
-@njit(cache=True)
-def queue_subsidy(O, R, org, r, month, amount, acc, E, record):
-    """Claim ``amount`` for ``org``; it is paid ``R.latency[r]`` months later (fractional
-    latencies split the payment between two months so the mean delay is exact)."""
+@njit(cache=True, inline="always")
+def queue_subsidy(pending, cash, delay, org, r, month, amount, acc):
+    """Claim ``amount`` for ``org``; it is paid ``delay`` months later (a fractional delay
+    splits the payment between two months so the mean delay is exact; a delay under one month
+    pays the first part at once). Takes arrays, not tables, to stay cheap in per-firm loops."""
     if amount <= 0.0:
         return
-    delay = R.latency[r]
     a = int(np.floor(delay))
     f = delay - a
     if a > SUB_SLOTS - 2:
@@ -37,51 +36,28 @@ def queue_subsidy(O, R, org, r, month, amount, acc, E, record):
         f = 0.0
     now = amount * (1.0 - f)
     if a == 0:
-        # due within the month: paid at once
-        O.cash[org] += now
+        cash[org] += now
         acc[r, M_SUBSIDIES] += now
         acc[r, M_SUBSIDY_DELAY] += now * delay * 30.4
     else:
-        O.pending[org, (month + a) % SUB_SLOTS] += now
-    O.pending[org, (month + a + 1) % SUB_SLOTS] += amount * f
-    if record:
-        add_event(E, month, EV_SUBSIDY, r, org, -1, -1, amount, O.domain[org])
+        pending[org, (month + a) % SUB_SLOTS] += now
+    pending[org, (month + a + 1) % SUB_SLOTS] += amount * f
 
 
-@njit(cache=True)
-def pay_subsidies(O, R, org, month, acc):
-    """Pay what falls due this month to a living organisation."""
-    s = month % SUB_SLOTS
-    amount = O.pending[org, s]
-    if amount > 0.0:
-        O.pending[org, s] = 0.0
-        O.cash[org] += amount
-        r = O.region[org]
-        acc[r, M_SUBSIDIES] += amount
-        acc[r, M_SUBSIDY_DELAY] += amount * R.latency[r] * 30.4
+@njit(cache=True, inline="always")
+def grant_amount(rate, state_pref, grant_max, state_linked):
+    """A grant this month for an eligible startup (0 if none); biased toward state-linked
+    organisations by ``state_pref``."""
+    bias = 1.0 + state_pref * (1.5 if state_linked == 1 else -0.8)
+    if np.random.random() < rate * max(bias, 0.0):
+        return grant_max * (0.1 + 0.9 * np.random.random())
+    return 0.0
 
 
-@njit(cache=True)
-def maybe_grant(O, R, org, month, acc, E):
-    """A promising startup may win a grant (biased toward state-linked organisations)."""
-    r = O.region[org]
-    if R.grant_rate[r] <= 0.0 or O.kind[org] != STARTUP or O.fit[org] < 0.3:
-        return
-    bias = 1.0 + R.state_pref[r] * (1.5 if O.state[org] == 1 else -0.8)
-    if np.random.random() < R.grant_rate[r] * max(bias, 0.0):
-        amount = R.grant_max[r] * (0.1 + 0.9 * np.random.random())
-        queue_subsidy(O, R, org, r, month, amount, acc, E, True)
-
-
-@njit(cache=True)
-def experiment_cost_factor(R, D, glob, O, org):
-    """Multiplier on the cost of one experiment from shared labs, anchor platforms and
-    compute vouchers (M4 levers set by M10 policy)."""
-    r = O.region[org]
-    d = O.domain[org]
-    f = 1.0
-    f *= 1.0 - glob.lab_cut * R.shared_labs[r]
-    f *= 1.0 - glob.platform_cut * R.platform[r]
-    if D.compute[d]:
-        f *= 1.0 - R.vouchers[r]
-    return max(f, 0.05)
+def experiment_costs(R, D, glob) -> np.ndarray:
+    """Cost of one experiment by region and domain this month (million yuan): shared labs,
+    anchor platforms and compute vouchers cut the domain's base cost (M4 levers set by M10)."""
+    f = (1.0 - glob.lab_cut * R.shared_labs) * (1.0 - glob.platform_cut * R.platform)
+    cost = D.exp_cost[None, :] * f[:, None]
+    cost = np.where(D.compute[None, :] == 1, cost * (1.0 - R.vouchers[:, None]), cost)
+    return np.maximum(cost, 0.05 * D.exp_cost[None, :])

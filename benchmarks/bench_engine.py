@@ -1,0 +1,115 @@
+"""Engine throughput and memory: person-steps per second and peak memory at 100k, 1M, 5M people.
+
+Each size runs in its own process so that peak resident memory is that size's alone. Numba
+compile time is excluded (a small warm-up run first, and kernels are cached on disk).
+
+    python benchmarks/bench_engine.py            # 100k, 1M, 5M people, 24 months each
+    python benchmarks/bench_engine.py --sizes 100000 --months 12
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def one(people: int, months: int, regions: int) -> dict:
+    """Run one size in this process and return its figures."""
+    sys.path.insert(0, str(HERE))
+    from configurations import district
+    from rainforest.engine import Engine
+    from rainforest.engine import state as S
+
+    warm = Engine(district(5000, regions), seed=0)
+    for _ in range(2):
+        warm.step()
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    eng = Engine(district(people, regions), seed=1)
+    build = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    steps = []
+    for _ in range(months):
+        s = time.perf_counter()
+        eng.step()
+        steps.append(time.perf_counter() - s)
+    run = time.perf_counter() - t0
+    w = eng.w
+    alive = int((S.rows(w.P)["status"] != S.GONE).sum())
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "people": people,
+        "regions": regions,
+        "months": months,
+        "build_s": round(build, 2),
+        "run_s": round(run, 2),
+        "person_steps_per_s": alive * months / run,
+        "ns_per_person_step": run / (alive * months) * 1e9,
+        "peak_rss_gb": rss / 1e6,
+        "rss_delta_gb": (rss - rss0) / 1e6,
+        "state_gb": S.nbytes(w.P, w.O, w.I, w.V, w.E) / 1e9,
+        "startups": int(((S.rows(w.O)["kind"] == S.STARTUP) & (S.rows(w.O)["alive"] == 1)).sum()),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 5_000_000])
+    ap.add_argument("--months", type=int, default=24)
+    ap.add_argument("--regions", type=int, default=1)
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.child:
+        print(json.dumps(one(a.sizes[0], a.months, a.regions)))
+        return
+    rows = []
+    for n in a.sizes:
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                "--sizes",
+                str(n),
+                "--months",
+                str(a.months),
+                "--regions",
+                str(a.regions),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        r = rows[-1]
+        print(
+            f"{r['people']:>10,} people x {r['months']} months ({r['regions']} region(s)): "
+            f"{r['person_steps_per_s'] / 1e6:6.1f} M person-steps/s, "
+            f"{r['ns_per_person_step']:6.1f} ns/person-step, build {r['build_s']:.1f} s, "
+            f"peak RSS {r['peak_rss_gb']:.2f} GB (+{r['rss_delta_gb']:.2f} GB for this run), "
+            f"state {r['state_gb']:.2f} GB, {r['startups']:,} startups alive",
+            flush=True,
+        )
+    if len(rows) > 1:
+        base = rows[0]["ns_per_person_step"]
+        for r in rows[1:]:
+            print(
+                f"cost per person-step at {r['people']:,} / at {rows[0]['people']:,}: "
+                f"{r['ns_per_person_step'] / base:.2f}x"
+            )
+        for r in rows:
+            print(
+                f"memory per million people at {r['people']:,}: "
+                f"{r['rss_delta_gb'] / (r['people'] / 1e6):.2f} GB"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -109,6 +109,50 @@ class Result:
         last = m[m.month == m.month.max()].set_index("region")[stocks]
         return m.groupby("region")[flows].sum().join(last)
 
+    def flows(self) -> pd.DataFrame:
+        """Yearly flows between regions (M11-M12): people who moved, former founders among
+        them, and venture capital from investors' home regions to firms' regions (the
+        diagonal is local investment). Columns: year, kind, origin, destination, amount
+        (people, or million yuan for capital)."""
+        regions = list(self.meta["regions"])
+        ev = self.events
+        parts = []
+        mig = ev[ev.kind == "migration"]
+        if len(mig):
+            origin = np.asarray(regions, dtype=object)[mig.other.to_numpy()]
+            base = pd.DataFrame(
+                {
+                    "year": mig.month.to_numpy() // 12,
+                    "origin": origin,
+                    "destination": mig.region.astype(str).to_numpy(),
+                    "weight": mig.weight.to_numpy(),
+                    "founder": mig.amount.to_numpy() > 0,
+                }
+            )
+            people = base.groupby(["year", "origin", "destination"], as_index=False).weight.sum()
+            parts.append(people.assign(kind="people").rename(columns={"weight": "amount"}))
+            fb = base[base.founder]
+            if len(fb):
+                f = fb.groupby(["year", "origin", "destination"], as_index=False).weight.sum()
+                parts.append(f.assign(kind="founders").rename(columns={"weight": "amount"}))
+        cap = ev[ev.kind.isin(["funding", "rescue"])]
+        if len(cap):
+            home = self.investors.region.astype(str).to_numpy()[cap.other.to_numpy()]
+            c = pd.DataFrame(
+                {
+                    "year": cap.month.to_numpy() // 12,
+                    "origin": home,
+                    "destination": cap.region.astype(str).to_numpy(),
+                    "amount": cap.amount.to_numpy() * cap.weight.to_numpy(),
+                }
+            )
+            c = c.groupby(["year", "origin", "destination"], as_index=False).amount.sum()
+            parts.append(c.assign(kind="capital"))
+        cols = ["year", "kind", "origin", "destination", "amount"]
+        if not parts:
+            return pd.DataFrame(columns=cols)
+        return pd.concat(parts, ignore_index=True)[cols]
+
     def summary(self) -> pd.DataFrame:
         """A short human summary: key totals per region, rounded."""
         t = self.totals()

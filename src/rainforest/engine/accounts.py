@@ -17,6 +17,8 @@ METRICS = (
     "under35",
     "arrivals",
     "departures",
+    "migrants_in",
+    "migrants_out",
     # firms (stocks)
     "startups_alive",
     "smes",
@@ -54,6 +56,7 @@ METRICS = (
     "cross_skill_sample",
     # region state
     "belief",
+    "office_rent",
 )
 IDX = {name: i for i, name in enumerate(METRICS)}
 
@@ -68,6 +71,8 @@ UNSCALED = frozenset({"belief", "contact_sample", "cross_skill_sample", "breakth
     M_UNDER35,
     M_ARRIVALS,
     M_DEPARTURES,
+    M_MIGRANTS_IN,
+    M_MIGRANTS_OUT,
     M_STARTUPS,
     M_SMES,
     M_SPEC_SMES,
@@ -101,5 +106,6 @@ UNSCALED = frozenset({"belief", "contact_sample", "cross_skill_sample", "breakth
     M_CONTACT_SAMPLE,
     M_CROSS_SAMPLE,
     M_BELIEF,
+    M_RENT,
 ) = range(len(METRICS))
 M_INVEST0 = M_INV_ANGEL  # + investor kind code

@@ -54,7 +54,7 @@ def org_metrics(O, R, k, acc):
             if O.listed[org] == 1:
                 acc[r, M_LISTED] += 1.0 / k
         if kind == ANCHOR or kind == INCUMBENT or kind == STATE or kind == FACILITY:
-            acc[r, M_OUTPUT] += R.productivity[r] * O.emp[org]
+            acc[r, M_OUTPUT] += R.productivity[r] * O.prod[org] * O.emp[org]
 
 
 @njit(cache=True)

@@ -167,6 +167,7 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
         O.founded[o] = month
         O.shares[o] = 1.0
         O.weight[o] = weight
+        O.prod[o] = 1.0
         return o
 
     def random_cell(r):
@@ -215,6 +216,7 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
             O.demand[o] = a.local_demand
             O.state[o] = int(a.state_linked)
             O.listed[o] = int(a.listed)
+            O.prod[o] = a.productivity
             O.fit[o] = O.theta[o] = 0.8
             head = stochastic_round(a.employees / k, rng)
             targets.append((o, head))

@@ -27,6 +27,7 @@ from rainforest.engine.accounts import (
 )
 from rainforest.engine.bookkeeping import add_entrants, org_metrics
 from rainforest.engine.build import World, build_world
+from rainforest.engine.params import distance_matrix, policy_arrays
 from rainforest.mechanisms import m01_contacts as m01
 from rainforest.mechanisms import m02_ideas as m02
 from rainforest.mechanisms import m03_founding as m03
@@ -37,7 +38,9 @@ from rainforest.mechanisms import m07_anchors as m07
 from rainforest.mechanisms import m08_knowledge as m08
 from rainforest.mechanisms import m09_belief as m09
 from rainforest.mechanisms import m10_policy as m10
+from rainforest.mechanisms import m11_migration as m11
 from rainforest.mechanisms.common import add_event, seed_numba
+from rainforest.scenario import with_values
 from rainforest.scenario.schema import Scenario
 
 SeedLike = int | np.random.SeedSequence | np.random.Generator | None
@@ -83,6 +86,10 @@ class Engine:
         self.idecay = m09.inspired_decay(sc.mechanisms.belief)
         self._index_investors()
         self._shocks = sorted(sc.shocks, key=lambda s: s.month)
+        self.dist = distance_matrix(sc)
+        self.people0 = self.w.pop_target.copy()
+        self.opportunity = np.zeros(nr)  # foundings per 1,000 people per year, smoothed
+        self.invest_pc = np.zeros(nr)  # venture money per person per month, smoothed
         self.timings = {"build_s": 0.0, "steps_s": 0.0}
 
     # -- helpers ---------------------------------------------------------------------------
@@ -187,6 +194,11 @@ class Engine:
                 o = ids[names.index(s.anchor)]
                 w.O.target[o] = max(1.0, w.O.target[o] * (1.0 - s.layoff_share))
                 add_event(w.E, month, S.EV_SHOCK, r, o, -1, -1, s.layoff_share, int(w.O.domain[o]))
+            elif s.kind == "policy_change":
+                changed = with_values(self.sc, {f"regions.{s.region}.policy.{s.field}": s.value})
+                for key, arr in policy_arrays(changed).items():
+                    getattr(w.R, key)[r] = arr[r]
+                add_event(w.E, month, S.EV_SHOCK, r, -1, -1, -1, s.value, -1)
             elif s.kind == "funding_winter":
                 sel = np.flatnonzero(w.I.region[: w.I.n[0]] == r)
                 w.I.frozen[sel] += w.I.dry[sel] * s.capital_cut
@@ -229,9 +241,34 @@ class Engine:
         demand = m07.anchor_demand(
             O, w.anchor_ids, w.anchor_emp0, len(w.region_names), len(w.domain_names)
         )
+        cn = sc.mechanisms.connect
+        remote_share = glob.remote_share + cn.hybrid * cn.remote_contact_boost
+        if month % 12 in cn.event_months:
+            remote_share *= cn.event_boost
+        remote_share = min(remote_share, 0.9)
+        people_sim = people_real / self.scale
+        remote_cdf = m01.remote_weights(people_sim, self.dist, cn.contact_distance_km)
+        powder = np.bincount(
+            I.region[: I.n[0]], weights=I.dry[: I.n[0]], minlength=len(w.region_names)
+        )
+        invest_cdf = m01.remote_weights(powder, self.dist, cn.investment_distance_km)
+        local_share = cn.local_pitch_share - (cn.local_pitch_share - 0.5) * cn.hybrid
         self.C.n[0] = 0
         m02.generate_ideas(
-            P, O, G, R, glob, self.cell_order, self.cell_start, w.base_mix, month, acc, self.C, E
+            P,
+            O,
+            G,
+            R,
+            glob,
+            self.cell_order,
+            self.cell_start,
+            w.base_mix,
+            remote_share,
+            remote_cdf,
+            month,
+            acc,
+            self.C,
+            E,
         )
         m07.spinout_ideas(P, O, G, glob, self.emp_order, self.emp_start, w.base_mix, self.C)
         m08.universities_month(
@@ -257,7 +294,8 @@ class Engine:
             self.cell_start,
             len(w.region_names),
             glob.same_cell_share,
-            glob.remote_share,
+            remote_share,
+            remote_cdf,
             CONTACT_SAMPLE_PER_REGION,
             self.skills_sample,
             self.dist_hist,
@@ -265,13 +303,26 @@ class Engine:
         )
 
         # founding (M3), experiments and books (M4, M10), capital (M5), life cycle (M6)
-        m03.decide_and_found(P, O, R, D, glob, self.refound, month, acc, E)
+        m03.decide_and_found(P, O, R, D, glob, self.refound, cn.hybrid, month, acc, E)
         self.refound.n[0] = 0
-        m03.decide_and_found(P, O, R, D, glob, self.C, month, acc, E)
-        exp_cost = m10.experiment_costs(R, D, glob)
+        m03.decide_and_found(P, O, R, D, glob, self.C, cn.hybrid, month, acc, E)
+        exp_cost = m10.experiment_costs(R, D, glob, self.dist, cn)
         m04.firm_month(O, R, D, glob, month, demand, exp_cost, acc, E)
         m05.raise_rounds(
-            O, I, V, R, D, glob, month, self.inv_order, self.inv_start, 0.9, exp_cost, acc, E
+            O,
+            I,
+            V,
+            R,
+            D,
+            glob,
+            month,
+            self.inv_order,
+            self.inv_start,
+            local_share,
+            invest_cdf,
+            exp_cost,
+            acc,
+            E,
         )
         self.successes[:] = 0.0
         if m06.lifecycle(O, I, V, R, D, glob, month, self.successes, exp_cost, acc, E) > 0:
@@ -280,6 +331,12 @@ class Engine:
         # labour market: retirements and releases, newcomers, hiring, job finding (M6)
         alive = np.zeros(len(w.region_names))
         m06.people_month(P, O, glob, month, self.idecay, alive, acc, self.refound)
+        # migration between regions and rents (M11)
+        mig = sc.mechanisms.migration
+        if len(w.region_names) > 1 and mig.base_rate > 0:
+            utility = m11.region_utility(R, self.opportunity, mig)
+            cdf = m11.destination_cdf(utility, self.dist, mig)
+            m11.migrate(P, O, G, cdf, mig.base_rate, mig.mobile_factor, month, w.pop_target, acc, E)
         add_entrants(P, G, R, w.skill_cdf, month, np.maximum(w.pop_target - alive, 0.0), acc)
         pool = np.zeros(int(P.n[0]), np.int32)
         m06.index_unemployed(P, len(w.region_names), pool, self.pool_start)
@@ -318,6 +375,16 @@ class Engine:
         acc[:, M_CROSS_SAMPLE] = self.skills_sample[:, 1]
         self.skills_sample[:] = 0.0
         org_metrics(O, R, self.scale, acc)
+        people_now = np.maximum(acc[:, IDX["people"]], 1.0)
+        self.opportunity = 0.9 * self.opportunity + 0.1 * (
+            12_000.0 * acc[:, IDX["foundings"]] / people_now
+        )
+        invest = acc[:, IDX["investment_angel"] : IDX["investment_bank"] + 1].sum(axis=1)
+        self.invest_pc = 0.9 * self.invest_pc + 0.1 * invest / people_now
+        m11.update_rents(
+            R, people_now, self.people0, self.invest_pc / R.wage, 0.0, sc.mechanisms.rents
+        )
+        acc[:, IDX["office_rent"]] = R.rent
         if E.n[0] >= E.month.shape[0] or P.n[0] >= P.status.shape[0]:
             raise RuntimeError("internal error: a state table filled up during a month")
         if month >= 0:

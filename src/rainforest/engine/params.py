@@ -19,7 +19,8 @@ RegionP = namedtuple(
     "area wage rent land openness tolerance risk_mu risk_sd cred_pref stab_pref belief0 "
     "rd_sub rent_sub rent_sub_months talent_sub grant_max grant_rate latency reg_months "
     "exemption sandbox open_data vouchers open_scen shared_labs state_pref productivity "
-    "state_share third_places contact_rate belief platform kmax pop_target",
+    "state_share third_places contact_rate belief platform kmax pop_target housing tax "
+    "land_supply supply_chain rent0",
 )
 DomainP = namedtuple("DomainP", "market cap_int exp_cost ttm regulated data compute hardware")
 Globals = namedtuple(
@@ -75,7 +76,49 @@ def region_params(sc: Scenario) -> RegionP:
         platform=arr(lambda r: max([a.platform_services for a in r.anchors], default=0.0)),
         kmax=np.zeros(len(regs)),
         pop_target=np.zeros(len(regs)),
+        housing=arr(lambda r: r.housing_cost),
+        tax=arr(lambda r: r.tax_rate),
+        land_supply=arr(lambda r: r.land_supply),
+        supply_chain=arr(lambda r: r.supply_chain),
+        rent0=arr(lambda r: r.office_rent),
     )
+
+
+def distance_matrix(sc: Scenario) -> np.ndarray:
+    """Kilometres between regions (symmetric; unlisted pairs use the default distance)."""
+    names = list(sc.regions)
+    n = len(names)
+    d = np.full((n, n), sc.mechanisms.connect.default_distance_km)
+    np.fill_diagonal(d, 0.0)
+    for key, km in sc.distances_km.items():
+        a, b = key.split("|")
+        i, j = names.index(a), names.index(b)
+        d[i, j] = d[j, i] = km
+    return d
+
+
+def policy_arrays(sc: Scenario) -> dict[str, np.ndarray]:
+    """The RegionP arrays that come from policy fields (refreshed by policy-change shocks)."""
+    full = region_params(sc)
+    keys = [
+        "rd_sub",
+        "rent_sub",
+        "rent_sub_months",
+        "talent_sub",
+        "grant_max",
+        "grant_rate",
+        "latency",
+        "reg_months",
+        "exemption",
+        "sandbox",
+        "open_data",
+        "vouchers",
+        "open_scen",
+        "shared_labs",
+        "land",
+        "state_pref",
+    ]
+    return {k: getattr(full, k) for k in keys}
 
 
 def domain_params(sc: Scenario) -> DomainP:

@@ -72,7 +72,7 @@ Orgs = namedtuple(
     "Orgs",
     "n kind alive region cell domain founded cash fit theta emp target rounds raised "
     "valuation shares parent origin state cred unicorn exit exit_month last_raise "
-    "inv_head pending weight spin_rate demand listed",
+    "inv_head pending weight spin_rate demand listed prod",
 )
 Investors = namedtuple(
     "Investors",
@@ -125,6 +125,7 @@ _DTYPES = {
         spin_rate=np.float64,
         demand=np.float64,
         listed=np.uint8,
+        prod=np.float64,
     ),
     "Investors": dict(
         kind=np.int8,

@@ -92,6 +92,7 @@ def new_org(O, kind, region, cell, domain, month, weight):
     O.spin_rate[k] = 0.0
     O.demand[k] = 0.0
     O.listed[k] = 0
+    O.prod[k] = 1.0
     O.n[0] = k + 1
     return k
 

@@ -53,18 +53,23 @@ def index_by_cell(P, n_cells, order, start):
 
 
 @njit(cache=True, inline="always")
-def pick_partner(r, cell, G, order, start, n_regions, same_cell_share, remote_share):
+def pick_partner(r, cell, G, order, start, same_cell_share, remote_share, remote_cdf):
     """A contact partner for a person of region ``r`` living in ``cell``: in another region
-    (share ``remote_share``), in the same cell, or anywhere in the region. -1 if none."""
+    (share ``remote_share``, the region drawn from row ``r`` of ``remote_cdf``, which weighs
+    people by distance), in the same cell, or anywhere in the region. -1 if none."""
+    n_regions = remote_cdf.shape[0]
+    if n_regions > 1 and np.random.random() < remote_share:
+        u = np.random.random()
+        j = 0
+        while j < n_regions - 1 and u >= remote_cdf[r, j]:
+            j += 1
+        if j != r:
+            lo = start[G.reg_cell0[j]]
+            hi = start[G.reg_cell0[j] + G.reg_ncell[j]]
+            if hi > lo:
+                return order[lo + np.random.randint(hi - lo)]
     lo = start[G.reg_cell0[r]]
     hi = start[G.reg_cell0[r] + G.reg_ncell[r]]
-    if n_regions > 1 and np.random.random() < remote_share:
-        total = start[start.shape[0] - 1] - (hi - lo)
-        if total > 0:
-            x = np.random.randint(total)
-            if x >= lo:
-                x += hi - lo
-            return order[x]
     if np.random.random() < same_cell_share:
         a = start[cell]
         b = start[cell + 1]
@@ -73,6 +78,17 @@ def pick_partner(r, cell, G, order, start, n_regions, same_cell_share, remote_sh
     if hi - lo > 0:
         return order[lo + np.random.randint(hi - lo)]
     return -1
+
+
+def remote_weights(people, dist, contact_distance_km) -> np.ndarray:
+    """Row r: cumulative probability of each other region for a remote contact from r."""
+    w = people[None, :] * np.exp(-dist / contact_distance_km)
+    np.fill_diagonal(w, 0.0)
+    tot = w.sum(axis=1, keepdims=True)
+    w = np.where(tot > 0, w / np.where(tot > 0, tot, 1.0), 0.0)
+    cdf = np.cumsum(w, axis=1)
+    cdf[:, -1] = 1.0
+    return cdf
 
 
 @njit(cache=True)
@@ -84,6 +100,7 @@ def sample_contacts(
     n_regions,
     same_cell_share,
     remote_share,
+    remote_cdf,
     per_region,
     skills_differ_out,
     dist_hist,
@@ -101,7 +118,7 @@ def sample_contacts(
         for _ in range(per_region):
             i = order[lo + np.random.randint(hi - lo)]
             j = pick_partner(
-                r, P.cell[i], G, order, start, n_regions, same_cell_share, remote_share
+                r, P.cell[i], G, order, start, same_cell_share, remote_share, remote_cdf
             )
             if j < 0 or j == i:
                 continue

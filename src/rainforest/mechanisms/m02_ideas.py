@@ -77,7 +77,9 @@ def idea_domain(cell, r, G, base_mix):
 
 
 @njit(cache=True)
-def generate_ideas(P, O, G, R, glob, order, start, base_mix, month, acc, C, E):
+def generate_ideas(
+    P, O, G, R, glob, order, start, base_mix, remote_share, remote_cdf, month, acc, C, E
+):
     """Sample this month's ideas from contacts in every region (thinning) into ``C``."""
     n_regions = R.area.shape[0]
     for r in range(n_regions):
@@ -91,7 +93,7 @@ def generate_ideas(P, O, G, R, glob, order, start, base_mix, month, acc, C, E):
         for _ in range(m):
             i = order[lo + np.random.randint(n_r)]
             j = pick_partner(
-                r, P.cell[i], G, order, start, n_regions, glob.same_cell_share, glob.remote_share
+                r, P.cell[i], G, order, start, glob.same_cell_share, remote_share, remote_cdf
             )
             if j < 0 or j == i:
                 continue

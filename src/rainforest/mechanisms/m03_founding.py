@@ -69,8 +69,10 @@ def founding_probability(P, O, R, D, glob, i, d, quality):
 
 
 @njit(cache=True)
-def decide_and_found(P, O, R, D, glob, C, month, acc, E):
-    """Run the founding decision on every queued idea and create the startups."""
+def decide_and_found(P, O, R, D, glob, C, hybrid, month, acc, E):
+    """Run the founding decision on every queued idea and create the startups. A partner in
+    another region joins as co-founder only through hybrid collaboration (probability
+    ``hybrid``, M12)."""
     k = glob.k
     for c in range(C.n[0]):
         i = C.person[c]
@@ -111,6 +113,7 @@ def decide_and_found(P, O, R, D, glob, C, month, acc, E):
             and P.status[j] != GONE
             and P.skill[j] != P.skill[i]
             and np.random.random() < glob.cofounder_p
+            and (P.region[j] == r or np.random.random() < hybrid)
         ):
             leave_job(P.employer, O.emp, j)
             P.status[j] = FOUNDER

@@ -158,8 +158,12 @@ def plan_hiring(O, R, glob, org, exp_cost):
 
 
 @njit(cache=True)
-def raise_rounds(O, I, V, R, D, glob, month, inv_order, inv_start, local_share, exp_cost, acc, E):
-    """Startups short of runway pitch to investors; state funds may rescue late-stage firms."""
+def raise_rounds(
+    O, I, V, R, D, glob, month, inv_order, inv_start, local_share, invest_cdf, exp_cost, acc, E
+):
+    """Startups short of runway pitch to investors — at home with probability ``local_share``,
+    else in a region drawn from row r of ``invest_cdf`` (nearer regions likelier, M12); state
+    funds may rescue late-stage firms."""
     n_regions = R.area.shape[0]
     pitches = int(glob.pitches)
     for org in range(O.n[0]):
@@ -185,7 +189,10 @@ def raise_rounds(O, I, V, R, D, glob, month, inv_order, inv_start, local_share, 
         for _ in range(pitches):
             rr = r
             if n_regions > 1 and np.random.random() >= local_share:
-                rr = np.random.randint(n_regions)
+                u = np.random.random()
+                rr = 0
+                while rr < n_regions - 1 and u >= invest_cdf[r, rr]:
+                    rr += 1
             inv = pick_investor(I, rr, inv_order, inv_start)
             if inv < 0:
                 continue

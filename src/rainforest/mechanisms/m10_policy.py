@@ -54,10 +54,16 @@ def grant_amount(rate, state_pref, grant_max, state_linked):
     return 0.0
 
 
-def experiment_costs(R, D, glob) -> np.ndarray:
+def experiment_costs(R, D, glob, dist, connect) -> np.ndarray:
     """Cost of one experiment by region and domain this month (million yuan): shared labs,
-    anchor platforms and compute vouchers cut the domain's base cost (M4 levers set by M10)."""
+    anchor platforms and compute vouchers cut the domain's base cost (M4 levers set by M10);
+    a hardware supply chain within reach cuts hardware experiments (Shenzhen's "50公里半径内完成
+    从设计到量产", seed 004; M12)."""
     f = (1.0 - glob.lab_cut * R.shared_labs) * (1.0 - glob.platform_cut * R.platform)
     cost = D.exp_cost[None, :] * f[:, None]
     cost = np.where(D.compute[None, :] == 1, cost * (1.0 - R.vouchers[:, None]), cost)
+    near = dist <= connect.supply_chain_radius_km
+    reach = np.where(near, R.supply_chain[None, :], 0.0).max(axis=1)
+    cut = 1.0 - connect.supply_chain_cut * reach
+    cost = np.where(D.hardware[None, :] == 1, cost * cut[:, None], cost)
     return np.maximum(cost, 0.05 * D.exp_cost[None, :])

@@ -106,6 +106,9 @@ class Anchor(Model):
     state_linked: bool = _f(False, "A state-owned or state-linked organisation.")
     spillover: NonNeg = _f(1.0, "Knowledge spillover strength (relative).", "x")
     listed: bool = _f(True, "A listed company (counts in listed firms per km²).")
+    productivity: Positive = _f(
+        2.0, "Output per employee relative to the region's established employers.", "x"
+    )
 
 
 class InvestorPool(Model):
@@ -207,6 +210,16 @@ class Region(Model):
     domain_mix: dict[str, NonNeg] = _f({}, "Local industry mix by domain (weights; empty = even).")
     productivity: Positive = _f(
         0.1, "Monthly output per worker of incumbent employers.", "million yuan/month"
+    )
+    housing_cost: Positive = _f(
+        1.0, "Housing cost relative to an average region (M11).", "x"
+    )
+    tax_rate: Share = _f(0.2, "Effective tax on income and profits (M11).", "share")
+    land_supply: Share = _f(
+        0.5, "How freely space can be added (1 = rents do not rise with crowding).", "share"
+    )
+    supply_chain: Share = _f(
+        0.0, "Local hardware supply chain (components, moulds) within reach.", "share"
     )
     initial_firms: NonNeg = _f(1000.0, "Established firms at the start (non-anchor).", "firms")
     initial_listed: NonNeg = _f(0.0, "Listed non-anchor firms at the start.", "firms")
@@ -344,6 +357,64 @@ class Belief(Model):
     colleague_boost: NonNeg = _f(0.5, "Extra belief of the successful firm's people.")
 
 
+class Migration(Model):
+    """M11: people move between regions by utility."""
+
+    base_rate: Share = _f(0.002, "Monthly chance an employee weighs a move.", "1/month")
+    mobile_factor: NonNeg = _f(
+        5.0, "How much more often graduates and failed founders weigh a move."
+    )
+    wage_weight: NonNeg = _f(1.0, "Utility weight of log after-tax wage.")
+    opportunity_weight: NonNeg = _f(
+        1.0, "Utility weight of foundings per 1,000 people per year (opportunity)."
+    )
+    openness_weight: NonNeg = _f(1.0, "Utility weight of openness and tolerance.")
+    housing_weight: NonNeg = _f(1.0, "Utility weight of log housing cost.")
+    distance_km: Positive = _f(500.0, "Distance that costs one unit of utility.", "km")
+    moving_cost: NonNeg = _f(1.0, "Utility cost of moving (family ties, inertia).")
+    temperature: Positive = _f(0.5, "Noise of the destination choice (logit).")
+
+
+class Rents(Model):
+    """M11: rents respond to crowding and capital inflow."""
+
+    density_elasticity: NonNeg = _f(1.0, "Elasticity of rent to people in the region.")
+    capital_elasticity: NonNeg = _f(
+        0.2, "Elasticity of rent to venture investment per person."
+    )
+
+
+class Connect(Model):
+    """M12: hybrid collaboration, large events, cross-region capital, supply chains."""
+
+    hybrid: Share = _f(
+        0.0, "Share of collaboration that can be remote (NVIDIA/DeepMind hybrid model)."
+    )
+    remote_contact_boost: NonNeg = _f(
+        0.2, "Extra remote-contact share at full hybrid collaboration."
+    )
+    event_months: list[Annotated[int, Field(ge=0, le=11)]] = _f(
+        [], "Months of the year with a large GTC-like event (0 = January)."
+    )
+    event_boost: NonNeg = _f(5.0, "Remote-contact multiplier in an event month.")
+    local_pitch_share: Share = _f(0.9, "Share of pitches made at home without hybrid.")
+    investment_distance_km: Positive = _f(
+        1500.0, "Distance at which out-of-region deals fall by 1/e.", "km"
+    )
+    contact_distance_km: Positive = _f(
+        1000.0, "Distance at which remote contacts fall by 1/e.", "km"
+    )
+    supply_chain_radius_km: Positive = _f(
+        50.0, "Reach of a supply chain (Shenzhen: 50 km).", "km"
+    )
+    supply_chain_cut: Share = _f(
+        0.5, "Cut in hardware experiment cost at a full supply chain.", "share"
+    )
+    default_distance_km: Positive = _f(
+        1000.0, "Distance between regions not listed in distances_km.", "km"
+    )
+
+
 class Mechanisms(Model):
     """Global mechanism parameters, shared by every region."""
 
@@ -355,17 +426,24 @@ class Mechanisms(Model):
     exits: Exits = Field(default_factory=Exits)
     spillovers: Spillovers = Field(default_factory=Spillovers)
     belief: Belief = Field(default_factory=Belief)
+    migration: Migration = Field(default_factory=Migration)
+    rents: Rents = Field(default_factory=Rents)
+    connect: Connect = Field(default_factory=Connect)
 
 
 class Shock(Model):
-    """A scheduled event: an anchor collapse or a policy change."""
+    """A scheduled event: an anchor's collapse, a funding winter or a policy change."""
 
     month: Annotated[int, Field(ge=0)] = _f(..., "Month of the shock (0 = start).", "month")
-    kind: Literal["anchor_collapse", "funding_winter"] = _f(..., "What happens.")
+    kind: Literal["anchor_collapse", "funding_winter", "policy_change"] = _f(
+        ..., "What happens."
+    )
     region: str = _f(..., "Region it hits.")
     anchor: str = _f("", "Anchor name (anchor_collapse).")
     layoff_share: Share = _f(0.8, "Share of the anchor's staff laid off.")
-    capital_cut: Share = _f(0.5, "Share of dry powder frozen (funding_winter).")
+    capital_cut: Share = _f(0.5, "Share of dry powder frozen for two years (funding_winter).")
+    field: str = _f("", "Policy field to change (policy_change), e.g. 'sandbox'.")
+    value: float = _f(0.0, "New value of the policy field (policy_change).")
 
 
 def default_domains() -> list[Domain]:
@@ -460,9 +538,20 @@ class Scenario(Model):
                             f"regions.{rname}.{coll}.{i}.domain: unknown domain "
                             f"{item.domain!r}; expected one of {names}"
                         )
+        for key in self.distances_km:
+            parts = key.split("|")
+            if len(parts) != 2 or any(p not in self.regions for p in parts):
+                raise ValueError(
+                    f"distances_km: key {key!r} must be 'region_a|region_b' with known regions"
+                )
         for s in self.shocks:
             if s.region not in self.regions:
                 raise ValueError(f"shocks: unknown region {s.region!r}")
+            if s.kind == "policy_change" and s.field not in Policy.model_fields:
+                raise ValueError(
+                    f"shocks: unknown policy field {s.field!r}; expected one of "
+                    f"{sorted(Policy.model_fields)}"
+                )
             if s.kind == "anchor_collapse" and s.anchor not in {
                 a.name for a in self.regions[s.region].anchors
             }:

@@ -1,0 +1,90 @@
+"""M11 — the creative class moves; capital inflow prices founders out.
+
+Seed 001, after Richard Florida: "他们不会被低税收、廉价劳动力吸引,而更关注开放的文化、多元的环境、
+自由的工作模式,甚至是对失败的宽容度", and its warning about San Francisco's costs. People weigh a
+move between regions by a utility with documented terms — log after-tax wage, opportunity
+density (foundings per 1,000 people per year), openness and tolerance, log housing cost, and
+distance — against a moving cost (family ties, inertia). The choice is a multinomial logit over
+staying and every other region. Graduates and failed founders weigh moves ``mobile_factor``
+times as often. Movers leave their job and arrive unemployed. Office rents and housing costs
+respond to crowding (damped by land supply) and to venture capital flowing in, so a hot region
+raises its own burn rates and pushes people out.
+
+Parameters: ``mechanisms.migration``, ``mechanisms.rents`` and each region's ``openness``,
+``housing_cost``, ``tax_rate``, ``land_supply``.
+
+References: Florida (2002) *The Rise of the Creative Class*; seed 001 (trends 2-3).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from rainforest.engine.accounts import M_MIGRANTS_IN, M_MIGRANTS_OUT
+from rainforest.engine.state import EV_MIGRATION, FOUNDER, GONE, UNEMPLOYED
+from rainforest.mechanisms.common import add_event, make_unemployed
+
+
+def region_utility(R, opportunity, mig) -> np.ndarray:
+    """Attractiveness of each region to a mobile knowledge worker (utility units)."""
+    return (
+        mig.wage_weight * np.log(R.wage * (1.0 - R.tax))
+        + mig.opportunity_weight * opportunity
+        + mig.openness_weight * R.openness
+        - mig.housing_weight * np.log(R.housing * R.rent / R.rent0)
+    )
+
+
+def destination_cdf(utility, dist, mig) -> np.ndarray:
+    """Row i: cumulative logit probabilities over destinations (staying = column i)."""
+    gain = utility[None, :] - utility[:, None] - dist / mig.distance_km - mig.moving_cost
+    np.fill_diagonal(gain, 0.0)
+    w = np.exp((gain - gain.max(axis=1, keepdims=True)) / mig.temperature)
+    return np.cumsum(w / w.sum(axis=1, keepdims=True), axis=1)
+
+
+def update_rents(R, people, people0, invest_pc, invest_pc0, rents) -> None:
+    """Office rent and housing follow crowding (damped by land supply) and capital inflow."""
+    crowd = np.maximum(people / np.maximum(people0, 1.0), 1e-3)
+    capital = (1.0 + invest_pc) / (1.0 + invest_pc0)
+    factor = (
+        crowd ** (rents.density_elasticity * (1.0 - R.land_supply))
+        * np.maximum(capital, 1e-3) ** rents.capital_elasticity
+    )
+    R.rent[:] = R.rent0 * factor
+
+
+@njit(cache=True)
+def migrate(P, O, G, cdf, base_rate, mobile_factor, month, pop_target, acc, E):
+    """Thinned sampling of people weighing a move; movers change region and cell."""
+    n_regions = cdf.shape[0]
+    n = P.n[0]
+    if n_regions < 2 or n == 0 or base_rate <= 0.0:
+        return
+    rate_max = base_rate * max(mobile_factor, 1.0)
+    m = np.random.poisson(n * rate_max)
+    for _ in range(m):
+        i = np.random.randint(n)
+        st = P.status[i]
+        if st == GONE or st == FOUNDER:
+            continue
+        mobile = st == UNEMPLOYED and (P.exp[i] > 0 or month - P.birth[i] < 28 * 12)
+        rate = base_rate * (mobile_factor if mobile else 1.0)
+        if np.random.random() * rate_max >= rate:
+            continue
+        r = P.region[i]
+        u = np.random.random()
+        j = 0
+        while j < n_regions - 1 and u >= cdf[r, j]:
+            j += 1
+        if j == r:
+            continue
+        make_unemployed(P.status, P.employer, O.emp, i)
+        P.region[i] = j
+        P.cell[i] = G.reg_cell0[j] + np.random.randint(G.reg_ncell[j])
+        pop_target[r] -= 1.0
+        pop_target[j] += 1.0
+        acc[r, M_MIGRANTS_OUT] += 1.0
+        acc[j, M_MIGRANTS_IN] += 1.0
+        add_event(E, month, EV_MIGRATION, j, -1, i, r, float(P.exp[i]), -1)

@@ -26,10 +26,11 @@ def assert_more(high, low, col: str, t_min: float = 2.5) -> None:
     )
 
 
-def compare(path: str, high_value, low_value, years: int = 5, data: dict | None = None):
+def compare(path: str, high_value, low_value, years: int = 5, data: dict | None = None,
+            scale: float | None = None):
     base = data or scenario()
-    hi = totals_over_seeds(deep_set(base, path, high_value), SEEDS, years=years)
-    lo = totals_over_seeds(deep_set(base, path, low_value), SEEDS, years=years)
+    hi = totals_over_seeds(deep_set(base, path, high_value), SEEDS, years=years, scale=scale)
+    lo = totals_over_seeds(deep_set(base, path, low_value), SEEDS, years=years, scale=scale)
     return hi, lo
 
 
@@ -78,7 +79,9 @@ def test_m9_success_stories_raise_foundings():
 
 @pytest.mark.slow
 def test_m4_cheaper_experiments_give_higher_survival():
-    hi, lo = compare("regions.district.policy.shared_labs", 1.0, 0.0, years=6)
+    cheap = {"shared_labs": 1.0, "compute_vouchers": 1.0, "service_latency_days": 30}
+    dear = {"shared_labs": 0.0, "compute_vouchers": 0.0, "service_latency_days": 30}
+    hi, lo = compare("regions.district.policy", cheap, dear, years=6, scale=4)
     assert_more(hi, lo, "survival_36")
 
 

@@ -36,6 +36,9 @@ from rainforest.scenario.schema import Scenario
 #: Source text shown for a value that the scenario does not cite (a schema default).
 DEFAULT_SOURCE = "model default (assumed)"
 
+#: Source text shown for the top-level labels, which need no source.
+LABEL_SOURCE = "label (no source needed)"
+
 #: Top-level fields that are labels, not values: they need no source.
 UNSOURCED = frozenset({"name", "description"})
 
@@ -130,11 +133,14 @@ def provenance_table(sc: Scenario, explicit: set[str] | None = None) -> pd.DataF
     -------
     pandas.DataFrame
         Columns ``path``, ``value``, ``unit``, ``description``, ``source`` (and ``explicit``).
-        A value without a source says ``model default (assumed)``.
+        A value without a source says ``model default (assumed)``; the top-level ``name`` and
+        ``description`` are labels and need none.
     """
     rows = []
     for leaf in iter_leaves(sc):
-        src = find_source(sc.sources, leaf) or DEFAULT_SOURCE
+        src = find_source(sc.sources, leaf) or (
+            LABEL_SOURCE if leaf.path in UNSOURCED else DEFAULT_SOURCE
+        )
         row = {
             "path": leaf.path,
             "value": leaf.value,
@@ -196,7 +202,7 @@ class SourceCheck:
             + [f"source names no field: {p}" for p in self.unknown]
             + [f"source for a value the file does not set: {p}" for p in self.unset]
             + [
-                f"source does not start with seed NNN:/public:/assumed: : {p}"
+                "malformed source (expected 'seed NNN: … — …', 'public: …' or 'assumed: …'): " + p
                 for p in self.malformed
             ]
         )

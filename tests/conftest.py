@@ -67,6 +67,9 @@ def scenario(regions: dict | None = None, **top) -> dict:
         "warmup_years": 1,
         "scale": 10,
         "regions": regions or {"district": base_region()},
+        # a higher idea rate than the calibrated default, so small test districts produce
+        # enough startups for statistical tests of direction
+        "mechanisms": {"ideas": {"base_probability": 2e-5}},
     }
     data.update(top)
     return data

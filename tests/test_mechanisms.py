@@ -26,8 +26,14 @@ def assert_more(high, low, col: str, t_min: float = 2.5) -> None:
     )
 
 
-def compare(path: str, high_value, low_value, years: int = 5, data: dict | None = None,
-            scale: float | None = None):
+def compare(
+    path: str,
+    high_value,
+    low_value,
+    years: int = 5,
+    data: dict | None = None,
+    scale: float | None = None,
+):
     base = data or scenario()
     hi = totals_over_seeds(deep_set(base, path, high_value), SEEDS, years=years, scale=scale)
     lo = totals_over_seeds(deep_set(base, path, low_value), SEEDS, years=years, scale=scale)
@@ -71,7 +77,7 @@ def test_m3_credential_preference_keeps_credentialed_people_employed():
 @pytest.mark.slow
 def test_m9_success_stories_raise_foundings():
     """Recent local successes raise belief and so foundings."""
-    base = deep_set(scenario(), "mechanisms", {"belief": {"success_impact": 0.0}})
+    base = deep_set(scenario(), "mechanisms.belief.success_impact", 0.0)
     hi, lo = compare("mechanisms.belief.success_impact", 0.5, 0.0, years=8, data=base)
     assert_more(hi, lo, "foundings")
     assert_more(hi, lo, "belief")
@@ -115,11 +121,14 @@ def test_m5_patient_seed_capital_gives_more_seed_survivors():
 
 @pytest.mark.slow
 def test_m6_failed_founders_found_again():
-    res = simulate(scenario_from_dict(scenario()), years=8, seed=1)
-    assert res.metrics.refoundings.sum() > 0
-    ev = res.events
-    founders = ev[ev.kind == "founding"].person
-    assert founders.duplicated().any()
+    refounded, repeat_founders = 0.0, 0
+    for seed in range(3):
+        res = simulate(scenario_from_dict(scenario()), years=8, seed=seed, scale=4)
+        refounded += res.metrics.refoundings.sum()
+        founders = res.events[res.events.kind == "founding"].person
+        repeat_founders += int(founders.duplicated().sum())
+    assert refounded > 0
+    assert repeat_founders > 0
 
 
 @pytest.mark.slow
@@ -164,7 +173,7 @@ def test_m10_subsidy_latency_hurts_cash_poor_startups():
             "service_latency_days": 0,
         },
     )
-    base = deep_set(base, "mechanisms", {"founding": {"founder_savings_months": 10.0}})
+    base = deep_set(base, "mechanisms.founding.founder_savings_months", 10.0)
     hi, lo = compare("regions.district.policy.service_latency_days", 0.0, 360.0, years=6, data=base)
     assert_more(hi, lo, "survival_12")
 

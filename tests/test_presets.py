@@ -58,7 +58,7 @@ PLACES = [
     "austin",
 ]
 ALL = ARCHETYPES + PLACES
-SOURCE_PREFIX = re.compile(r"^(seed \d{3}: |public: |assumed: )")
+SOURCE_PREFIX = re.compile(r"^(seed \d{3}: |public: |assumed: |fitted: )")
 
 
 def _seed_texts() -> dict[str, str]:

@@ -16,8 +16,8 @@ SEEDS = range(12)
 def two_regions(**mech) -> dict:
     data = scenario({"north": base_region(), "south": base_region()})
     data["distances_km"] = {"north|south": 150.0}
-    if mech:
-        data["mechanisms"] = mech
+    for group, values in mech.items():
+        data["mechanisms"].setdefault(group, {}).update(values)
     return data
 
 
@@ -116,7 +116,7 @@ def test_single_anchor_region_loses_more_after_anchor_shock():
         {
             "month": 0,
             "kind": "anchor_collapse",
-            "region": "city",  # noqa: E731
+            "region": "city",
             "anchor": name,
             "layoff_share": 0.9,
         }

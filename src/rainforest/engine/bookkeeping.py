@@ -30,7 +30,7 @@ from rainforest.mechanisms.common import new_person
 
 
 @njit(cache=True)
-def org_metrics(O, R, k, acc):
+def org_metrics(O, R, k, specialised_fit, acc):
     """Firm stocks and the output of anchors and established employers for the month.
     Unique institutions count 1/k in the scaled accounts so that they report as one."""
     for org in range(O.n[0]):
@@ -44,7 +44,7 @@ def org_metrics(O, R, k, acc):
         elif kind == SME:
             acc[r, M_SMES] += 1.0
             acc[r, M_FIRMS] += 1.0
-            if O.emp[org] >= 10 and O.fit[org] >= 0.6:
+            if 10 <= O.emp[org] <= 1000 and O.fit[org] >= specialised_fit:
                 acc[r, M_SPEC_SMES] += 1.0
         elif kind == LISTED:
             acc[r, M_LISTED] += 1.0

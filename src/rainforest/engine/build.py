@@ -242,7 +242,7 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
             o = add_org(kind, r, random_cell(r), d, start_month - int(rng.integers(12, 360)), k)
             O.listed[o] = int(rank < n_listed)
             O.fit[o] = rng.uniform(0.6, 0.95)
-            O.theta[o] = min(1.0, O.fit[o] + 0.05)
+            O.theta[o] = O.fit[o]
             O.origin[o] = S.INITIAL
             firm_ids[x] = o
         for x in range(nf):

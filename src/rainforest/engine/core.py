@@ -87,6 +87,9 @@ class Engine:
         self._index_investors()
         self._shocks = sorted(sc.shocks, key=lambda s: s.month)
         self.dist = distance_matrix(sc)
+        self.turnover = np.array(
+            [1.0 - (1.0 - r.turnover) ** (1.0 / 12.0) for r in sc.regions.values()]
+        )
         self.people0 = self.w.pop_target.copy()
         self.opportunity = np.zeros(nr)  # foundings per 1,000 people per year, smoothed
         self.invest_pc = np.zeros(nr)  # venture money per person per month, smoothed
@@ -147,7 +150,8 @@ class Engine:
             self.sc.mechanisms.ideas.decay_km,
         )
         w.G.kf[:] = kf
-        w.G.ktot[:] = kf.sum(axis=1)
+        # diminishing returns: ten labs next door are not ten times one lab
+        w.G.ktot[:] = np.log1p(kf.sum(axis=1))
         for r in range(len(w.region_names)):
             c0, nc = w.G.reg_cell0[r], w.G.reg_ncell[r]
             w.R.kmax[r] = w.G.ktot[c0 : c0 + nc].max() if nc else 0.0
@@ -330,6 +334,7 @@ class Engine:
 
         # labour market: retirements and releases, newcomers, hiring, job finding (M6)
         alive = np.zeros(len(w.region_names))
+        m06.turnover(P, O, self.turnover, month, acc)
         m06.people_month(P, O, glob, month, self.idecay, alive, acc, self.refound)
         # migration between regions and rents (M11)
         mig = sc.mechanisms.migration
@@ -374,7 +379,7 @@ class Engine:
         acc[:, M_CONTACT_SAMPLE] = self.skills_sample[:, 0]
         acc[:, M_CROSS_SAMPLE] = self.skills_sample[:, 1]
         self.skills_sample[:] = 0.0
-        org_metrics(O, R, self.scale, acc)
+        org_metrics(O, R, self.scale, glob.specialised_fit, acc)
         people_now = np.maximum(acc[:, IDX["people"]], 1.0)
         self.opportunity = 0.9 * self.opportunity + 0.1 * (
             12_000.0 * acc[:, IDX["foundings"]] / people_now

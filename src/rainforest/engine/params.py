@@ -20,7 +20,7 @@ RegionP = namedtuple(
     "rd_sub rent_sub rent_sub_months talent_sub grant_max grant_rate latency reg_months "
     "exemption sandbox open_data vouchers open_scen shared_labs state_pref productivity "
     "state_share third_places contact_rate belief platform kmax pop_target housing tax "
-    "land_supply supply_chain rent0",
+    "land_supply supply_chain rent0 cred_gate",
 )
 DomainP = namedtuple("DomainP", "market cap_int exp_cost ttm regulated data compute hardware")
 Globals = namedtuple(
@@ -28,9 +28,9 @@ Globals = namedtuple(
     "k same_cell_share remote_share base_p same_skill ke qsd reward_scale horizon temperature "
     "unemp_factor exp_boost cofounder_p refound_p savings_months exp_per_person yield_rate lab_cut "
     "platform_cut data_boost scen_boost runway_trigger pitches seed_cheque early_cheque "
-    "late_cheque screen_noise rev_multiple growth_rate growth_noise rev_per_emp ipo_val "
+    "late_cheque screen_noise rev_multiple valuation_sd growth_rate growth_noise rev_per_emp ipo_val "
     "startup_pay ipo_p acq_p unicorn_val mature_months job_finding retire_months startup_spin "
-    "patent_rate patent_life colleague_boost idea_event_sample",
+    "patent_rate patent_life colleague_boost idea_event_sample specialised_fit",
 )
 
 
@@ -81,7 +81,17 @@ def region_params(sc: Scenario) -> RegionP:
         land_supply=arr(lambda r: r.land_supply),
         supply_chain=arr(lambda r: r.supply_chain),
         rent0=arr(lambda r: r.office_rent),
+        cred_gate=arr(_credential_gate),
     )
+
+
+def _credential_gate(region) -> float:
+    """Capital-weighted credential weight of a region's investors: how much a founder without
+    elite credentials discounts their odds of being funded."""
+    money = sum(p.count * p.dry_powder for p in region.investors)
+    if money <= 0:
+        return 0.0
+    return sum(p.count * p.dry_powder * p.credential_weight for p in region.investors) / money
 
 
 def distance_matrix(sc: Scenario) -> np.ndarray:
@@ -168,6 +178,7 @@ def globals_(sc: Scenario, scale: float) -> Globals:
         late_cheque=m.capital.late_cheque,
         screen_noise=m.capital.screening_noise,
         rev_multiple=m.capital.revenue_multiple,
+        valuation_sd=m.capital.valuation_sd,
         growth_rate=m.exits.growth_rate,
         growth_noise=m.exits.growth_noise,
         rev_per_emp=m.exits.revenue_per_employee,
@@ -184,6 +195,7 @@ def globals_(sc: Scenario, scale: float) -> Globals:
         patent_life=m.spillovers.patent_life_months,
         colleague_boost=m.belief.colleague_boost,
         idea_event_sample=0.1,
+        specialised_fit=m.exits.specialised_fit,
     )
 
 

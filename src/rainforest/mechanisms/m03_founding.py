@@ -52,14 +52,20 @@ def founding_probability(P, O, R, D, glob, i, d, quality):
         * quality
         * D.market[d]
         * belief
-        * (0.25 + R.tolerance[r])
-        * (0.25 + P.risk[i])
+        * (0.5 + R.tolerance[r])
+        * (0.5 + P.risk[i])
         * np.exp(glob.exp_boost * P.exp[i])
     )
+    # without credentials, local investors' credential gate lowers the odds of being funded
+    # ("没三篇ISSCC都不好意思要融资", seed 003)
+    if P.cred[i] == 0:
+        reward *= 1.0 - R.cred_gate[r]
     stability = 1.0 + R.stab_pref[r] + 2.0 * R.cred_pref[r] * P.cred[i]
     e = P.employer[i]
     if e >= 0 and (O.kind[e] == STATE or O.state[e] == 1):
         stability += R.stab_pref[r]
+        # resources lean to the "national team" (资源向“国家队”倾斜, seed 003)
+        reward *= 1.0 + R.state_pref[r]
     opp = R.wage[r] * glob.horizon * stability
     if P.status[i] == UNEMPLOYED:
         opp *= glob.unemp_factor
@@ -86,7 +92,7 @@ def decide_and_found(P, O, R, D, glob, C, hybrid, month, acc, E):
         if org < 0:
             return
         old = P.employer[i]
-        O.theta[org] = C.quality[c] / (3.0 + C.quality[c])
+        O.theta[org] = C.quality[c] / (2.0 + C.quality[c])
         O.fit[org] = 0.02
         O.origin[org] = C.origin[c]
         O.parent[org] = C.parent[c]

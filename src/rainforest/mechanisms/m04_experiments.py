@@ -72,7 +72,10 @@ def firm_month(O, R, D, glob, month, demand, exp_cost, acc, E):
         salaries = emp * R.wage[r] * (glob.startup_pay if kind == STARTUP else 1.0)
         rent = emp * R.rent[r] * R.land[r]
         revenue = 0.0
-        if fit > 0.25:
+        if kind != STARTUP:
+            # established firms produce at the region's productivity, scaled by their fit
+            revenue = emp * R.productivity[r] * fit * (1.0 + demand[r, d])
+        elif fit > 0.25:
             boost = 1.0 + demand[r, d]
             if age < 24:
                 boost += 0.3 * R.open_scen[r]

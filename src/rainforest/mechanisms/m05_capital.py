@@ -42,11 +42,15 @@ def stage_of(O, org):
 
 @njit(cache=True, inline="always")
 def pre_money(O, D, glob, org, stage, revenue):
-    """Pre-money valuation from revenue, stage, market and fit, with noise."""
+    """Pre-money valuation from revenue, stage, market, fit and potential. Venture prices are
+    forward-looking and heavy-tailed (lognormal, sd ``valuation_sd``), which is where the rare
+    "dragons" come from; a round never prices a firm below 70% of its last post-money."""
     d = O.domain[org]
     base = 12.0 if stage == 0 else (120.0 if stage == 1 else 900.0)
-    v = max(revenue * glob.rev_multiple, base * D.market[d] * D.cap_int[d] ** 0.5)
-    return v * (0.3 + O.fit[org]) * np.exp(np.random.normal(0.0, 0.3))
+    v = max(revenue * glob.rev_multiple, base * D.market[d])
+    v *= (0.3 + O.fit[org]) * (0.5 + O.theta[org])
+    v *= np.exp(np.random.normal(-0.5 * glob.valuation_sd**2, glob.valuation_sd))
+    return max(v, 0.7 * O.valuation[org])
 
 
 @njit(cache=True)
@@ -130,7 +134,7 @@ def willing(O, I, glob, org, inv, stage, month):
         return False
     if I.region[inv] != O.region[org] and np.random.random() < I.home[inv]:
         return False
-    bar = (0.5 if stage == 0 else (0.55 if stage == 1 else 0.6)) * (1.2 - 0.4 * I.risk[inv])
+    bar = (0.5 if stage == 0 else (0.45 if stage == 1 else 0.5)) * (1.2 - 0.4 * I.risk[inv])
     # patient capital judges a young firm on its potential, before it has a product
     age = month - O.founded[org]
     read = O.fit[org]

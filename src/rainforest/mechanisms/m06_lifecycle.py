@@ -88,6 +88,27 @@ def people_month(P, O, glob, month, inspired_decay, alive, acc, refound):
 
 
 @njit(cache=True)
+def turnover(P, O, monthly_rate, month, acc):
+    """Workers leave the district for good (career moves, family, elsewhere) at each region's
+    turnover rate; newcomers replace them (see ``add_entrants``). Founders stay with their
+    firms. Sampled by thinning: O(leavers), not O(people)."""
+    n = P.n[0]
+    rmax = monthly_rate.max() if monthly_rate.shape[0] else 0.0
+    if n == 0 or rmax <= 0.0:
+        return
+    for _ in range(np.random.poisson(n * rmax)):
+        i = np.random.randint(n)
+        if P.status[i] == GONE or P.status[i] == FOUNDER:
+            continue
+        r = P.region[i]
+        if np.random.random() * rmax >= monthly_rate[r]:
+            continue
+        leave_job(P.employer, O.emp, i)
+        P.status[i] = GONE
+        acc[r, M_DEPARTURES] += 1.0
+
+
+@njit(cache=True)
 def count_people(P, month, acc):
     """End-of-month head counts by status and age."""
     for i in range(P.n[0]):
@@ -207,7 +228,7 @@ def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
                 O.kind[org] = SME
                 O.exit[org] = EXIT_ACQ
                 acc[r, M_ACQ] += 1.0
-                successes[r] += 0.2
+                successes[r] += 0.05
                 add_event(E, month, EV_ACQUISITION, r, org, -1, -1, exit_value, d)
             if exit_value > 0.0:
                 O.exit_month[org] = month

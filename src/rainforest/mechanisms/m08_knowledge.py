@@ -61,14 +61,14 @@ def tech_transfer(O, r, d, source, month, acc, E):
     n = O.n[0]
     if n == 0:
         return
-    for t in range(40):
+    for t in range(200):
         org = np.random.randint(n)
         kind = O.kind[org]
         if O.alive[org] == 0 or O.region[org] != r:
             continue
         if not (kind == STARTUP or kind == SME or kind == LISTED):
             continue
-        if t < 20 and O.domain[org] != d:
+        if t < 100 and O.domain[org] != d:
             continue
         O.theta[org] += 0.1 * (1.0 - O.theta[org])
         acc[r, M_TECH_TRANSFERS] += 1.0

@@ -9,6 +9,7 @@ to a citation. Paths address list items by their ``name`` (``regions.hangzhou.an
   (``…`` in a phrase marks an elision; each part occurs in the essay, in order);
 - ``public: <named source, year>``: a named public source;
 - ``assumed: <reason>``: a modelling assumption and why.
+- ``fitted: <how>``: calibrated so that the model reproduces a named figure (say which).
 
 One source may cover several leaves: a source on a mapping field (``regions.x.skill_mix``)
 covers its entries, and a source on a list item (``regions.x.anchors.Alibaba`` or
@@ -45,7 +46,9 @@ UNSOURCED = frozenset({"name", "description"})
 #: Fields that identify a list item; a source on the item path covers them.
 IDENTITY_FIELDS = frozenset({"name", "kind"})
 
-_SOURCE_RE = re.compile(r"^(seed \d{3}: \S.*? — \S.*|public: \S.*|assumed: \S.*)$", re.DOTALL)
+_SOURCE_RE = re.compile(
+    r"^(seed \d{3}: \S.*? — \S.*|public: \S.*|assumed: \S.*|fitted: \S.*)$", re.DOTALL
+)
 _SEED_RE = re.compile(r"seed (\d{3}): (.+?) — ")
 
 
@@ -202,7 +205,8 @@ class SourceCheck:
             + [f"source names no field: {p}" for p in self.unknown]
             + [f"source for a value the file does not set: {p}" for p in self.unset]
             + [
-                "malformed source (expected 'seed NNN: … — …', 'public: …' or 'assumed: …'): " + p
+                "malformed source (expected 'seed NNN: … — …', 'public: …', 'assumed: …' or 'fitted: …'): "
+                + p
                 for p in self.malformed
             ]
         )

@@ -211,9 +211,12 @@ class Region(Model):
     productivity: Positive = _f(
         0.1, "Monthly output per worker of incumbent employers.", "million yuan/month"
     )
-    housing_cost: Positive = _f(
-        1.0, "Housing cost relative to an average region (M11).", "x"
+    turnover: Share = _f(
+        0.08,
+        "Share of workers who leave the district each year, replaced by young newcomers.",
+        "1/yr",
     )
+    housing_cost: Positive = _f(1.0, "Housing cost relative to an average region (M11).", "x")
     tax_rate: Share = _f(0.2, "Effective tax on income and profits (M11).", "share")
     land_supply: Share = _f(
         0.5, "How freely space can be added (1 = rents do not rise with crowding).", "share"
@@ -260,7 +263,7 @@ class Contacts(Model):
     reference_density: Positive = _f(5000.0, "People per km² at which base_rate holds.", "1/km²")
     density_elasticity: NonNeg = _f(0.3, "Elasticity of contacts to density.")
     third_place_effect: NonNeg = _f(
-        0.02, "Extra contact rate per third place per km².", "x per 1/km²"
+        0.01, "Extra contact rate per third place per km².", "x per 1/km²"
     )
     same_cell_share: Share = _f(0.6, "Share of local contacts in one's own neighbourhood.")
     cell_km: Positive = _f(0.5, "Side of a neighbourhood cell.", "km")
@@ -271,10 +274,10 @@ class Ideas(Model):
     """M2: ideas from complementary contacts and local knowledge."""
 
     base_probability: Positive = _f(
-        0.00003, "Idea chance per complementary contact with no knowledge stock.", "1/contact"
+        0.000003, "Idea chance per complementary contact with no knowledge stock.", "1/contact"
     )
     same_skill_factor: Share = _f(0.25, "Relative idea chance of same-skill contacts.")
-    knowledge_effect: NonNeg = _f(1.0, "Weight of the local knowledge field.")
+    knowledge_effect: NonNeg = _f(0.5, "Weight of the local knowledge field.")
     decay_km: Positive = _f(1.0, "Distance at which spillovers fall by 1/e.", "km")
     quality_sd: Positive = _f(1.0, "Log-sd of idea quality.")
 
@@ -284,7 +287,7 @@ class Founding(Model):
 
     reward_scale: Positive = _f(20.0, "Expected reward of an average idea, in monthly salaries.")
     horizon_months: Positive = _f(24.0, "Months of salary an employee gives up.", "months")
-    temperature: Positive = _f(0.6, "Noise of the decision (logit scale).")
+    temperature: Positive = _f(0.8, "Noise of the decision (logit scale).")
     unemployed_cost_factor: Share = _f(0.3, "Opportunity cost of the unemployed vs employed.")
     experience_boost: NonNeg = _f(0.3, "Log-reward boost per past founding (serial founders).")
     cofounder_probability: Share = _f(0.5, "Chance the contact joins as co-founder.")
@@ -315,6 +318,7 @@ class Capital(Model):
     late_cheque: Positive = _f(150.0, "Late round size.", "million yuan")
     screening_noise: NonNeg = _f(0.12, "Noise of investors' read of fit.")
     revenue_multiple: Positive = _f(60.0, "Valuation in months of revenue.", "months")
+    valuation_sd: NonNeg = _f(0.9, "Log-sd of round valuations (heavy-tailed venture prices).")
 
 
 class Exits(Model):
@@ -331,6 +335,11 @@ class Exits(Model):
     acquisition_probability: Share = _f(0.02, "Monthly acquisition chance at fit 1.")
     unicorn_valuation: Positive = _f(7100.0, "A 'dragon': USD 1bn.", "million yuan")
     mature_months: Positive = _f(84.0, "Age at which a surviving startup counts as an SME.")
+    specialised_fit: Share = _f(
+        0.93,
+        "Fit above which an SME of 10-1,000 people counts as specialised (专精特新; fitted to "
+        "Caohejing's 78 per km², seed 000).",
+    )
     job_finding: Share = _f(0.25, "Monthly chance an unemployed person finds a job.")
     retirement_age: Positive = _f(60.0, "Age of leaving the workforce.", "years")
 
@@ -339,12 +348,14 @@ class Spillovers(Model):
     """M7-M8: anchors, universities, facilities."""
 
     startup_spinout_rate: NonNeg = _f(
-        0.0003, "Monthly spin-out idea chance of a startup employee.", "1/person/month"
+        0.00005,
+        "Monthly spin-out idea chance of an employee of a startup or established firm.",
+        "1/person/month",
     )
     breakthrough_knowledge: NonNeg = _f(0.5, "Knowledge added by one usable breakthrough.")
     breakthrough_halflife: Positive = _f(60.0, "Half-life of a breakthrough's effect.", "months")
     patent_rate: NonNeg = _f(
-        0.0004, "Monthly invention patents per tech worker in firms.", "1/person/month"
+        0.0001, "Monthly invention patents per worker in firms.", "1/person/month"
     )
     patent_life_months: Positive = _f(120.0, "Mean life of a valid patent.", "months")
 
@@ -352,7 +363,7 @@ class Spillovers(Model):
 class Belief(Model):
     """M9: success stories raise the belief that founding pays off."""
 
-    success_impact: NonNeg = _f(0.05, "Belief added per success per 10,000 people.")
+    success_impact: NonNeg = _f(0.02, "Belief added per success per 10,000 people.")
     halflife_months: Positive = _f(36.0, "Half-life of a success story.", "months")
     colleague_boost: NonNeg = _f(0.5, "Extra belief of the successful firm's people.")
 
@@ -379,9 +390,7 @@ class Rents(Model):
     """M11: rents respond to crowding and capital inflow."""
 
     density_elasticity: NonNeg = _f(1.0, "Elasticity of rent to people in the region.")
-    capital_elasticity: NonNeg = _f(
-        0.2, "Elasticity of rent to venture investment per person."
-    )
+    capital_elasticity: NonNeg = _f(0.2, "Elasticity of rent to venture investment per person.")
 
 
 class Connect(Model):
@@ -404,9 +413,7 @@ class Connect(Model):
     contact_distance_km: Positive = _f(
         1000.0, "Distance at which remote contacts fall by 1/e.", "km"
     )
-    supply_chain_radius_km: Positive = _f(
-        50.0, "Reach of a supply chain (Shenzhen: 50 km).", "km"
-    )
+    supply_chain_radius_km: Positive = _f(50.0, "Reach of a supply chain (Shenzhen: 50 km).", "km")
     supply_chain_cut: Share = _f(
         0.5, "Cut in hardware experiment cost at a full supply chain.", "share"
     )
@@ -435,9 +442,7 @@ class Shock(Model):
     """A scheduled event: an anchor's collapse, a funding winter or a policy change."""
 
     month: Annotated[int, Field(ge=0)] = _f(..., "Month of the shock (0 = start).", "month")
-    kind: Literal["anchor_collapse", "funding_winter", "policy_change"] = _f(
-        ..., "What happens."
-    )
+    kind: Literal["anchor_collapse", "funding_winter", "policy_change"] = _f(..., "What happens.")
     region: str = _f(..., "Region it hits.")
     anchor: str = _f("", "Anchor name (anchor_collapse).")
     layoff_share: Share = _f(0.8, "Share of the anchor's staff laid off.")

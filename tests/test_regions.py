@@ -112,15 +112,16 @@ def test_single_anchor_region_loses_more_after_anchor_shock():
             for i, d in enumerate(["robotics", "ai_software", "games", "ecommerce", "biomedicine"])
         ]
     )
-    shock = lambda name: [
-        {
-            "month": 0,
-            "kind": "anchor_collapse",
-            "region": "city",
-            "anchor": name,
-            "layoff_share": 0.9,
-        }
-    ]
+    def shock(name):
+        return [
+            {
+                "month": 0,
+                "kind": "anchor_collapse",
+                "region": "city",
+                "anchor": name,
+                "layoff_share": 0.9,
+            }
+        ]
 
     def loss(data, name):
         base = totals_over_seeds(data, range(6), years=4)

@@ -28,9 +28,9 @@ Globals = namedtuple(
     "k same_cell_share remote_share base_p same_skill ke qsd reward_scale horizon temperature "
     "unemp_factor exp_boost cofounder_p refound_p savings_months exp_per_person yield_rate lab_cut "
     "platform_cut data_boost scen_boost runway_trigger pitches seed_cheque early_cheque "
-    "late_cheque screen_noise rev_multiple valuation_sd growth_rate growth_noise rev_per_emp ipo_val "
-    "startup_pay ipo_p acq_p unicorn_val mature_months job_finding retire_months startup_spin "
-    "patent_rate patent_life colleague_boost idea_event_sample specialised_fit",
+    "late_cheque screen_noise rev_multiple valuation_sd growth_rate growth_noise rev_per_emp "
+    "ipo_val startup_pay ipo_p acq_p unicorn_val mature_months job_finding retire_months "
+    "startup_spin patent_rate patent_life colleague_boost idea_event_sample specialised_fit",
 )
 
 

@@ -205,8 +205,8 @@ class SourceCheck:
             + [f"source names no field: {p}" for p in self.unknown]
             + [f"source for a value the file does not set: {p}" for p in self.unset]
             + [
-                "malformed source (expected 'seed NNN: … — …', 'public: …', 'assumed: …' or 'fitted: …'): "
-                + p
+                "malformed source (expected 'seed NNN: … — …', 'public: …', 'assumed: …' or "
+                "'fitted: …'): " + p
                 for p in self.malformed
             ]
         )

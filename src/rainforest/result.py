@@ -184,6 +184,24 @@ def _categorical(codes: np.ndarray, names: tuple[str, ...] | list[str]) -> pd.Ca
     return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(names))
 
 
+def _random_pairs(engine, bins: int, n: int = 20000) -> np.ndarray:
+    """Distances of random pairs of people in the same region, in the bands of
+    ``contact_distance``: the baseline against which contacts' localisation is measured."""
+    w = engine.w
+    live = np.flatnonzero(w.P.status[: w.P.n[0]] != S.GONE)
+    hist = np.zeros(bins)
+    if len(live) < 2:
+        return hist
+    rng = np.random.default_rng(12345)  # fixed: a property of the final state, not the run
+    a = w.P.cell[rng.choice(live, n)]
+    b = w.P.cell[rng.choice(live, n)]
+    same = w.G.cell_region[a] == w.G.cell_region[b]
+    d = np.hypot(w.G.cell_x[a] - w.G.cell_x[b], w.G.cell_y[a] - w.G.cell_y[b])[same]
+    idx = (d / 0.5).astype(int)
+    np.add.at(hist, idx[idx < bins], 1.0)
+    return hist
+
+
 def build_result(engine, seed_info: Any, version: str) -> Result:
     """Turn a finished :class:`~rainforest.engine.Engine` into a :class:`Result`."""
     w = engine.w
@@ -283,6 +301,7 @@ def build_result(engine, seed_info: Any, version: str) -> Result:
         {
             "distance_km": np.arange(len(engine.dist_hist)) * 0.5,
             "contacts": engine.dist_hist,
+            "random_pairs": _random_pairs(engine, len(engine.dist_hist)),
         }
     )
     meta = {

@@ -30,7 +30,8 @@ Globals = namedtuple(
     "platform_cut data_boost scen_boost runway_trigger pitches seed_cheque early_cheque "
     "late_cheque screen_noise rev_multiple valuation_sd growth_rate growth_noise rev_per_emp "
     "ipo_val startup_pay ipo_p acq_p unicorn_val mature_months job_finding retire_months "
-    "startup_spin patent_rate patent_life colleague_boost idea_event_sample specialised_fit",
+    "startup_spin patent_rate patent_life colleague_boost idea_event_sample specialised_fit "
+    "disruption_rate breakeven_fit",
 )
 
 
@@ -196,6 +197,8 @@ def globals_(sc: Scenario, scale: float) -> Globals:
         colleague_boost=m.belief.colleague_boost,
         idea_event_sample=0.1,
         specialised_fit=m.exits.specialised_fit,
+        disruption_rate=m.exits.disruption_rate,
+        breakeven_fit=m.exits.breakeven_fit,
     )
 
 

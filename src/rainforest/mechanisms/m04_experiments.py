@@ -55,6 +55,12 @@ def firm_month(O, R, D, glob, month, demand, exp_cost, acc, E):
         d = O.domain[org]
         emp = O.emp[org]
         age = month - O.founded[org]
+        # established firms have weathered shifts before: a fifth of the startup rate
+        if np.random.random() < glob.disruption_rate * (1.0 if kind == STARTUP else 0.2):
+            # the market moves: a share of the firm's potential and fit is lost
+            hit = 0.2 + 0.5 * np.random.random()
+            O.theta[org] *= hit
+            O.fit[org] *= hit
         # experiments (M4)
         n_exp = glob.exp_per_person * emp if kind == STARTUP else 0.3 * emp
         cost = exp_cost[r, d]
@@ -72,15 +78,20 @@ def firm_month(O, R, D, glob, month, demand, exp_cost, acc, E):
         salaries = emp * R.wage[r] * (glob.startup_pay if kind == STARTUP else 1.0)
         rent = emp * R.rent[r] * R.land[r]
         revenue = 0.0
+        margin = 0.0
         if kind != STARTUP:
-            # established firms produce at the region's productivity, scaled by their fit
+            # established firms: output at the region's productivity (the output metric);
+            # their cash margin covers costs at the break-even fit
             revenue = emp * R.productivity[r] * fit * (1.0 + demand[r, d])
+            margin = (
+                (salaries + rent + exp_spend) * (fit / glob.breakeven_fit) * (1.0 + demand[r, d])
+            )
         elif fit > 0.25:
             boost = 1.0 + demand[r, d]
             if age < 24:
                 boost += 0.3 * R.open_scen[r]
             revenue = emp * glob.rev_per_emp * fit * fit * D.market[d] * boost
-        O.cash[org] += revenue - salaries - rent - exp_spend
+        O.cash[org] += (margin if kind != STARTUP else revenue) - salaries - rent - exp_spend
         acc[r, M_OUTPUT] += revenue
         acc[r, M_EXPERIMENTS] += n_exp
         acc[r, M_EXP_SPEND] += exp_spend

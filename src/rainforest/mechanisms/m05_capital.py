@@ -134,7 +134,7 @@ def willing(O, I, glob, org, inv, stage, month):
         return False
     if I.region[inv] != O.region[org] and np.random.random() < I.home[inv]:
         return False
-    bar = (0.5 if stage == 0 else (0.45 if stage == 1 else 0.5)) * (1.2 - 0.4 * I.risk[inv])
+    bar = (0.5 if stage == 0 else (0.55 if stage == 1 else 0.55)) * (1.2 - 0.4 * I.risk[inv])
     # patient capital judges a young firm on its potential, before it has a product
     age = month - O.founded[org]
     read = O.fit[org]
@@ -153,12 +153,12 @@ def willing(O, I, glob, org, inv, stage, month):
 
 @njit(cache=True, inline="always")
 def plan_hiring(O, R, glob, org, exp_cost):
-    """Raised money is meant to be spent: plan a team the cash can pay for 18 months."""
+    """Raised money is meant to be spent: plan a team the cash can pay for 12 months."""
     r = O.region[org]
     per_person = monthly_burn(
         O.kind[org], 1, R.wage[r], R.rent[r] * R.land[r], exp_cost[r, O.domain[org]], glob
     )
-    O.target[org] = max(O.target[org], O.cash[org] / (18.0 * per_person))
+    O.target[org] = max(O.target[org], O.cash[org] / (12.0 * per_person))
 
 
 @njit(cache=True)

@@ -223,7 +223,7 @@ def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
                 add_event(E, month, EV_IPO, r, org, -1, -1, exit_value, d)
             elif age >= 12 and fit > 0.3 and np.random.random() < glob.acq_p * fit * fit:
                 exit_value = max(O.valuation[org], O.raised[org]) * np.exp(
-                    np.random.normal(-0.3, 0.8)
+                    np.random.normal(0.0, 0.8)
                 )
                 O.kind[org] = SME
                 O.exit[org] = EXIT_ACQ
@@ -247,7 +247,7 @@ def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
         if fit > 0.4 and O.cash[org] > 6.0 * burn:
             g = glob.growth_rate * (fit - 0.4) / 0.6 * np.sqrt(D.market[d])
             if kind != STARTUP:
-                g *= 0.3
+                g *= 0.1
         elif fit < 0.2 and age > D.ttm[d]:
             g = -0.05
         O.target[org] = max(

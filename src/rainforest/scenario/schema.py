@@ -274,7 +274,7 @@ class Ideas(Model):
     """M2: ideas from complementary contacts and local knowledge."""
 
     base_probability: Positive = _f(
-        0.000003, "Idea chance per complementary contact with no knowledge stock.", "1/contact"
+        0.0000025, "Idea chance per complementary contact with no knowledge stock.", "1/contact"
     )
     same_skill_factor: Share = _f(0.25, "Relative idea chance of same-skill contacts.")
     knowledge_effect: NonNeg = _f(0.5, "Weight of the local knowledge field.")
@@ -294,7 +294,7 @@ class Founding(Model):
     refound_probability: Share = _f(
         0.3, "Chance a founder whose startup failed comes back with a new idea (fast fail)."
     )
-    founder_savings_months: NonNeg = _f(13.0, "Founder's own money, in monthly salaries.")
+    founder_savings_months: NonNeg = _f(9.0, "Founder's own money, in monthly salaries.")
 
 
 class Experiments(Model):
@@ -318,13 +318,13 @@ class Capital(Model):
     late_cheque: Positive = _f(150.0, "Late round size.", "million yuan")
     screening_noise: NonNeg = _f(0.12, "Noise of investors' read of fit.")
     revenue_multiple: Positive = _f(60.0, "Valuation in months of revenue.", "months")
-    valuation_sd: NonNeg = _f(0.9, "Log-sd of round valuations (heavy-tailed venture prices).")
+    valuation_sd: NonNeg = _f(0.6, "Log-sd of round valuations (heavy-tailed venture prices).")
 
 
 class Exits(Model):
     """M6: growth, failure and exits."""
 
-    growth_rate: NonNeg = _f(0.06, "Monthly headcount growth at full fit.", "1/month")
+    growth_rate: NonNeg = _f(0.04, "Monthly headcount growth at full fit.", "1/month")
     startup_pay: Share = _f(0.6, "Share of the market salary a startup pays its people.")
     growth_noise: NonNeg = _f(0.08, "Log-sd of monthly headcount growth (Gibrat).")
     revenue_per_employee: Positive = _f(
@@ -335,8 +335,17 @@ class Exits(Model):
     acquisition_probability: Share = _f(0.02, "Monthly acquisition chance at fit 1.")
     unicorn_valuation: Positive = _f(7100.0, "A 'dragon': USD 1bn.", "million yuan")
     mature_months: Positive = _f(84.0, "Age at which a surviving startup counts as an SME.")
+    disruption_rate: Share = _f(
+        0.015,
+        "Monthly chance that a startup's market shifts under it (potential and fit fall; a "
+        "fifth of that for established firms).",
+        "1/month",
+    )
+    breakeven_fit: Positive = _f(
+        0.6, "Fit at which an established firm's margin covers its costs.", "fit"
+    )
     specialised_fit: Share = _f(
-        0.93,
+        0.88,
         "Fit above which an SME of 10-1,000 people counts as specialised (专精特新; fitted to "
         "Caohejing's 78 per km², seed 000).",
     )

@@ -1,0 +1,67 @@
+"""`rainforest validate`: published regularities vs the model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from rainforest.cli.app import app, console, fail
+
+
+@app.command()
+def validate(
+    runs: int = typer.Option(4, "--runs", "-n", help="Seeds per archetype preset."),
+    seed: int = typer.Option(0, "--seed", "-s", help="First seed."),
+    years: int = typer.Option(12, "--years", "-y", help="Reported years per run (>= 11)."),
+    workers: int = typer.Option(None, "--workers", "-w", help="Local processes (default: cores)."),
+    cluster: str = typer.Option(None, "--cluster", help="Dask scheduler, e.g. tcp://host:8786."),
+    report: Path = typer.Option(None, "--report", help="Also write an HTML report."),
+) -> None:
+    """Run the five archetype presets and compare survival, firm sizes, venture outcomes and
+    the localisation of contacts with their published values."""
+    from rainforest.validation import validate as run_validation
+
+    if runs < 1:
+        fail(f"--runs must be at least 1, got {runs}")
+    if years < 11:
+        fail(f"--years must be at least 11 (10-year survival needs it), got {years}")
+    with Progress(
+        TextColumn("[bold]validating[/]"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} runs"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("runs", total=None)
+        v = run_validation(
+            runs=runs,
+            seed=seed,
+            years=years,
+            workers=workers,
+            executor=cluster,
+            progress=lambda d, t: bar.update(task, completed=d, total=t),
+        )
+    table = Table(title=f"Published regularities vs rainforest ({v.meta['runs_total']} runs)")
+    for col in ("regularity", "published", "band", "model", "90% interval", "inside", "source"):
+        table.add_column(col, justify="left" if col in ("regularity", "source") else "right")
+    for _, r in v.table.iterrows():
+        table.add_row(
+            r.regularity,
+            f"{r.published:.3g}",
+            f"{r.low:.3g}–{r.high:.3g}",
+            f"{r.model:.3g}",
+            f"{r.model_lo:.3g}–{r.model_hi:.3g}",
+            "[green]yes[/]" if r.inside else "[red]no[/]",
+            r.source,
+        )
+    console.print(table)
+    if report is not None:
+        from rainforest.cli.report_option import maybe_report
+
+        maybe_report(v, report)
+    if not v.passed:
+        raise typer.Exit(1)

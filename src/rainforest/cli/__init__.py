@@ -4,7 +4,15 @@ Each module in this package defines its commands on the shared ``app`` (or a sub
 it); importing them here registers them.
 """
 
-from rainforest.cli import presets, run  # noqa: F401  (register commands)
+from rainforest.cli import (  # noqa: F401  (importing registers the commands)
+    diagnose,
+    experiments,
+    presets,
+    run,
+    runs,
+    serve,
+    validate,
+)
 from rainforest.cli.app import app
 
 __all__ = ["app"]

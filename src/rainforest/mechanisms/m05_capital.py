@@ -134,7 +134,7 @@ def willing(O, I, glob, org, inv, stage, month):
         return False
     if I.region[inv] != O.region[org] and np.random.random() < I.home[inv]:
         return False
-    bar = (0.5 if stage == 0 else (0.55 if stage == 1 else 0.55)) * (1.2 - 0.4 * I.risk[inv])
+    bar = (0.5 if stage == 0 else 0.55) * (1.2 - 0.4 * I.risk[inv])
     # patient capital judges a young firm on its potential, before it has a product
     age = month - O.founded[org]
     read = O.fit[org]

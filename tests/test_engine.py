@@ -63,7 +63,7 @@ def test_events_refer_to_existing_agents(example_result):
     assert (ev.org[has_org] < n_orgs).all()
     founded = res.orgs.founded.to_numpy()[ev.org[has_org].to_numpy()]
     assert (founded <= ev.month[has_org].to_numpy()).all()
-    assert (ev.person < res.meta["simulated_people"]).all()
+    assert (ev.person < res.meta["person_records"]).all()
     inv = ev.kind.isin(["funding", "rescue"])
     assert (ev.other[inv] < len(res.investors)).all()
     # every startup has a founder recorded at its founding

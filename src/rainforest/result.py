@@ -252,6 +252,9 @@ def build_result(engine, seed_info: Any, version: str) -> Result:
             "kind": _categorical(o["kind"], S.ORG_KINDS),
             "region": _categorical(o["region"], regions),
             "domain": _categorical(o["domain"], domains),
+            "cell": o["cell"],
+            "x_km": w.G.cell_x[o["cell"]],
+            "y_km": w.G.cell_y[o["cell"]],
             "founded": o["founded"],
             "alive": o["alive"].astype(bool),
             "employees": o["emp"],
@@ -314,7 +317,8 @@ def build_result(engine, seed_info: Any, version: str) -> Result:
         "warmup_months": 12 * engine.sc.warmup_years,
         "regions": regions,
         "domains": domains,
-        "simulated_people": int(S.rows(w.P)["status"].size),
+        "simulated_people": int((S.rows(w.P)["status"] != S.GONE).sum()),
+        "person_records": int(S.rows(w.P)["status"].size),
         "timings": engine.timings,
     }
     return Result(engine.sc, metrics, events, orgs, investments, investors, contact_distance, meta)

@@ -67,7 +67,7 @@ def run(
     title = f"{meta['scenario']}: {meta['months'] // 12} years, seed {seed}"
     console.print(summary_table(res, f"{title}, scale {meta['scale']:g}"))
     console.print(
-        f"{meta['simulated_people']:,} simulated people, "
+        f"{meta['simulated_people']:,} simulated people at the end, "
         f"{meta['timings']['steps_s']:.1f} s (money in million yuan)"
     )
     if out is not None:

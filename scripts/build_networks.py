@@ -187,13 +187,7 @@ def derive(base_raw: dict, base: str, name: str, changes: dict) -> tuple[dict, d
                 )
     for field, (value, text) in changes.items():
         region[field] = value
-        if isinstance(value, dict):
-            sources[f"regions.{name}.{field}"] = text
-        elif isinstance(value, list):
-            sources[f"regions.{name}.{field}"] = text
-        else:
-            sources[f"regions.{name}.{field}"] = text
-    # list items inherited from the base keep their own sources; drop those replaced
+        sources[f"regions.{name}.{field}"] = text
     return region, sources
 
 

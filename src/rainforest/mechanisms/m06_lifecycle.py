@@ -317,8 +317,9 @@ def index_unemployed(P, n_regions, order, start):
 def hire_and_match(
     P, O, R, glob, cell_order, cell_start, G, pool, pool_start, incumbent_of, state_of
 ):
-    """Firms below target hire from the unemployed (then poach from incumbents); the rest of
-    the unemployed find jobs at incumbent or state employers at the job-finding rate."""
+    """Firms below target hire from the unemployed, then poach from established employers
+    (giving up for the month after three fruitless searches); the rest of the unemployed find
+    jobs at incumbent or state employers at the job-finding rate."""
     n_regions = pool_start.shape[0] - 1
     left = np.empty(n_regions, np.int64)
     for r in range(n_regions):
@@ -340,6 +341,7 @@ def hire_and_match(
             continue
         need = int(np.floor(O.target[org])) - O.emp[org]
         r = O.region[org]
+        misses = 0
         while need > 0:
             if left[r] > 0:
                 lo = pool_start[r]
@@ -351,25 +353,26 @@ def hire_and_match(
                     join(P.status, P.employer, O.emp, i, org)
                     need -= 1
                 continue
-            # poach from incumbent employers
+            # poach from established employers (not from founders, startups or anchors)
             lo = cell_start[G.reg_cell0[r]]
             hi = cell_start[G.reg_cell0[r] + G.reg_ncell[r]]
             got = False
-            for _ in range(4):
+            for _ in range(8):
                 if hi <= lo:
                     break
                 i = cell_order[lo + np.random.randint(hi - lo)]
                 e = P.employer[i]
-                if (
-                    P.status[i] == EMPLOYED
-                    and e >= 0
-                    and (O.kind[e] == INCUMBENT or O.kind[e] == STATE)
-                ):
-                    join(P.status, P.employer, O.emp, i, org)
-                    got = True
-                    break
+                if P.status[i] == EMPLOYED and e >= 0 and e != org:
+                    ek = O.kind[e]
+                    if ek == INCUMBENT or ek == STATE or ek == SME or ek == LISTED:
+                        join(P.status, P.employer, O.emp, i, org)
+                        got = True
+                        break
             if not got:
-                break
+                misses += 1
+                if misses >= 3:
+                    break
+                continue
             need -= 1
     for r in range(n_regions):
         lo = pool_start[r]

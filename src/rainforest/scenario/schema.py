@@ -318,7 +318,7 @@ class Capital(Model):
     late_cheque: Positive = _f(150.0, "Late round size.", "million yuan")
     screening_noise: NonNeg = _f(0.12, "Noise of investors' read of fit.")
     revenue_multiple: Positive = _f(60.0, "Valuation in months of revenue.", "months")
-    valuation_sd: NonNeg = _f(0.6, "Log-sd of round valuations (heavy-tailed venture prices).")
+    valuation_sd: NonNeg = _f(0.5, "Log-sd of round valuations (heavy-tailed venture prices).")
 
 
 class Exits(Model):

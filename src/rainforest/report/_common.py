@@ -1,0 +1,251 @@
+"""Building blocks shared by the chart modules: charts, tables, sections, labels and units.
+
+A report is a list of :class:`Section`; a section holds :class:`Chart` and :class:`Table`
+items. Every chart carries a title, axis titles with units and a one-line *reading* computed
+from the data (what the chart shows, in words), so that a report can be read without plots.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+#: Qualitative palette (Okabe–Ito, readable by colour-blind readers).
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+)
+
+#: Label and unit of every Result metric shown in charts (money is million yuan).
+METRIC_INFO: dict[str, tuple[str, str]] = {
+    "people": ("People", "people"),
+    "employed": ("Employed", "people"),
+    "unemployed": ("Unemployed", "people"),
+    "founders": ("Founders", "people"),
+    "arrivals": ("Arrivals", "people/month"),
+    "departures": ("Departures", "people/month"),
+    "startups_alive": ("Startups alive", "firms"),
+    "smes": ("SMEs", "firms"),
+    "specialised_smes": ("Specialised SMEs", "firms"),
+    "listed_firms": ("Listed firms", "firms"),
+    "firms": ("Firms", "firms"),
+    "contacts": ("Contacts", "contacts/month"),
+    "ideas": ("Ideas", "ideas/month"),
+    "foundings": ("Foundings", "firms/month"),
+    "spinouts": ("Spin-outs", "firms/month"),
+    "university_spinouts": ("University spin-outs", "firms/month"),
+    "refoundings": ("Re-foundings", "firms/month"),
+    "failures": ("Failures", "firms/month"),
+    "ipos": ("IPOs", "firms/month"),
+    "acquisitions": ("Acquisitions", "firms/month"),
+    "unicorns": ("New unicorns", "firms/month"),
+    "patents": ("Patents granted", "patents/month"),
+    "patent_stock": ("Valid patents", "patents"),
+    "tech_transfers": ("Technology transfers", "transfers/month"),
+    "breakthroughs": ("Breakthroughs", "1/month"),
+    "output": ("Output", "million yuan/month"),
+    "investment": ("Investment (all kinds)", "million yuan/month"),
+    "investment_angel": ("Angel investment", "million yuan/month"),
+    "investment_vc": ("VC investment", "million yuan/month"),
+    "investment_cvc": ("Corporate VC investment", "million yuan/month"),
+    "investment_state": ("State-fund investment", "million yuan/month"),
+    "investment_bank": ("Bank lending", "million yuan/month"),
+    "rescues": ("Rescue rounds", "rounds/month"),
+    "subsidies_paid": ("Subsidies paid", "million yuan/month"),
+    "experiments": ("Experiments", "experiments/month"),
+    "experiment_spend": ("Experiment spend", "million yuan/month"),
+    "belief": ("Belief that founding pays", "index 0–1"),
+    "under35_share": ("Share under 35", "share"),
+    "cross_skill_share": ("Cross-skill contacts", "share"),
+    "time_to_subsidy_days": ("Time to subsidy", "days"),
+    "experiment_cost": ("Cost of an experiment", "million yuan"),
+}
+
+#: Metrics that are flows per month (the rest are stocks or shares at the month).
+FLOW_METRICS = frozenset(
+    {
+        "arrivals",
+        "departures",
+        "contacts",
+        "ideas",
+        "foundings",
+        "spinouts",
+        "university_spinouts",
+        "refoundings",
+        "failures",
+        "ipos",
+        "acquisitions",
+        "unicorns",
+        "patents",
+        "tech_transfers",
+        "breakthroughs",
+        "output",
+        "investment",
+        "investment_angel",
+        "investment_vc",
+        "investment_cvc",
+        "investment_state",
+        "investment_bank",
+        "rescues",
+        "subsidies_paid",
+        "experiments",
+        "experiment_spend",
+    }
+)
+
+INVESTMENT_COLUMNS = (
+    "investment_angel",
+    "investment_vc",
+    "investment_cvc",
+    "investment_state",
+    "investment_bank",
+)
+
+
+def metric_label(metric: str) -> str:
+    """Human label of a metric (its name, prettified, if unknown)."""
+    return METRIC_INFO.get(metric, (metric.replace("_", " ").capitalize(), ""))[0]
+
+
+def metric_unit(metric: str) -> str:
+    """Unit of a metric ("" if unknown)."""
+    return METRIC_INFO.get(metric, ("", ""))[1]
+
+
+def with_unit(label: str, unit: str) -> str:
+    """``"label (unit)"``, or the label alone when there is no unit."""
+    return f"{label} ({unit})" if unit else label
+
+
+def axis_label(metric: str) -> str:
+    """A y-axis title for a metric: label and unit, or the unit alone when long."""
+    label, unit = metric_label(metric), metric_unit(metric)
+    if not unit or unit == label.lower():
+        return label
+    if len(label) + len(unit) > 30:
+        return unit[0].upper() + unit[1:]
+    return f"{label} ({unit})"
+
+
+def fmt(x: Any, digits: int = 3) -> str:
+    """A number for a sentence: thousands separators, ``digits`` significant figures."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if math.isnan(v):
+        return "n/a"
+    if math.isinf(v):
+        return "∞" if v > 0 else "−∞"
+    if v == 0:
+        return "0"
+    a = abs(v)
+    if a >= 10 ** (digits - 1):
+        return f"{v:,.0f}"
+    decimals = max(0, digits - 1 - math.floor(math.log10(a)))
+    s = f"{v:,.{decimals}f}"
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return s
+
+
+def pct(x: float) -> str:
+    """A share as a percentage for a sentence."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    v = 100.0 * float(x)
+    return f"{v:.1f}%" if 0 < abs(v) < 10 else f"{v:.0f}%"
+
+
+def color(i: int) -> str:
+    """The ``i``-th palette colour (cycling)."""
+    return PALETTE[i % len(PALETTE)]
+
+
+def rgba(hex_color: str, alpha: float) -> str:
+    """``#rrggbb`` with an alpha, as a CSS ``rgba()`` string (for bands)."""
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def base_layout(fig: go.Figure, title: str, x_title: str, y_title: str, **kw: Any) -> go.Figure:
+    """Apply the report's house style: a title, axis titles, a white template, a legend."""
+    fig.update_layout(
+        title={"text": title, "x": 0.0, "xanchor": "left"},
+        template="plotly_white",
+        margin={"l": 70, "r": 20, "t": 60, "b": 60},
+        height=kw.pop("height", 380),
+        legend={"orientation": "h", "y": -0.2},
+        font={"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 12},
+        **kw,
+    )
+    fig.update_xaxes(title_text=x_title)
+    fig.update_yaxes(title_text=y_title)
+    return fig
+
+
+@dataclass
+class Chart:
+    """One figure with its title and a one-line reading computed from the data."""
+
+    title: str
+    figure: go.Figure
+    reading: str
+    note: str = ""
+
+
+@dataclass
+class Table:
+    """A table with a title, a reading and an optional note (e.g. its sources)."""
+
+    title: str
+    frame: pd.DataFrame
+    reading: str = ""
+    note: str = ""
+    index: bool = True
+    collapsed: bool = False
+
+
+@dataclass
+class Section:
+    """A titled group of charts and tables."""
+
+    title: str
+    items: list[Chart | Table] = field(default_factory=list)
+    intro: str = ""
+
+    @property
+    def anchor(self) -> str:
+        """An HTML id derived from the title."""
+        return "".join(c if c.isalnum() else "-" for c in self.title.lower()).strip("-")
+
+
+def charts_of(sections: Iterable[Section]) -> list[Chart]:
+    """Every chart of a list of sections, in order."""
+    return [it for s in sections for it in s.items if isinstance(it, Chart)]
+
+
+def df_attr(obj: Any, *names: str) -> pd.DataFrame | None:
+    """The first attribute of ``obj`` among ``names`` that is (or returns) a DataFrame."""
+    for name in names:
+        val = getattr(obj, name, None)
+        if callable(val) and not isinstance(val, pd.DataFrame):
+            try:
+                val = val()
+            except TypeError:
+                continue
+        if isinstance(val, pd.DataFrame):
+            return val
+    return None

@@ -1,0 +1,506 @@
+/* rainforest dashboard: plain JavaScript over the JSON API (see /docs). */
+"use strict";
+
+const CHARTS = ["foundings", "startups_alive", "people", "investment"];
+const COMPARE_CHARTS = ["foundings", "startups_alive"];
+const COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9"];
+const POLL_MS = 400;
+
+const state = {
+  health: null,
+  scenarios: [],
+  current: null,      // scenario detail (with levers)
+  levers: {},         // path -> changed value
+  job: null,          // id of the job shown in the Run tab
+  polling: null,
+};
+
+const $ = (id) => document.getElementById(id);
+
+/* -- helpers ------------------------------------------------------------------------- */
+async function api(path, options = {}) {
+  const res = await fetch(path, options);
+  let body = null;
+  const text = await res.text();
+  try { body = text ? JSON.parse(text) : null; } catch (_) { body = text; }
+  if (!res.ok) {
+    const detail = body && body.detail ? body.detail : `${res.status} ${res.statusText}`;
+    const err = new Error(typeof detail === "string" ? detail : JSON.stringify(detail));
+    err.status = res.status;
+    throw err;
+  }
+  return body;
+}
+
+function showError(msg) {
+  const el = $("error");
+  el.textContent = msg;
+  el.hidden = !msg;
+}
+
+function fmt(x, digits = 3) {
+  if (x === null || x === undefined || Number.isNaN(x)) return "–";
+  const a = Math.abs(x);
+  if (a >= 1000) return Math.round(x).toLocaleString("en");
+  if (a === 0) return "0";
+  return Number(x.toPrecision(digits)).toString();
+}
+
+function escapeHtml(s) {
+  return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;",
+    '"': "&quot;", "'": "&#39;" }[c]));
+}
+
+function option(value, label) {
+  const o = document.createElement("option");
+  o.value = value;
+  o.textContent = label;
+  return o;
+}
+
+/* -- scenarios and levers ------------------------------------------------------------ */
+async function loadScenarios(selectId) {
+  state.scenarios = await api("/api/scenarios");
+  const groups = { preset: "Shipped presets", added: "Added by the operator", upload: "Uploaded" };
+  for (const id of ["scenario-select", "compare-a", "compare-b", "explain-a", "explain-b"]) {
+    const sel = $(id);
+    const keep = sel.value;
+    sel.innerHTML = "";
+    for (const [origin, title] of Object.entries(groups)) {
+      const items = state.scenarios.filter((s) => s.origin === origin);
+      if (!items.length) continue;
+      const og = document.createElement("optgroup");
+      og.label = title;
+      for (const s of items) og.appendChild(option(s.id, s.name === s.id ? s.name : `${s.name} (${s.id})`));
+      sel.appendChild(og);
+    }
+    if (keep && state.scenarios.some((s) => s.id === keep)) sel.value = keep;
+  }
+  const prefer = selectId || (state.scenarios.some((s) => s.id === "hangzhou") ? "hangzhou" : null);
+  if (prefer) $("scenario-select").value = prefer;
+  if (!$("compare-b").value || $("compare-a").value === $("compare-b").value) {
+    const ids = state.scenarios.map((s) => s.id);
+    const b = ids.includes("zhangjiang") ? "zhangjiang" : ids[1] || ids[0];
+    $("compare-b").value = b;
+    $("explain-b").value = b;
+  }
+  await selectScenario($("scenario-select").value);
+}
+
+async function selectScenario(id) {
+  if (!id) return;
+  state.current = await api(`/api/scenarios/${encodeURIComponent(id)}`);
+  state.levers = {};
+  const sc = state.current;
+  $("scenario-desc").textContent =
+    `${sc.description || ""} Regions: ${sc.regions.join(", ")}; ${fmt(sc.population)} people; ` +
+    `warm-up ${sc.warmup_years} years.`;
+  $("scale").value = sc.scale;
+  $("compare-a").value = id;
+  $("explain-a").value = id;
+  renderLevers();
+  updateEstimate();
+}
+
+function renderLevers() {
+  const box = $("levers");
+  box.innerHTML = "";
+  let region = null;
+  let group = null;
+  for (const lv of state.current.levers) {
+    if (lv.region !== region) {
+      region = lv.region;
+      group = null;
+      const h = document.createElement("div");
+      h.className = "region-title";
+      h.textContent = region;
+      box.appendChild(h);
+    }
+    if (lv.group !== group) {
+      group = lv.group;
+      const g = document.createElement("div");
+      g.className = "group-title";
+      g.textContent = group;
+      box.appendChild(g);
+    }
+    box.appendChild(leverControl(lv));
+  }
+}
+
+function leverControl(lv) {
+  const wrap = document.createElement("div");
+  wrap.className = "lever";
+  wrap.dataset.path = lv.path;
+  wrap.title = `${lv.description} (${lv.path})`;
+  const unit = lv.unit ? ` ${lv.unit}` : "";
+  const cited = !lv.source.startsWith("model default");
+  if (lv.kind === "bool") {
+    wrap.innerHTML = `<label class="head"><span>${escapeHtml(lv.label)}</span>
+      <input type="checkbox" data-testid="lever-${escapeHtml(lv.path)}"></label>`;
+    const input = wrap.querySelector("input");
+    input.checked = !!lv.value;
+    input.addEventListener("change", () => setLever(lv, input.checked, wrap));
+  } else {
+    wrap.innerHTML = `<div class="head"><span>${escapeHtml(lv.label)}</span>
+      <span class="val">${fmt(lv.value)}${escapeHtml(unit)}</span></div>
+      <input type="range" data-testid="lever-${escapeHtml(lv.path)}" aria-label="${escapeHtml(lv.path)}"
+        min="${lv.min}" max="${lv.max}" step="${lv.step}" value="${lv.value}">`;
+    const input = wrap.querySelector("input");
+    const val = wrap.querySelector(".val");
+    input.addEventListener("input", () => {
+      val.textContent = `${fmt(Number(input.value))}${unit}`;
+      setLever(lv, Number(input.value), wrap);
+    });
+  }
+  const src = document.createElement("div");
+  src.className = "src" + (cited ? " cited" : "");
+  src.textContent = lv.source;
+  src.title = lv.source;
+  wrap.appendChild(src);
+  return wrap;
+}
+
+function setLever(lv, value, wrap) {
+  if (value === lv.value) delete state.levers[lv.path];
+  else state.levers[lv.path] = value;
+  wrap.classList.toggle("changed", lv.path in state.levers);
+}
+
+function settings() {
+  const scale = Number($("scale").value);
+  return {
+    years: Math.max(1, Math.round(Number($("years").value) || 1)),
+    seed: Math.max(0, Math.round(Number($("seed").value) || 0)),
+    scale: scale > 0 ? scale : null,
+  };
+}
+
+function updateEstimate() {
+  const sc = state.current;
+  if (!sc) return;
+  const s = settings();
+  const pm = (sc.population / (s.scale || sc.scale)) * 12 * (s.years + sc.warmup_years);
+  const cap = state.health ? state.health.max_person_months : null;
+  const over = cap && pm > cap;
+  $("size-estimate").textContent =
+    `≈ ${fmt(sc.population / (s.scale || sc.scale))} simulated people, ${fmt(pm)} person-months` +
+    (cap ? ` (server cap ${fmt(cap)})` : "") + (over ? " — raise scale or cut years" : "");
+  $("size-estimate").style.color = over ? "#b3261e" : "";
+}
+
+/* -- charts -------------------------------------------------------------------------- */
+function axisTitle(label, unit) {
+  if (!unit || unit === label.toLowerCase()) return label;
+  return label.length + unit.length > 26 ? unit : `${label} (${unit})`;
+}
+
+function chartFigure(series, metric, title) {
+  const months = series.months || [];
+  const x = months.map((m) => m / 12);
+  const data = series.metrics && series.metrics[metric] ? series.metrics[metric] : {};
+  const traces = Object.entries(data).map(([region, ys], i) => ({
+    x, y: ys, name: region, mode: "lines", line: { color: COLORS[i % COLORS.length], width: 2 },
+  }));
+  const unit = (series.units || {})[metric] || "";
+  const label = (series.labels || {})[metric] || metric;
+  return {
+    data: traces,
+    layout: {
+      title: { text: title || label, x: 0, xanchor: "left", font: { size: 14 } },
+      margin: { l: 60, r: 10, t: 40, b: 45 },
+      xaxis: { title: { text: "Time (years since start)" }, rangemode: "tozero", gridcolor: "#eee" },
+      yaxis: { title: { text: axisTitle(label, unit) }, rangemode: "tozero", gridcolor: "#eee" },
+      legend: { orientation: "h", y: -0.25 },
+      plot_bgcolor: "#fff",
+      paper_bgcolor: "#fff",
+      height: 280,
+    },
+  };
+}
+
+function drawCharts(containerId, series, metrics, prefix) {
+  const box = $(containerId);
+  for (const metric of metrics) {
+    const id = `${prefix}-${metric}`;
+    let div = $(id);
+    if (!div) {
+      div = document.createElement("div");
+      div.id = id;
+      div.className = "chart";
+      div.dataset.testid = `chart-${metric}`;
+      div.setAttribute("data-testid", `chart-${metric}`);
+      box.appendChild(div);
+    }
+    const fig = chartFigure(series, metric);
+    Plotly.react(div, fig.data, fig.layout, { displaylogo: false, responsive: true });
+  }
+}
+
+function summaryTable(rows) {
+  if (!rows || !rows.length) return "";
+  const cols = Object.keys(rows[0]);
+  const units = { people: "people", foundings: "firms", failures: "firms", ipos: "firms",
+    unicorns: "firms", startups_alive: "firms", firms: "firms", patents: "patents",
+    output: "million yuan" };
+  const head = cols.map((c) => `<th>${escapeHtml(c.replace(/_/g, " "))}${units[c] ? `<br><span class="muted small">${units[c]}</span>` : ""}</th>`).join("");
+  const body = rows.map((r) => `<tr>${cols.map((c) => `<td>${c === "region" ? escapeHtml(r[c]) : fmt(r[c])}</td>`).join("")}</tr>`).join("");
+  return `<div class="table-scroll"><table class="summary" data-testid="summary-table"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
+}
+
+/* -- running ------------------------------------------------------------------------- */
+function progressText(job) {
+  const p = job.progress;
+  if (job.status === "queued") return "queued";
+  if (p.total === 0) return job.status;
+  if (job.kind === "explain") return `${job.status}: run ${p.done} of ${p.total}`;
+  if (job.status === "running" && p.done < p.warmup) return `warm-up: month ${p.done} of ${p.warmup}`;
+  const rep = Math.max(0, p.done - p.warmup);
+  return `${job.status}: month ${rep} of ${p.total - p.warmup}` + (job.error ? ` — ${job.error}` : "");
+}
+
+function showJob(job, containerId = "run-charts", prefix = "run") {
+  $("progress").value = job.progress.total ? job.progress.done / job.progress.total : 0;
+  $("progress-text").textContent = progressText(job);
+  if (job.series && job.series.months && job.series.months.length) {
+    drawCharts(containerId, job.series, CHARTS, prefix);
+  }
+}
+
+async function startRun(scenarioId, levers, label) {
+  const s = settings();
+  const body = { scenario: scenarioId, years: s.years, seed: s.seed, levers, label: label || "" };
+  if (s.scale) body.scale = s.scale;
+  return api("/api/jobs", { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body) });
+}
+
+async function waitJob(id, onUpdate) {
+  for (;;) {
+    const job = await api(`/api/jobs/${id}`);
+    onUpdate(job);
+    if (!["queued", "running"].includes(job.status)) return job;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+function setRunning(running) {
+  $("run-btn").disabled = running;
+  $("stop-btn").disabled = !running;
+}
+
+async function run() {
+  showError("");
+  if (!state.current) return;
+  setRunning(true);
+  $("run-charts").innerHTML = "";
+  $("run-summary").innerHTML = "";
+  $("run-links").innerHTML = "";
+  const changed = Object.keys(state.levers).length;
+  $("run-title").textContent = `${state.current.name}` + (changed ? ` with ${changed} lever(s) changed` : "");
+  try {
+    const job = await startRun(state.current.id, state.levers);
+    state.job = job.id;
+    const final = await waitJob(job.id, (j) => showJob(j));
+    finishJob(final);
+  } catch (err) {
+    showError(err.message);
+    $("progress-text").textContent = "idle";
+  } finally {
+    setRunning(false);
+    refreshRuns();
+  }
+}
+
+function finishJob(job) {
+  showJob(job);
+  const nl = Object.keys(job.levers || {}).length;
+  $("run-title").textContent = `${job.label}: ${job.status} (seed ${job.seed}, ${job.years} year${job.years === 1 ? "" : "s"}, ` +
+    `scale ${fmt(job.scale)}${nl ? `; ${nl} lever${nl === 1 ? "" : "s"} changed` : ""})`;
+  $("run-summary").innerHTML = summaryTable(job.summary);
+  if (job.has_report) {
+    $("run-links").innerHTML = `<a href="/api/jobs/${job.id}/report" target="_blank" data-testid="report-link">Open the full report</a>
+      · <a href="/api/jobs/${job.id}/report?download=true">download</a>`;
+  }
+  if (job.status === "failed") showError(job.error || "the job failed");
+}
+
+async function stop() {
+  if (!state.job) return;
+  try { await api(`/api/jobs/${state.job}/stop`, { method: "POST" }); } catch (err) { showError(err.message); }
+}
+
+/* -- compare ------------------------------------------------------------------------- */
+async function compare() {
+  showError("");
+  const a = $("compare-a").value;
+  const b = $("compare-b").value;
+  const panes = { a: $("compare-a-pane"), b: $("compare-b-pane") };
+  $("compare-btn").disabled = true;
+  try {
+    for (const [key, id] of [["a", a], ["b", b]]) {
+      const pane = panes[key];
+      const name = (state.scenarios.find((s) => s.id === id) || { name: id }).name;
+      pane.innerHTML = `<h3>${key.toUpperCase()}: ${escapeHtml(name)}</h3><div id="cmp-${key}-charts"></div><div id="cmp-${key}-summary"></div>`;
+      const levers = key === "a" && id === (state.current && state.current.id) ? state.levers : {};
+      $("compare-status").textContent = `running ${key.toUpperCase()} (${name})…`;
+      const job = await startRun(id, levers, `${key.toUpperCase()}: ${name}`);
+      const final = await waitJob(job.id, (j) => {
+        $("compare-status").textContent = `${key.toUpperCase()}: ${progressText(j)}`;
+        if (j.series && j.series.months && j.series.months.length) drawCharts(`cmp-${key}-charts`, j.series, COMPARE_CHARTS, `cmp-${key}`);
+      });
+      if (final.series && final.series.months) drawCharts(`cmp-${key}-charts`, final.series, COMPARE_CHARTS, `cmp-${key}`);
+      $(`cmp-${key}-summary`).innerHTML = summaryTable(final.summary);
+      if (final.status !== "done") throw new Error(`${name}: ${final.status}${final.error ? ` (${final.error})` : ""}`);
+    }
+    syncRanges(["cmp-a", "cmp-b"], COMPARE_CHARTS);
+    $("compare-status").textContent = "done";
+  } catch (err) {
+    showError(err.message);
+    $("compare-status").textContent = "";
+  } finally {
+    $("compare-btn").disabled = false;
+    refreshRuns();
+  }
+}
+
+function syncRanges(prefixes, metrics) {
+  // the same y axis for A and B, so the panes compare at a glance
+  for (const metric of metrics) {
+    const divs = prefixes.map((p) => $(`${p}-${metric}`)).filter((d) => d && d.data);
+    let top = 0;
+    for (const d of divs) for (const t of d.data) for (const v of t.y) if (v !== null && v > top) top = v;
+    if (top > 0) for (const d of divs) Plotly.relayout(d, { "yaxis.range": [0, top * 1.05] });
+  }
+}
+
+/* -- explain ------------------------------------------------------------------------- */
+async function explain() {
+  showError("");
+  const out = $("explain-result");
+  const s = settings();
+  const body = { a: $("explain-a").value, b: $("explain-b").value, years: s.years, seed: s.seed,
+    runs: Math.max(1, Number($("explain-runs").value) || 1) };
+  if (s.scale) body.scale = s.scale;
+  out.innerHTML = "";
+  try {
+    const job = await api("/api/explain", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body) });
+    out.innerHTML = `<p class="muted">explaining…</p>`;
+    const final = await waitJob(job.id, (j) => { out.querySelector("p").textContent = progressText(j); });
+    if (final.status !== "done") throw new Error(final.error || final.status);
+    drawWaterfall(out, final);
+  } catch (err) {
+    if (err.status === 501) {
+      out.innerHTML = `<div class="notice" data-testid="explain-unavailable"><strong>Not available.</strong> ${escapeHtml(err.message)}</div>`;
+    } else {
+      showError(err.message);
+    }
+  }
+}
+
+function drawWaterfall(out, job) {
+  const rows = job.attribution || [];
+  out.innerHTML = `<div id="explain-chart" class="chart"></div>`;
+  const x = rows.map((r) => r.label || r.group).concat(["total gap"]);
+  const y = rows.map((r) => r.value).concat([job.total_gap]);
+  Plotly.react("explain-chart", [{ type: "waterfall", x, y,
+    measure: rows.map(() => "relative").concat(["total"]) }], {
+    title: { text: `Attribution of the gap: ${job.scenario} vs ${job.vs} (total ${fmt(job.total_gap)})`, x: 0 },
+    xaxis: { title: { text: "Lever group" } }, yaxis: { title: { text: "Contribution to the gap" } },
+    plot_bgcolor: "#fff", paper_bgcolor: "#fff", height: 360 }, { displaylogo: false });
+  if (job.has_report) out.insertAdjacentHTML("beforeend", `<p><a href="/api/jobs/${job.id}/report" target="_blank">Open the full report</a></p>`);
+}
+
+/* -- runs ---------------------------------------------------------------------------- */
+async function refreshRuns() {
+  try {
+    const runs = await api("/api/runs");
+    const tbody = $("runs-table").querySelector("tbody");
+    tbody.innerHTML = runs.map((r) => `<tr data-run="${escapeHtml(r.run_id)}">
+      <td>${escapeHtml(r.scenario)}</td><td>${r.seed ?? ""}</td><td>${r.years ?? ""}</td>
+      <td>${r.scale !== null && r.scale !== undefined ? fmt(r.scale) : ""}</td><td>${escapeHtml(r.status)}</td>
+      <td>${escapeHtml(r.source)}</td>
+      <td><button data-open="${escapeHtml(r.run_id)}">Open</button>
+      ${r.source === "memory" && r.status === "finished" ? `<a href="/api/jobs/${escapeHtml(r.job_id)}/report" target="_blank">report</a>` : ""}</td></tr>`).join("");
+    for (const btn of tbody.querySelectorAll("button[data-open]")) {
+      btn.addEventListener("click", () => openRun(btn.dataset.open));
+    }
+  } catch (err) {
+    showError(`runs: ${err.message}`);
+  }
+}
+
+async function openRun(runId) {
+  showError("");
+  try {
+    const run = await api(`/api/runs/${encodeURIComponent(runId)}`);
+    activateTab("run");
+    $("run-charts").innerHTML = "";
+    $("run-links").innerHTML = "";
+    if (run.series && run.series.months) drawCharts("run-charts", run.series, CHARTS, "run");
+    $("run-summary").innerHTML = summaryTable(run.summary);
+    $("run-title").textContent = `Reopened: ${run.label} (${run.status}, seed ${run.seed}, ${run.years} years)`;
+    if (run.has_report) {
+      $("run-links").innerHTML = `<a href="/api/jobs/${run.id}/report" target="_blank" data-testid="report-link">Open the full report</a>`;
+    }
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+/* -- upload -------------------------------------------------------------------------- */
+async function upload(ev) {
+  showError("");
+  const file = ev.target.files[0];
+  if (!file) return;
+  const form = new FormData();
+  form.append("file", file, file.name);
+  try {
+    const sc = await api("/api/scenarios/upload", { method: "POST", body: form });
+    await loadScenarios(sc.id);
+  } catch (err) {
+    showError(`Upload of ${file.name} failed: ${err.message}`);
+  } finally {
+    ev.target.value = "";
+  }
+}
+
+/* -- tabs and start-up --------------------------------------------------------------- */
+function activateTab(name) {
+  for (const t of document.querySelectorAll(".tab")) t.classList.toggle("active", t.dataset.tab === name);
+  for (const p of document.querySelectorAll(".tabpane")) p.classList.toggle("active", p.id === `tab-${name}`);
+  window.dispatchEvent(new Event("resize"));
+}
+
+async function init() {
+  for (const t of document.querySelectorAll(".tab")) t.addEventListener("click", () => {
+    activateTab(t.dataset.tab);
+    if (t.dataset.tab === "runs") refreshRuns();
+  });
+  $("scenario-select").addEventListener("change", (e) => selectScenario(e.target.value).catch((err) => showError(err.message)));
+  $("upload-input").addEventListener("change", upload);
+  for (const id of ["years", "scale"]) $(id).addEventListener("input", updateEstimate);
+  $("run-btn").addEventListener("click", run);
+  $("stop-btn").addEventListener("click", stop);
+  $("compare-btn").addEventListener("click", compare);
+  $("explain-btn").addEventListener("click", explain);
+  $("runs-refresh").addEventListener("click", refreshRuns);
+  $("reset-levers").addEventListener("click", () => { state.levers = {}; renderLevers(); });
+  try {
+    state.health = await api("/api/health");
+    $("server-info").textContent = `v${state.health.version} · ${state.health.max_jobs} job(s) at once` +
+      (state.health.store ? " · store on" : "");
+    if (!state.health.explain_available) {
+      $("explain-btn").title = "This build has no explanation API";
+      $("explain-result").innerHTML = `<div class="notice" data-testid="explain-unavailable"><strong>Not available.</strong>
+        This build has no explanation API (rainforest.experiments.explain); compare the scenarios instead.</div>`;
+    }
+    await loadScenarios();
+    refreshRuns();
+    document.body.dataset.ready = "1";
+  } catch (err) {
+    showError(`Could not load the dashboard: ${err.message}`);
+  }
+}
+
+init();

@@ -47,6 +47,7 @@ def diagnose_command(
     ),
     out: Path = typer.Option(None, "--out", "-o", help="Write every table as CSV here."),
     top: int = typer.Option(3, "--top", help="Typology drivers shown per district."),
+    report: Path = typer.Option(None, "--report", help="Also write an HTML report."),
 ) -> None:
     """Diagnose districts: opportunity density, community, networks, synergy and typology."""
     from rainforest.metrics import reference as refmod
@@ -105,3 +106,7 @@ def diagnose_command(
         for name, frame in d.to_frames().items():
             frame.to_csv(out / f"{name}.csv", index=False)
         console.print(f"tables written to [bold]{out}[/]")
+    if report is not None:
+        from rainforest.cli.report_option import maybe_report
+
+        maybe_report(d, report)

@@ -5,8 +5,10 @@ it); importing them here registers them.
 """
 
 from rainforest.cli import (  # noqa: F401  (importing registers the commands)
+    demo,
     diagnose,
     experiments,
+    explain,
     presets,
     run,
     runs,

@@ -1,0 +1,503 @@
+"""`rainforest ensemble | sweep | compare | sensitivity | calibrate`: many runs, one table.
+
+Every command runs on local processes (one per core) unless told ``--workers`` or
+``--cluster tcp://host:8786``; streams finished runs into the run store (``--store``,
+default ``$RAINFOREST_STORE`` or ``./rainforest-runs/runs.duckdb``; ``--no-store`` to keep
+nothing), so re-running an interrupted command computes only the missing runs; shows a
+progress bar with an ETA; and prints a table of results with 90% intervals over runs and the
+number of runs behind them.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import typer
+from rich import box
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from rainforest.cli.app import app, console, err_console, fail
+
+WORKERS_HELP = "Local worker processes (default: one per core; 1 runs in this process)."
+CLUSTER_HELP = "Dask scheduler address, e.g. tcp://10.0.0.5:8786 (instead of local processes)."
+STORE_HELP = "Run store file (default: $RAINFOREST_STORE or ./rainforest-runs/runs.duckdb)."
+
+
+def fmt(v: Any) -> str:
+    """A compact number: thousands separators for big values, 3 significant digits else."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    if isinstance(v, str | bool):
+        return str(v)
+    if isinstance(v, int | np.integer) and not isinstance(v, bool):
+        return f"{int(v):,}"
+    v = float(v)
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    if abs(v) >= 1 or v == 0:
+        return f"{v:,.1f}"
+    return f"{v:.3g}"
+
+
+def interval(mean: Any, lo: Any, hi: Any) -> str:
+    """``mean [q05, q95]``."""
+    return f"{fmt(mean)} [{fmt(lo)}, {fmt(hi)}]"
+
+
+def executor_spec(workers: int | None, cluster: str | None) -> Any:
+    """What ``make_executor`` should build from the CLI flags."""
+    if cluster and workers:
+        fail("give either --workers or --cluster, not both")
+    if cluster:
+        return cluster if "://" in cluster else f"tcp://{cluster}"
+    if workers is not None and workers < 1:
+        fail(f"--workers must be at least 1, got {workers}")
+    return workers
+
+
+def store_spec(store: Path | None, no_store: bool) -> Any:
+    """The store argument: ``None`` with ``--no-store``, else a path (or the default)."""
+    if no_store:
+        return None
+    from rainforest.store import resolve_store_path
+
+    return resolve_store_path(store)
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar with ETA on a terminal; one plain line per finished run in logs."""
+    if not console.is_terminal:
+        last = [-1]
+
+        def plain(done: int, total: int) -> None:
+            if done != last[0]:
+                last[0] = done
+                print(f"{label}: {done}/{total} runs", flush=True)
+
+        yield plain
+        return
+    with Progress(
+        TextColumn(f"[bold]{label}[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("runs"),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+@contextmanager
+def user_errors(store: Any) -> Iterator[None]:
+    """Turn expected errors into one-line messages; explain how to resume after Ctrl-C."""
+    from rainforest.experiments import ExperimentError, RunFailedError
+    from rainforest.scenario import ScenarioError
+    from rainforest.store import StoreError
+
+    try:
+        yield
+    except KeyboardInterrupt:
+        msg = "interrupted."
+        if store is not None:
+            msg += f" Finished runs are in {store}; run the same command again to resume."
+        err_console.print(f"[yellow]{msg}[/]")
+        raise typer.Exit(130) from None
+    except (ExperimentError, ScenarioError, StoreError, RunFailedError) as err:
+        fail(str(err))
+
+
+def footer(res: Any, store: Any) -> str:
+    """Experiment id, how many runs were computed or reused, where they are stored."""
+    parts = [f"experiment {res.experiment_id}", f"{res.executed} run(s) computed"]
+    if res.reused:
+        parts.append(f"{res.reused} reused from the store")
+    if getattr(res, "failed", 0):
+        parts.append(f"[red]{res.failed} failed[/]")
+    parts.append(f"stored in {store}" if store is not None else "not stored (--no-store)")
+    return "; ".join(parts)
+
+
+ENSEMBLE_ROWS = (
+    "foundings",
+    "failures",
+    "ipos",
+    "acquisitions",
+    "unicorns",
+    "patents",
+    "output",
+    "startups_alive",
+    "firms",
+    "people",
+)
+
+
+@app.command()
+def ensemble(
+    scenario: str = typer.Argument(..., help="Preset name or scenario TOML path."),
+    runs: int = typer.Option(32, "--runs", "-n", help="Number of seeds (replications)."),
+    years: int = typer.Option(None, "--years", "-y", help="Years to report (default: scenario's)."),
+    seed: int = typer.Option(0, "--seed", "-s", help="Root seed of the replications."),
+    scale: float = typer.Option(None, "--scale", "-k", help="Real people per simulated person."),
+    workers: int = typer.Option(None, "--workers", "-w", help=WORKERS_HELP),
+    cluster: str = typer.Option(None, "--cluster", help=CLUSTER_HELP),
+    store: Path = typer.Option(None, "--store", help=STORE_HELP),
+    no_store: bool = typer.Option(False, "--no-store", help="Keep nothing on disk."),
+    events: bool = typer.Option(True, "--events/--no-events", help="Store every run's events."),
+    out: Path = typer.Option(None, "--out", "-o", help="Also write Parquet tables here."),
+) -> None:
+    """Run SCENARIO with many seeds; print per-region totals with 90% intervals."""
+    from rainforest.experiments import ensemble as run_ensemble
+
+    st = store_spec(store, no_store)
+    with user_errors(st), progress_bar("ensemble") as bar:
+        res = run_ensemble(
+            scenario,
+            runs=runs,
+            seed=seed,
+            years=years,
+            scale=scale,
+            executor=executor_spec(workers, cluster),
+            store=st,
+            events=events,
+            progress=bar,
+        )
+    summ = res.totals_summary()
+    regions = list(dict.fromkeys(summ["region"]))
+    table = Table(
+        title=escape(
+            f"{res.scenario.name}: {res.n} runs x {res.years} years (scale {res.scale:g})"
+        ),
+        caption="total over the run (stocks at the end): mean [5%, 95%] over runs",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("quantity")
+    for r in regions:
+        table.add_column(str(r), justify="right")
+    table.add_column("n", justify="right")
+    for q in ENSEMBLE_ROWS:
+        sel = summ[summ["metric"] == q].set_index("region")
+        if sel.empty:
+            continue
+        cells = [interval(*sel.loc[r, ["mean", "q05", "q95"]]) for r in regions]
+        table.add_row(q.replace("_", " "), *cells, str(int(sel["n"].min())))
+    console.print(table)
+    console.print(footer(res, st), style="dim")
+    if out:
+        res.to_parquet(out)
+        console.print(f"wrote {out}/metrics.parquet, totals.parquet, runs.parquet")
+
+
+def _experiment(path: Path):
+    from rainforest.experiments import ExperimentError, load_experiment
+
+    try:
+        return load_experiment(path)
+    except ExperimentError as err:
+        fail(str(err))
+
+
+def _outcome_table(title: str, summary: Any, by: list[str], caption: str, limit: int = 40):
+    outcomes = list(dict.fromkeys(summary["outcome"]))
+    table = Table(title=escape(title), caption=caption, box=box.SIMPLE_HEAD)
+    for c in by:
+        table.add_column(c, justify="right")
+    for o in outcomes:
+        table.add_column(escape(o), justify="right")
+    table.add_column("n", justify="right")
+    keys = summary[by].drop_duplicates()
+    for i, key in enumerate(keys.itertuples(index=False)):
+        if i >= limit:
+            table.add_row(*(["…"] * (len(by) + len(outcomes) + 1)))
+            break
+        sel = summary
+        for c, v in zip(by, key, strict=True):
+            sel = sel[sel[c] == v]
+        sel = sel.set_index("outcome")
+        cells = [interval(*sel.loc[o, ["mean", "q05", "q95"]]) for o in outcomes]
+        table.add_row(*[fmt(v) for v in key], *cells, str(int(sel["n"].min())))
+    return table
+
+
+@app.command()
+def sweep(
+    experiment: Path = typer.Argument(..., help="Experiment TOML file (see docs/experiments.md)."),
+    workers: int = typer.Option(None, "--workers", "-w", help=WORKERS_HELP),
+    cluster: str = typer.Option(None, "--cluster", help=CLUSTER_HELP),
+    store: Path = typer.Option(None, "--store", help=STORE_HELP),
+    no_store: bool = typer.Option(False, "--no-store", help="Keep nothing on disk."),
+    events: bool = typer.Option(False, "--events/--no-events", help="Store every run's events."),
+    out: Path = typer.Option(None, "--out", "-o", help="Also write Parquet tables here."),
+) -> None:
+    """Run an experiment file's design; print each point's outcomes with 90% intervals."""
+    from rainforest.experiments import sweep as run_sweep
+
+    exp = _experiment(experiment)
+    if not exp.parameters:
+        fail(f"{experiment}: a sweep needs [[parameters]]")
+    st = store_spec(store, no_store)
+    with user_errors(st), progress_bar(f"sweep {exp.name}") as bar:
+        res = run_sweep(
+            exp.scenario,
+            exp.parameters,
+            exp.design(),
+            runs_per_point=exp.runs,
+            outcomes=exp.outcomes,
+            seed=exp.seed,
+            years=exp.years,
+            scale=exp.scale,
+            executor=executor_spec(workers, cluster),
+            store=st,
+            events=events,
+            progress=bar,
+            experiment_id=None,
+        )
+    title = (
+        f"{exp.name}: {len(res.design)} points ({res.design.method}) x {exp.runs} run(s) "
+        f"on {exp.scenario.name}"
+    )
+    caption = "outcome: mean [5%, 95%] over the runs of each point; n = runs per point"
+    console.print(_outcome_table(title, res.summary(), ["point", *res.parameter_names], caption))
+    console.print(footer(res, st), style="dim")
+    if out:
+        res.to_parquet(out)
+        console.print(f"wrote {out}/outcomes.parquet, series.parquet, runs.parquet, design.parquet")
+
+
+@app.command()
+def compare(
+    scenarios: list[str] = typer.Argument(..., help="Two or more presets or scenario TOMLs."),
+    runs: int = typer.Option(32, "--runs", "-n", help="Seeds per scenario (the same for all)."),
+    years: int = typer.Option(None, "--years", "-y", help="Years to report (default: scenario's)."),
+    seed: int = typer.Option(0, "--seed", "-s", help="Root seed of the replications."),
+    scale: float = typer.Option(None, "--scale", "-k", help="Real people per simulated person."),
+    workers: int = typer.Option(None, "--workers", "-w", help=WORKERS_HELP),
+    cluster: str = typer.Option(None, "--cluster", help=CLUSTER_HELP),
+    store: Path = typer.Option(None, "--store", help=STORE_HELP),
+    no_store: bool = typer.Option(False, "--no-store", help="Keep nothing on disk."),
+    events: bool = typer.Option(False, "--events/--no-events", help="Store every run's events."),
+    out: Path = typer.Option(None, "--out", "-o", help="Also write Parquet tables here."),
+) -> None:
+    """Run scenarios with the same seeds; print outcomes side by side with 90% intervals."""
+    from rainforest.experiments import compare as run_compare
+
+    if len(scenarios) < 2:
+        fail("compare needs at least two scenarios")
+    st = store_spec(store, no_store)
+    with user_errors(st), progress_bar("compare") as bar:
+        res = run_compare(
+            scenarios,
+            runs=runs,
+            seed=seed,
+            years=years,
+            scale=scale,
+            executor=executor_spec(workers, cluster),
+            store=st,
+            events=events,
+            keep_metrics=False,
+            progress=bar,
+        )
+    t = res.table().set_index(["outcome", "scenario"])
+    d = res.differences().set_index(["outcome", "scenario"])
+    table = Table(
+        title=escape(f"{' vs '.join(res.labels)}: {runs} runs each"),
+        caption=(
+            "total over the run (stocks at the end), all regions: mean [5%, 95%] over runs; "
+            f"difference: paired by seed, vs {res.labels[0]}"
+        ),
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("outcome")
+    for label in res.labels:
+        table.add_column(label, justify="right")
+    for label in res.labels[1:]:
+        table.add_column(f"{label} - {res.labels[0]}", justify="right")
+    table.add_column("n", justify="right")
+    for o in res.outcome_names:
+        cells = [interval(*t.loc[(o, lab), ["mean", "q05", "q95"]]) for lab in res.labels]
+        diffs = [interval(*d.loc[(o, lab), ["mean", "q05", "q95"]]) for lab in res.labels[1:]]
+        n = int(min(t.loc[(o, lab), "n"] for lab in res.labels))
+        table.add_row(escape(o.replace("_", " ")), *cells, *diffs, str(n))
+    console.print(table)
+    console.print(footer(res, st), style="dim")
+    if out:
+        res.to_parquet(out)
+        console.print(f"wrote {out}/outcomes.parquet, runs.parquet")
+
+
+@app.command()
+def sensitivity(
+    experiment: Path = typer.Argument(..., help="Experiment TOML with design.method sobol|morris."),
+    workers: int = typer.Option(None, "--workers", "-w", help=WORKERS_HELP),
+    cluster: str = typer.Option(None, "--cluster", help=CLUSTER_HELP),
+    store: Path = typer.Option(None, "--store", help=STORE_HELP),
+    no_store: bool = typer.Option(False, "--no-store", help="Keep nothing on disk."),
+    out: Path = typer.Option(None, "--out", "-o", help="Also write Parquet tables here."),
+) -> None:
+    """Sobol indices (S1, ST with confidence intervals) or Morris screening of parameters."""
+    from rainforest.experiments import sensitivity as run_sensitivity
+
+    exp = _experiment(experiment)
+    if exp.method not in ("sobol", "morris"):
+        fail(f"{experiment}: design.method must be 'sobol' or 'morris' for sensitivity")
+    if not exp.parameters:
+        fail(f"{experiment}: sensitivity needs [[parameters]]")
+    st = store_spec(store, no_store)
+    with user_errors(st), progress_bar(f"sensitivity {exp.name}") as bar:
+        res = run_sensitivity(
+            exp.scenario,
+            exp.parameters,
+            outcomes=exp.outcomes,
+            method=exp.method,
+            n=exp.n,
+            runs_per_point=exp.runs,
+            second_order=exp.second_order,
+            num_levels=exp.num_levels,
+            conf_level=exp.conf_level,
+            seed=exp.seed,
+            years=exp.years,
+            scale=exp.scale,
+            executor=executor_spec(workers, cluster),
+            store=st,
+            progress=bar,
+        )
+    n_runs = len(res.sweep.outcomes)
+    pct = f"{100 * exp.conf_level:g}%"
+    table = Table(
+        title=escape(
+            f"{exp.name}: {res.method} over {len(res.sweep.design)} points, {n_runs} runs"
+        ),
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("outcome")
+    table.add_column("parameter")
+    n = str(n_runs)
+    if res.method == "sobol":
+        table.caption = f"first-order S1 and total ST indices ± half-width of the {pct} interval"
+        for c in ("S1", "ST", "n"):
+            table.add_column(c, justify="right")
+        for r in res.indices.itertuples(index=False):
+            s1 = f"{fmt(r.S1)} ± {fmt(r.S1_conf)}"
+            st_ = f"{fmt(r.ST)} ± {fmt(r.ST_conf)}"
+            table.add_row(escape(r.outcome), escape(r.parameter), s1, st_, n)
+    else:
+        table.caption = f"Morris mu* (mean |effect|) ± {pct} half-width, sigma and mu"
+        for c in ("mu*", "sigma", "mu", "n"):
+            table.add_column(c, justify="right")
+        for r in res.indices.itertuples(index=False):
+            mu_star = f"{fmt(r.mu_star)} ± {fmt(r.mu_star_conf)}"
+            row = (mu_star, fmt(r.sigma), fmt(r.mu), n)
+            table.add_row(escape(r.outcome), escape(r.parameter), *row)
+    console.print(table)
+    console.print(footer(res.sweep, st), style="dim")
+    if out:
+        res.to_parquet(out)
+        console.print(f"wrote {out}/indices.parquet and the sweep's tables")
+
+
+@app.command()
+def calibrate(
+    experiment: Path = typer.Argument(..., help="Experiment TOML with [targets]."),
+    trials: int = typer.Option(None, "--trials", help="Override calibration.trials."),
+    workers: int = typer.Option(None, "--workers", "-w", help=WORKERS_HELP),
+    cluster: str = typer.Option(None, "--cluster", help=CLUSTER_HELP),
+    store: Path = typer.Option(None, "--store", help=STORE_HELP),
+    no_store: bool = typer.Option(False, "--no-store", help="Keep nothing on disk."),
+    out: Path = typer.Option(None, "--out", "-o", help="Also write Parquet tables here."),
+) -> None:
+    """Fit parameters to targets with optuna (TPE); print best values, spread and fit."""
+    from rainforest.experiments import calibrate as run_calibrate
+
+    exp = _experiment(experiment)
+    if not exp.targets:
+        fail(f"{experiment}: calibration needs a [targets] table")
+    if not exp.parameters:
+        fail(f"{experiment}: calibration needs [[parameters]]")
+    n_trials = trials or exp.trials
+    st = store_spec(store, no_store)
+    with user_errors(st), progress_bar(f"calibrate {exp.name}") as bar:
+        res = run_calibrate(
+            exp.scenario,
+            exp.parameters,
+            exp.targets,
+            trials=n_trials,
+            runs_per_trial=exp.runs_per_trial,
+            batch=exp.batch,
+            top=exp.top,
+            seed=exp.seed,
+            years=exp.years,
+            scale=exp.scale,
+            executor=executor_spec(workers, cluster),
+            store=st,
+            progress=bar,
+        )
+    spread = res.spread()
+    t1 = Table(
+        title=escape(
+            f"{exp.name}: best of {n_trials} trials x {exp.runs_per_trial} runs "
+            f"(loss {fmt(res.best_loss)})"
+        ),
+        caption=escape(f"range: mean [min, max] over the {res.top} best trials"),
+        box=box.SIMPLE_HEAD,
+    )
+    for c in ("parameter", "best", f"top {res.top}", "sd"):
+        t1.add_column(c, justify="left" if c == "parameter" else "right")
+    for r in spread.itertuples(index=False):
+        rng = r.values if r.values else interval(r.mean, r.min, r.max)
+        t1.add_row(escape(r.parameter), escape(fmt(r.best)), escape(rng), fmt(r.sd))
+    console.print(t1)
+    t2 = Table(
+        title="fit of the best trial",
+        caption="simulated: mean [5%, 95%] over its runs; error relative to the target",
+        box=box.SIMPLE_HEAD,
+    )
+    for c in ("target", "age", "target value", "simulated", "error", "n"):
+        t2.add_column(c, justify="left" if c == "target" else "right")
+    for r in res.fit.itertuples(index=False):
+        age = (
+            "" if r.age is None or (isinstance(r.age, float) and math.isnan(r.age)) else fmt(r.age)
+        )
+        t2.add_row(
+            escape(r.target),
+            age,
+            fmt(r.value),
+            interval(r.simulated, r.q05, r.q95),
+            f"{100 * r.relative_error:+.1f}%",
+            str(r.n),
+        )
+    console.print(t2)
+    console.print(
+        f"experiment {res.experiment_id}; "
+        + (f"runs stored in {st}" if st is not None else "not stored (--no-store)"),
+        style="dim",
+    )
+    if out:
+        res.to_parquet(out)
+        console.print(f"wrote {out}/trials.parquet, fit.parquet, spread.parquet")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,317 @@
+"""`rainforest explain A --vs B` and `rainforest whatif SCENARIO --set PATH=VALUE`.
+
+``explain`` attributes the gap between two places in one outcome to lever groups (seeds 003
+and 004: "why Hangzhou and not here?") and prints each group's Shapley value with a 90%
+interval and share of the gap, then the best single moves. ``whatif`` runs a scenario with
+and without a change, with the same seeds, and prints every outcome's difference.
+
+Both run on local processes unless told ``--workers`` or ``--cluster``; with ``--store`` the
+runs go into the run store and a repeated command reuses them.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich import box
+from rich.markup import escape
+from rich.table import Table
+
+from rainforest.cli.app import app, console, fail
+from rainforest.cli.experiments import (
+    CLUSTER_HELP,
+    WORKERS_HELP,
+    executor_spec,
+    fmt,
+    progress_bar,
+    user_errors,
+)
+from rainforest.cli.report_option import maybe_report
+
+STORE_HELP = "Run store file (default: none; give one to keep runs and resume)."
+
+
+@contextmanager
+def _errors(store: Any) -> Iterator[None]:
+    from rainforest.explain import ExplainError
+
+    with user_errors(store):
+        try:
+            yield
+        except ExplainError as err:
+            fail(str(err))
+
+
+def _store(path: Path | None) -> Any:
+    if path is None:
+        return None
+    from rainforest.store import resolve_store_path
+
+    return resolve_store_path(path)
+
+
+def _pct(x: float) -> str:
+    return "–" if x != x else f"{100 * x:.0f}%"
+
+
+def _groups_arg(groups: str | None) -> Any:
+    if groups is None:
+        return None
+    p = Path(groups)
+    return p if p.suffix == ".toml" or p.exists() else groups
+
+
+@app.command("explain")
+def explain_cmd(
+    a: str = typer.Argument(..., help="The model place (preset or TOML), e.g. hangzhou."),
+    vs: str = typer.Option(..., "--vs", help="The place to explain the gap of, e.g. zhangjiang."),
+    outcome: str = typer.Option(
+        None,
+        "--outcome",
+        "-o",
+        help="grassroots_ai_foundings (default), ai_foundings, high_growth, foundings, "
+        "unicorns, ipos, output, patents, or any metric.",
+    ),
+    runs: int = typer.Option(None, "--runs", "-n", help="Replicates per coalition (default 4)."),
+    years: int = typer.Option(None, "--years", "-y", help="Reported years (default 10)."),
+    scale: float = typer.Option(
+        None, "--scale", "-k", help="Real people per simulated person (default 4x B's scale)."
+    ),
+    groups: str = typer.Option(
+        None,
+        "--groups",
+        "-g",
+        help="Groups TOML file, or comma-separated built-in groups (default: the seven of "
+        "seeds 003/004).",
+    ),
+    seed: int = typer.Option(0, "--seed", "-s", help="Root seed of the replicates."),
+    region_a: str = typer.Option(None, "--region-a", help="Region of A (if it has several)."),
+    region_b: str = typer.Option(None, "--region-b", help="Region of B (if it has several)."),
+    workers: int = typer.Option(None, "--workers", "-w", help=WORKERS_HELP),
+    cluster: str = typer.Option(None, "--cluster", help=CLUSTER_HELP),
+    store: Path = typer.Option(None, "--store", help=STORE_HELP),
+    report: Path = typer.Option(None, "--report", help="Also write an HTML report here."),
+    out: Path = typer.Option(None, "--out", help="Also write Parquet tables here."),
+) -> None:
+    """Why A and not B? Attribute B's gap to A in OUTCOME to lever groups (Shapley values)."""
+    from rainforest.explain import DEFAULT_OUTCOME, DEFAULT_RUNS, DEFAULT_YEARS
+    from rainforest.explain import explain as run_explain
+
+    st = _store(store)
+    with _errors(st), progress_bar("explain") as bar:
+        res = run_explain(
+            a,
+            vs=vs,
+            outcome=outcome or DEFAULT_OUTCOME,
+            runs=runs if runs is not None else DEFAULT_RUNS,
+            groups=_groups_arg(groups),
+            seed=seed,
+            years=years if years is not None else DEFAULT_YEARS,
+            scale=scale,
+            executor=executor_spec(workers, cluster),
+            store=st,
+            a_region=region_a,
+            b_region=region_b,
+            progress=bar,
+        )
+    print_explanation(res)
+    if out:
+        res.to_parquet(out)
+        console.print(f"wrote {out}/attribution.parquet, best_moves.parquet, coalitions.parquet")
+    maybe_report(res, report)
+
+
+def _num(v: Any) -> str:
+    """Compact numbers for narrow tables: 1.19M, 27.8k, else :func:`fmt`."""
+    if isinstance(v, float | int) and v == v and abs(v) >= 1e4:
+        return f"{v / 1e6:.3g}M" if abs(v) >= 1e6 else f"{v / 1e3:.3g}k"
+    return fmt(v)
+
+
+def _iv(lo: float, hi: float, pct: bool = False, f: Any = fmt) -> str:
+    f = _pct if pct else f
+    return f"[{f(lo)}, {f(hi)}]"
+
+
+def print_explanation(res: Any) -> None:
+    """The attribution table, the endpoints and the best single moves."""
+    n_coal = res.coalitions["mask"].nunique()
+    what = res.outcome.replace("_", " ")
+    title = (
+        f"Why {res.a} and not {res.b}? {what} over {res.years} years\n{res.runs} runs x "
+        f"{n_coal} coalitions ({res.method} Shapley), scale {res.scale:g}"
+    )
+    table = Table(
+        title=escape(title),
+        caption=(
+            f"attribution: Shapley value of {res.a}'s group in {res.b}; the groups sum to the "
+            "gap.\nIntervals: 90% bootstrap over replicates (same seeds in every coalition)."
+        ),
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("lever group", no_wrap=True)
+    table.add_column("attribution [90%]", justify="right")
+    table.add_column("share of gap [90%]", justify="right")
+    for r in res.attribution.itertuples(index=False):
+        table.add_row(
+            escape(r.label),
+            f"{fmt(r.value)} {_iv(r.lo, r.hi)}",
+            f"{_pct(r.share)} {_iv(r.share_lo, r.share_hi, pct=True)}",
+        )
+    table.add_section()
+    table.add_row(
+        "total gap", f"{fmt(res.total_gap)} {_iv(res.total_gap_lo, res.total_gap_hi)}", "100%"
+    )
+    console.print(table)
+    e = res.endpoints.set_index("endpoint")
+    console.print(
+        escape(
+            f"{what} ({res.outcome_description}): {res.b} {fmt(e.loc['b', 'value'])}; {res.b} "
+            f"with all of {res.a}'s levers {fmt(e.loc['b_with_a_levers', 'value'])}; {res.a} "
+            f"{fmt(e.loc['a', 'value'])}. Not attributed ({res.b}'s population, industry and "
+            f"talent mix, everything outside the groups): {fmt(res.structural_gap)}."
+        ),
+        highlight=False,
+    )
+    moves = Table(
+        title=escape(f"Best single moves: {res.b} adopts one of {res.a}'s groups alone"),
+        caption=f"gap closed: share of {res.b}'s attributed gap in {what} that the move closes",
+        box=box.SIMPLE_HEAD,
+    )
+    moves.add_column("#", justify="right", no_wrap=True)
+    moves.add_column("adopt", no_wrap=True)
+    moves.add_column("change [90% interval]", justify="right")
+    moves.add_column("gap closed [90%]", justify="right")
+    for r in res.best_moves.itertuples(index=False):
+        moves.add_row(
+            str(r.rank),
+            escape(r.label),
+            f"{fmt(r.value)} {_iv(r.lo, r.hi)}",
+            f"{_pct(r.share)} {_iv(r.share_lo, r.share_hi, pct=True)}",
+        )
+    console.print(moves)
+    if len(res.best_moves):
+        s = res.sentences(1)[0]
+        console.print(escape(s[0].upper() + s[1:] + "."), highlight=False)
+    parts = [f"experiment {res.experiment_id}"] if res.experiment_id else []
+    parts.append(f"{res.executed} run(s) computed")
+    if res.reused:
+        parts.append(f"{res.reused} reused from the store")
+    parts.append(f"{res.wall_s:.0f} s")
+    console.print("; ".join(parts), style="dim")
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """``PATH=VALUE`` with VALUE read as a TOML value (``0.8``, ``true``, ``[1, 2]``,
+    ``"text"``), else kept as text."""
+    if "=" not in text:
+        fail(f"--set expects PATH=VALUE, got {text!r}")
+    path, raw = (s.strip() for s in text.split("=", 1))
+    if not path:
+        fail(f"--set expects PATH=VALUE, got {text!r}")
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return path, value
+
+
+@app.command("whatif")
+def whatif_cmd(
+    scenario: str = typer.Argument(..., help="Preset name or scenario TOML path."),
+    set_: list[str] = typer.Option(
+        ...,
+        "--set",
+        help="A change PATH=VALUE, e.g. regions.zhangjiang.policy.sandbox=0.8 (repeatable).",
+    ),
+    runs: int = typer.Option(16, "--runs", "-n", help="Replicates of each arm (same seeds)."),
+    years: int = typer.Option(None, "--years", "-y", help="Reported years (default: scenario's)."),
+    scale: float = typer.Option(None, "--scale", "-k", help="Real people per simulated person."),
+    outcome: list[str] = typer.Option(
+        None, "--outcome", "-o", help="Outcome(s) to report (repeatable; default: a standard set)."
+    ),
+    region: str = typer.Option(None, "--region", help="Measure one region (default: all)."),
+    by_year: bool = typer.Option(False, "--by-year", help="Also print the differences per year."),
+    seed: int = typer.Option(0, "--seed", "-s", help="Root seed of the replicates."),
+    workers: int = typer.Option(None, "--workers", "-w", help=WORKERS_HELP),
+    cluster: str = typer.Option(None, "--cluster", help=CLUSTER_HELP),
+    store: Path = typer.Option(None, "--store", help=STORE_HELP),
+    report: Path = typer.Option(None, "--report", help="Also write an HTML report here."),
+    out: Path = typer.Option(None, "--out", help="Also write Parquet tables here."),
+) -> None:
+    """What if SCENARIO changed? Paired differences of every outcome, with 90% intervals."""
+    from rainforest.explain import whatif as run_whatif
+
+    changes = dict(parse_assignment(s) for s in set_)
+    st = _store(store)
+    with _errors(st), progress_bar("whatif") as bar:
+        res = run_whatif(
+            scenario,
+            set=changes,
+            runs=runs,
+            outcomes=outcome or None,
+            seed=seed,
+            years=years,
+            scale=scale,
+            executor=executor_spec(workers, cluster),
+            store=st,
+            region=region,
+            progress=bar,
+        )
+    print_whatif(res, by_year)
+    if out:
+        res.to_parquet(out)
+        console.print(f"wrote {out}/whatif.parquet, whatif_runs.parquet")
+    try:
+        maybe_report(res, report)
+    except TypeError as err:
+        fail(f"cannot write a report of a what-if: {err}")
+
+
+def print_whatif(res: Any, by_year: bool = False) -> None:
+    """The overall differences (and per year on request)."""
+    change = ", ".join(f"{k} = {v}" for k, v in res.changes.items())
+    table = Table(
+        title=escape(f"What if {res.scenario}: {change}? ({res.runs} runs, same seeds)"),
+        caption="whole reported period; difference = changed - baseline, paired by seed; "
+        "90% bootstrap interval of its mean",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("outcome", no_wrap=True)
+    table.add_column("baseline", justify="right", no_wrap=True)
+    table.add_column("changed", justify="right", no_wrap=True)
+    table.add_column("difference [90%]", justify="right", no_wrap=True)
+    table.add_column("rel.", justify="right", no_wrap=True)
+    for r in res.overall().itertuples(index=False):
+        table.add_row(
+            escape(r.outcome.replace("_", " ")),
+            _num(r.baseline),
+            _num(r.changed),
+            f"{_num(r.difference)} {_iv(r.lo, r.hi, f=_num)}",
+            "–" if r.relative != r.relative else f"{100 * r.relative:+.1f}%",
+        )
+    console.print(table)
+    if by_year:
+        yt = Table(title="per reported year (0 = first)", box=box.SIMPLE_HEAD)
+        yt.add_column("outcome", no_wrap=True)
+        yt.add_column("year", justify="right")
+        yt.add_column("baseline", justify="right")
+        yt.add_column("difference [90%]", justify="right")
+        for r in res.by_year().itertuples(index=False):
+            yt.add_row(
+                escape(r.outcome.replace("_", " ")),
+                str(r.year),
+                _num(r.baseline),
+                f"{_num(r.difference)} {_iv(r.lo, r.hi, f=_num)}",
+            )
+        console.print(yt)
+    parts = [f"experiment {res.experiment_id}", f"{res.executed} run(s) computed"]
+    if res.reused:
+        parts.append(f"{res.reused} reused from the store")
+    parts.append(f"{res.wall_s:.0f} s")
+    console.print("; ".join(parts), style="dim")

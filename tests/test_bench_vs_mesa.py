@@ -1,0 +1,39 @@
+"""The Mesa yardstick of the benchmarks and the engine still compute the same model.
+
+``benchmarks/mesa_model.py`` re-implements the engine's monthly step for one region as an
+idiomatic Mesa 3 model (issue 9). A tiny run of both on the same scenario and seeds must give
+the same idea and founding rates within a generous statistical tolerance, so that a change to
+the engine's mechanisms that the Mesa model does not follow (or a bug in either) is caught.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("mesa")
+
+from benchmarks.bench_vs_mesa import compare, run_engine, run_mesa
+
+PEOPLE = 2000
+MONTHS = 24
+SEEDS = (1, 2, 3)
+Z_MAX = 4.0  # generous: the standard errors already take the larger of counting and run noise
+
+
+@pytest.fixture(scope="module")
+def both():
+    """Per-seed statistics of both models."""
+    eng = [run_engine(PEOPLE, MONTHS, s) for s in SEEDS]
+    mes = [run_mesa(PEOPLE, MONTHS, s) for s in SEEDS]
+    return {label: (a, b, z) for label, a, b, z in compare(eng, mes)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("statistic", ["ideas per person-month", "foundings per person-month"])
+def test_engine_and_mesa_agree(both, statistic):
+    a, b, z = both[statistic]
+    assert a.n > 0 and b.n > 0, f"no {statistic} at all: rainforest {a}, mesa {b}"
+    assert abs(z) < Z_MAX, (
+        f"{statistic}: rainforest {a} vs mesa {b} (z = {z:+.2f}); the engine and "
+        "benchmarks/mesa_model.py no longer compute the same model"
+    )

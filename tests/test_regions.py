@@ -112,6 +112,7 @@ def test_single_anchor_region_loses_more_after_anchor_shock():
             for i, d in enumerate(["robotics", "ai_software", "games", "ecommerce", "biomedicine"])
         ]
     )
+
     def shock(name):
         return [
             {
@@ -142,9 +143,10 @@ def test_costly_region_loses_founders_to_cheaper_neighbour():
     cheap = base_region(office_rent=0.003, housing_cost=0.8, land_supply=1.0, tax_rate=0.1)
     data = scenario({"costly": costly, "cheap": cheap})
     data["distances_km"] = {"costly|cheap": 300.0}
+    data["mechanisms"]["migration"] = {"base_rate": 0.01}
     out, into = [], []
     for s in range(6):
-        f = simulate(scenario_from_dict(data), years=4, seed=s).flows()
+        f = simulate(scenario_from_dict(data), years=4, seed=s, scale=4).flows()
         f = f[f.kind == "founders"]
         out.append(f[(f.origin == "costly") & (f.destination == "cheap")].amount.sum())
         into.append(f[(f.origin == "cheap") & (f.destination == "costly")].amount.sum())

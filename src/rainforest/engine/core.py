@@ -114,9 +114,10 @@ class Engine:
         if self.cell_order.shape[0] < w.P.status.shape[0]:
             self.cell_order = np.zeros(w.P.status.shape[0], np.int32)
         if self.C.person.shape[0] < max(4096, n // 10):
-            self.C = m02.allocate_cands(max(4096, n // 10))
+            size = max(4096, n // 5)  # geometric growth: not a copy every month
+            self.C = m02.allocate_cands(size)
             old = self.refound
-            self.refound = m02.allocate_cands(max(4096, n // 10))
+            self.refound = m02.allocate_cands(size)
             for name in old._fields:
                 getattr(self.refound, name)[: len(getattr(old, name))] = getattr(old, name)
 

@@ -46,7 +46,7 @@ def pre_money(O, D, glob, org, stage, revenue):
     forward-looking and heavy-tailed (lognormal, sd ``valuation_sd``), which is where the rare
     "dragons" come from; a round never prices a firm below 70% of its last post-money."""
     d = O.domain[org]
-    base = 12.0 if stage == 0 else (120.0 if stage == 1 else 900.0)
+    base = 12.0 if stage == 0 else (80.0 if stage == 1 else 600.0)
     v = max(revenue * glob.rev_multiple, base * D.market[d])
     v *= (0.3 + O.fit[org]) * (0.5 + O.theta[org])
     v *= np.exp(np.random.normal(-0.5 * glob.valuation_sd**2, glob.valuation_sd))

@@ -78,11 +78,13 @@ def people_month(P, O, glob, month, inspired_decay, alive, acc, refound):
         if e >= 0:
             if O.alive[e] == 0:
                 if P.status[i] == FOUNDER and np.random.random() < glob.refound_p:
-                    q = np.exp(np.random.normal(0.0, glob.qsd) + glob.exp_boost * P.exp[i])
+                    q = np.exp(np.random.normal(0.0, glob.qsd))  # experience enters in M3
                     add_cand(refound, i, -1, q, O.domain[e], GRASSROOTS, -1)
                 make_unemployed(P.status, P.employer, O.emp, i)
             elif O.exit_month[e] == month and (O.exit[e] == EXIT_IPO or O.exit[e] == EXIT_ACQ):
                 P.inspired[i] += glob.colleague_boost
+                if P.status[i] == FOUNDER:
+                    P.status[i] = EMPLOYED  # after the exit, free to leave or found again
         P.inspired[i] *= inspired_decay
         alive[P.region[i]] += 1.0
 
@@ -201,7 +203,7 @@ def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
             continue
         if kind == STARTUP:
             revenue = fit * fit * O.emp[org] * glob.rev_per_emp * D.market[d]
-            O.valuation[org] = max(O.valuation[org], revenue * glob.rev_multiple * D.market[d])
+            O.valuation[org] = max(O.valuation[org], revenue * glob.rev_multiple)
             if O.unicorn[org] == 0 and O.valuation[org] >= glob.unicorn_val:
                 O.unicorn[org] = 1
                 acc[r, M_UNICORNS] += 1.0
@@ -223,7 +225,7 @@ def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
                 add_event(E, month, EV_IPO, r, org, -1, -1, exit_value, d)
             elif age >= 12 and fit > 0.3 and np.random.random() < glob.acq_p * fit * fit:
                 exit_value = max(O.valuation[org], O.raised[org]) * np.exp(
-                    np.random.normal(0.0, 0.8)
+                    np.random.normal(0.15, 0.6)
                 )
                 O.kind[org] = SME
                 O.exit[org] = EXIT_ACQ

@@ -16,11 +16,9 @@ import numpy as np
 import pandas as pd
 
 from rainforest.engine import state as S
-from rainforest.engine.accounts import METRICS
+from rainforest.engine.accounts import FLOWS, INTERNAL, METRICS, REPORTED, STOCKS
 from rainforest.scenario import Scenario, scenario_hash, scenario_to_toml
 
-# accounts that are sampling internals, not reported
-_HIDDEN = ("contact_sample", "cross_skill_sample", "subsidy_delay_weighted")
 # every monetary column is in million yuan
 MONEY_COLUMNS = (
     "output",
@@ -67,45 +65,8 @@ class Result:
     def totals(self) -> pd.DataFrame:
         """Per-region totals of the flows and end-of-run stocks (one row per region)."""
         m = self.metrics
-        flows = [
-            "contacts",
-            "ideas",
-            "arrivals",
-            "departures",
-            "rescues",
-            "experiments",
-            "experiment_spend",
-            "foundings",
-            "spinouts",
-            "university_spinouts",
-            "refoundings",
-            "failures",
-            "ipos",
-            "acquisitions",
-            "unicorns",
-            "patents",
-            "tech_transfers",
-            "output",
-            "investment_angel",
-            "investment_vc",
-            "investment_cvc",
-            "investment_state",
-            "investment_bank",
-            "subsidies_paid",
-        ]
-        stocks = [
-            "people",
-            "employed",
-            "unemployed",
-            "founders",
-            "startups_alive",
-            "smes",
-            "specialised_smes",
-            "listed_firms",
-            "firms",
-            "patent_stock",
-            "belief",
-        ]
+        flows = [c for c in FLOWS if c in m.columns]
+        stocks = [c for c in REPORTED if (c in STOCKS or c == "belief") and c in m.columns]
         last = m[m.month == m.month.max()].set_index("region")[stocks]
         return m.groupby("region")[flows].sum().join(last)
 
@@ -222,7 +183,7 @@ def build_result(engine, seed_info: Any, version: str) -> Result:
             metrics["subsidy_delay_weighted"] / metrics["subsidies_paid"]
         )
         metrics["experiment_cost"] = metrics["experiment_spend"] / metrics["experiments"]
-    metrics = metrics.drop(columns=list(_HIDDEN) + ["under35"])
+    metrics = metrics.drop(columns=list(INTERNAL))
 
     ev = S.rows(w.E)
     kinds = ev["kind"].astype(np.int64)

@@ -109,3 +109,37 @@ UNSCALED = frozenset({"belief", "contact_sample", "cross_skill_sample", "breakth
     M_RENT,
 ) = range(len(METRICS))
 M_INVEST0 = M_INV_ANGEL  # + investor kind code
+
+# --- what Result.metrics reports -----------------------------------------------------------
+# accounts that only feed derived columns and never appear in Result.metrics
+INTERNAL = ("under35", "contact_sample", "cross_skill_sample", "subsidy_delay_weighted")
+# shares and means derived at reporting time (see result.build_result)
+DERIVED = ("under35_share", "cross_skill_share", "time_to_subsidy_days", "experiment_cost")
+#: the metric columns of ``Result.metrics`` (besides month, year, region), in order
+REPORTED = tuple(m for m in METRICS if m not in INTERNAL) + DERIVED
+#: ratios, prices and indices: averaged across regions, never added
+RATIOS = frozenset({"belief", "office_rent", *DERIVED})
+#: stocks at the end of the month: the last value of a period, summed across regions
+STOCKS = frozenset(
+    {
+        "people",
+        "employed",
+        "unemployed",
+        "founders",
+        "startups_alive",
+        "smes",
+        "specialised_smes",
+        "listed_firms",
+        "firms",
+        "patent_stock",
+    }
+)
+#: flows during the month: summed over a period and across regions
+FLOWS = tuple(m for m in REPORTED if m not in RATIOS and m not in STOCKS)
+
+
+def kind_of_metric(name: str) -> str:
+    """'flow', 'stock' or 'ratio' for a reported metric."""
+    if name in RATIOS:
+        return "ratio"
+    return "stock" if name in STOCKS else "flow"

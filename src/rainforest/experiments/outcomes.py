@@ -20,77 +20,14 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from rainforest.engine.accounts import RATIOS, REPORTED
 from rainforest.experiments.parameters import ExperimentError
 
-#: Metric columns of ``Result.metrics`` (docs/CONTRACTS.md, plus any account the engine adds),
-#: besides month, year and region.
-METRIC_NAMES: tuple[str, ...] = (
-    "people",
-    "employed",
-    "unemployed",
-    "founders",
-    "arrivals",
-    "departures",
-    "startups_alive",
-    "smes",
-    "specialised_smes",
-    "listed_firms",
-    "firms",
-    "contacts",
-    "ideas",
-    "foundings",
-    "spinouts",
-    "university_spinouts",
-    "refoundings",
-    "failures",
-    "ipos",
-    "acquisitions",
-    "unicorns",
-    "patents",
-    "patent_stock",
-    "tech_transfers",
-    "breakthroughs",
-    "output",
-    "investment_angel",
-    "investment_vc",
-    "investment_cvc",
-    "investment_state",
-    "investment_bank",
-    "rescues",
-    "subsidies_paid",
-    "experiments",
-    "experiment_spend",
-    "belief",
-    "under35_share",
-    "cross_skill_share",
-    "time_to_subsidy_days",
-    "experiment_cost",
-)
-
-# engine accounts that only feed derived columns and never appear in Result.metrics
-_INTERNAL = frozenset({"under35", "contact_sample", "cross_skill_sample", "subsidy_delay_weighted"})
-
-
-def _engine_metrics() -> tuple[str, ...]:
-    """Accounts the engine added after the contract was written (e.g. migration)."""
-    from rainforest.engine.accounts import METRICS
-
-    return tuple(m for m in METRICS if m not in METRIC_NAMES and m not in _INTERNAL)
-
-
-METRIC_NAMES = METRIC_NAMES + _engine_metrics()
+#: Metric columns of ``Result.metrics`` besides month, year and region.
+METRIC_NAMES: tuple[str, ...] = REPORTED
 
 #: Ratios, prices and indices: across regions they are averaged, not added.
-RATIO_METRICS: frozenset[str] = frozenset(
-    {
-        "belief",
-        "under35_share",
-        "cross_skill_share",
-        "time_to_subsidy_days",
-        "experiment_cost",
-        "office_rent",
-    }
-)
+RATIO_METRICS: frozenset[str] = RATIOS
 
 Agg = Literal["sum", "mean", "last"]
 _AGGS = ("sum", "mean", "last")

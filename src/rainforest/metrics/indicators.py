@@ -46,36 +46,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from rainforest.engine.accounts import FLOWS as ACCOUNT_FLOWS
 from rainforest.metrics import networks
 
 YearSpec = int | Sequence[int] | Literal["all"] | None
 
-FLOWS = (
-    "output",
-    "foundings",
-    "spinouts",
-    "university_spinouts",
-    "refoundings",
-    "failures",
-    "ipos",
-    "acquisitions",
-    "unicorns",
-    "patents",
-    "tech_transfers",
-    "breakthroughs",
-    "contacts",
-    "ideas",
-    "experiments",
-    "experiment_spend",
-    "subsidies_paid",
-    "investment_angel",
-    "investment_vc",
-    "investment_cvc",
-    "investment_state",
-    "investment_bank",
-    "arrivals",
-    "departures",
-)
+# flows per month are summed over a period (one home: engine.accounts)
+FLOWS = ACCOUNT_FLOWS
 STOCKS = (
     "people",
     "employed",

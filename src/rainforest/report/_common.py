@@ -15,6 +15,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from rainforest.engine.accounts import FLOWS
+
 #: Qualitative palette (Okabe–Ito, readable by colour-blind readers).
 PALETTE = (
     "#0072B2",
@@ -73,36 +75,7 @@ METRIC_INFO: dict[str, tuple[str, str]] = {
 }
 
 #: Metrics that are flows per month (the rest are stocks or shares at the month).
-FLOW_METRICS = frozenset(
-    {
-        "arrivals",
-        "departures",
-        "contacts",
-        "ideas",
-        "foundings",
-        "spinouts",
-        "university_spinouts",
-        "refoundings",
-        "failures",
-        "ipos",
-        "acquisitions",
-        "unicorns",
-        "patents",
-        "tech_transfers",
-        "breakthroughs",
-        "output",
-        "investment",
-        "investment_angel",
-        "investment_vc",
-        "investment_cvc",
-        "investment_state",
-        "investment_bank",
-        "rescues",
-        "subsidies_paid",
-        "experiments",
-        "experiment_spend",
-    }
-)
+FLOW_METRICS = frozenset({*FLOWS, "investment"})
 
 INVESTMENT_COLUMNS = (
     "investment_angel",

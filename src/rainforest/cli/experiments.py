@@ -168,6 +168,7 @@ def ensemble(
     no_store: bool = typer.Option(False, "--no-store", help="Keep nothing on disk."),
     events: bool = typer.Option(True, "--events/--no-events", help="Store every run's events."),
     out: Path = typer.Option(None, "--out", "-o", help="Also write Parquet tables here."),
+    report: Path = typer.Option(None, "--report", help="Also write an HTML report."),
 ) -> None:
     """Run SCENARIO with many seeds; print per-region totals with 90% intervals."""
     from rainforest.experiments import ensemble as run_ensemble
@@ -209,6 +210,10 @@ def ensemble(
     if out:
         res.to_parquet(out)
         console.print(f"wrote {out}/metrics.parquet, totals.parquet, runs.parquet")
+    if report:
+        from rainforest.cli.report_option import maybe_report
+
+        maybe_report(res, report)
 
 
 def _experiment(path: Path):
@@ -300,6 +305,7 @@ def compare(
     no_store: bool = typer.Option(False, "--no-store", help="Keep nothing on disk."),
     events: bool = typer.Option(False, "--events/--no-events", help="Store every run's events."),
     out: Path = typer.Option(None, "--out", "-o", help="Also write Parquet tables here."),
+    report: Path = typer.Option(None, "--report", help="Also write an HTML report."),
 ) -> None:
     """Run scenarios with the same seeds; print outcomes side by side with 90% intervals."""
     from rainforest.experiments import compare as run_compare
@@ -317,7 +323,7 @@ def compare(
             executor=executor_spec(workers, cluster),
             store=st,
             events=events,
-            keep_metrics=False,
+            keep_metrics=report is not None,
             progress=bar,
         )
     t = res.table().set_index(["outcome", "scenario"])
@@ -346,6 +352,10 @@ def compare(
     if out:
         res.to_parquet(out)
         console.print(f"wrote {out}/outcomes.parquet, runs.parquet")
+    if report:
+        from rainforest.cli.report_option import maybe_report
+
+        maybe_report(res, report)
 
 
 @app.command()

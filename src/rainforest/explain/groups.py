@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rainforest.scenario import Scenario, ScenarioError, get_value, scenario_from_dict
+from rainforest.scenario import Scenario, ScenarioError, get_in, get_value, scenario_from_dict
 
 #: Paths whose value is a list of named items, copied whole.
 LIST_PATHS = ("universities", "facilities", "anchors", "investors")
@@ -366,33 +366,13 @@ def check_groups(groups: Sequence[LeverGroup], scenarios: Sequence[tuple[Scenari
         for g in groups:
             for p in g.paths:
                 try:
-                    _get(dump, p)
-                except KeyError as err:
+                    get_in(dump, p)
+                except ScenarioError as err:
                     raise ExplainError(
                         f"group {g.name!r}: bad path {p!r}: {err.args[0]} in regions.{region} "
                         f"of {sc.name!r} (paths are relative to regions.<name>., e.g. "
                         "'policy.sandbox')"
                     ) from None
-
-
-def _get(node: Any, path: str) -> Any:
-    for i, part in enumerate(path.split(".")):
-        where = ".".join(path.split(".")[: i + 1])
-        if isinstance(node, dict):
-            if part not in node:
-                raise KeyError(f"no field {where!r}")
-            node = node[part]
-        elif isinstance(node, list):
-            if part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                hits = [x for x in node if isinstance(x, dict) and x.get("name") == part]
-                if len(hits) != 1:
-                    raise KeyError(f"no item named {part!r} at {where!r}")
-                node = hits[0]
-        else:
-            raise KeyError(f"{where!r} is not a table")
-    return node
 
 
 @dataclass
@@ -445,7 +425,7 @@ class Transplanter:
                 if p == DENSITY_PATH:
                     density = True
                     continue
-                out[p] = copy.deepcopy(_get(self._donor, p))
+                out[p] = copy.deepcopy(get_in(self._donor, p))
         if density:
             pop = float(out.get("population", rec["population"]))
             donor_density = self._donor["population"] / self._donor["area_km2"]
@@ -461,7 +441,7 @@ class Transplanter:
         for full, v in vals.items():
             path = full.split(".", 2)[2]
             parts = path.split(".")
-            parent = _get(reg, ".".join(parts[:-1])) if len(parts) > 1 else reg
+            parent = get_in(reg, ".".join(parts[:-1])) if len(parts) > 1 else reg
             if isinstance(parent, list):
                 last = parts[-1]
                 idx = [

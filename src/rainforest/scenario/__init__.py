@@ -2,6 +2,7 @@
 
 from rainforest.scenario.loader import (
     ScenarioError,
+    get_in,
     get_value,
     load_scenario,
     preset_names,
@@ -16,6 +17,7 @@ from rainforest.scenario.schema import Scenario
 __all__ = [
     "Scenario",
     "ScenarioError",
+    "get_in",
     "get_value",
     "load_scenario",
     "preset_names",

@@ -130,6 +130,12 @@ def _walk(node: Any, parts: list[str], path: str) -> Any:
     return node
 
 
+def get_in(data: Any, path: str) -> Any:
+    """The node at dotted ``path`` inside plain data (dicts and lists as dumped from a
+    Scenario); list items may be addressed by ``name`` or index. Raises ScenarioError."""
+    return _walk(data, path.split("."), path)
+
+
 def get_value(sc: Scenario, path: str) -> Any:
     """The value at a dotted path; list items may be addressed by ``name`` or index."""
     return _walk(sc.model_dump(mode="json"), path.split("."), path)

@@ -104,8 +104,13 @@ def scenario_to_toml(sc: Scenario) -> str:
 
 
 def scenario_hash(sc: Scenario) -> str:
-    """A content hash of the scenario's values (sources excluded): equal hash, equal model."""
+    """A content hash of the scenario's values (sources excluded): equal hash, equal model.
+
+    The order of regions is part of the hash: region order sets agent indices and so the
+    random streams, so the same regions in another order give other (equally valid) numbers.
+    """
     data = sc.model_dump(mode="json", exclude={"sources", "description"})
+    data["region_order"] = list(sc.regions)
     blob = json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
 

@@ -182,3 +182,20 @@ def test_supply_chain_cuts_hardware_experiment_cost():
     hi = simulate(scenario_from_dict(scenario({"d": hw})), years=2, seed=1)
     assert lo.metrics.experiment_cost.mean() < 0.8 * hi.metrics.experiment_cost.mean()
     _ = assert_more
+
+
+def test_movers_look_for_work_only_after_settling():
+    """Moving takes time (M11): a mover joins the hiring pool lag_months after arriving."""
+    from rainforest.engine import Engine
+    from rainforest.engine import state as S
+
+    data = two_regions(migration={"base_rate": 0.02, "lag_months": 3})
+    eng = Engine(scenario_from_dict(data), seed=5)
+    moved = 0
+    for _ in range(24):
+        eng.step()
+        P = S.rows(eng.w.P)
+        settling = (P["settled"] > eng.month - 1) & (P["status"] != S.GONE)
+        moved += int(settling.sum())
+        assert not (P["status"][settling] == S.EMPLOYED).any()
+    assert moved > 0

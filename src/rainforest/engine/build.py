@@ -258,6 +258,7 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
         young = rng.random(n_r) < reg.under35_share
         age_years = np.where(young, rng.uniform(22, 35, n_r), rng.uniform(35, 60, n_r))
         P.birth[sl] = start_month - (age_years * 12).astype(np.int32)
+        P.settled[sl] = P.birth[sl]
         P.risk[sl] = np.clip(
             rng.normal(reg.culture.risk_appetite, reg.culture.risk_appetite_sd, n_r), 0, 1
         )

@@ -342,10 +342,22 @@ class Engine:
         if len(w.region_names) > 1 and mig.base_rate > 0:
             utility = m11.region_utility(R, self.opportunity, mig)
             cdf = m11.destination_cdf(utility, self.dist, mig)
-            m11.migrate(P, O, G, cdf, mig.base_rate, mig.mobile_factor, month, w.pop_target, acc, E)
+            m11.migrate(
+                P,
+                O,
+                G,
+                cdf,
+                mig.base_rate,
+                mig.mobile_factor,
+                mig.lag_months,
+                month,
+                w.pop_target,
+                acc,
+                E,
+            )
         add_entrants(P, G, R, w.skill_cdf, month, np.maximum(w.pop_target - alive, 0.0), acc)
         pool = np.zeros(int(P.n[0]), np.int32)
-        m06.index_unemployed(P, len(w.region_names), pool, self.pool_start)
+        m06.index_unemployed(P, len(w.region_names), month, pool, self.pool_start)
         m06.hire_and_match(
             P,
             O,

@@ -66,7 +66,7 @@ SUB_SLOTS = 16  # months ahead a subsidy payment can be queued
 
 People = namedtuple(
     "People",
-    "n status region cell skill employer birth cred risk exp inspired",
+    "n status region cell skill employer birth cred risk exp inspired settled",
 )
 Orgs = namedtuple(
     "Orgs",
@@ -94,6 +94,7 @@ _DTYPES = {
         risk=np.float32,
         exp=np.int16,
         inspired=np.float32,
+        settled=np.int32,
     ),
     "Orgs": dict(
         kind=np.int8,

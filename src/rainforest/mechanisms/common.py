@@ -53,6 +53,7 @@ def new_person(P, region, cell, skill, birth, cred, risk, status, employer):
     P.risk[k] = risk
     P.exp[k] = 0
     P.inspired[k] = 0.0
+    P.settled[k] = birth
     P.n[0] = k + 1
     return k
 

@@ -299,17 +299,18 @@ def fire_surplus(P, O, emp_order, emp_start):
 
 
 @njit(cache=True)
-def index_unemployed(P, n_regions, order, start):
-    """Counting sort of the unemployed by region (the hiring pool of the month)."""
+def index_unemployed(P, n_regions, month, order, start):
+    """Counting sort of the unemployed by region (the hiring pool of the month). People still
+    settling in after a move (``settled`` in the future, M11) are not yet in the pool."""
     start[:] = 0
     for i in range(P.n[0]):
-        if P.status[i] == UNEMPLOYED:
+        if P.status[i] == UNEMPLOYED and P.settled[i] <= month:
             start[P.region[i] + 1] += 1
     for r in range(n_regions):
         start[r + 1] += start[r]
     fill = start[:-1].copy()
     for i in range(P.n[0]):
-        if P.status[i] == UNEMPLOYED:
+        if P.status[i] == UNEMPLOYED and P.settled[i] <= month:
             r = P.region[i]
             order[fill[r]] = i
             fill[r] += 1

@@ -56,8 +56,9 @@ def update_rents(R, people, people0, invest_pc, invest_pc0, rents) -> None:
 
 
 @njit(cache=True)
-def migrate(P, O, G, cdf, base_rate, mobile_factor, month, pop_target, acc, E):
-    """Thinned sampling of people weighing a move; movers change region and cell."""
+def migrate(P, O, G, cdf, base_rate, mobile_factor, lag, month, pop_target, acc, E):
+    """Thinned sampling of people weighing a move; movers change region and cell, and join the
+    hiring pool only ``lag`` months later (moving takes time)."""
     n_regions = cdf.shape[0]
     n = P.n[0]
     if n_regions < 2 or n == 0 or base_rate <= 0.0:
@@ -83,6 +84,7 @@ def migrate(P, O, G, cdf, base_rate, mobile_factor, month, pop_target, acc, E):
         make_unemployed(P.status, P.employer, O.emp, i)
         P.region[i] = j
         P.cell[i] = G.reg_cell0[j] + np.random.randint(G.reg_ncell[j])
+        P.settled[i] = month + lag  # moving takes time: no job search until settled
         pop_target[r] -= 1.0
         pop_target[j] += 1.0
         acc[r, M_MIGRANTS_OUT] += 1.0

@@ -392,6 +392,9 @@ class Migration(Model):
     housing_weight: NonNeg = _f(1.0, "Utility weight of log housing cost.")
     distance_km: Positive = _f(500.0, "Distance that costs one unit of utility.", "km")
     moving_cost: NonNeg = _f(1.0, "Utility cost of moving (family ties, inertia).")
+    lag_months: Annotated[int, Field(ge=0, le=24)] = _f(
+        2, "Months a mover needs to settle before looking for work.", "months"
+    )
     temperature: Positive = _f(0.5, "Noise of the destination choice (logit).")
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from rainforest.engine.state import EVENT_KINDS, ORG_KINDS, ORIGINS
 from rainforest.result import Result
 from rainforest.scenario import scenario_from_dict
 
@@ -125,26 +126,6 @@ def _cat(values, categories) -> pd.Categorical:
     return pd.Categorical(values, categories=list(categories))
 
 
-ORG_KINDS = ("university", "facility", "anchor", "startup", "sme", "listed", "incumbent", "state")
-ORIGINS = ("grassroots", "anchor", "university", "startup", "facility", "initial")
-EVENT_KINDS = (
-    "founding",
-    "cofounder",
-    "funding",
-    "rescue",
-    "failure",
-    "ipo",
-    "acquisition",
-    "unicorn",
-    "spinout",
-    "tech_transfer",
-    "patent",
-    "subsidy",
-    "idea",
-    "breakthrough",
-    "shock",
-    "migration",
-)
 DOMAINS = ("ai_software", "semiconductors", "biomedicine", "games", "robotics", "ecommerce")
 
 

@@ -38,7 +38,7 @@ format: $(STAMP_DEV)
 bench: $(STAMP_DEV)
 	$(BIN)/python benchmarks/bench_engine.py
 
-clean-cache:  ## drop Numba caches (needed after editing a kernel another kernel calls)
+clean-cache:  ## drop Numba caches (the package also does this itself when a kernel source changed)
 	find src -name "*.nbi" -delete; find src -name "*.nbc" -delete
 
 clean:

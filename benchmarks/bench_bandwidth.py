@@ -86,9 +86,9 @@ class Pass:
     note: str
 
 
-# The O(N) passes of Engine.step (engine/core.py), in order. The counting sorts read their
-# columns twice (count, then place); index arrays are int32 (4 bytes) and are written only for
-# the rows they index, but np.zeros of a fresh array touches every row once.
+# The O(N) passes of Engine.step (engine/phases.py), in order. The counting sorts read their
+# columns twice (count, then place) and, being branch-free, write one int32 index entry for
+# every row (rows they do not index go to a dump slot). Index arrays are allocated once.
 PASSES = (
     Pass(
         "m01.index_by_cell",
@@ -98,18 +98,11 @@ PASSES = (
         "counting sort of living people by cell: two reads of status+cell, cell_order written",
     ),
     Pass(
-        "np.zeros(emp_order)",
-        (),
-        (),
-        4.0,
-        "a fresh int32 array of P.n rows every month (page faults on first touch)",
-    ),
-    Pass(
         "m06.index_by_employer",
         ("status", "employer", "status", "employer"),
         (),
         4.0,
-        "counting sort of employees by employer; emp_order written for employees (~all)",
+        "counting sort of employees by employer; emp_order written",
     ),
     Pass(
         "m06.people_month",
@@ -117,13 +110,6 @@ PASSES = (
         ("inspired",),
         0.0,
         "retirement, release from closed firms, inspiration decay, alive count",
-    ),
-    Pass(
-        "np.zeros(pool)",
-        (),
-        (),
-        4.0,
-        "a fresh int32 array of P.n rows for the unemployed pool",
     ),
     Pass(
         "m06.index_unemployed",

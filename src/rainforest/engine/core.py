@@ -14,32 +14,37 @@ from collections.abc import Callable
 
 import numpy as np
 
+from rainforest.engine import phases
 from rainforest.engine import state as S
 from rainforest.engine.accounts import (
-    IDX,
+    M_BELIEF,
     M_BREAKTHROUGHS,
     M_CONTACT_SAMPLE,
+    M_CONTACTS,
     M_CROSS_SAMPLE,
+    M_EMPLOYED,
+    M_FOUNDERS,
+    M_FOUNDINGS,
+    M_INV_ANGEL,
+    M_INV_BANK,
     M_PATENT_STOCK,
     M_PATENTS,
+    M_PEOPLE,
+    M_RENT,
     METRICS,
     UNSCALED,
 )
-from rainforest.engine.bookkeeping import add_entrants, org_metrics
 from rainforest.engine.build import World, build_world
 from rainforest.engine.params import distance_matrix, policy_arrays
 from rainforest.mechanisms import m01_contacts as m01
 from rainforest.mechanisms import m02_ideas as m02
-from rainforest.mechanisms import m03_founding as m03
-from rainforest.mechanisms import m04_experiments as m04
 from rainforest.mechanisms import m05_capital as m05
-from rainforest.mechanisms import m06_lifecycle as m06
 from rainforest.mechanisms import m07_anchors as m07
 from rainforest.mechanisms import m08_knowledge as m08
 from rainforest.mechanisms import m09_belief as m09
 from rainforest.mechanisms import m10_policy as m10
 from rainforest.mechanisms import m11_migration as m11
-from rainforest.mechanisms.common import add_event, seed_numba
+from rainforest.mechanisms.common import add_event
 from rainforest.scenario import with_values
 from rainforest.scenario.schema import Scenario
 
@@ -77,7 +82,20 @@ class Engine:
         n_cells = len(self.w.G.cell_x)
         self.n_cells = n_cells
         self.cell_start = np.zeros(n_cells + 1, np.int64)
-        self.cell_order = np.zeros(self.w.P.status.shape[0], np.int32)
+        self.cell_order = np.zeros(0, np.int32)  # sized with the People table (_ensure_room)
+        self.emp_order = np.zeros(0, np.int32)
+        self.pool = np.zeros(0, np.int32)
+        self.emp_start = np.zeros(0, np.int64)  # sized with the Orgs table
+        self.region_cells = np.r_[self.w.G.reg_cell0, n_cells]  # cell_start bounds of regions
+        self.alive = np.zeros(nr)
+        P = self.w.P
+        living = P.status[: P.n[0]] != S.GONE
+        self.people_sim = np.bincount(P.region[: P.n[0]][living], minlength=nr).astype(float)
+        self.no_demand = np.zeros((nr, len(self.w.domain_names)))
+        self.one_region_cdf = np.ones((1, 1))
+        self._exp_cost_key: bytes | None = None
+        self._exp_cost = np.zeros(0)
+        self._inst = None  # knowledge-field sources, indexed on first use (_knowledge)
         self.inv_start = np.zeros(nr + 1, np.int64)
         self.inv_order = np.zeros(self.w.I.kind.shape[0], np.int32)
         self.pool_start = np.zeros(nr + 1, np.int64)
@@ -91,6 +109,8 @@ class Engine:
             [1.0 - (1.0 - r.turnover) ** (1.0 / 12.0) for r in sc.regions.values()]
         )
         self.people0 = self.w.pop_target.copy()
+        # free People rows kept before each month (migration keeps the total target constant)
+        self._people_room = int(self.people0.sum() * 0.05) + 4096
         self.opportunity = np.zeros(nr)  # foundings per 1,000 people per year, smoothed
         self.invest_pc = np.zeros(nr)  # venture money per person per month, smoothed
         self.timings = {"build_s": 0.0, "steps_s": 0.0}
@@ -106,13 +126,18 @@ class Engine:
         """Grow tables between steps so no kernel can run out of rows mid-month."""
         w = self.w
         n = int(w.P.n[0])
-        w.P = S.ensure_room(w.P, int(w.pop_target.sum() * 0.05) + 4096)
+        w.P = S.ensure_room(w.P, self._people_room)
         w.O = S.ensure_room(w.O, max(2048, n // 20))
         w.I = S.ensure_room(w.I, 1024)
         w.V = S.ensure_room(w.V, max(4096, n // 20))
         w.E = S.ensure_room(w.E, max(32768, n // 5))
-        if self.cell_order.shape[0] < w.P.status.shape[0]:
-            self.cell_order = np.zeros(w.P.status.shape[0], np.int32)
+        if self.cell_order.shape[0] < w.P.status.shape[0]:  # per-person scratch arrays
+            cap = w.P.status.shape[0]
+            self.cell_order = np.zeros(cap, np.int32)
+            self.emp_order = np.zeros(cap, np.int32)
+            self.pool = np.zeros(cap, np.int32)
+        if self.emp_start.shape[0] < w.O.kind.shape[0] + 1:
+            self.emp_start = np.zeros(w.O.kind.shape[0] + 1, np.int64)
         if self.C.person.shape[0] < max(4096, n // 10):
             size = max(4096, n // 5)  # geometric growth: not a copy every month
             self.C = m02.allocate_cands(size)
@@ -122,25 +147,43 @@ class Engine:
                 getattr(self.refound, name)[: len(getattr(old, name))] = getattr(old, name)
 
     def _knowledge(self) -> None:
-        """Refresh the knowledge field from institutions' current strengths (few, so NumPy)."""
+        """Refresh the knowledge field from institutions' current strengths (few, so NumPy);
+        recomputed only when a strength changed (facility stocks decay monthly; anchors
+        shrink in shocks; universities are constant)."""
         w = self.w
-        O = w.O
-        strength = np.zeros(len(w.inst_org))
-        # order of inst_org: per region universities, facilities, anchors (as built)
-        uni = {int(o): s for o, s in zip(w.U.org, w.university_strength, strict=True)}
-        fac = {int(o): i for i, o in enumerate(w.facility_ids)}
-        anc = {int(o): i for i, o in enumerate(w.anchor_ids)}
-        for x, o in enumerate(w.inst_org):
-            o = int(o)
-            if o in uni:
-                strength[x] = uni[o]
-            elif o in fac:
-                i = fac[o]
-                strength[x] = w.facility_spill[i] * (1.0 + w.facility_stock[i])
-            elif o in anc:
-                i = anc[o]
-                strength[x] = w.anchor_strength0[i] * min(O.target[o] / w.anchor_emp0[i], 1.0)
-        cells = O.cell[w.inst_org] if len(w.inst_org) else np.zeros(0, np.int64)
+        if self._inst is None:
+            # order of inst_org: per region universities, facilities, anchors (as built)
+            uni = {int(o): s for o, s in zip(w.U.org, w.university_strength, strict=True)}
+            fac = {int(o): i for i, o in enumerate(w.facility_ids)}
+            anc = {int(o): i for i, o in enumerate(w.anchor_ids)}
+            n = len(w.inst_org)
+            self._inst = {
+                "uni": np.array([o in uni for o in map(int, w.inst_org)], bool),
+                "uni_strength": np.array([uni.get(int(o), 0.0) for o in w.inst_org]),
+                "fac_pos": np.flatnonzero([int(o) in fac for o in w.inst_org]),
+                "fac": np.array([fac[int(o)] for o in w.inst_org if int(o) in fac], np.int64),
+                "anc_pos": np.flatnonzero([int(o) in anc for o in w.inst_org]),
+                "anc": np.array([anc[int(o)] for o in w.inst_org if int(o) in anc], np.int64),
+                "last": None if n else np.zeros(0),
+            }
+            if not n:  # no institutions: the field stays zero
+                self._set_knowledge(np.zeros((len(w.G.cell_x), w.inst_dom.shape[1])))
+                return
+        inst = self._inst
+        if not len(w.inst_org):
+            return
+        strength = np.where(inst["uni"], inst["uni_strength"], 0.0)
+        i = inst["fac"]
+        strength[inst["fac_pos"]] = w.facility_spill[i] * (1.0 + w.facility_stock[i])
+        i = inst["anc"]
+        a = w.anchor_ids[i]
+        strength[inst["anc_pos"]] = w.anchor_strength0[i] * np.minimum(
+            w.O.target[a] / w.anchor_emp0[i], 1.0
+        )
+        if inst["last"] is not None and np.array_equal(strength, inst["last"]):
+            return
+        inst["last"] = strength
+        cells = w.O.cell[w.inst_org]
         kf = m08.knowledge_field(
             w.G.cell_x,
             w.G.cell_y,
@@ -150,12 +193,28 @@ class Engine:
             w.inst_dom,
             self.sc.mechanisms.ideas.decay_km,
         )
+        self._set_knowledge(kf)
+
+    def _set_knowledge(self, kf: np.ndarray) -> None:
+        w = self.w
         w.G.kf[:] = kf
         # diminishing returns: ten labs next door are not ten times one lab
         w.G.ktot[:] = np.log1p(kf.sum(axis=1))
         for r in range(len(w.region_names)):
             c0, nc = w.G.reg_cell0[r], w.G.reg_ncell[r]
             w.R.kmax[r] = w.G.ktot[c0 : c0 + nc].max() if nc else 0.0
+
+    def _experiment_costs(self) -> np.ndarray:
+        """This month's experiment costs (M10), recomputed only when a lever moved (platform
+        levels and policy shocks change the region arrays they depend on)."""
+        R = self.w.R
+        key = b"".join(a.tobytes() for a in (R.shared_labs, R.platform, R.vouchers, R.supply_chain))
+        if key != self._exp_cost_key:
+            self._exp_cost_key = key
+            self._exp_cost = m10.experiment_costs(
+                R, self.w.D, self.w.glob, self.dist, self.sc.mechanisms.connect
+            )
+        return self._exp_cost
 
     def _facilities(self, month: int) -> None:
         """Breakthroughs arrive, wait out their lag (the valley of death), then spill over."""
@@ -216,193 +275,109 @@ class Engine:
 
     # -- the month -------------------------------------------------------------------------
     def step(self) -> None:
-        """Advance one month."""
+        """Advance one month.
+
+        Order: shocks; indices and firing (M6); knowledge field, contact rates, platforms and
+        demand (M8, M1, M7); ideas, spin-outs and universities (M2, M7, M8); facilities'
+        breakthroughs (M8); contact samples (M1), founding (M3), experiments and books (M4,
+        M10), capital (M5), life cycle, turnover and the people's month (M6); migration (M11);
+        newcomers, hiring, head counts and firm stocks (M6); patents, belief and rents (M8, M9,
+        M11). The compiled parts run as the two halves of :mod:`rainforest.engine.phases`.
+        """
         w = self.w
         sc = self.sc
         month = self.month
         self._ensure_room()
         P, O, I, V, E, R, D, G, glob = w.P, w.O, w.I, w.V, w.E, w.R, w.D, w.G, w.glob
+        nr = len(w.region_names)
         acc = self.acc
         acc[:] = 0.0
-        seed_numba(int(self.rng.integers(2**62)))
-        self._apply_shocks(month)
+        seed = int(self.rng.integers(2**62))
+        if self._shocks:
+            self._apply_shocks(month)
 
-        m01.index_by_cell(P, self.n_cells, self.cell_order, self.cell_start)
-        n_orgs = int(O.n[0])
-        self.emp_start = np.zeros(n_orgs + 1, np.int64)
-        self.emp_order = np.zeros(int(P.n[0]), np.int32)
-        m06.index_by_employer(P, n_orgs, self.emp_order, self.emp_start)
-        m06.fire_surplus(P, O, self.emp_order, self.emp_start)
-
-        # knowledge, contacts, ideas, spin-outs (M1, M2, M7, M8)
+        # knowledge, contact rates, platforms, demand, costs and destinations: per region, so
+        # NumPy, before the compiled halves (which change none of their inputs)
         self._knowledge()
-        people_real = np.diff(self.cell_start[np.r_[G.reg_cell0, len(G.cell_x)]]) * self.scale
+        people_real = self.people_sim * self.scale
         R.contact_rate[:] = m01.contact_rates(
             people_real, R.area, R.third_places, sc.mechanisms.contacts
         )
-        R.platform[:] = m07.platform_level(
-            O, w.anchor_ids, w.anchor_emp0, w.anchor_platform0, len(w.region_names)
-        )
-        demand = m07.anchor_demand(
-            O, w.anchor_ids, w.anchor_emp0, len(w.region_names), len(w.domain_names)
-        )
+        if len(w.anchor_ids):
+            R.platform[:] = m07.platform_level(
+                O, w.anchor_ids, w.anchor_emp0, w.anchor_platform0, nr
+            )
+            demand = m07.anchor_demand(O, w.anchor_ids, w.anchor_emp0, nr, len(w.domain_names))
+        else:
+            R.platform[:] = 0.0
+            demand = self.no_demand
         cn = sc.mechanisms.connect
         remote_share = glob.remote_share + cn.hybrid * cn.remote_contact_boost
         if month % 12 in cn.event_months:
             remote_share *= cn.event_boost
         remote_share = min(remote_share, 0.9)
-        people_sim = people_real / self.scale
-        remote_cdf = m01.remote_weights(people_sim, self.dist, cn.contact_distance_km)
-        powder = np.bincount(
-            I.region[: I.n[0]], weights=I.dry[: I.n[0]], minlength=len(w.region_names)
-        )
-        invest_cdf = m01.remote_weights(powder, self.dist, cn.investment_distance_km)
-        local_share = cn.local_pitch_share - (cn.local_pitch_share - 0.5) * cn.hybrid
-        self.C.n[0] = 0
-        m02.generate_ideas(
-            P,
-            O,
-            G,
-            R,
-            glob,
-            self.cell_order,
-            self.cell_start,
-            w.base_mix,
-            remote_share,
-            remote_cdf,
-            month,
-            acc,
-            self.C,
-            E,
-        )
-        m07.spinout_ideas(P, O, G, glob, self.emp_order, self.emp_start, w.base_mix, self.C)
-        m08.universities_month(
-            P,
-            O,
-            G,
-            R,
-            glob,
-            w.U,
-            w.skill_cdf,
-            month,
-            self.cell_order,
-            self.cell_start,
-            self.C,
-            acc,
-            E,
-        )
-        self._facilities(month)
-        m01.sample_contacts(
-            P,
-            G,
-            self.cell_order,
-            self.cell_start,
-            len(w.region_names),
-            glob.same_cell_share,
-            remote_share,
-            remote_cdf,
-            CONTACT_SAMPLE_PER_REGION,
-            self.skills_sample,
-            self.dist_hist,
-            DIST_BIN_KM,
-        )
-
-        # founding (M3), experiments and books (M4, M10), capital (M5), life cycle (M6)
-        m03.decide_and_found(P, O, R, D, glob, self.refound, cn.hybrid, month, acc, E)
-        self.refound.n[0] = 0
-        m03.decide_and_found(P, O, R, D, glob, self.C, cn.hybrid, month, acc, E)
-        exp_cost = m10.experiment_costs(R, D, glob, self.dist, cn)
-        m04.firm_month(O, R, D, glob, month, demand, exp_cost, acc, E)
-        m05.raise_rounds(
-            O,
-            I,
-            V,
-            R,
-            D,
-            glob,
-            month,
-            self.inv_order,
-            self.inv_start,
-            local_share,
-            invest_cdf,
-            exp_cost,
-            acc,
-            E,
-        )
-        self.successes[:] = 0.0
-        if m06.lifecycle(O, I, V, R, D, glob, month, self.successes, exp_cost, acc, E) > 0:
-            self._index_investors()
-
-        # labour market: retirements and releases, newcomers, hiring, job finding (M6)
-        alive = np.zeros(len(w.region_names))
-        m06.turnover(P, O, self.turnover, month, acc)
-        m06.people_month(P, O, glob, month, self.idecay, alive, acc, self.refound)
-        # migration between regions and rents (M11)
         mig = sc.mechanisms.migration
-        if len(w.region_names) > 1 and mig.base_rate > 0:
+        migrate = nr > 1 and mig.base_rate > 0
+        if nr > 1:
+            remote_cdf = m01.remote_weights(self.people_sim, self.dist, cn.contact_distance_km)
+            powder = np.bincount(I.region[: I.n[0]], weights=I.dry[: I.n[0]], minlength=nr)
+            invest_cdf = m01.remote_weights(powder, self.dist, cn.investment_distance_km)
+        else:
+            remote_cdf = invest_cdf = self.one_region_cdf
+        if migrate:
             utility = m11.region_utility(R, self.opportunity, mig)
-            cdf = m11.destination_cdf(utility, self.dist, mig)
-            m11.migrate(
-                P,
-                O,
-                G,
-                cdf,
-                mig.base_rate,
-                mig.mobile_factor,
-                mig.lag_months,
-                month,
-                w.pop_target,
-                acc,
-                E,
-            )
-        add_entrants(P, G, R, w.skill_cdf, month, np.maximum(w.pop_target - alive, 0.0), acc)
-        pool = np.zeros(int(P.n[0]), np.int32)
-        m06.index_unemployed(P, len(w.region_names), month, pool, self.pool_start)
-        m06.hire_and_match(
-            P,
-            O,
-            R,
-            glob,
-            self.cell_order,
-            self.cell_start,
-            G,
-            pool,
-            self.pool_start,
-            w.incumbent_of,
-            w.state_of,
-        )
+            move_cdf = m11.destination_cdf(utility, self.dist, mig)
+        else:
+            move_cdf = self.one_region_cdf
+        local_share = cn.local_pitch_share - (cn.local_pitch_share - 0.5) * cn.hybrid
+        exp_cost = self._experiment_costs()
 
-        m06.count_people(P, month, acc)
+        phases.first_half(
+            P, O, G, R, glob, w.U, w.skill_cdf, w.base_mix, seed, self.n_cells,
+            self.cell_order, self.cell_start, self.emp_order, self.emp_start, remote_share,
+            remote_cdf, month, acc, self.C, E,
+        )  # fmt: skip
+        if len(w.facility_ids) or w.pipeline:
+            self._facilities(month)
+        phases.second_half(
+            P, O, I, V, R, D, G, glob, w.skill_cdf, self.cell_order, self.cell_start,
+            remote_share, remote_cdf, CONTACT_SAMPLE_PER_REGION, self.skills_sample,
+            self.dist_hist, DIST_BIN_KM, self.refound, self.C, cn.hybrid, demand, exp_cost,
+            self.inv_order, self.inv_start, local_share, invest_cdf, self.successes,
+            self.turnover, self.idecay, self.alive, migrate, move_cdf, mig.base_rate,
+            mig.mobile_factor, mig.lag_months, w.pop_target, self.pool, self.pool_start,
+            w.incumbent_of, w.state_of, month, self.scale, acc, E,
+        )  # fmt: skip
 
-        # patents of firms, belief (M8, M9), bookkeeping
-        workers = acc[:, IDX["employed"]] + acc[:, IDX["founders"]]
-        firm_patents = self.rng.poisson(glob.patent_rate * workers)
-        for r, n in enumerate(firm_patents):
-            for _ in range(int(n)):
-                add_event(E, month, S.EV_PATENT, r, -1, -1, -1, 0.0, -1)
+        # patents of firms, belief (M8, M9), rents (M11), bookkeeping
+        workers = acc[:, M_EMPLOYED] + acc[:, M_FOUNDERS]
+        # scalar draws: the same numbers as one array draw, at a tenth of the call overhead
+        firm_patents = np.array([self.rng.poisson(x) for x in glob.patent_rate * workers])
+        if firm_patents.any():
+            m08.patent_events(E, month, firm_patents)
         acc[:, M_PATENTS] += firm_patents
         w.patent_stock *= 1.0 - 1.0 / glob.patent_life
         w.patent_stock += acc[:, M_PATENTS]
         acc[:, M_PATENT_STOCK] = w.patent_stock
         R.belief[:] = m09.update_belief(
-            w.belief_memory, self.successes, acc[:, IDX["people"]], R.belief0, sc.mechanisms.belief
+            w.belief_memory, self.successes, acc[:, M_PEOPLE], R.belief0, sc.mechanisms.belief
         )
-        acc[:, IDX["belief"]] = R.belief
-        acc[:, IDX["contacts"]] = acc[:, IDX["people"]] * R.contact_rate
+        acc[:, M_BELIEF] = R.belief
+        acc[:, M_CONTACTS] = acc[:, M_PEOPLE] * R.contact_rate
         acc[:, M_CONTACT_SAMPLE] = self.skills_sample[:, 0]
         acc[:, M_CROSS_SAMPLE] = self.skills_sample[:, 1]
         self.skills_sample[:] = 0.0
-        org_metrics(O, R, self.scale, glob.specialised_fit, acc)
-        people_now = np.maximum(acc[:, IDX["people"]], 1.0)
+        self.people_sim = acc[:, M_PEOPLE].copy()  # living people, for next month's rates
+        people_now = np.maximum(acc[:, M_PEOPLE], 1.0)
         self.opportunity = 0.9 * self.opportunity + 0.1 * (
-            12_000.0 * acc[:, IDX["foundings"]] / people_now
+            12_000.0 * acc[:, M_FOUNDINGS] / people_now
         )
-        invest = acc[:, IDX["investment_angel"] : IDX["investment_bank"] + 1].sum(axis=1)
+        invest = acc[:, M_INV_ANGEL : M_INV_BANK + 1].sum(axis=1)
         self.invest_pc = 0.9 * self.invest_pc + 0.1 * invest / people_now
         m11.update_rents(
             R, people_now, self.people0, self.invest_pc / R.wage, 0.0, sc.mechanisms.rents
         )
-        acc[:, IDX["office_rent"]] = R.rent
+        acc[:, M_RENT] = R.rent
         if E.n[0] >= E.month.shape[0] or P.n[0] >= P.status.shape[0]:
             raise RuntimeError("internal error: a state table filled up during a month")
         if month >= 0:

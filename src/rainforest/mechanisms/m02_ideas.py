@@ -82,9 +82,11 @@ def generate_ideas(
 ):
     """Sample this month's ideas from contacts in every region (thinning) into ``C``."""
     n_regions = R.area.shape[0]
+    cell, skill = P.cell, P.skill  # locals: see people_month in m06 for why
+    reg_cell0, reg_ncell = G.reg_cell0, G.reg_ncell
     for r in range(n_regions):
-        lo = start[G.reg_cell0[r]]
-        hi = start[G.reg_cell0[r] + G.reg_ncell[r]]
+        lo = start[reg_cell0[r]]
+        hi = start[reg_cell0[r] + reg_ncell[r]]
         n_r = hi - lo
         if n_r < 2:
             continue
@@ -93,12 +95,13 @@ def generate_ideas(
         for _ in range(m):
             i = order[lo + np.random.randint(n_r)]
             j = pick_partner(
-                r, P.cell[i], G, order, start, glob.same_cell_share, remote_share, remote_cdf
-            )
+                r, cell[i], reg_cell0, reg_ncell, order, start, glob.same_cell_share,
+                remote_share, remote_cdf,
+            )  # fmt: skip
             if j < 0 or j == i:
                 continue
-            comp = 1.0 if P.skill[i] != P.skill[j] else glob.same_skill
-            k_here = G.ktot[P.cell[i]]
+            comp = 1.0 if skill[i] != skill[j] else glob.same_skill
+            k_here = G.ktot[cell[i]]
             p = glob.base_p * comp * (1.0 + glob.ke * k_here)
             if np.random.random() * p_max >= p:
                 continue

@@ -54,7 +54,7 @@ from rainforest.engine.state import (
     STATE,
     UNEMPLOYED,
 )
-from rainforest.mechanisms.common import add_event, join, leave_job, make_unemployed
+from rainforest.mechanisms.common import LANES, add_event, join, leave_job, make_unemployed
 from rainforest.mechanisms.m02_ideas import add_cand
 from rainforest.mechanisms.m04_experiments import monthly_burn
 
@@ -65,28 +65,48 @@ def people_month(P, O, glob, month, inspired_decay, alive, acc, refound):
     winner; run after the firms' month so nobody is left attached to a closed firm. Counts the
     people still in each region into ``alive``. Founders of a firm that just failed come back
     with a new idea with probability ``refound_p`` (queued in ``refound`` for next month)."""
-    alive[:] = 0.0
+    # columns are bound to locals once: a table's attribute read inside the loop costs a
+    # reference-count update per access, which made this pass four times slower
+    status, birth, employer, region, inspired = P.status, P.birth, P.employer, P.region, P.inspired
+    alive_org, emp, exit_month, exit_kind, domain = O.alive, O.emp, O.exit_month, O.exit, O.domain
+    retire, refound_p, qsd, boost = (
+        glob.retire_months,
+        glob.refound_p,
+        glob.qsd,
+        glob.colleague_boost,
+    )
+    tally = np.zeros((alive.shape[0], LANES))
     for i in range(P.n[0]):
-        if P.status[i] == GONE:
+        st = status[i]
+        live = st != GONE
+        e = employer[i]
+        x = max(e, 0)
+        # the common case (living or departed, nothing happens) is handled without branching
+        # on `live`, which is unpredictable (see m01.index_by_cell); the rare rows go below
+        event = (month - birth[i] >= retire) | (
+            (e >= 0) & ((alive_org[x] == 0) | (exit_month[x] == month))
+        )
+        if not (live & event):
+            inspired[i] *= inspired_decay if live else 1.0
+            tally[region[i], i % LANES] += live
             continue
-        if month - P.birth[i] >= glob.retire_months:
-            leave_job(P.employer, O.emp, i)
-            P.status[i] = GONE
-            acc[P.region[i], M_DEPARTURES] += 1.0
+        if month - birth[i] >= retire:
+            leave_job(employer, emp, i)
+            status[i] = GONE
+            acc[region[i], M_DEPARTURES] += 1.0
             continue
-        e = P.employer[i]
-        if e >= 0:
-            if O.alive[e] == 0:
-                if P.status[i] == FOUNDER and np.random.random() < glob.refound_p:
-                    q = np.exp(np.random.normal(0.0, glob.qsd))  # experience enters in M3
-                    add_cand(refound, i, -1, q, O.domain[e], GRASSROOTS, -1)
-                make_unemployed(P.status, P.employer, O.emp, i)
-            elif O.exit_month[e] == month and (O.exit[e] == EXIT_IPO or O.exit[e] == EXIT_ACQ):
-                P.inspired[i] += glob.colleague_boost
-                if P.status[i] == FOUNDER:
-                    P.status[i] = EMPLOYED  # after the exit, free to leave or found again
-        P.inspired[i] *= inspired_decay
-        alive[P.region[i]] += 1.0
+        if alive_org[e] == 0:
+            if st == FOUNDER and np.random.random() < refound_p:
+                q = np.exp(np.random.normal(0.0, qsd))  # experience enters in M3
+                add_cand(refound, i, -1, q, domain[e], GRASSROOTS, -1)
+            make_unemployed(status, employer, emp, i)
+        elif exit_kind[e] == EXIT_IPO or exit_kind[e] == EXIT_ACQ:  # exited this month
+            inspired[i] += boost
+            if st == FOUNDER:
+                status[i] = EMPLOYED  # after the exit, free to leave or found again
+        inspired[i] *= inspired_decay
+        tally[region[i], i % LANES] += 1.0
+    alive[:] = tally.sum(axis=1)
 
 
 @njit(cache=True)
@@ -113,20 +133,25 @@ def turnover(P, O, monthly_rate, month, acc):
 @njit(cache=True)
 def count_people(P, month, acc):
     """End-of-month head counts by status and age."""
+    # tally[r, slot, lane]: slots are the statuses (GONE included, ignored) and the under-35s;
+    # branch-free for the reason given in m01.index_by_cell
+    tally = np.zeros((acc.shape[0], 5, LANES), np.int64)
+    status, region, birth = P.status, P.region, P.birth  # locals: see people_month
     for i in range(P.n[0]):
-        st = P.status[i]
-        if st == GONE:
-            continue
-        r = P.region[i]
-        acc[r, M_PEOPLE] += 1.0
-        if st == EMPLOYED:
-            acc[r, M_EMPLOYED] += 1.0
-        elif st == UNEMPLOYED:
-            acc[r, M_UNEMPLOYED] += 1.0
-        else:
-            acc[r, M_FOUNDERS] += 1.0
-        if month - P.birth[i] < 35 * 12:
-            acc[r, M_UNDER35] += 1.0
+        st = status[i]
+        r = region[i]
+        lane = i % LANES
+        tally[r, st, lane] += 1
+        tally[r, 4, lane] += (month - birth[i] < 35 * 12) & (st != GONE)
+    for r in range(acc.shape[0]):
+        emp = tally[r, EMPLOYED].sum()
+        unemp = tally[r, UNEMPLOYED].sum()
+        found = tally[r, FOUNDER].sum()
+        acc[r, M_PEOPLE] += emp + unemp + found
+        acc[r, M_EMPLOYED] += emp
+        acc[r, M_UNEMPLOYED] += unemp
+        acc[r, M_FOUNDERS] += found
+        acc[r, M_UNDER35] += tally[r, 4].sum()
 
 
 @njit(cache=True, inline="always")
@@ -261,18 +286,25 @@ def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
 @njit(cache=True)
 def index_by_employer(P, n_orgs, order, start):
     """Counting sort of employees (not founders) by employer."""
+    status, employer = P.status, P.employer  # locals: see people_month
+    # branch-free, as m01.index_by_cell; rows that are not employees go to LANES dump buckets
+    # after the last organisation (one shared bucket would chain every such row's update)
+    tally = np.zeros((n_orgs + LANES, LANES), np.int64)
+    for i in range(P.n[0]):
+        e = employer[i]
+        take = (status[i] == EMPLOYED) & (e >= 0)
+        tally[e if take else n_orgs + i % LANES, i % LANES] += 1
     start[:] = 0
-    for i in range(P.n[0]):
-        if P.status[i] == EMPLOYED and P.employer[i] >= 0:
-            start[P.employer[i] + 1] += 1
     for o in range(n_orgs):
-        start[o + 1] += start[o]
-    fill = start[:-1].copy()
+        start[o + 1] = start[o] + tally[o].sum()
+    fill = np.empty(n_orgs + LANES, np.int64)
+    fill[:n_orgs] = start[:n_orgs]
+    fill[n_orgs:] = order.shape[0] - LANES + np.arange(LANES)  # dump slots, never read
     for i in range(P.n[0]):
-        if P.status[i] == EMPLOYED and P.employer[i] >= 0:
-            e = P.employer[i]
-            order[fill[e]] = i
-            fill[e] += 1
+        e = employer[i]
+        b = e if (status[i] == EMPLOYED) & (e >= 0) else n_orgs + i % LANES
+        order[fill[b]] = i
+        fill[b] += b < n_orgs
 
 
 @njit(cache=True)
@@ -302,16 +334,17 @@ def fire_surplus(P, O, emp_order, emp_start):
 def index_unemployed(P, n_regions, month, order, start):
     """Counting sort of the unemployed by region (the hiring pool of the month). People still
     settling in after a move (``settled`` in the future, M11) are not yet in the pool."""
+    status, settled, region = P.status, P.settled, P.region  # locals: see people_month
     start[:] = 0
     for i in range(P.n[0]):
-        if P.status[i] == UNEMPLOYED and P.settled[i] <= month:
-            start[P.region[i] + 1] += 1
+        if status[i] == UNEMPLOYED and settled[i] <= month:
+            start[region[i] + 1] += 1
     for r in range(n_regions):
         start[r + 1] += start[r]
     fill = start[:-1].copy()
     for i in range(P.n[0]):
-        if P.status[i] == UNEMPLOYED and P.settled[i] <= month:
-            r = P.region[i]
+        if status[i] == UNEMPLOYED and settled[i] <= month:
+            r = region[i]
             order[fill[r]] = i
             fill[r] += 1
 

@@ -55,6 +55,14 @@ def knowledge_field(cell_x, cell_y, inst_x, inst_y, inst_strength, inst_dom, dec
     return w @ inst_dom
 
 
+@njit(cache=True)
+def patent_events(E, month, counts):
+    """Record the month's patents of firms (``counts`` by region, drawn by the engine)."""
+    for r in range(counts.shape[0]):
+        for _ in range(counts[r]):
+            add_event(E, month, EV_PATENT, r, -1, -1, -1, 0.0, -1)
+
+
 @njit(cache=True, inline="always")
 def tech_transfer(O, r, d, source, month, acc, E):
     """License a technology to a living local firm (same domain if one is found quickly)."""

@@ -1,0 +1,46 @@
+"""The stale-cache guard: an edited kernel source must not run from an old Numba cache."""
+
+import os
+
+from rainforest.engine.jit_cache import drop_stale
+
+
+def _package(tmp_path):
+    for d in ("engine", "mechanisms"):
+        (tmp_path / d / "__pycache__").mkdir(parents=True)
+        (tmp_path / d / "kernel.py").write_text("x = 1\n")
+        for ext in ("nbi", "nbc"):
+            (tmp_path / d / "__pycache__" / f"kernel.f-1.py311.{ext}").write_bytes(b"c")
+    return tmp_path
+
+
+def _set_mtime(path, t):
+    os.utime(path, (t, t))
+
+
+def test_fresh_caches_are_kept(tmp_path):
+    root = _package(tmp_path)
+    for p in root.rglob("*.py"):
+        _set_mtime(p, 1_000)
+    for p in root.rglob("*.nb?"):
+        _set_mtime(p, 2_000)
+    assert drop_stale(root) == 0
+    assert len(list(root.rglob("*.nb?"))) == 4
+
+
+def test_an_edited_source_drops_every_cache(tmp_path):
+    root = _package(tmp_path)
+    for p in root.rglob("*.nb?"):
+        _set_mtime(p, 2_000)
+    for p in root.rglob("*.py"):
+        _set_mtime(p, 1_000)
+    _set_mtime(root / "mechanisms" / "kernel.py", 3_000)  # edited after compiling
+    assert drop_stale(root) == 4
+    assert not list(root.rglob("*.nb?"))
+    assert (root / "engine" / "kernel.py").exists()  # sources untouched
+
+
+def test_no_caches_is_a_no_op(tmp_path):
+    (tmp_path / "engine").mkdir()
+    (tmp_path / "engine" / "a.py").write_text("")
+    assert drop_stale(tmp_path) == 0

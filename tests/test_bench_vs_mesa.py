@@ -23,7 +23,7 @@ Z_MAX = 4.0  # generous: the standard errors already take the larger of counting
 @pytest.fixture(scope="module")
 def both():
     """Per-seed statistics of both models."""
-    eng = [run_engine(PEOPLE, MONTHS, s) for s in SEEDS]
+    eng = [run_engine(PEOPLE, MONTHS, s, repeats=1) for s in SEEDS]
     mes = [run_mesa(PEOPLE, MONTHS, s) for s in SEEDS]
     return {label: (a, b, z) for label, a, b, z in compare(eng, mes)}
 

@@ -15,6 +15,7 @@ from rainforest.engine.state import (
 # Per-row tallies (head counts by region) are split over LANES partial counters indexed by
 # ``row % LANES``: a single counter per region makes every row wait for the previous row's
 # store to that address (~10 cycles), which dominated the people passes of small districts.
+# A power of two, so that ``row & (LANES - 1)`` may stand for the modulo.
 LANES = 8
 
 

@@ -287,22 +287,25 @@ def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
 def index_by_employer(P, n_orgs, order, start):
     """Counting sort of employees (not founders) by employer."""
     status, employer = P.status, P.employer  # locals: see people_month
-    # branch-free, as m01.index_by_cell; rows that are not employees go to LANES dump buckets
-    # after the last organisation (one shared bucket would chain every such row's update)
-    tally = np.zeros((n_orgs + LANES, LANES), np.int64)
+    # branch-free, as m01.index_by_cell; rows that are not employees go to dump buckets after
+    # the last organisation. Lanes only while the tally stays small enough for the cache:
+    # with tens of thousands of employers, cache misses cost more than the chains they break.
+    lanes = LANES if n_orgs * LANES <= 32768 else 1
+    mask = lanes - 1  # LANES is a power of two
+    tally = np.zeros((n_orgs + lanes, lanes), np.int64)
     for i in range(P.n[0]):
         e = employer[i]
         take = (status[i] == EMPLOYED) & (e >= 0)
-        tally[e if take else n_orgs + i % LANES, i % LANES] += 1
+        tally[e if take else n_orgs + (i & mask), i & mask] += 1
     start[:] = 0
     for o in range(n_orgs):
         start[o + 1] = start[o] + tally[o].sum()
-    fill = np.empty(n_orgs + LANES, np.int64)
+    fill = np.empty(n_orgs + lanes, np.int64)
     fill[:n_orgs] = start[:n_orgs]
-    fill[n_orgs:] = order.shape[0] - LANES + np.arange(LANES)  # dump slots, never read
+    fill[n_orgs:] = order.shape[0] - lanes + np.arange(lanes)  # dump slots, never read
     for i in range(P.n[0]):
         e = employer[i]
-        b = e if (status[i] == EMPLOYED) & (e >= 0) else n_orgs + i % LANES
+        b = e if (status[i] == EMPLOYED) & (e >= 0) else n_orgs + (i & mask)
         order[fill[b]] = i
         fill[b] += b < n_orgs
 

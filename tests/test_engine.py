@@ -91,6 +91,32 @@ def test_seed_sequence_and_generator_accepted():
     assert r1.meta["seed"]["spawn_key"] == [1]
 
 
+def test_on_month_sees_the_metrics_grow_and_does_not_change_the_run():
+    seen = []
+
+    def on_month(done, total, metrics_so_far):
+        seen.append((done, total, metrics_so_far()))
+
+    res = simulate(EXAMPLE, years=1, seed=3, scale=50, on_month=on_month)
+    warmup = 12 * load_scenario(EXAMPLE).warmup_years
+    assert [d for d, _, _ in seen] == list(range(1, warmup + 13))
+    assert {t for _, t, _ in seen} == {warmup + 12}
+    # warm-up months are not reported; then one more reported month per call
+    assert [f.month.nunique() for _, _, f in seen] == [0] * warmup + list(range(1, 13))
+    pd.testing.assert_frame_equal(seen[-1][2], res.metrics)
+    plain = simulate(EXAMPLE, years=1, seed=3, scale=50)
+    pd.testing.assert_frame_equal(plain.metrics, res.metrics)
+
+
+def test_a_callback_can_abandon_a_run():
+    def stop(done, total):
+        if done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        simulate(EXAMPLE, years=1, seed=3, scale=50, progress=stop)
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError, match="scale must be positive"):
         simulate(EXAMPLE, years=1, scale=0)

@@ -89,6 +89,33 @@ def test_a_failed_write_leaves_nothing(tmp_path):
         assert st.runs("x").empty
 
 
+def test_set_status_changes_one_column_and_nothing_else(tmp_path):
+    db = tmp_path / "runs.duckdb"
+    rx.ensemble(SC, runs=2, seed=1, executor="sequential", store=db, **SMALL)
+    with RunStore(db) as st:
+        runs = st.runs().sort_values("run_id")
+        first, second = runs["run_id"]
+        metrics_before = st.load_metrics([first])
+        counts_before = st.counts()
+        assert st.set_status([first], "interrupted", "the server stopped") == 1
+        after = st.runs().set_index("run_id")
+        assert after.loc[first, "status"] == "interrupted"
+        assert after.loc[first, "error"] == "the server stopped"
+        assert after.loc[second, "status"] == "finished"  # the other run is untouched
+        cols = ["seed", "scale", "years", "finished", "wall_s", "simulated_people"]
+        pd.testing.assert_frame_equal(
+            after.loc[[first], cols], runs.set_index("run_id").loc[[first], cols]
+        )
+        pd.testing.assert_frame_equal(st.load_metrics([first]), metrics_before)
+        assert st.counts() == counts_before
+        assert st.set_status([], "failed") == 0
+        assert st.set_status(["no-such-run"], "failed") == 0
+        # a status the store does not know is refused, and nothing changes
+        with pytest.raises(StoreError, match="unknown run status 'crashed'"):
+            st.set_status([second], "crashed")
+        assert st.runs().set_index("run_id").loc[second, "status"] == "finished"
+
+
 def test_failed_runs_are_recorded_and_replaced(tmp_path):
     db = tmp_path / "runs.duckdb"
     sc = load_scenario(SC)

@@ -286,3 +286,28 @@ def test_series_payload_from_stored_metrics():
     assert s["months"] == [0, 1] and s["metrics"]["foundings"]["b"] == [2.0, None]
     rows = summary_rows(m)
     assert rows[0]["region"] == "a" and rows[0]["people"] == 11.0 and rows[0]["foundings"] == 4.0
+
+
+def test_runs_left_running_by_a_dead_server_are_marked_interrupted(tmp_path):
+    from rainforest.store import RunStore
+    from rainforest.web.storage import WebStore
+
+    store = WebStore(tmp_path / "store")
+    now = time.time()
+    sc = load_scenario(EXAMPLE)
+    job = SimpleNamespace(
+        id="dead1", scenario=sc, levers={}, seed=1, scale=500.0, years=1, started=now,
+        finished=None, simulated_people=0,
+    )  # fmt: skip
+    store.record(job, "running")  # the server died here
+    done = SimpleNamespace(**{**job.__dict__, "id": "done1", "finished": now})
+    metrics = simulate(EXAMPLE, years=1, seed=1, scale=500).metrics
+    store.record(done, "finished", metrics)
+    with make_client(tmp_path):  # starting a server sweeps the store
+        pass
+    with RunStore(tmp_path / "store", read_only=True) as st:
+        runs = st.runs().set_index("run_id")
+        assert runs.loc["web-dead1-p0-r0", "status"] == "interrupted"
+        assert "server stopped" in runs.loc["web-dead1-p0-r0", "error"]
+        assert runs.loc["web-done1-p0-r0", "status"] == "finished"
+        assert len(st.load_metrics(["web-done1-p0-r0"])) == len(metrics)

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from rainforest.engine import Engine
 from rainforest.engine.core import SeedLike
-from rainforest.result import Result, build_result
+from rainforest.result import Result, build_result, metrics_frame
 from rainforest.scenario import Scenario, load_scenario
 
 
@@ -29,6 +30,7 @@ def simulate(
     seed: SeedLike = 0,
     scale: float | None = None,
     progress: Callable[[int, int], None] | None = None,
+    on_month: Callable[[int, int, Callable[[], pd.DataFrame]], None] | None = None,
 ) -> Result:
     """Simulate a scenario and return its :class:`~rainforest.result.Result`.
 
@@ -45,6 +47,11 @@ def simulate(
         real units whatever the scale; a smaller scale means less noise and more time.
     progress
         Called as ``progress(done_months, total_months)`` after every month.
+    on_month
+        Called as ``on_month(done_months, total_months, metrics_so_far)`` after every month,
+        where ``metrics_so_far()`` returns the reported months so far in the layout of
+        ``Result.metrics`` (for live charts; building it costs time, so call it sparingly).
+        Either callback may raise to abandon the run.
 
     Examples
     --------
@@ -61,5 +68,14 @@ def simulate(
     t0 = time.perf_counter()
     eng = Engine(sc, seed=seed, scale=scale)
     eng.timings["build_s"] = time.perf_counter() - t0
-    eng.run(12 * yrs, progress=progress)
+    if on_month is None:
+        eng.run(12 * yrs, progress=progress)
+    else:
+
+        def each_month(done: int, total: int) -> None:
+            if progress is not None:
+                progress(done, total)
+            on_month(done, total, lambda: metrics_frame(eng))
+
+        eng.run(12 * yrs, progress=each_month)
     return build_result(eng, _seed_info(seed), __version__)

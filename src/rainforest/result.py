@@ -163,17 +163,14 @@ def _random_pairs(engine, bins: int, n: int = 20000) -> np.ndarray:
     return hist
 
 
-def build_result(engine, seed_info: Any, version: str) -> Result:
-    """Turn a finished :class:`~rainforest.engine.Engine` into a :class:`Result`."""
-    w = engine.w
-    regions = w.region_names
-    domains = w.domain_names
-    k = engine.scale
+def metrics_frame(engine) -> pd.DataFrame:
+    """The tidy monthly metrics of the months an engine has reported so far (real units):
+    ``Result.metrics`` of a finished run, or the live view of one in progress."""
     arr = engine.metrics_array()
     months, nr, _ = arr.shape
     flat = arr.reshape(months * nr, len(METRICS))
     metrics = pd.DataFrame(flat, columns=list(METRICS))
-    metrics.insert(0, "region", np.tile(np.array(regions, dtype=object), months))
+    metrics.insert(0, "region", np.tile(np.array(engine.w.region_names, dtype=object), months))
     metrics.insert(0, "year", np.repeat(np.arange(months) // 12, nr))
     metrics.insert(0, "month", np.repeat(np.arange(months), nr))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -183,7 +180,16 @@ def build_result(engine, seed_info: Any, version: str) -> Result:
             metrics["subsidy_delay_weighted"] / metrics["subsidies_paid"]
         )
         metrics["experiment_cost"] = metrics["experiment_spend"] / metrics["experiments"]
-    metrics = metrics.drop(columns=list(INTERNAL))
+    return metrics.drop(columns=list(INTERNAL))
+
+
+def build_result(engine, seed_info: Any, version: str) -> Result:
+    """Turn a finished :class:`~rainforest.engine.Engine` into a :class:`Result`."""
+    w = engine.w
+    regions = w.region_names
+    domains = w.domain_names
+    k = engine.scale
+    metrics = metrics_frame(engine)
 
     ev = S.rows(w.E)
     kinds = ev["kind"].astype(np.int64)
@@ -274,7 +280,7 @@ def build_result(engine, seed_info: Any, version: str) -> Result:
         "seed": seed_info,
         "scale": k,
         "version": version,
-        "months": int(months),
+        "months": len(engine.records),
         "warmup_months": 12 * engine.sc.warmup_years,
         "regions": regions,
         "domains": domains,

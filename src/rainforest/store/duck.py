@@ -104,6 +104,9 @@ RUN_COLUMNS = (
     "error",
     "simulated_people",
 )
+#: what ``runs.status`` holds: experiments write finished or failed runs; the dashboard also
+#: records runs while they run, when a user stops them and when the server stops mid-run
+RUN_STATUSES = ("finished", "failed", "running", "stopped", "interrupted")
 
 
 def _utc(ts: float | None) -> dt.datetime | None:
@@ -301,6 +304,38 @@ class RunStore:
         except BaseException:
             con.rollback()
             raise
+
+    def set_status(self, run_ids: Iterable[str], status: str, error: str | None = None) -> int:
+        """Change the status (and error) of existing runs in one transaction, leaving their
+        other columns and tables as they are; returns how many rows changed.
+
+        Raises
+        ------
+        StoreError
+            If ``status`` is not one the store knows.
+        """
+        if status not in RUN_STATUSES:
+            raise StoreError(
+                f"{self.path}: unknown run status {status!r}; expected one of {RUN_STATUSES}"
+            )
+        ids = [str(r) for r in run_ids]
+        if not ids:
+            return 0
+        con = self.con
+        con.begin()
+        try:
+            n = con.execute(
+                "SELECT count(*) FROM runs WHERE list_contains(?, run_id)", [ids]
+            ).fetchone()[0]
+            con.execute(
+                "UPDATE runs SET status = ?, error = ? WHERE list_contains(?, run_id)",
+                [status, error, ids],
+            )
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        return int(n)
 
     # -- reading --------------------------------------------------------------------------
     def finished_runs(self, experiment_id: str) -> pd.DataFrame:

@@ -1,8 +1,8 @@
 """Background jobs of the dashboard: runs (and explanations) in a thread pool, with progress,
 live series, stop, and a clean record when the server stops mid-job.
 
-A run job drives :class:`~rainforest.engine.Engine` month by month so the page can draw the
-series while it grows; stopping is cooperative (checked after every month). The pool has
+A run job is :func:`rainforest.simulate` with an ``on_month`` callback, so the page can draw
+the series while they grow; stopping is cooperative (checked after every month). The pool has
 ``max_jobs`` threads and the manager refuses new jobs while that many are queued or running.
 """
 
@@ -345,47 +345,43 @@ class JobManager:
             except Exception as err:  # the store is optional; say so and go on
                 log.warning("could not store job %s: %s", job.id, err)
 
-    def _progress(self, job: Job, engine: Any = None) -> Callable[[int, int], None]:
-        last = [0.0]
+    def _progress(self, job: Job) -> Callable[[int, int], None]:
+        """A progress callback that counts months and stops the job when asked to."""
 
         def cb(done: int, total: int) -> None:
             job.done, job.total = int(done), int(total)
             if job.stop_event.is_set():
                 raise JobStoppedError(job.id)
+
+        return cb
+
+    @staticmethod
+    def _live(job: Job) -> Callable[[int, int, Callable[[], pd.DataFrame]], None]:
+        """An ``on_month`` callback that refreshes the live series at most four times a second."""
+        last = [0.0]
+
+        def cb(done: int, total: int, metrics_so_far: Callable[[], pd.DataFrame]) -> None:
             now = time.monotonic()
-            if engine is not None and (now - last[0] > 0.25 or done == total):
+            if now - last[0] > 0.25 or done == total:
                 last[0] = now
-                job.live = _live_metrics(engine)
+                job.live = metrics_so_far()
 
         return cb
 
     def _run(self, job: Job) -> None:
-        from rainforest import __version__
+        from rainforest.api import simulate
 
         job.warmup_months = 12 * int(job.scenario.warmup_years)
         job.total = job.warmup_months + 12 * job.years
-        try:
-            from rainforest.engine import Engine
-            from rainforest.result import build_result
-        except ImportError:  # pragma: no cover - the engine is part of the package
-            Engine = None
-        if Engine is None:
-            from rainforest.api import simulate
-
-            res = simulate(
-                job.scenario,
-                years=job.years,
-                seed=job.seed,
-                scale=job.scale,
-                progress=self._progress(job),
-            )
-        else:
-            t0 = time.perf_counter()
-            eng = Engine(job.scenario, seed=job.seed, scale=job.scale)
-            eng.timings["build_s"] = time.perf_counter() - t0
-            self._record(job, running=True)
-            eng.run(12 * job.years, progress=self._progress(job, eng))
-            res = build_result(eng, job.seed, __version__)
+        self._record(job, running=True)
+        res = simulate(
+            job.scenario,
+            years=job.years,
+            seed=job.seed,
+            scale=job.scale,
+            progress=self._progress(job),
+            on_month=self._live(job),
+        )
         job.result = res
         job.simulated_people = int(res.meta.get("simulated_people", 0))
         job.live = None
@@ -429,36 +425,6 @@ class JobManager:
             self._record(j)
         self._pool.shutdown(wait=False, cancel_futures=True)
         return hit
-
-
-def _live_metrics(engine: Any) -> pd.DataFrame | None:
-    """The reported months an engine has finished so far, as a small metrics frame."""
-    try:
-        from rainforest.engine.accounts import METRICS
-
-        arr = engine.metrics_array()
-        names = list(engine.w.region_names)
-    except Exception:  # live charts are best effort
-        return None
-    months, nr, _ = arr.shape
-    if months == 0:
-        return pd.DataFrame(columns=["month", "region", *SERIES_METRICS])
-    idx = {n: i for i, n in enumerate(METRICS)}
-    cols = {}
-    for n in (
-        *SERIES_METRICS,
-        "investment_angel",
-        "investment_vc",
-        "investment_cvc",
-        "investment_state",
-        "investment_bank",
-    ):
-        if n in idx:
-            cols[n] = arr[:, :, idx[n]].reshape(-1)
-    df = pd.DataFrame(cols)
-    df.insert(0, "region", np.tile(np.array(names, dtype=object), months))
-    df.insert(0, "month", np.repeat(np.arange(months), nr))
-    return df
 
 
 def jsonable(v: Any) -> Any:

@@ -100,16 +100,9 @@ class WebStore:
                 runs["experiment_id"].astype(str).str.startswith(WEB_PREFIX)
                 & (runs["status"] == "running")
             ]
-            for run_id in stale["run_id"]:
-                row = st.run(str(run_id))
-                rec = {k: row.get(k) for k in row}
-                for k in ("started", "finished"):
-                    v = rec.get(k)
-                    rec[k] = v.timestamp() if hasattr(v, "timestamp") and not pd.isna(v) else None
-                rec["status"] = "interrupted"
-                rec["error"] = "the server stopped while this job ran"
-                st.write_run(rec, None)
-        return len(stale)
+            return st.set_status(
+                stale["run_id"], "interrupted", "the server stopped while this job ran"
+            )
 
     def list_runs(self, limit: int = 200) -> list[dict[str, Any]]:
         """Stored runs (every experiment), newest first, as JSON-ready dicts."""

@@ -14,6 +14,7 @@ import typer
 from rich.table import Table
 
 from rainforest.cli.app import app, console
+from rainforest.cli.options import workers_option
 
 HEADLINE = ("hangzhou", "zhangjiang", "caohejing")
 
@@ -23,7 +24,7 @@ def demo(
     out: Path = typer.Option(Path("demo-output"), "--out", "-o", help="Folder for the reports."),
     runs: int = typer.Option(4, "--runs", "-n", help="Seeds per scenario."),
     years: int = typer.Option(10, "--years", "-y", help="Reported years per run."),
-    workers: int = typer.Option(None, "--workers", "-w", help="Local processes (default: cores)."),
+    workers: int = workers_option(),
 ) -> None:
     """Compare Hangzhou, Zhangjiang and Caohejing and write HTML reports."""
     from rainforest.api import simulate

@@ -8,6 +8,8 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn
 
 from rainforest.cli.app import app, console, fail
+from rainforest.cli.options import scale_option, years_option
+from rainforest.cli.report_option import report_option
 from rainforest.scenario import ScenarioError
 
 
@@ -28,10 +30,10 @@ def diagnose_command(
     vs: list[str] = typer.Option(
         None, "--vs", help="Another scenario to diagnose side by side (repeat or comma-separate)."
     ),
-    years: int = typer.Option(None, "--years", "-y", help="Years (default: the scenario's)."),
+    years: int = years_option(),
     seed: int = typer.Option(0, "--seed", "-s", help="Random seed."),
     runs: int = typer.Option(1, "--runs", "-r", help="Runs per scenario (numbers are means)."),
-    scale: float = typer.Option(None, "--scale", "-k", help="Real people per simulated person."),
+    scale: float = scale_option(),
     indicators: Path = typer.Option(
         None,
         "--indicators",
@@ -47,7 +49,7 @@ def diagnose_command(
     ),
     out: Path = typer.Option(None, "--out", "-o", help="Write every table as CSV here."),
     top: int = typer.Option(3, "--top", help="Typology drivers shown per district."),
-    report: Path = typer.Option(None, "--report", help="Also write an HTML report."),
+    report: Path = report_option(),
 ) -> None:
     """Diagnose districts: opportunity density, community, networks, synergy and typology."""
     from rainforest.metrics import reference as refmod

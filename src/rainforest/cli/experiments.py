@@ -32,10 +32,18 @@ from rich.progress import (
 from rich.table import Table
 
 from rainforest.cli.app import app, console, err_console, fail
-
-WORKERS_HELP = "Local worker processes (default: one per core; 1 runs in this process)."
-CLUSTER_HELP = "Dask scheduler address, e.g. tcp://10.0.0.5:8786 (instead of local processes)."
-STORE_HELP = "Run store file (default: $RAINFOREST_STORE or ./rainforest-runs/runs.duckdb)."
+from rainforest.cli.options import (
+    cluster_option,
+    events_option,
+    no_store_option,
+    out_option,
+    scale_option,
+    seed_option,
+    store_option,
+    workers_option,
+    years_option,
+)
+from rainforest.cli.report_option import report_option
 
 
 def fmt(v: Any) -> str:
@@ -47,9 +55,11 @@ def fmt(v: Any) -> str:
     if isinstance(v, int | np.integer) and not isinstance(v, bool):
         return f"{int(v):,}"
     v = float(v)
+    if v == 0:
+        return "0"
     if abs(v) >= 100:
         return f"{v:,.0f}"
-    if abs(v) >= 1 or v == 0:
+    if abs(v) >= 1:
         return f"{v:,.1f}"
     return f"{v:.3g}"
 
@@ -159,16 +169,16 @@ ENSEMBLE_ROWS = (
 def ensemble(
     scenario: str = typer.Argument(..., help="Preset name or scenario TOML path."),
     runs: int = typer.Option(32, "--runs", "-n", help="Number of seeds (replications)."),
-    years: int = typer.Option(None, "--years", "-y", help="Years to report (default: scenario's)."),
-    seed: int = typer.Option(0, "--seed", "-s", help="Root seed of the replications."),
-    scale: float = typer.Option(None, "--scale", "-k", help="Real people per simulated person."),
-    workers: int = typer.Option(None, "--workers", "-w", help=WORKERS_HELP),
-    cluster: str = typer.Option(None, "--cluster", help=CLUSTER_HELP),
-    store: Path = typer.Option(None, "--store", help=STORE_HELP),
-    no_store: bool = typer.Option(False, "--no-store", help="Keep nothing on disk."),
-    events: bool = typer.Option(True, "--events/--no-events", help="Store every run's events."),
-    out: Path = typer.Option(None, "--out", "-o", help="Also write Parquet tables here."),
-    report: Path = typer.Option(None, "--report", help="Also write an HTML report."),
+    years: int = years_option(),
+    seed: int = seed_option(),
+    scale: float = scale_option(),
+    workers: int = workers_option(),
+    cluster: str = cluster_option(),
+    store: Path = store_option(),
+    no_store: bool = no_store_option(),
+    events: bool = events_option(True),
+    out: Path = out_option(),
+    report: Path = report_option(),
 ) -> None:
     """Run SCENARIO with many seeds; print per-region totals with 90% intervals."""
     from rainforest.experiments import ensemble as run_ensemble
@@ -250,12 +260,12 @@ def _outcome_table(title: str, summary: Any, by: list[str], caption: str, limit:
 @app.command()
 def sweep(
     experiment: Path = typer.Argument(..., help="Experiment TOML file (see docs/experiments.md)."),
-    workers: int = typer.Option(None, "--workers", "-w", help=WORKERS_HELP),
-    cluster: str = typer.Option(None, "--cluster", help=CLUSTER_HELP),
-    store: Path = typer.Option(None, "--store", help=STORE_HELP),
-    no_store: bool = typer.Option(False, "--no-store", help="Keep nothing on disk."),
-    events: bool = typer.Option(False, "--events/--no-events", help="Store every run's events."),
-    out: Path = typer.Option(None, "--out", "-o", help="Also write Parquet tables here."),
+    workers: int = workers_option(),
+    cluster: str = cluster_option(),
+    store: Path = store_option(),
+    no_store: bool = no_store_option(),
+    events: bool = events_option(False),
+    out: Path = out_option(),
 ) -> None:
     """Run an experiment file's design; print each point's outcomes with 90% intervals."""
     from rainforest.experiments import sweep as run_sweep
@@ -296,16 +306,16 @@ def sweep(
 def compare(
     scenarios: list[str] = typer.Argument(..., help="Two or more presets or scenario TOMLs."),
     runs: int = typer.Option(32, "--runs", "-n", help="Seeds per scenario (the same for all)."),
-    years: int = typer.Option(None, "--years", "-y", help="Years to report (default: scenario's)."),
-    seed: int = typer.Option(0, "--seed", "-s", help="Root seed of the replications."),
-    scale: float = typer.Option(None, "--scale", "-k", help="Real people per simulated person."),
-    workers: int = typer.Option(None, "--workers", "-w", help=WORKERS_HELP),
-    cluster: str = typer.Option(None, "--cluster", help=CLUSTER_HELP),
-    store: Path = typer.Option(None, "--store", help=STORE_HELP),
-    no_store: bool = typer.Option(False, "--no-store", help="Keep nothing on disk."),
-    events: bool = typer.Option(False, "--events/--no-events", help="Store every run's events."),
-    out: Path = typer.Option(None, "--out", "-o", help="Also write Parquet tables here."),
-    report: Path = typer.Option(None, "--report", help="Also write an HTML report."),
+    years: int = years_option(),
+    seed: int = seed_option(),
+    scale: float = scale_option(),
+    workers: int = workers_option(),
+    cluster: str = cluster_option(),
+    store: Path = store_option(),
+    no_store: bool = no_store_option(),
+    events: bool = events_option(False),
+    out: Path = out_option(),
+    report: Path = report_option(),
 ) -> None:
     """Run scenarios with the same seeds; print outcomes side by side with 90% intervals."""
     from rainforest.experiments import compare as run_compare
@@ -361,11 +371,11 @@ def compare(
 @app.command()
 def sensitivity(
     experiment: Path = typer.Argument(..., help="Experiment TOML with design.method sobol|morris."),
-    workers: int = typer.Option(None, "--workers", "-w", help=WORKERS_HELP),
-    cluster: str = typer.Option(None, "--cluster", help=CLUSTER_HELP),
-    store: Path = typer.Option(None, "--store", help=STORE_HELP),
-    no_store: bool = typer.Option(False, "--no-store", help="Keep nothing on disk."),
-    out: Path = typer.Option(None, "--out", "-o", help="Also write Parquet tables here."),
+    workers: int = workers_option(),
+    cluster: str = cluster_option(),
+    store: Path = store_option(),
+    no_store: bool = no_store_option(),
+    out: Path = out_option(),
 ) -> None:
     """Sobol indices (S1, ST with confidence intervals) or Morris screening of parameters."""
     from rainforest.experiments import sensitivity as run_sensitivity
@@ -432,11 +442,11 @@ def sensitivity(
 def calibrate(
     experiment: Path = typer.Argument(..., help="Experiment TOML with [targets]."),
     trials: int = typer.Option(None, "--trials", help="Override calibration.trials."),
-    workers: int = typer.Option(None, "--workers", "-w", help=WORKERS_HELP),
-    cluster: str = typer.Option(None, "--cluster", help=CLUSTER_HELP),
-    store: Path = typer.Option(None, "--store", help=STORE_HELP),
-    no_store: bool = typer.Option(False, "--no-store", help="Keep nothing on disk."),
-    out: Path = typer.Option(None, "--out", "-o", help="Also write Parquet tables here."),
+    workers: int = workers_option(),
+    cluster: str = cluster_option(),
+    store: Path = store_option(),
+    no_store: bool = no_store_option(),
+    out: Path = out_option(),
 ) -> None:
     """Fit parameters to targets with optuna (TPE); print best values, spread and fit."""
     from rainforest.experiments import calibrate as run_calibrate

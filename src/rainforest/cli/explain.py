@@ -24,14 +24,21 @@ from rich.table import Table
 
 from rainforest.cli.app import app, console, fail
 from rainforest.cli.experiments import (
-    CLUSTER_HELP,
-    WORKERS_HELP,
     executor_spec,
     fmt,
     progress_bar,
     user_errors,
 )
-from rainforest.cli.report_option import maybe_report
+from rainforest.cli.options import (
+    cluster_option,
+    out_option,
+    scale_option,
+    seed_option,
+    store_option,
+    workers_option,
+    years_option,
+)
+from rainforest.cli.report_option import maybe_report, report_option
 
 STORE_HELP = "Run store file (default: none; give one to keep runs and resume)."
 
@@ -89,14 +96,14 @@ def explain_cmd(
         help="Groups TOML file, or comma-separated built-in groups (default: the seven of "
         "seeds 003/004).",
     ),
-    seed: int = typer.Option(0, "--seed", "-s", help="Root seed of the replicates."),
+    seed: int = seed_option(),
     region_a: str = typer.Option(None, "--region-a", help="Region of A (if it has several)."),
     region_b: str = typer.Option(None, "--region-b", help="Region of B (if it has several)."),
-    workers: int = typer.Option(None, "--workers", "-w", help=WORKERS_HELP),
-    cluster: str = typer.Option(None, "--cluster", help=CLUSTER_HELP),
-    store: Path = typer.Option(None, "--store", help=STORE_HELP),
-    report: Path = typer.Option(None, "--report", help="Also write an HTML report here."),
-    out: Path = typer.Option(None, "--out", help="Also write Parquet tables here."),
+    workers: int = workers_option(),
+    cluster: str = cluster_option(),
+    store: Path = store_option(STORE_HELP),
+    report: Path = report_option(),
+    out: Path = out_option(),
 ) -> None:
     """Why A and not B? Attribute B's gap to A in OUTCOME to lever groups (Shapley values)."""
     from rainforest.explain import DEFAULT_OUTCOME, DEFAULT_RUNS, DEFAULT_YEARS
@@ -230,19 +237,19 @@ def whatif_cmd(
         help="A change PATH=VALUE, e.g. regions.zhangjiang.policy.sandbox=0.8 (repeatable).",
     ),
     runs: int = typer.Option(16, "--runs", "-n", help="Replicates of each arm (same seeds)."),
-    years: int = typer.Option(None, "--years", "-y", help="Reported years (default: scenario's)."),
-    scale: float = typer.Option(None, "--scale", "-k", help="Real people per simulated person."),
+    years: int = years_option(),
+    scale: float = scale_option(),
     outcome: list[str] = typer.Option(
         None, "--outcome", "-o", help="Outcome(s) to report (repeatable; default: a standard set)."
     ),
     region: str = typer.Option(None, "--region", help="Measure one region (default: all)."),
     by_year: bool = typer.Option(False, "--by-year", help="Also print the differences per year."),
-    seed: int = typer.Option(0, "--seed", "-s", help="Root seed of the replicates."),
-    workers: int = typer.Option(None, "--workers", "-w", help=WORKERS_HELP),
-    cluster: str = typer.Option(None, "--cluster", help=CLUSTER_HELP),
-    store: Path = typer.Option(None, "--store", help=STORE_HELP),
-    report: Path = typer.Option(None, "--report", help="Also write an HTML report here."),
-    out: Path = typer.Option(None, "--out", help="Also write Parquet tables here."),
+    seed: int = seed_option(),
+    workers: int = workers_option(),
+    cluster: str = cluster_option(),
+    store: Path = store_option(STORE_HELP),
+    report: Path = report_option(),
+    out: Path = out_option(),
 ) -> None:
     """What if SCENARIO changed? Paired differences of every outcome, with 90% intervals."""
     from rainforest.explain import whatif as run_whatif

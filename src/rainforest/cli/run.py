@@ -9,6 +9,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from rainforest.cli.app import app, console, fail
+from rainforest.cli.options import scale_option
+from rainforest.cli.report_option import report_option
 from rainforest.scenario import ScenarioError
 
 
@@ -35,9 +37,9 @@ def run(
         None, "--years", "-y", help="Years to report (default: the scenario's)."
     ),
     seed: int = typer.Option(0, "--seed", "-s", help="Random seed; same seed, same numbers."),
-    scale: float = typer.Option(None, "--scale", "-k", help="Real people per simulated person."),
+    scale: float = scale_option(),
     out: Path = typer.Option(None, "--out", "-o", help="Folder for Parquet tables and meta.json."),
-    report: Path = typer.Option(None, "--report", help="Also write a self-contained HTML report."),
+    report: Path = report_option(),
 ) -> None:
     """Simulate SCENARIO month by month and print per-region totals."""
     from rainforest.api import simulate

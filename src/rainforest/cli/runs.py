@@ -14,7 +14,8 @@ from rich import box
 from rich.table import Table
 
 from rainforest.cli.app import app, console, fail
-from rainforest.cli.experiments import STORE_HELP, fmt
+from rainforest.cli.experiments import fmt
+from rainforest.cli.options import store_option
 
 runs_app = typer.Typer(help="List, show and export stored runs.", no_args_is_help=True)
 app.add_typer(runs_app, name="runs")
@@ -33,7 +34,7 @@ def _open(store: Path | None):
 def list_runs(
     experiment: str = typer.Option(None, "--experiment", "-e", help="Only this experiment."),
     limit: int = typer.Option(20, "--limit", "-n", help="Newest N runs (0: all)."),
-    store: Path = typer.Option(None, "--store", help=STORE_HELP),
+    store: Path = store_option(),
 ) -> None:
     """List stored runs, newest first."""
     with _open(store) as st:
@@ -67,7 +68,7 @@ def list_runs(
 
 @runs_app.command("experiments")
 def list_experiments(
-    store: Path = typer.Option(None, "--store", help=STORE_HELP),
+    store: Path = store_option(),
 ) -> None:
     """List stored experiments with their finished and failed runs."""
     with _open(store) as st:
@@ -93,13 +94,14 @@ def list_experiments(
 @runs_app.command("show")
 def show(
     run: str = typer.Argument(..., help="Run id (a unique prefix is enough)."),
-    store: Path = typer.Option(None, "--store", help=STORE_HELP),
+    store: Path = store_option(),
 ) -> None:
     """Show one run: provenance (scenario, seed, versions, timing) and per-region totals."""
     from types import SimpleNamespace
 
     from rainforest.result import Result
     from rainforest.store import StoreError
+    from rainforest.store.duck import RUN_COLUMNS
 
     with _open(store) as st:
         try:
@@ -110,24 +112,9 @@ def show(
     info = Table(title=f"run {row['run_id']}", box=box.SIMPLE_HEAD, show_header=False)
     info.add_column("field", style="bold")
     info.add_column("value")
-    for key in (
-        "experiment_id",
-        "point",
-        "replicate",
-        "scenario_name",
-        "scenario_hash",
-        "seed",
-        "seed_root",
-        "seed_index",
-        "scale",
-        "years",
-        "package_version",
-        "started",
-        "finished",
-        "wall_s",
-        "status",
-        "simulated_people",
-    ):
+    for key in RUN_COLUMNS:
+        if key in ("run_id", "scenario_toml", "parameters", "error"):  # shown elsewhere
+            continue
         info.add_row(key, str(row[key]))
     params = json.loads(row["parameters"] or "{}")
     for k, v in params.items():
@@ -157,7 +144,7 @@ def export(
     out: Path = typer.Option(..., "--out", "-o", help="Folder for the Parquet files."),
     experiment: str = typer.Option(None, "--experiment", "-e", help="Only this experiment."),
     run: list[str] = typer.Option(None, "--run", "-r", help="Only these run ids (repeatable)."),
-    store: Path = typer.Option(None, "--store", help=STORE_HELP),
+    store: Path = store_option(),
 ) -> None:
     """Export runs, metrics, events and summaries of a selection to Parquet."""
     with _open(store) as st:

@@ -9,6 +9,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from rainforest.cli.app import app, console, fail
+from rainforest.cli.options import cluster_option, workers_option
+from rainforest.cli.report_option import report_option
 
 
 @app.command()
@@ -16,9 +18,9 @@ def validate(
     runs: int = typer.Option(4, "--runs", "-n", help="Seeds per archetype preset."),
     seed: int = typer.Option(0, "--seed", "-s", help="First seed."),
     years: int = typer.Option(12, "--years", "-y", help="Reported years per run (>= 11)."),
-    workers: int = typer.Option(None, "--workers", "-w", help="Local processes (default: cores)."),
-    cluster: str = typer.Option(None, "--cluster", help="Dask scheduler, e.g. tcp://host:8786."),
-    report: Path = typer.Option(None, "--report", help="Also write an HTML report."),
+    workers: int = workers_option(),
+    cluster: str = cluster_option(),
+    report: Path = report_option(),
 ) -> None:
     """Run the five archetype presets and compare survival, firm sizes, venture outcomes and
     the localisation of contacts with their published values."""

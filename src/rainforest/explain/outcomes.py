@@ -35,24 +35,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from rainforest.engine.accounts import STOCKS
 from rainforest.experiments.outcomes import METRIC_NAMES, RATIO_METRICS
 from rainforest.explain.groups import ExplainError
-
-#: Metrics that are stocks (taken at the end of a period), besides ratios (averaged).
-STOCK_METRICS = frozenset(
-    {
-        "people",
-        "employed",
-        "unemployed",
-        "founders",
-        "startups_alive",
-        "smes",
-        "specialised_smes",
-        "listed_firms",
-        "firms",
-        "patent_stock",
-    }
-)
 
 AI_DOMAIN = "ai_software"
 HIGH_GROWTH_EMPLOYEES = 50
@@ -190,7 +175,7 @@ def metric_outcome(metric: str) -> ExplainOutcome:
     agg: Literal["sum", "last", "mean"] = "sum"
     if metric in RATIO_METRICS:
         agg = "mean"
-    elif metric in STOCK_METRICS:
+    elif metric in STOCKS:
         agg = "last"
     word = {"sum": "total over", "last": "at the end of", "mean": "mean over"}[agg]
     return ExplainOutcome(

@@ -47,24 +47,15 @@ import numpy as np
 import pandas as pd
 
 from rainforest.engine.accounts import FLOWS as ACCOUNT_FLOWS
+from rainforest.engine.accounts import REPORTED
+from rainforest.engine.accounts import STOCKS as ACCOUNT_STOCKS
 from rainforest.metrics import networks
 
 YearSpec = int | Sequence[int] | Literal["all"] | None
 
-# flows per month are summed over a period (one home: engine.accounts)
+# flows per month are summed over a period, stocks taken at its end (one home: engine.accounts)
 FLOWS = ACCOUNT_FLOWS
-STOCKS = (
-    "people",
-    "employed",
-    "unemployed",
-    "founders",
-    "startups_alive",
-    "smes",
-    "specialised_smes",
-    "listed_firms",
-    "firms",
-    "patent_stock",
-)
+STOCKS = tuple(m for m in REPORTED if m in ACCOUNT_STOCKS)
 INVESTMENT = tuple(c for c in FLOWS if c.startswith("investment_"))
 
 

@@ -1,0 +1,61 @@
+"""Options that several commands share, declared once so that their flags, defaults and help
+read the same everywhere. Each function returns a fresh typer option to use as a parameter's
+default, e.g. ``store: Path = store_option()``; ``--report`` lives in
+:mod:`rainforest.cli.report_option` with the code that writes the report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+WORKERS_HELP = "Local worker processes (default: one per core; 1 runs in this process)."
+CLUSTER_HELP = "Dask scheduler address, e.g. tcp://10.0.0.5:8786 (instead of local processes)."
+STORE_HELP = "Run store file (default: $RAINFOREST_STORE or ./rainforest-runs/runs.duckdb)."
+
+
+def years_option(default: int | None = None, help: str | None = None) -> Any:
+    """``--years/-y``: reported years (default: the scenario's)."""
+    return typer.Option(
+        default, "--years", "-y", help=help or "Years to report (default: the scenario's)."
+    )
+
+
+def seed_option(help: str = "Root seed of the replications.") -> Any:
+    """``--seed/-s`` (default 0)."""
+    return typer.Option(0, "--seed", "-s", help=help)
+
+
+def scale_option() -> Any:
+    """``--scale/-k``: real people per simulated person (default: the scenario's)."""
+    return typer.Option(None, "--scale", "-k", help="Real people per simulated person.")
+
+
+def workers_option() -> Any:
+    """``--workers/-w``: local worker processes."""
+    return typer.Option(None, "--workers", "-w", help=WORKERS_HELP)
+
+
+def cluster_option() -> Any:
+    """``--cluster``: a Dask scheduler to run on instead of local processes."""
+    return typer.Option(None, "--cluster", help=CLUSTER_HELP)
+
+
+def store_option(help: str = STORE_HELP) -> Any:
+    """``--store``: the DuckDB run store."""
+    return typer.Option(None, "--store", help=help)
+
+
+def no_store_option() -> Any:
+    """``--no-store``: keep nothing on disk."""
+    return typer.Option(False, "--no-store", help="Keep nothing on disk.")
+
+
+def events_option(default: bool) -> Any:
+    """``--events/--no-events``: store every run's events too."""
+    return typer.Option(default, "--events/--no-events", help="Store every run's events.")
+
+
+def out_option() -> Any:
+    """``--out/-o``: a folder for Parquet tables."""
+    return typer.Option(None, "--out", "-o", help="Also write Parquet tables here.")

@@ -108,6 +108,27 @@ def test_on_month_sees_the_metrics_grow_and_does_not_change_the_run():
     pd.testing.assert_frame_equal(plain.metrics, res.metrics)
 
 
+def test_scratch_indices_grow_with_their_tables():
+    # the compiled halves write these indices without bounds checks, so each must keep up
+    # with its table when the table grows between months (here: many new angels)
+    eng = Engine(load_scenario(EXAMPLE), seed=1, scale=50)
+    eng.step()
+    w = eng.w
+    first = w.I.n[0]
+    w.I.n[0] = w.I.kind.shape[0] - 5  # as if exits had made a thousand angels
+    w.I.region[first : w.I.n[0]] = 1
+    w.I.dry[first : w.I.n[0]] = 0.0
+    eng._ensure_room()
+    assert eng.inv_order.shape[0] >= w.I.kind.shape[0] > w.I.n[0] + 1000
+    assert eng.cell_order.shape[0] == eng.emp_order.shape[0] == eng.pool.shape[0]
+    assert eng.pool.shape[0] >= w.P.status.shape[0]
+    assert eng.emp_start.shape[0] >= w.O.kind.shape[0] + 1
+    # the investor index covers every investor, each once
+    assert sorted(eng.inv_order[: w.I.n[0]]) == list(range(w.I.n[0]))
+    for _ in range(3):
+        eng.step()  # and the months go on
+
+
 def test_a_callback_can_abandon_a_run():
     def stop(done, total):
         if done == 3:

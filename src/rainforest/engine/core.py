@@ -138,6 +138,8 @@ class Engine:
             self.pool = np.zeros(cap, np.int32)
         if self.emp_start.shape[0] < w.O.kind.shape[0] + 1:
             self.emp_start = np.zeros(w.O.kind.shape[0] + 1, np.int64)
+        if self.inv_order.shape[0] < w.I.kind.shape[0]:  # the compiled half re-indexes in place
+            self._index_investors()
         if self.C.person.shape[0] < max(4096, n // 10):
             size = max(4096, n // 5)  # geometric growth: not a copy every month
             self.C = m02.allocate_cands(size)

@@ -154,13 +154,22 @@ def test_compare_two_scenarios(page):
     page.click(".tab[data-tab='compare']")
     page.select_option("#compare-a", a)
     page.select_option("#compare-b", b)
+    page.fill("#compare-runs", "3")
     page.click("#compare-btn")
     page.wait_for_function(
         "document.getElementById('compare-status').textContent === 'done'", timeout=180_000
     )
-    for pane in ("#compare-a-pane", "#compare-b-pane"):
+    for key, pane in (("a", "#compare-a-pane"), ("b", "#compare-b-pane")):
         assert page.locator(f"{pane} .js-plotly-plot").count() == 2
         assert page.locator(f"{pane} [data-testid='summary-table']").count() == 1
+        # three seeds: a shaded 90% band under each region's mean line, intervals in the table
+        bands = page.evaluate(
+            f"document.getElementById('cmp-{key}-startups_alive').data"
+            ".filter((t) => t.fill === 'tonexty').length"
+        )
+        assert bands >= 1
+        assert "mean of 3 runs" in page.inner_text(f"{pane} .js-plotly-plot >> nth=0")
+        assert "[" in page.inner_text(f"{pane} [data-testid='summary-table']")
     assert page.locator("#error").is_hidden()
     page.screenshot(path=str(ARTIFACTS / "dashboard-compare.png"))
     assert page.console_errors == []

@@ -100,6 +100,34 @@ def test_tiny_job_end_to_end(client, tmp_path):
     assert again.json()["series"]["months"] == series["months"]
 
 
+def test_a_job_with_several_runs_shows_means_and_intervals(client, tmp_path):
+    import rainforest.experiments as rx
+
+    body = {"scenario": SC, "years": 1, "seed": 5, "scale": 200, "runs": 4}
+    job = wait(client, client.post("/api/jobs", json=body).json()["id"])
+    assert job["status"] == "done", job
+    assert job["runs"] == 4 and job["progress"]["done"] == job["progress"]["total"] == 4
+    series = job["series"]
+    assert series["runs"] == 4 and len(series["months"]) == 12
+    # the same numbers as the library's ensemble with the same root seed
+    ens = rx.ensemble(EXAMPLE, runs=4, seed=5, years=1, scale=200, executor="sequential")
+    per = ens.metrics.groupby(["month", "region", "replicate"])["foundings"].sum()
+    by = per.groupby(level=["month", "region"])
+    for what, ref in (("metrics", by.mean()), ("lo", by.quantile(0.05)), ("hi", by.quantile(0.95))):
+        got = series[what]["foundings"]["campus"]
+        assert got == pytest.approx(ref.xs("campus", level="region").tolist(), abs=1e-3)
+    lo, mean, hi = (series[w]["people"]["harbour"] for w in ("lo", "metrics", "hi"))
+    assert all(a <= b <= c for a, b, c in zip(lo, mean, hi, strict=True))
+    cell = job["summary"][0]["patents"]
+    assert set(cell) == {"mean", "lo", "hi"} and cell["lo"] <= cell["mean"] <= cell["hi"]
+    assert cell["lo"] < cell["hi"]  # four seeds do not all patent alike
+    rep = client.get(f"/api/jobs/{job['id']}/report")
+    assert rep.status_code == 200 and "Plotly.newPlot" in rep.text
+    # the size cap counts every run
+    too_many = client.post("/api/jobs", json={**body, "runs": 64, "scale": 2, "years": 30})
+    assert too_many.status_code == 422 and "person-months" in too_many.json()["detail"]
+
+
 @pytest.mark.parametrize(
     ("body", "words"),
     [
@@ -107,6 +135,8 @@ def test_tiny_job_end_to_end(client, tmp_path):
         ({"scenario": SC, "years": "many"}, "years"),
         ({"scenario": SC, "scale": -1}, "scale"),
         ({"scenario": SC, "colour": "red"}, "colour"),
+        ({"scenario": SC, "runs": 0}, "runs"),
+        ({"scenario": SC, "runs": 65}, "runs"),
         ({"scenario": SC, "levers": {"regions.campus.area_km2": 3}}, "not lever paths"),
         ({"scenario": SC, "levers": {"regions.campus.policy.sandbox": 3}}, "less than or equal"),
         ({"scenario": SC, "levers": {"regions.nowhere.policy.sandbox": 0.1}}, "not a lever"),

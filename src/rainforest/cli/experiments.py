@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -91,13 +92,17 @@ def store_spec(store: Path | None, no_store: bool) -> Any:
 
 @contextmanager
 def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A rich progress bar with ETA on a terminal; one plain line per finished run in logs."""
+    """A rich progress bar with ETA on a terminal; in logs, a plain line every 5% of the runs
+    (or every 10 seconds, whichever comes first) and at the end."""
     if not console.is_terminal:
-        last = [-1]
+        last = [0, time.monotonic()]  # runs and time at the last line printed
 
         def plain(done: int, total: int) -> None:
-            if done != last[0]:
-                last[0] = done
+            now = time.monotonic()
+            if done == last[0]:
+                return
+            if done >= total or done - last[0] >= max(1, total // 20) or now - last[1] >= 10:
+                last[0], last[1] = done, now
                 print(f"{label}: {done}/{total} runs", flush=True)
 
         yield plain

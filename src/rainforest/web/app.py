@@ -230,7 +230,7 @@ def create_app(
         except ScenarioError as err:
             raise HTTPException(422, str(err)) from None
         scale = float(req.scale if req.scale is not None else sc.scale)
-        pm = person_months(sc, req.years, scale)
+        pm = req.runs * person_months(sc, req.years, scale)
         _check_size(pm)
         job = J.Job(
             id=manager.new_id(),
@@ -243,6 +243,7 @@ def create_app(
             levers=dict(req.levers),
             person_months=pm,
             label=req.label,
+            runs=req.runs,
         )
         try:
             manager.submit(job)

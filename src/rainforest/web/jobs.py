@@ -50,8 +50,20 @@ class TooManyJobsError(RuntimeError):
     """The server already runs its maximum number of jobs."""
 
 
+def _replicated(metrics: pd.DataFrame) -> bool:
+    """Whether a metrics table holds several runs (an ensemble's ``replicate`` column)."""
+    return "replicate" in metrics.columns and metrics["replicate"].nunique() > 1
+
+
+def _round(values: np.ndarray) -> list:
+    return [None if not np.isfinite(v) else round(float(v), 4) for v in values]
+
+
 def series_payload(metrics: pd.DataFrame, names: tuple[str, ...] = SERIES_METRICS) -> dict:
-    """A metrics table as JSON-ready series: months, regions and ``metric -> region -> values``."""
+    """A metrics table as JSON-ready series: months, regions and ``metric -> region -> values``.
+
+    For several runs (an ensemble's table) the values are means over runs, and ``lo``/``hi``
+    hold the 5% and 95% quantiles in the same layout (``runs`` says how many)."""
     from rainforest.report._common import INVESTMENT_COLUMNS, metric_label, metric_unit
 
     if metrics is None or metrics.empty:
@@ -62,51 +74,87 @@ def series_payload(metrics: pd.DataFrame, names: tuple[str, ...] = SERIES_METRIC
         m = m.assign(investment=m[inv].sum(axis=1))
     regions = [str(r) for r in pd.unique(m["region"].astype(str))]
     months = sorted(int(x) for x in pd.unique(m["month"]))
+    reps = _replicated(m)
+    keys = ["month", m["region"].astype(str).rename("region")]
+    if reps:
+        keys.append("replicate")
     out: dict[str, dict[str, list]] = {}
+    lo: dict[str, dict[str, list]] = {}
+    hi: dict[str, dict[str, list]] = {}
     for name in names:
         if name not in m.columns:
             continue
-        wide = m.groupby(["month", m["region"].astype(str)], observed=True)[name].sum(min_count=1)
-        wide = wide.unstack()
-        wide = wide.reindex(index=months, columns=regions)
-        out[name] = {
-            r: [None if not np.isfinite(v) else round(float(v), 4) for v in wide[r].to_numpy()]
-            for r in regions
-        }
-    return {
+        per = m.groupby(keys, observed=True)[name].sum(min_count=1)
+        frames = {"mean": per}
+        if reps:
+            by = per.groupby(level=["month", "region"])
+            frames = {"mean": by.mean(), "lo": by.quantile(0.05), "hi": by.quantile(0.95)}
+        for what, ser in frames.items():
+            wide = ser.unstack().reindex(index=months, columns=regions)
+            target = {"mean": out, "lo": lo, "hi": hi}[what]
+            target[name] = {r: _round(wide[r].to_numpy()) for r in regions}
+    payload = {
         "months": months,
         "regions": regions,
         "metrics": out,
         "units": {n: metric_unit(n) for n in out},
         "labels": {n: metric_label(n) for n in out},
     }
+    if reps:
+        payload.update(lo=lo, hi=hi, runs=int(m["replicate"].nunique()))
+    return payload
 
 
 SUMMARY_FLOWS = ("foundings", "failures", "ipos", "unicorns", "patents", "output")
 SUMMARY_STOCKS = ("people", "startups_alive", "firms")
 
 
-def summary_rows(metrics: pd.DataFrame) -> list[dict[str, Any]]:
-    """Per-region totals of a metrics table (flows summed, stocks at the last month), as
-    JSON-ready rows: region, people, foundings, failures, ipos, unicorns, startups_alive, firms,
-    patents, output (million yuan)."""
-    if metrics is None or metrics.empty:
-        return []
-    m = metrics
+def _totals(m: pd.DataFrame) -> pd.DataFrame:
+    """Per-region totals of one run: flows summed, stocks at the last month, in page order."""
     reg = m["region"].astype(str)
     flows = [c for c in SUMMARY_FLOWS if c in m.columns]
     stocks = [c for c in SUMMARY_STOCKS if c in m.columns]
     t = m.groupby(reg, sort=False)[flows].sum()
     last = m[m["month"] == m["month"].max()]
     t = t.join(last.set_index(last["region"].astype(str))[stocks])
-    rows = []
-    for region, r in t.iterrows():
-        row: dict[str, Any] = {"region": str(region)}
-        for c in (*stocks[:1], *flows[:-2], *stocks[1:], *flows[-2:]):
-            v = float(r[c])
-            row[c] = round(v, 1) if np.isfinite(v) else None
-        rows.append(row)
-    return rows
+    return t[[*stocks[:1], *flows[:-2], *stocks[1:], *flows[-2:]]]
+
+
+def summary_rows(metrics: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per-region totals of a metrics table (flows summed, stocks at the last month), as
+    JSON-ready rows: region, people, foundings, failures, ipos, unicorns, startups_alive, firms,
+    patents, output (million yuan). For several runs each value is ``{"mean", "lo", "hi"}``
+    (mean and 90% interval over runs)."""
+    if metrics is None or metrics.empty:
+        return []
+
+    def num(v: Any) -> float | None:
+        v = float(v)
+        return round(v, 1) if np.isfinite(v) else None
+
+    if not _replicated(metrics):
+        t = _totals(metrics)
+        return [
+            {"region": str(region), **{c: num(r[c]) for c in t.columns}}
+            for region, r in t.iterrows()
+        ]
+    per = pd.concat(
+        {rep: _totals(g) for rep, g in metrics.groupby("replicate", sort=True)}, names=["rep"]
+    )
+    by = per.groupby(level=1, sort=False)
+    mean, lo, hi = by.mean(), by.quantile(0.05), by.quantile(0.95)
+
+    def cell(region: str, c: str) -> dict[str, float | None]:
+        return {
+            "mean": num(mean.loc[region, c]),
+            "lo": num(lo.loc[region, c]),
+            "hi": num(hi.loc[region, c]),
+        }
+
+    return [
+        {"region": str(region), **{c: cell(region, c) for c in mean.columns}}
+        for region in mean.index
+    ]
 
 
 @dataclass
@@ -155,6 +203,7 @@ class Job:
             "scale": self.scale,
             "levers": self.levers,
             "status": self.status,
+            "runs": self.runs,
             "progress": {"done": self.done, "total": self.total, "warmup": self.warmup_months},
             "person_months": self.person_months,
             "created": self.created,
@@ -325,7 +374,7 @@ class JobManager:
         written only while the job still runs, so a server stop that has already recorded
         the job as interrupted is never overwritten.
         """
-        if self.store is None or job.kind != "run":
+        if self.store is None or job.kind != "run" or job.runs > 1:  # ensembles: not stored
             return
         with job.store_lock:
             if running and job.status != "running":
@@ -369,6 +418,9 @@ class JobManager:
         return cb
 
     def _run(self, job: Job) -> None:
+        if job.runs > 1:
+            self._ensemble(job)
+            return
         from rainforest.api import simulate
 
         job.warmup_months = 12 * int(job.scenario.warmup_years)
@@ -385,6 +437,21 @@ class JobManager:
         job.result = res
         job.simulated_people = int(res.meta.get("simulated_people", 0))
         job.live = None
+
+    def _ensemble(self, job: Job) -> None:
+        """Several seeds of one scenario in this job's thread; progress counts runs."""
+        from rainforest.experiments import ensemble
+
+        job.total = job.runs
+        job.result = ensemble(
+            job.scenario,
+            runs=job.runs,
+            seed=job.seed,
+            years=job.years,
+            scale=job.scale,
+            executor="sequential",
+            progress=self._progress(job),
+        )
 
     def _explain(self, job: Job) -> None:
         fn = explain_function()

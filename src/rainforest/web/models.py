@@ -34,6 +34,13 @@ class RunRequest(BaseModel):
         max_length=500,
     )
     label: str = Field("", max_length=120, description="A name for the run on the page.")
+    runs: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Seeds (replications). Above 1 the series are means with a 90% band over "
+        "runs and the totals carry 90% intervals; such ensembles are not kept in the run store.",
+    )
 
     @field_validator("levers")
     @classmethod
@@ -61,7 +68,8 @@ class ExplainRequest(BaseModel):
 
 
 class Progress(BaseModel):
-    """How far a job has come, in simulated months (warm-up included)."""
+    """How far a job has come: simulated months (warm-up included) for a run of one seed,
+    finished runs for a run of several seeds or an explanation."""
 
     done: int
     total: int
@@ -81,6 +89,7 @@ class JobInfo(BaseModel):
     seed: int
     scale: float
     levers: dict[str, Any]
+    runs: int = Field(1, description="Seeds (replications) of the job.")
     status: str = Field(description="queued, running, done, failed, stopped or interrupted.")
     progress: Progress
     person_months: float

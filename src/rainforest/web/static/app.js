@@ -198,24 +198,42 @@ function chartFigure(series, metric, title) {
   const months = series.months || [];
   const x = months.map((m) => m / 12);
   const data = series.metrics && series.metrics[metric] ? series.metrics[metric] : {};
-  const traces = Object.entries(data).map(([region, ys], i) => ({
-    x, y: ys, name: region, mode: "lines", line: { color: COLORS[i % COLORS.length], width: 2 },
-  }));
+  const traces = [];
+  Object.entries(data).forEach(([region, ys], i) => {
+    const color = COLORS[i % COLORS.length];
+    const lo = series.lo && series.lo[metric] && series.lo[metric][region];
+    const hi = series.hi && series.hi[metric] && series.hi[metric][region];
+    if (lo && hi) {
+      // 90% band over runs: the low edge, then the high edge filled down to it
+      traces.push({ x, y: lo, mode: "lines", line: { width: 0, color }, hoverinfo: "skip",
+        showlegend: false, legendgroup: region });
+      traces.push({ x, y: hi, mode: "lines", line: { width: 0, color }, fill: "tonexty",
+        fillcolor: hexToRgba(color, 0.18), name: `${region} 90% band`, hoverinfo: "skip",
+        showlegend: false, legendgroup: region });
+    }
+    traces.push({ x, y: ys, name: lo && hi ? `${region} (mean of ${series.runs} runs)` : region,
+      mode: "lines", line: { color, width: 2 }, legendgroup: region });
+  });
   const unit = (series.units || {})[metric] || "";
   const label = (series.labels || {})[metric] || metric;
   return {
     data: traces,
     layout: {
       title: { text: title || label, x: 0, xanchor: "left", font: { size: 14 } },
-      margin: { l: 60, r: 10, t: 40, b: 45 },
+      margin: { l: 60, r: 10, t: 40, b: 70 },
       xaxis: { title: { text: "Time (years since start)" }, rangemode: "tozero", gridcolor: "#eee" },
       yaxis: { title: { text: axisTitle(label, unit) }, rangemode: "tozero", gridcolor: "#eee" },
-      legend: { orientation: "h", y: -0.25 },
+      legend: { orientation: "h", y: -0.3, yanchor: "top" },
       plot_bgcolor: "#fff",
       paper_bgcolor: "#fff",
-      height: 280,
+      height: 300,
     },
   };
+}
+
+function hexToRgba(hex, alpha) {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
 }
 
 function drawCharts(containerId, series, metrics, prefix) {
@@ -243,7 +261,13 @@ function summaryTable(rows) {
     unicorns: "firms", startups_alive: "firms", firms: "firms", patents: "patents",
     output: "million yuan" };
   const head = cols.map((c) => `<th>${escapeHtml(c.replace(/_/g, " "))}${units[c] ? `<br><span class="muted small">${units[c]}</span>` : ""}</th>`).join("");
-  const body = rows.map((r) => `<tr>${cols.map((c) => `<td>${c === "region" ? escapeHtml(r[c]) : fmt(r[c])}</td>`).join("")}</tr>`).join("");
+  // several runs: each value is {mean, lo, hi}, shown as mean [lo–hi]
+  const cell = (v) => {
+    if (v === null || typeof v !== "object") return fmt(v);
+    if (v.lo === v.hi) return fmt(v.mean);  // every run gave the same total
+    return `${fmt(v.mean)} <span class="muted small">[${fmt(v.lo)}–${fmt(v.hi)}]</span>`;
+  };
+  const body = rows.map((r) => `<tr>${cols.map((c) => `<td>${c === "region" ? escapeHtml(r[c]) : cell(r[c])}</td>`).join("")}</tr>`).join("");
   return `<div class="table-scroll"><table class="summary" data-testid="summary-table"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
@@ -252,7 +276,7 @@ function progressText(job) {
   const p = job.progress;
   if (job.status === "queued") return "queued";
   if (p.total === 0) return job.status;
-  if (job.kind === "explain") return `${job.status}: run ${p.done} of ${p.total}`;
+  if (job.kind === "explain" || job.runs > 1) return `${job.status}: run ${p.done} of ${p.total}`;
   if (job.status === "running" && p.done < p.warmup) return `warm-up: month ${p.done} of ${p.warmup}`;
   const rep = Math.max(0, p.done - p.warmup);
   return `${job.status}: month ${rep} of ${p.total - p.warmup}` + (job.error ? ` — ${job.error}` : "");
@@ -266,9 +290,10 @@ function showJob(job, containerId = "run-charts", prefix = "run") {
   }
 }
 
-async function startRun(scenarioId, levers, label) {
+async function startRun(scenarioId, levers, label, runs = 1) {
   const s = settings();
-  const body = { scenario: scenarioId, years: s.years, seed: s.seed, levers, label: label || "" };
+  const body = { scenario: scenarioId, years: s.years, seed: s.seed, levers, label: label || "",
+    runs };
   if (s.scale) body.scale = s.scale;
   return api("/api/jobs", { method: "POST", headers: { "Content-Type": "application/json" },
     body: JSON.stringify(body) });
@@ -336,6 +361,7 @@ async function compare() {
   const b = $("compare-b").value;
   const panes = { a: $("compare-a-pane"), b: $("compare-b-pane") };
   $("compare-btn").disabled = true;
+  const runs = Math.min(64, Math.max(1, Math.round(Number($("compare-runs").value) || 1)));
   try {
     for (const [key, id] of [["a", a], ["b", b]]) {
       const pane = panes[key];
@@ -343,7 +369,7 @@ async function compare() {
       pane.innerHTML = `<h3>${key.toUpperCase()}: ${escapeHtml(name)}</h3><div id="cmp-${key}-charts"></div><div id="cmp-${key}-summary"></div>`;
       const levers = key === "a" && id === (state.current && state.current.id) ? state.levers : {};
       $("compare-status").textContent = `running ${key.toUpperCase()} (${name})…`;
-      const job = await startRun(id, levers, `${key.toUpperCase()}: ${name}`);
+      const job = await startRun(id, levers, `${key.toUpperCase()}: ${name}`, runs);
       const final = await waitJob(job.id, (j) => {
         $("compare-status").textContent = `${key.toUpperCase()}: ${progressText(j)}`;
         if (j.series && j.series.months && j.series.months.length) drawCharts(`cmp-${key}-charts`, j.series, COMPARE_CHARTS, `cmp-${key}`);

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import typer
 from rich.console import Console
 
@@ -12,7 +15,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
+# Piped into a log or a file, rich would wrap tables at 80 columns and cut run ids and seeds;
+# there, 160 columns unless COLUMNS says otherwise. A terminal keeps its own width.
+_LOG_WIDTH = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160
+console = Console(width=_LOG_WIDTH)
 err_console = Console(stderr=True)
 
 

@@ -14,27 +14,25 @@ def _package(tmp_path):
     return tmp_path
 
 
-def _set_mtime(path, t):
-    os.utime(path, (t, t))
+def _stamp(root, sources, caches):
+    """Set the modification times of every source and every cache file."""
+    for pattern, t in (("*.py", sources), ("*.nb?", caches)):
+        for p in root.rglob(pattern):
+            os.utime(p, (t, t))
 
 
 def test_fresh_caches_are_kept(tmp_path):
     root = _package(tmp_path)
-    for p in root.rglob("*.py"):
-        _set_mtime(p, 1_000)
-    for p in root.rglob("*.nb?"):
-        _set_mtime(p, 2_000)
+    _stamp(root, sources=1_000, caches=2_000)
     assert drop_stale(root) == 0
     assert len(list(root.rglob("*.nb?"))) == 4
 
 
 def test_an_edited_source_drops_every_cache(tmp_path):
     root = _package(tmp_path)
-    for p in root.rglob("*.nb?"):
-        _set_mtime(p, 2_000)
-    for p in root.rglob("*.py"):
-        _set_mtime(p, 1_000)
-    _set_mtime(root / "mechanisms" / "kernel.py", 3_000)  # edited after compiling
+    _stamp(root, sources=1_000, caches=2_000)
+    edited = root / "mechanisms" / "kernel.py"
+    os.utime(edited, (3_000, 3_000))  # edited after compiling
     assert drop_stale(root) == 4
     assert not list(root.rglob("*.nb?"))
     assert (root / "engine" / "kernel.py").exists()  # sources untouched

@@ -123,6 +123,23 @@ def test_a_job_with_several_runs_shows_means_and_intervals(client, tmp_path):
     assert cell["lo"] < cell["hi"]  # four seeds do not all patent alike
     rep = client.get(f"/api/jobs/{job['id']}/report")
     assert rep.status_code == 200 and "Plotly.newPlot" in rep.text
+    # every run is in the store with its own seed; the page lists the job once
+    from rainforest.store import RunStore
+
+    with RunStore(tmp_path / "store", read_only=True) as st:
+        stored = st.runs(f"web-{job['id']}").sort_values("replicate")
+        assert stored["run_id"].tolist() == [f"web-{job['id']}-p0-r{k}" for k in range(4)]
+        assert stored["seed"].tolist() == ens.runs.sort_values("replicate")["seed"].tolist()
+        assert set(stored["status"]) == {"finished"} and set(stored["seed_root"]) == {5}
+        one = st.load_metrics([f"web-{job['id']}-p0-r2"]).drop(columns=["run_id"])
+    ref = ens.metrics[ens.metrics.replicate == 2].drop(
+        columns=["run_id", "point", "replicate", "seed"]
+    )
+    pd.testing.assert_frame_equal(
+        one.reset_index(drop=True), ref.reset_index(drop=True), check_dtype=False
+    )
+    listed = [r for r in client.get("/api/runs").json() if job["id"] in r["run_id"]]
+    assert len(listed) == 1 and listed[0]["source"] == "memory"
     # the size cap counts every run
     too_many = client.post("/api/jobs", json={**body, "runs": 64, "scale": 2, "years": 30})
     assert too_many.status_code == 422 and "person-months" in too_many.json()["detail"]

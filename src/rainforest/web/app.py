@@ -348,8 +348,7 @@ def create_app(
         for j in manager.list():
             if j.kind != "run" or j.status not in J.FINAL:
                 continue
-            rid = f"web-{j.id}-p0-r0"
-            seen.add(rid)
+            seen.update(f"web-{j.id}-p0-r{k}" for k in range(j.runs))
             out.append(
                 {
                     "run_id": j.id,

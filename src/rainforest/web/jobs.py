@@ -374,7 +374,10 @@ class JobManager:
         written only while the job still runs, so a server stop that has already recorded
         the job as interrupted is never overwritten.
         """
-        if self.store is None or job.kind != "run" or job.runs > 1:  # ensembles: not stored
+        if self.store is None or job.kind != "run":
+            return
+        if job.runs > 1:
+            self._record_ensemble(job)
             return
         with job.store_lock:
             if running and job.status != "running":
@@ -391,6 +394,26 @@ class JobManager:
                     status = "finished" if job.status == "done" else job.status
                     self.store.record(job, status, metrics, job.error)
                 job.stored = not running
+            except Exception as err:  # the store is optional; say so and go on
+                log.warning("could not store job %s: %s", job.id, err)
+
+    def _record_ensemble(self, job: Job) -> None:
+        """Write each run of a finished job of several seeds (nothing for an unfinished one:
+        its ensemble never returned)."""
+        from rainforest.experiments.runner import ID_COLUMNS
+
+        ens = job.result
+        if job.status != "done" or ens is None:
+            return
+        with job.store_lock:
+            try:
+                for rep, seed in zip(ens.runs["replicate"], ens.runs["seed"], strict=True):
+                    m = ens.metrics[ens.metrics["replicate"] == rep].drop(columns=list(ID_COLUMNS))
+                    self.store.record(
+                        job, "finished", m.reset_index(drop=True), replicate=int(rep),
+                        seed=int(seed),
+                    )  # fmt: skip
+                job.stored = True
             except Exception as err:  # the store is optional; say so and go on
                 log.warning("could not store job %s: %s", job.id, err)
 

@@ -39,7 +39,7 @@ class RunRequest(BaseModel):
         ge=1,
         le=64,
         description="Seeds (replications). Above 1 the series are means with a 90% band over "
-        "runs and the totals carry 90% intervals; such ensembles are not kept in the run store.",
+        "runs and the totals carry 90% intervals; each run is stored once all have finished.",
     )
 
     @field_validator("levers")

@@ -1,9 +1,10 @@
 """The dashboard's link to the run store (:mod:`rainforest.store`): finished, stopped and
-interrupted jobs are written as runs, and stored runs can be listed and reopened.
+interrupted jobs are written as runs (a finished job of several seeds as one run per seed), and
+stored runs can be listed and reopened.
 
 The DuckDB file is opened for each operation and closed at once, so the command line
 (``rainforest runs list``) can read it while the server runs. Each dashboard job is its own
-experiment ``web-<job id>`` (kind ``web``) with one run ``web-<job id>-p0-r0``.
+experiment ``web-<job id>`` (kind ``web``) with runs ``web-<job id>-p0-r<k>``.
 """
 
 from __future__ import annotations
@@ -40,31 +41,40 @@ class WebStore:
         return RunStore(self.path, read_only=read_only)
 
     @staticmethod
-    def run_id(job_id: str) -> str:
-        """The store's run id of a dashboard job."""
-        return f"{WEB_PREFIX}{job_id}-p0-r0"
+    def run_id(job_id: str, replicate: int = 0) -> str:
+        """The store's run id of a dashboard job (of one of its runs, for several seeds)."""
+        return f"{WEB_PREFIX}{job_id}-p0-r{replicate}"
 
     def record(
-        self, job: Any, status: str, metrics: pd.DataFrame | None = None, error: str | None = None
+        self,
+        job: Any,
+        status: str,
+        metrics: pd.DataFrame | None = None,
+        error: str | None = None,
+        replicate: int = 0,
+        seed: int | None = None,
     ) -> None:
-        """Write (or overwrite) the run of ``job`` with ``status`` and, if given, its metrics."""
+        """Write (or overwrite) the run of ``job`` with ``status`` and, if given, its metrics.
+
+        A job of several seeds writes each run as ``replicate`` with the ``seed`` it used (the
+        job's seed is then their root)."""
         from rainforest import __version__
         from rainforest.scenario import scenario_hash, scenario_to_toml
 
         exp_id = f"{WEB_PREFIX}{job.id}"
         sc = job.scenario
         rec = {
-            "run_id": self.run_id(job.id),
+            "run_id": self.run_id(job.id, replicate),
             "experiment_id": exp_id,
             "point": 0,
-            "replicate": 0,
+            "replicate": int(replicate),
             "scenario_name": sc.name,
             "scenario_hash": scenario_hash(sc),
             "scenario_toml": scenario_to_toml(sc),
             "parameters": json.dumps(job.levers, default=str, sort_keys=True),
-            "seed": int(job.seed),
+            "seed": int(job.seed if seed is None else seed),
             "seed_root": int(job.seed),
-            "seed_index": 0,
+            "seed_index": int(replicate),
             "scale": float(job.scale),
             "years": int(job.years),
             "package_version": __version__,
@@ -78,6 +88,7 @@ class WebStore:
         definition = {
             "scenario": rec["scenario_hash"],
             "seed": job.seed,
+            "runs": int(getattr(job, "runs", 1)),
             "years": job.years,
             "scale": job.scale,
             "levers": job.levers,

@@ -36,6 +36,15 @@ def wait(client: TestClient, job_id: str, timeout: float = 120.0) -> dict:
     raise AssertionError(f"job {job_id} did not finish in {timeout} s")
 
 
+def wait_stored(client: TestClient, job_id: str, timeout: float = 30.0) -> None:
+    """A job says "done" first and then writes its runs to the store; wait for that."""
+    t0 = time.monotonic()
+    while not client.get(f"/api/jobs/{job_id}").json()["stored"]:
+        if time.monotonic() - t0 > timeout:
+            raise AssertionError(f"job {job_id} was not stored in {timeout} s")
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def client(tmp_path):
     with make_client(tmp_path, max_jobs=2) as c:
@@ -91,6 +100,8 @@ def test_tiny_job_end_to_end(client, tmp_path):
     # recorded in the run store, and reopenable from it
     from rainforest.store import RunStore
 
+    wait_stored(client, job["id"])
+
     with RunStore(tmp_path / "store", read_only=True) as st:
         stored = st.runs()
     row = stored[stored["run_id"] == f"web-{job['id']}-p0-r0"].iloc[0]
@@ -125,6 +136,8 @@ def test_a_job_with_several_runs_shows_means_and_intervals(client, tmp_path):
     assert rep.status_code == 200 and "Plotly.newPlot" in rep.text
     # every run is in the store with its own seed; the page lists the job once
     from rainforest.store import RunStore
+
+    wait_stored(client, job["id"])
 
     with RunStore(tmp_path / "store", read_only=True) as st:
         stored = st.runs(f"web-{job['id']}").sort_values("replicate")

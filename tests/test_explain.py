@@ -371,11 +371,12 @@ def test_cli_explain_and_whatif_smoke(tmp_path):
             "--workers",
             "1",
             "-o",
-            "foundings",
+            "unicorns",
         ],
     )
     assert res.exit_code == 0, res.output
-    assert "foundings" in res.output
+    # -o is --outcome here (not --out): only the outcome asked for is reported
+    assert "unicorns" in res.output and "foundings" not in res.output
 
 
 def test_cli_errors_are_one_line():

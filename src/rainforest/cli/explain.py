@@ -103,7 +103,7 @@ def explain_cmd(
     cluster: str = cluster_option(),
     store: Path = store_option(STORE_HELP),
     report: Path = report_option(),
-    out: Path = out_option(),
+    out: Path = out_option(short=False),  # -o is --outcome here
 ) -> None:
     """Why A and not B? Attribute B's gap to A in OUTCOME to lever groups (Shapley values)."""
     from rainforest.explain import DEFAULT_OUTCOME, DEFAULT_RUNS, DEFAULT_YEARS
@@ -249,7 +249,7 @@ def whatif_cmd(
     cluster: str = cluster_option(),
     store: Path = store_option(STORE_HELP),
     report: Path = report_option(),
-    out: Path = out_option(),
+    out: Path = out_option(short=False),  # -o is --outcome here
 ) -> None:
     """What if SCENARIO changed? Paired differences of every outcome, with 90% intervals."""
     from rainforest.explain import whatif as run_whatif

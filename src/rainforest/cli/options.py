@@ -56,6 +56,8 @@ def events_option(default: bool) -> Any:
     return typer.Option(default, "--events/--no-events", help="Store every run's events.")
 
 
-def out_option() -> Any:
-    """``--out/-o``: a folder for Parquet tables."""
-    return typer.Option(None, "--out", "-o", help="Also write Parquet tables here.")
+def out_option(short: bool = True) -> Any:
+    """``--out`` (and ``-o`` unless ``short`` is false, for commands where ``-o`` is
+    ``--outcome``): a folder for Parquet tables."""
+    flags = ("--out", "-o") if short else ("--out",)
+    return typer.Option(None, *flags, help="Also write Parquet tables here.")

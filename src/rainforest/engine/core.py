@@ -158,7 +158,6 @@ class Engine:
             uni = {int(o): s for o, s in zip(w.U.org, w.university_strength, strict=True)}
             fac = {int(o): i for i, o in enumerate(w.facility_ids)}
             anc = {int(o): i for i, o in enumerate(w.anchor_ids)}
-            n = len(w.inst_org)
             self._inst = {
                 "uni": np.array([o in uni for o in map(int, w.inst_org)], bool),
                 "uni_strength": np.array([uni.get(int(o), 0.0) for o in w.inst_org]),
@@ -166,14 +165,13 @@ class Engine:
                 "fac": np.array([fac[int(o)] for o in w.inst_org if int(o) in fac], np.int64),
                 "anc_pos": np.flatnonzero([int(o) in anc for o in w.inst_org]),
                 "anc": np.array([anc[int(o)] for o in w.inst_org if int(o) in anc], np.int64),
-                "last": None if n else np.zeros(0),
+                "last": None,
             }
-            if not n:  # no institutions: the field stays zero
+            if not len(w.inst_org):  # no institutions: the field is zero for good
                 self._set_knowledge(np.zeros((len(w.G.cell_x), w.inst_dom.shape[1])))
-                return
-        inst = self._inst
         if not len(w.inst_org):
             return
+        inst = self._inst
         strength = np.where(inst["uni"], inst["uni_strength"], 0.0)
         i = inst["fac"]
         strength[inst["fac_pos"]] = w.facility_spill[i] * (1.0 + w.facility_stock[i])

@@ -43,6 +43,7 @@ from rainforest.web.scenarios import (
     levers,
     person_months,
 )
+from rainforest.web.storage import WEB_PREFIX, WebStore
 
 log = logging.getLogger("rainforest.web")
 
@@ -100,8 +101,6 @@ def create_app(
     catalogue = Catalogue(scenarios)
     store = None
     if store_path is not None:
-        from rainforest.web.storage import WebStore
-
         store = WebStore(store_path)
     manager = J.JobManager(max_jobs=max_jobs, store=store)
     reports: dict[str, str] = {}
@@ -348,11 +347,11 @@ def create_app(
         for j in manager.list():
             if j.kind != "run" or j.status not in J.FINAL:
                 continue
-            seen.update(f"web-{j.id}-p0-r{k}" for k in range(j.runs))
+            seen.update(WebStore.run_id(j.id, k) for k in range(j.runs))
             out.append(
                 {
                     "run_id": j.id,
-                    "experiment_id": f"web-{j.id}",
+                    "experiment_id": f"{WEB_PREFIX}{j.id}",
                     "scenario": j.scenario.name,
                     "seed": j.seed,
                     "years": j.years,

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rainforest.engine import state as S
 from rainforest.engine.params import (
     DomainP,
     Globals,
@@ -26,6 +25,7 @@ from rainforest.engine.params import (
 )
 from rainforest.mechanisms.m08_knowledge import UniP
 from rainforest.scenario.schema import INVESTOR_KINDS, SKILLS, Scenario
+from rainforest.state import tables as S
 
 Geo = namedtuple("Geo", "cell_x cell_y cell_region reg_cell0 reg_ncell kf ktot")
 

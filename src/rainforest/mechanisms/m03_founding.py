@@ -18,8 +18,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.engine.accounts import M_FOUNDINGS, M_REFOUNDINGS, M_SPINOUTS, M_UNI_SPINOUTS
-from rainforest.engine.state import (
+from rainforest.mechanisms.common import add_event, leave_job, new_org
+from rainforest.mechanisms.contract import Hook, Mechanism, declare
+from rainforest.mechanisms.m10_policy import queue_subsidy
+from rainforest.state.accounts import M_FOUNDINGS, M_REFOUNDINGS, M_SPINOUTS, M_UNI_SPINOUTS
+from rainforest.state.tables import (
     EV_COFOUNDER,
     EV_FOUNDING,
     EV_SPINOUT,
@@ -31,8 +34,6 @@ from rainforest.engine.state import (
     STATE,
     UNEMPLOYED,
 )
-from rainforest.mechanisms.common import add_event, leave_job, new_org
-from rainforest.mechanisms.m10_policy import queue_subsidy
 
 
 @njit(cache=True, inline="always")
@@ -135,3 +136,39 @@ def decide_and_found(P, O, R, D, glob, C, hybrid, month, acc, E):
             amount = R.talent_sub[r] * team
             queue_subsidy(O.pending, O.cash, R.latency[r], org, r, month, amount, acc)
             add_event(E, month, EV_SUBSIDY, r, org, i, -1, amount, d)
+
+
+# --- the mechanism's place in the month (see rainforest.mechanisms.contract) ---------------
+@njit(cache=True, inline="always")
+def hook_refound(T, X, M):
+    """Comeback ideas of founders whose firm failed last month are decided first."""
+    decide_and_found(T.P, T.O, T.R, T.D, T.glob, X.refound, M.hybrid, M.month, X.acc, T.E)
+    X.refound.n[0] = 0
+
+
+@njit(cache=True, inline="always")
+def hook_found(T, X, M):
+    """This month's candidate ideas are decided: found, or stay."""
+    decide_and_found(T.P, T.O, T.R, T.D, T.glob, X.C, M.hybrid, M.month, X.acc, T.E)
+
+
+MECHANISM = declare(
+    Mechanism(
+        code="M3",
+        name="founding",
+        title="The founding decision: reward x belief x tolerance against the opportunity cost",
+        module=__name__,
+        params=("mechanisms.founding", "regions.*.culture", "regions.*.policy"),
+        metrics=("foundings", "spinouts", "university_spinouts", "refoundings"),
+        events=("founding", "cofounder", "spinout"),
+        hooks=(
+            Hook("founding.refound", hook_refound, doc="comeback ideas of failed founders"),
+            Hook("founding.found", hook_found, doc="founding decisions on this month's ideas"),
+        ),
+        off={"mechanisms.founding.reward_scale": 1e-9},
+        direction_tests=(
+            "tests/test_mechanisms.py::test_m3_failure_tolerance_gives_more_foundings",
+        ),
+        references=("seed 000: failure tolerance; seed 003 (opinion): PPT+胆量",),
+    )
+)

@@ -17,16 +17,17 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.engine.accounts import (
+from rainforest.mechanisms.common import add_event
+from rainforest.mechanisms.contract import Hook, Mechanism, declare
+from rainforest.mechanisms.m10_policy import grant_amount, queue_subsidy
+from rainforest.state.accounts import (
     M_EXP_SPEND,
     M_EXPERIMENTS,
     M_OUTPUT,
     M_SUBSIDIES,
     M_SUBSIDY_DELAY,
 )
-from rainforest.engine.state import EV_SUBSIDY, LISTED, SME, STARTUP, SUB_SLOTS
-from rainforest.mechanisms.common import add_event
-from rainforest.mechanisms.m10_policy import grant_amount, queue_subsidy
+from rainforest.state.tables import EV_SUBSIDY, LISTED, SME, STARTUP, SUB_SLOTS
 
 
 @njit(cache=True, inline="always")
@@ -108,3 +109,29 @@ def firm_month(O, R, D, glob, month, demand, exp_cost, acc, E):
             if g > 0.0:
                 queue_subsidy(O.pending, O.cash, R.latency[r], org, r, month, g, acc)
                 add_event(E, month, EV_SUBSIDY, r, org, -1, -1, g, d)
+
+
+# --- the mechanism's place in the month (see rainforest.mechanisms.contract) ---------------
+@njit(cache=True, inline="always")
+def hook_month(T, X, M):
+    """Startups run experiments, pay their bills and sell (M4, with M10's subsidies)."""
+    firm_month(T.O, T.R, T.D, T.glob, M.month, M.demand, M.exp_cost, X.acc, T.E)
+
+
+MECHANISM = declare(
+    Mechanism(
+        code="M4",
+        name="experiments",
+        title="Experiments raise product-market fit; shared labs and platforms cut their cost",
+        module=__name__,
+        params=("mechanisms.experiments", "domains"),
+        metrics=("experiments", "experiment_spend", "experiment_cost"),
+        events=("subsidy",),
+        hooks=(Hook("experiments.month", hook_month, doc="experiments, burn and sales"),),
+        off={"mechanisms.experiments.yield_rate": 1e-9},
+        direction_tests=(
+            "tests/test_mechanisms.py::test_m4_cheaper_experiments_give_higher_survival",
+        ),
+        references=("seed 000: 试错的加速与分摊",),
+    )
+)

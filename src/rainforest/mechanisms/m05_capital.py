@@ -23,10 +23,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.engine.accounts import M_INVEST0, M_RESCUES
-from rainforest.engine.state import EV_FUNDING, EV_RESCUE, STARTUP, STATE_FUND
 from rainforest.mechanisms.common import add_event
+from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.mechanisms.m04_experiments import monthly_burn
+from rainforest.state.accounts import M_INVEST0, M_RESCUES
+from rainforest.state.tables import EV_FUNDING, EV_RESCUE, STARTUP, STATE_FUND
 
 
 @njit(cache=True, inline="always")
@@ -216,3 +217,40 @@ def raise_rounds(
                     if invest(O, I, V, org, inv, amount, stage, month, pre, acc, E, EV_RESCUE):
                         acc[r, M_RESCUES] += 1.0
                     break
+
+
+# --- the mechanism's place in the month (see rainforest.mechanisms.contract) ---------------
+@njit(cache=True, inline="always")
+def hook_raise(T, X, M):
+    """Startups short of runway pitch investors; rounds, rescues and bank loans."""
+    raise_rounds(
+        T.O, T.I, T.V, T.R, T.D, T.glob, M.month, X.inv_order, X.inv_start, M.local_share,
+        M.invest_cdf, M.exp_cost, X.acc, T.E,
+    )  # fmt: skip
+
+
+MECHANISM = declare(
+    Mechanism(
+        code="M5",
+        name="capital",
+        title="Investors screen and fund startups across rounds; state funds rescue",
+        module=__name__,
+        params=("mechanisms.capital", "regions.*.investors"),
+        metrics=(
+            "investment_angel",
+            "investment_vc",
+            "investment_cvc",
+            "investment_state",
+            "investment_bank",
+            "rescues",
+            "investment",
+        ),
+        events=("funding", "rescue"),
+        hooks=(Hook("capital.raise", hook_raise, doc="rounds, rescues and loans"),),
+        off={"mechanisms.capital.runway_trigger": 1e-9},
+        direction_tests=(
+            "tests/test_mechanisms.py::test_m5_patient_seed_capital_gives_more_seed_survivors",
+        ),
+        references=("seed 000: 敢投钱,肯等待; seed 002: 投贷联动",),
+    )
+)

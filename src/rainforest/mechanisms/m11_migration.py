@@ -21,9 +21,18 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.engine.accounts import M_MIGRANTS_IN, M_MIGRANTS_OUT
-from rainforest.engine.state import EV_MIGRATION, FOUNDER, GONE, UNEMPLOYED
 from rainforest.mechanisms.common import add_event, make_unemployed
+from rainforest.mechanisms.contract import Hook, Mechanism, declare
+from rainforest.state.accounts import (
+    M_FOUNDINGS,
+    M_INV_ANGEL,
+    M_INV_BANK,
+    M_MIGRANTS_IN,
+    M_MIGRANTS_OUT,
+    M_PEOPLE,
+    M_RENT,
+)
+from rainforest.state.tables import EV_MIGRATION, FOUNDER, GONE, UNEMPLOYED
 
 
 def region_utility(R, opportunity, mig) -> np.ndarray:
@@ -90,3 +99,73 @@ def migrate(P, O, G, cdf, base_rate, mobile_factor, lag, month, pop_target, acc,
         acc[r, M_MIGRANTS_OUT] += 1.0
         acc[j, M_MIGRANTS_IN] += 1.0
         add_event(E, month, EV_MIGRATION, j, -1, i, r, float(P.exp[i]), -1)
+
+
+# --- the mechanism's place in the month (see rainforest.mechanisms.contract) ---------------
+def prepare(eng) -> None:
+    """Whether people weigh moves this month, and each region's destination probabilities."""
+    mig, inputs = eng.sc.mechanisms.migration, eng.inputs
+    nr = len(eng.w.region_names)
+    migrate_now = nr > 1 and mig.base_rate > 0
+    inputs["migrate"] = migrate_now
+    inputs["move_rate"] = mig.base_rate
+    inputs["mobile_factor"] = mig.mobile_factor
+    inputs["move_lag"] = mig.lag_months
+    if migrate_now:
+        utility = region_utility(eng.w.R, eng.opportunity, mig)
+        inputs["move_cdf"] = destination_cdf(utility, eng.dist, mig)
+    else:
+        inputs["move_cdf"] = eng.one_region_cdf
+
+
+@njit(cache=True, inline="always")
+def hook_move(T, X, M):
+    """People weigh a move and some change region (only with several regions)."""
+    if M.migrate:
+        migrate(
+            T.P, T.O, T.G, M.move_cdf, M.move_rate, M.mobile_factor, M.move_lag, M.month,
+            T.pop_target, X.acc, T.E,
+        )  # fmt: skip
+
+
+def rents(eng) -> None:
+    """Opportunity and capital inflow (smoothed), then office rents respond to crowding."""
+    w, acc = eng.w, eng.acc
+    people_now = np.maximum(acc[:, M_PEOPLE], 1.0)
+    eng.opportunity = 0.9 * eng.opportunity + 0.1 * (12_000.0 * acc[:, M_FOUNDINGS] / people_now)
+    invest = acc[:, M_INV_ANGEL : M_INV_BANK + 1].sum(axis=1)
+    eng.invest_pc = 0.9 * eng.invest_pc + 0.1 * invest / people_now
+    update_rents(
+        w.R, people_now, eng.people0, eng.invest_pc / w.R.wage, 0.0, eng.sc.mechanisms.rents
+    )
+    acc[:, M_RENT] = w.R.rent
+
+
+MECHANISM = declare(
+    Mechanism(
+        code="M11",
+        name="migration",
+        title="People move between regions by utility; rents follow crowding and capital",
+        module=__name__,
+        params=(
+            "mechanisms.migration",
+            "mechanisms.rents",
+            "regions.*.openness",
+            "regions.*.housing_cost",
+            "regions.*.tax_rate",
+            "regions.*.land_supply",
+        ),
+        metrics=("migrants_in", "migrants_out", "office_rent"),
+        events=("migration",),
+        hooks=(
+            Hook("migration.prepare", prepare, compiled=False, doc="destination probabilities"),
+            Hook("migration.move", hook_move, doc="moves between regions"),
+            Hook("migration.rents", rents, compiled=False, doc="opportunity, capital, rents"),
+        ),
+        off={"mechanisms.migration.base_rate": 0.0},
+        direction_tests=(
+            "tests/test_regions.py::test_costly_region_loses_founders_to_cheaper_neighbour",
+        ),
+        references=("Florida (2002) The Rise of the Creative Class", "seed 001"),
+    )
+)

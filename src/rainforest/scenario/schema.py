@@ -261,13 +261,13 @@ class Contacts(Model):
 
     base_rate: Positive = _f(12.0, "Contacts per person-month at reference density.", "1/month")
     reference_density: Positive = _f(5000.0, "People per km² at which base_rate holds.", "1/km²")
-    density_elasticity: NonNeg = _f(0.3, "Elasticity of contacts to density.")
+    density_elasticity: NonNeg = _f(0.3, "Elasticity of contacts to density.", "elasticity")
     third_place_effect: NonNeg = _f(
         0.01, "Extra contact rate per third place per km².", "x per 1/km²"
     )
-    same_cell_share: Share = _f(0.6, "Share of local contacts in one's own neighbourhood.")
+    same_cell_share: Share = _f(0.6, "Share of local contacts in one's own neighbourhood.", "share")
     cell_km: Positive = _f(0.5, "Side of a neighbourhood cell.", "km")
-    remote_share: Share = _f(0.02, "Share of contacts with people in other regions (M12).")
+    remote_share: Share = _f(0.02, "Share of contacts with people in other regions (M12).", "share")
 
 
 class Ideas(Model):
@@ -276,65 +276,91 @@ class Ideas(Model):
     base_probability: Positive = _f(
         0.0000025, "Idea chance per complementary contact with no knowledge stock.", "1/contact"
     )
-    same_skill_factor: Share = _f(0.25, "Relative idea chance of same-skill contacts.")
-    knowledge_effect: NonNeg = _f(0.5, "Weight of the local knowledge field.")
+    same_skill_factor: Share = _f(0.25, "Relative idea chance of same-skill contacts.", "x")
+    knowledge_effect: NonNeg = _f(
+        0.5, "Weight of the local knowledge field.", "x per unit of field"
+    )
     decay_km: Positive = _f(1.0, "Distance at which spillovers fall by 1/e.", "km")
-    quality_sd: Positive = _f(1.0, "Log-sd of idea quality.")
+    quality_sd: Positive = _f(1.0, "Log-sd of idea quality.", "log-sd")
 
 
 class Founding(Model):
     """M3: the founding decision."""
 
-    reward_scale: Positive = _f(20.0, "Expected reward of an average idea, in monthly salaries.")
-    horizon_months: Positive = _f(24.0, "Months of salary an employee gives up.", "months")
-    temperature: Positive = _f(0.8, "Noise of the decision (logit scale).")
-    unemployed_cost_factor: Share = _f(0.3, "Opportunity cost of the unemployed vs employed.")
-    experience_boost: NonNeg = _f(0.3, "Log-reward boost per past founding (serial founders).")
-    cofounder_probability: Share = _f(0.5, "Chance the contact joins as co-founder.")
-    refound_probability: Share = _f(
-        0.3, "Chance a founder whose startup failed comes back with a new idea (fast fail)."
+    reward_scale: Positive = _f(
+        20.0, "Expected reward of an average idea, in monthly salaries.", "monthly salaries"
     )
-    founder_savings_months: NonNeg = _f(9.0, "Founder's own money, in monthly salaries.")
+    horizon_months: Positive = _f(24.0, "Months of salary an employee gives up.", "months")
+    temperature: Positive = _f(0.8, "Noise of the decision (logit scale).", "logit scale")
+    unemployed_cost_factor: Share = _f(
+        0.3, "Opportunity cost of the unemployed vs employed.", "share"
+    )
+    experience_boost: NonNeg = _f(
+        0.3, "Log-reward boost per past founding (serial founders).", "log-reward per founding"
+    )
+    cofounder_probability: Share = _f(0.5, "Chance the contact joins as co-founder.", "probability")
+    refound_probability: Share = _f(
+        0.3,
+        "Chance a founder whose startup failed comes back with a new idea (fast fail).",
+        "probability",
+    )
+    founder_savings_months: NonNeg = _f(
+        9.0, "Founder's own money, in monthly salaries.", "monthly salaries"
+    )
 
 
 class Experiments(Model):
     """M4: experiments raise product-market fit."""
 
     per_person: Positive = _f(1.0, "Experiments per team member per month.", "1/month")
-    yield_rate: Positive = _f(0.06, "Fit gained per experiment, as share of the gap to potential.")
-    shared_lab_cut: Share = _f(0.5, "Cost cut of experiments at full shared-lab coverage.")
-    platform_cut: Share = _f(0.4, "Cost cut of experiments at full anchor platform services.")
-    open_data_boost: NonNeg = _f(0.5, "Yield boost at full open data (data-driven domains).")
-    open_scenario_boost: NonNeg = _f(0.3, "Yield boost at full open scenarios.")
+    yield_rate: Positive = _f(
+        0.06,
+        "Fit gained per experiment, as share of the gap to potential.",
+        "share of gap per experiment",
+    )
+    shared_lab_cut: Share = _f(0.5, "Cost cut of experiments at full shared-lab coverage.", "share")
+    platform_cut: Share = _f(
+        0.4, "Cost cut of experiments at full anchor platform services.", "share"
+    )
+    open_data_boost: NonNeg = _f(0.5, "Yield boost at full open data (data-driven domains).", "x")
+    open_scenario_boost: NonNeg = _f(0.3, "Yield boost at full open scenarios.", "x")
 
 
 class Capital(Model):
     """M5: rounds, screening and valuations."""
 
     runway_trigger: Positive = _f(6.0, "A startup raises when runway drops below this.", "months")
-    pitches: Annotated[int, Field(ge=1, le=20)] = _f(3, "Investors pitched per attempt.")
+    pitches: Annotated[int, Field(ge=1, le=20)] = _f(
+        3, "Investors pitched per attempt.", "investors per attempt"
+    )
     seed_cheque: Positive = _f(3.0, "Seed round size (x capital intensity).", "million yuan")
     early_cheque: Positive = _f(25.0, "Early round size.", "million yuan")
     late_cheque: Positive = _f(150.0, "Late round size.", "million yuan")
-    screening_noise: NonNeg = _f(0.12, "Noise of investors' read of fit.")
+    screening_noise: NonNeg = _f(0.12, "Noise of investors' read of fit.", "fit sd")
     revenue_multiple: Positive = _f(60.0, "Valuation in months of revenue.", "months")
-    valuation_sd: NonNeg = _f(0.5, "Log-sd of round valuations (heavy-tailed venture prices).")
+    valuation_sd: NonNeg = _f(
+        0.5, "Log-sd of round valuations (heavy-tailed venture prices).", "log-sd"
+    )
 
 
 class Exits(Model):
     """M6: growth, failure and exits."""
 
     growth_rate: NonNeg = _f(0.04, "Monthly headcount growth at full fit.", "1/month")
-    startup_pay: Share = _f(0.6, "Share of the market salary a startup pays its people.")
-    growth_noise: NonNeg = _f(0.08, "Log-sd of monthly headcount growth (Gibrat).")
+    startup_pay: Share = _f(0.6, "Share of the market salary a startup pays its people.", "share")
+    growth_noise: NonNeg = _f(
+        0.08, "Log-sd of monthly headcount growth (Gibrat).", "log-sd per month"
+    )
     revenue_per_employee: Positive = _f(
         0.05, "Monthly revenue per employee at full fit.", "million yuan/month"
     )
     ipo_valuation: Positive = _f(3000.0, "Valuation that makes an IPO possible.", "million yuan")
-    ipo_probability: Share = _f(0.03, "Monthly IPO chance once eligible.")
-    acquisition_probability: Share = _f(0.02, "Monthly acquisition chance at fit 1.")
+    ipo_probability: Share = _f(0.03, "Monthly IPO chance once eligible.", "1/month")
+    acquisition_probability: Share = _f(0.02, "Monthly acquisition chance at fit 1.", "1/month")
     unicorn_valuation: Positive = _f(7100.0, "A 'dragon': USD 1bn.", "million yuan")
-    mature_months: Positive = _f(84.0, "Age at which a surviving startup counts as an SME.")
+    mature_months: Positive = _f(
+        84.0, "Age at which a surviving startup counts as an SME.", "months"
+    )
     disruption_rate: Share = _f(
         0.015,
         "Monthly chance that a startup's market shifts under it (potential and fit fall; a "
@@ -348,8 +374,9 @@ class Exits(Model):
         0.88,
         "Fit above which an SME of 10-1,000 people counts as specialised (专精特新; fitted to "
         "Caohejing's 78 per km², seed 000).",
+        "fit",
     )
-    job_finding: Share = _f(0.25, "Monthly chance an unemployed person finds a job.")
+    job_finding: Share = _f(0.25, "Monthly chance an unemployed person finds a job.", "1/month")
     retirement_age: Positive = _f(60.0, "Age of leaving the workforce.", "years")
 
 
@@ -361,7 +388,9 @@ class Spillovers(Model):
         "Monthly spin-out idea chance of an employee of a startup or established firm.",
         "1/person/month",
     )
-    breakthrough_knowledge: NonNeg = _f(0.5, "Knowledge added by one usable breakthrough.")
+    breakthrough_knowledge: NonNeg = _f(
+        0.5, "Knowledge added by one usable breakthrough.", "field units"
+    )
     breakthrough_halflife: Positive = _f(60.0, "Half-life of a breakthrough's effect.", "months")
     patent_rate: NonNeg = _f(
         0.0001, "Monthly invention patents per worker in firms.", "1/person/month"
@@ -372,9 +401,11 @@ class Spillovers(Model):
 class Belief(Model):
     """M9: success stories raise the belief that founding pays off."""
 
-    success_impact: NonNeg = _f(0.02, "Belief added per success per 10,000 people.")
+    success_impact: NonNeg = _f(
+        0.02, "Belief added per success per 10,000 people.", "belief per success per 10,000 people"
+    )
     halflife_months: Positive = _f(36.0, "Half-life of a success story.", "months")
-    colleague_boost: NonNeg = _f(0.5, "Extra belief of the successful firm's people.")
+    colleague_boost: NonNeg = _f(0.5, "Extra belief of the successful firm's people.", "belief")
 
 
 class Migration(Model):
@@ -382,43 +413,53 @@ class Migration(Model):
 
     base_rate: Share = _f(0.002, "Monthly chance an employee weighs a move.", "1/month")
     mobile_factor: NonNeg = _f(
-        5.0, "How much more often graduates and failed founders weigh a move."
+        5.0, "How much more often graduates and failed founders weigh a move.", "x"
     )
-    wage_weight: NonNeg = _f(1.0, "Utility weight of log after-tax wage.")
+    wage_weight: NonNeg = _f(1.0, "Utility weight of log after-tax wage.", "utility per log yuan")
     opportunity_weight: NonNeg = _f(
-        1.0, "Utility weight of foundings per 1,000 people per year (opportunity)."
+        1.0,
+        "Utility weight of foundings per 1,000 people per year (opportunity).",
+        "utility per founding per 1,000 people-year",
     )
-    openness_weight: NonNeg = _f(1.0, "Utility weight of openness and tolerance.")
-    housing_weight: NonNeg = _f(1.0, "Utility weight of log housing cost.")
+    openness_weight: NonNeg = _f(
+        1.0, "Utility weight of openness and tolerance.", "utility per index point"
+    )
+    housing_weight: NonNeg = _f(1.0, "Utility weight of log housing cost.", "utility per log cost")
     distance_km: Positive = _f(500.0, "Distance that costs one unit of utility.", "km")
-    moving_cost: NonNeg = _f(1.0, "Utility cost of moving (family ties, inertia).")
+    moving_cost: NonNeg = _f(1.0, "Utility cost of moving (family ties, inertia).", "utility")
     lag_months: Annotated[int, Field(ge=0, le=24)] = _f(
         2, "Months a mover needs to settle before looking for work.", "months"
     )
-    temperature: Positive = _f(0.5, "Noise of the destination choice (logit).")
+    temperature: Positive = _f(
+        0.5, "Noise of the destination choice (logit).", "utility (logit scale)"
+    )
 
 
 class Rents(Model):
     """M11: rents respond to crowding and capital inflow."""
 
-    density_elasticity: NonNeg = _f(1.0, "Elasticity of rent to people in the region.")
-    capital_elasticity: NonNeg = _f(0.2, "Elasticity of rent to venture investment per person.")
+    density_elasticity: NonNeg = _f(
+        1.0, "Elasticity of rent to people in the region.", "elasticity"
+    )
+    capital_elasticity: NonNeg = _f(
+        0.2, "Elasticity of rent to venture investment per person.", "elasticity"
+    )
 
 
 class Connect(Model):
     """M12: hybrid collaboration, large events, cross-region capital, supply chains."""
 
     hybrid: Share = _f(
-        0.0, "Share of collaboration that can be remote (NVIDIA/DeepMind hybrid model)."
+        0.0, "Share of collaboration that can be remote (NVIDIA/DeepMind hybrid model).", "share"
     )
     remote_contact_boost: NonNeg = _f(
-        0.2, "Extra remote-contact share at full hybrid collaboration."
+        0.2, "Extra remote-contact share at full hybrid collaboration.", "share"
     )
     event_months: list[Annotated[int, Field(ge=0, le=11)]] = _f(
-        [], "Months of the year with a large GTC-like event (0 = January)."
+        [], "Months of the year with a large GTC-like event (0 = January).", "month of year (0-11)"
     )
-    event_boost: NonNeg = _f(5.0, "Remote-contact multiplier in an event month.")
-    local_pitch_share: Share = _f(0.9, "Share of pitches made at home without hybrid.")
+    event_boost: NonNeg = _f(5.0, "Remote-contact multiplier in an event month.", "x")
+    local_pitch_share: Share = _f(0.9, "Share of pitches made at home without hybrid.", "share")
     investment_distance_km: Positive = _f(
         1500.0, "Distance at which out-of-region deals fall by 1/e.", "km"
     )
@@ -435,7 +476,32 @@ class Connect(Model):
 
 
 class Mechanisms(Model):
-    """Global mechanism parameters, shared by every region."""
+    """Global mechanism parameters, shared by every region.
+
+    Plug-in mechanisms (:func:`rainforest.mechanisms.register`) add a section named after
+    themselves, validated by their own parameter model (defaults when absent)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, validate_default=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plugin_sections(cls, data):
+        from rainforest.mechanisms.contract import plugins
+
+        data = dict(data or {}) if isinstance(data, dict) else data
+        if not isinstance(data, dict):
+            return data
+        known = {p.name: p.param_model for p in plugins()}
+        for key in data:
+            if key not in cls.model_fields and key not in known:
+                raise ValueError(
+                    f"unknown mechanism section {key!r}; expected one of "
+                    f"{', '.join([*cls.model_fields, *known])}"
+                )
+        for name, model in known.items():
+            value = data.get(name, {})
+            data[name] = value if isinstance(value, model) else model.model_validate(value)
+        return data
 
     contacts: Contacts = Field(default_factory=Contacts)
     ideas: Ideas = Field(default_factory=Ideas)

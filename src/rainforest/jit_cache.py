@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent
-COMPILED = ("engine", "mechanisms")
+PACKAGE = Path(__file__).resolve().parent
+COMPILED = ("state", "mechanisms", "engine")
 
 
 def drop_stale(root: Path = PACKAGE) -> int:

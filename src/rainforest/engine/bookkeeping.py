@@ -58,8 +58,10 @@ def org_metrics(O, R, k, specialised_fit, acc):
 
 
 @njit(cache=True)
-def add_entrants(P, G, R, skill_cdf, month, deficit, acc):
-    """Young workers arrive to fill each region's labour-force deficit."""
+def add_entrants(P, G, R, glob, skill_cdf, month, deficit, acc):
+    """Young workers arrive to fill each region's labour-force deficit (ages from
+    ``mechanisms.labour``)."""
+    age0, span = int(glob.entrant_age_min), int(glob.entrant_age_span)
     for r in range(deficit.shape[0]):
         for _ in range(int(deficit[r])):
             x = np.random.random()
@@ -67,7 +69,7 @@ def add_entrants(P, G, R, skill_cdf, month, deficit, acc):
             while skill < 3 and x >= skill_cdf[r, skill]:
                 skill += 1
             cell = G.reg_cell0[r] + np.random.randint(G.reg_ncell[r])
-            birth = month - (22 + np.random.randint(9)) * 12
+            birth = month - (age0 + np.random.randint(span)) * 12
             risk = min(max(np.random.normal(R.risk_mu[r], R.risk_sd[r]), 0.0), 1.0)
             if new_person(P, r, cell, skill, birth, 0, risk, UNEMPLOYED, -1) < 0:
                 return

@@ -237,13 +237,14 @@ class Engine:
             r = int(w.O.region[o])
             d = int(w.O.domain[o])
             w.facility_stock[i] += bt.breakthrough_knowledge
-            for _ in range(self.rng.poisson(2.0 / k)):
-                m08.tech_transfer(w.O, r, d, o, month, self.acc, w.E)
-            if self.rng.random() < 0.5 / k:
+            for _ in range(self.rng.poisson(bt.breakthrough_transfers / k)):
+                m08.tech_transfer(w.O, r, d, o, month, self.acc, w.E, w.glob)
+            if self.rng.random() < bt.breakthrough_spinout_probability / k:
                 lo, hi = self.emp_start[o], self.emp_start[o + 1]
                 if hi > lo:
                     person = int(self.emp_order[lo + self.rng.integers(hi - lo)])
-                    q = float(np.exp(self.rng.normal(0.5, 1.0)))
+                    mu, sd = bt.breakthrough_quality_mu, bt.breakthrough_quality_sd
+                    q = float(np.exp(self.rng.normal(mu, sd)))
                     m02.add_cand(self.C, person, -1, q, d, S.FROM_FACILITY, o)
 
     def _apply_shocks(self, month: int) -> None:
@@ -267,7 +268,7 @@ class Engine:
                 sel = np.flatnonzero(w.I.region[: w.I.n[0]] == r)
                 w.I.frozen[sel] += w.I.dry[sel] * s.capital_cut
                 w.I.dry[sel] *= 1.0 - s.capital_cut
-                w.frozen_until.append((month + 24, sel))
+                w.frozen_until.append((month + s.freeze_months, sel))
                 add_event(w.E, month, S.EV_SHOCK, r, -1, -1, -1, s.capital_cut, -1)
         for _, sel in [f for f in w.frozen_until if f[0] == month]:
             w.I.dry[sel] += w.I.frozen[sel]
@@ -315,7 +316,7 @@ class Engine:
         remote_share = glob.remote_share + cn.hybrid * cn.remote_contact_boost
         if month % 12 in cn.event_months:
             remote_share *= cn.event_boost
-        remote_share = min(remote_share, 0.9)
+        remote_share = min(remote_share, cn.max_remote_share)
         mig = sc.mechanisms.migration
         migrate = nr > 1 and mig.base_rate > 0
         if nr > 1:
@@ -329,7 +330,9 @@ class Engine:
             move_cdf = m11.destination_cdf(utility, self.dist, mig)
         else:
             move_cdf = self.one_region_cdf
-        local_share = cn.local_pitch_share - (cn.local_pitch_share - 0.5) * cn.hybrid
+        local_share = (
+            cn.local_pitch_share - (cn.local_pitch_share - cn.hybrid_local_pitch_share) * cn.hybrid
+        )
         exp_cost = self._experiment_costs()
 
         phases.first_half(
@@ -369,11 +372,13 @@ class Engine:
         self.skills_sample[:] = 0.0
         self.people_sim = acc[:, M_PEOPLE].copy()  # living people, for next month's rates
         people_now = np.maximum(acc[:, M_PEOPLE], 1.0)
-        self.opportunity = 0.9 * self.opportunity + 0.1 * (
+        a = sc.mechanisms.migration.opportunity_smoothing  # 12_000: per 1,000 people a year
+        self.opportunity = (1.0 - a) * self.opportunity + a * (
             12_000.0 * acc[:, M_FOUNDINGS] / people_now
         )
         invest = acc[:, M_INV_ANGEL : M_INV_BANK + 1].sum(axis=1)
-        self.invest_pc = 0.9 * self.invest_pc + 0.1 * invest / people_now
+        a = sc.mechanisms.rents.investment_smoothing
+        self.invest_pc = (1.0 - a) * self.invest_pc + a * invest / people_now
         m11.update_rents(
             R, people_now, self.people0, self.invest_pc / R.wage, 0.0, sc.mechanisms.rents
         )

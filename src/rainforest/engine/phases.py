@@ -89,7 +89,7 @@ def labour(
     """Newcomers fill each region's labour-force deficit, firms hire and the unemployed find
     jobs (M6); then the month's head counts and firm stocks."""
     n_regions = pop_target.shape[0]
-    add_entrants(P, G, R, skill_cdf, month, np.maximum(pop_target - alive, 0.0), acc)
+    add_entrants(P, G, R, glob, skill_cdf, month, np.maximum(pop_target - alive, 0.0), acc)
     m06.index_unemployed(P, n_regions, month, pool, pool_start)
     m06.hire_and_match(
         P, O, R, glob, cell_order, cell_start, G, pool, pool_start, incumbent_of, state_of
@@ -131,7 +131,7 @@ def second_half(
         m05.index_investors(I, pop_target.shape[0], inv_order, inv_start)
     if migrate:
         m11.migrate(
-            P, O, G, move_cdf, move_rate, mobile_factor, move_lag, month, pop_target, acc, E
+            P, O, G, glob, move_cdf, move_rate, mobile_factor, move_lag, month, pop_target, acc, E
         )
     labour(
         P, O, R, G, glob, skill_cdf, pop_target, alive, cell_order, cell_start, pool,

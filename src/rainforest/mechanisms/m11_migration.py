@@ -56,9 +56,10 @@ def update_rents(R, people, people0, invest_pc, invest_pc0, rents) -> None:
 
 
 @njit(cache=True)
-def migrate(P, O, G, cdf, base_rate, mobile_factor, lag, month, pop_target, acc, E):
+def migrate(P, O, G, glob, cdf, base_rate, mobile_factor, lag, month, pop_target, acc, E):
     """Thinned sampling of people weighing a move; movers change region and cell, and join the
-    hiring pool only ``lag`` months later (moving takes time)."""
+    hiring pool only ``lag`` months later (moving takes time). Graduates (unemployed and under
+    ``mobile_age``) and failed founders weigh moves more often."""
     n_regions = cdf.shape[0]
     n = P.n[0]
     if n_regions < 2 or n == 0 or base_rate <= 0.0:
@@ -70,7 +71,7 @@ def migrate(P, O, G, cdf, base_rate, mobile_factor, lag, month, pop_target, acc,
         st = P.status[i]
         if st == GONE or st == FOUNDER:
             continue
-        mobile = st == UNEMPLOYED and (P.exp[i] > 0 or month - P.birth[i] < 28 * 12)
+        mobile = st == UNEMPLOYED and (P.exp[i] > 0 or month - P.birth[i] < glob.mobile_age_months)
         rate = base_rate * (mobile_factor if mobile else 1.0)
         if np.random.random() * rate_max >= rate:
             continue

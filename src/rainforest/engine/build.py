@@ -246,8 +246,9 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
         for rank, x in enumerate(order):
             d = int(rng.choice(nd, p=base_mix[r]))
             kind = S.LISTED if rank < n_listed else S.SME
+            cell = random_cell(r)  # drawn before the age, as the argument order once did
             age = int(rng.integers(ini.firm_age_min, ini.firm_age_max))
-            o = add_org(kind, r, random_cell(r), d, start_month - age, k)
+            o = add_org(kind, r, cell, d, start_month - age, k)
             O.listed[o] = int(rank < n_listed)
             O.fit[o] = rng.uniform(ini.firm_fit_low, ini.firm_fit_high)
             O.theta[o] = O.fit[o]

@@ -176,7 +176,7 @@ def test_every_first_edition_constant_is_listed_here_and_in_the_docs():
     # presets show: the default's provenance, marked as a model default
     row = df.set_index("path").loc["mechanisms.capital.seed_base"]
     assert row["source"].startswith("model default (assumed: first edition's value")
-    assert "m05_capital.pre_money" in row["source"]
+    assert "mechanisms/m05_capital.py:pre_money" in row["source"]
     assert row["unit"] == "million yuan"
     docs = (ROOT / "docs" / "constants.md").read_text(encoding="utf-8")
     for path in MOVED:

@@ -257,7 +257,7 @@ def globals_(sc: Scenario, scale: float) -> Globals:
         hit_range=m.exits.disruption_hit_range,
         rev_min_fit=m.exits.revenue_min_fit,
         ipo_min_fit=m.exits.ipo_min_fit,
-        ipo_min_rounds=m.exits.ipo_min_rounds,
+        ipo_min_rounds=float(m.exits.ipo_min_rounds),
         ipo_premium=m.exits.ipo_premium,
         acq_min_age=m.exits.acquisition_min_age,
         acq_min_fit=m.exits.acquisition_min_fit,

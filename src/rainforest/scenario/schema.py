@@ -643,8 +643,8 @@ class Exits(Model):
     ipo_min_fit: Share = _k(
         0.5, "Least fit for an IPO.", "fit", "mechanisms/m06_lifecycle.py:lifecycle"
     )
-    ipo_min_rounds: NonNeg = _k(
-        2.0,
+    ipo_min_rounds: Annotated[int, Field(ge=0)] = _k(
+        2,
         "Least funding rounds before an IPO.",
         "rounds",
         "mechanisms/m06_lifecycle.py:lifecycle",
@@ -751,26 +751,26 @@ class Spillovers(Model):
         "share",
         "mechanisms/m08_knowledge.py:tech_transfer",
     )
-    transfer_tries: Annotated[float, Field(ge=0.0, le=10_000.0)] = _k(
-        200.0,
+    transfer_tries: Annotated[int, Field(ge=0, le=10_000)] = _k(
+        200,
         "Random firms tried when looking for a licensee (none found: no transfer).",
         "firms",
         "mechanisms/m08_knowledge.py:tech_transfer",
     )
-    transfer_same_domain_tries: Annotated[float, Field(ge=0.0, le=10_000.0)] = _k(
-        100.0,
+    transfer_same_domain_tries: Annotated[int, Field(ge=0, le=10_000)] = _k(
+        100,
         "Of those, the first tries accept only a firm of the technology's domain.",
         "firms",
         "mechanisms/m08_knowledge.py:tech_transfer",
     )
-    graduate_age_min: Annotated[float, Field(ge=14.0, le=60.0)] = _k(
-        23.0,
-        "Youngest age of a new graduate (whole years).",
+    graduate_age_min: Annotated[int, Field(ge=14, le=60)] = _k(
+        23,
+        "Youngest age of a new graduate.",
         "years",
         "mechanisms/m08_knowledge.py:universities_month",
     )
-    graduate_age_span: Annotated[float, Field(ge=1.0, le=30.0)] = _k(
-        5.0,
+    graduate_age_span: Annotated[int, Field(ge=1, le=30)] = _k(
+        5,
         "Graduates' ages are uniform over this many whole years from graduate_age_min.",
         "years",
         "mechanisms/m08_knowledge.py:universities_month",
@@ -965,26 +965,26 @@ class Grants(Model):
 class Labour(Model):
     """M6: the labour market's search and the newcomers who keep a region's workforce."""
 
-    poach_tries: Annotated[float, Field(ge=0.0, le=1000.0)] = _k(
-        8.0,
-        "People a hiring firm approaches per poaching search (whole number).",
+    poach_tries: Annotated[int, Field(ge=0, le=1000)] = _k(
+        8,
+        "People a hiring firm approaches per poaching search.",
         "people",
         "mechanisms/m06_lifecycle.py:hire_and_match",
     )
-    poach_max_misses: Annotated[float, Field(ge=1.0, le=1000.0)] = _k(
-        3.0,
+    poach_max_misses: Annotated[int, Field(ge=1, le=1000)] = _k(
+        3,
         "Fruitless poaching searches after which a firm stops hiring for the month.",
         "searches",
         "mechanisms/m06_lifecycle.py:hire_and_match",
     )
-    entrant_age_min: Annotated[float, Field(ge=14.0, le=60.0)] = _k(
-        22.0,
-        "Youngest age of a newcomer who fills the workforce (whole years).",
+    entrant_age_min: Annotated[int, Field(ge=14, le=60)] = _k(
+        22,
+        "Youngest age of a newcomer who fills the workforce.",
         "years",
         "engine/bookkeeping.py:add_entrants",
     )
-    entrant_age_span: Annotated[float, Field(ge=1.0, le=40.0)] = _k(
-        9.0,
+    entrant_age_span: Annotated[int, Field(ge=1, le=40)] = _k(
+        9,
         "Newcomers' ages are uniform over this many whole years from entrant_age_min.",
         "years",
         "engine/bookkeeping.py:add_entrants",

@@ -106,7 +106,9 @@ def generate_ideas(
             p = glob.base_p * comp * (1.0 + glob.ke * k_here)
             if np.random.random() * p_max >= p:
                 continue
-            quality = np.exp(np.random.normal(0.0, glob.qsd)) * (1.0 + 0.25 * k_here) * comp
+            quality = (
+                np.exp(np.random.normal(0.0, glob.qsd)) * (1.0 + glob.k_quality * k_here) * comp
+            )
             e = P.employer[i]
             origin = GRASSROOTS
             parent = -1
@@ -116,12 +118,12 @@ def generate_ideas(
                 if kind == ANCHOR or kind == FACILITY:
                     origin = FROM_ANCHOR if kind == ANCHOR else FROM_FACILITY
                     parent = e
-                    if np.random.random() < 0.7:
+                    if np.random.random() < glob.anchor_dom:
                         d = O.domain[e]
                 elif kind == STARTUP:
                     origin = FROM_STARTUP
                     parent = e
-                    if np.random.random() < 0.5:
+                    if np.random.random() < glob.startup_dom:
                         d = O.domain[e]
             if d < 0:
                 d = idea_domain(P.cell[i], r, G, base_mix)

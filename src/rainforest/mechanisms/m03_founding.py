@@ -53,15 +53,15 @@ def founding_probability(P, O, R, D, glob, i, d, quality):
         * quality
         * D.market[d]
         * belief
-        * (0.5 + R.tolerance[r])
-        * (0.5 + P.risk[i])
+        * (glob.tol_offset + R.tolerance[r])
+        * (glob.risk_offset + P.risk[i])
         * np.exp(glob.exp_boost * P.exp[i])
     )
     # without credentials, local investors' credential gate lowers the odds of being funded
     # ("没三篇ISSCC都不好意思要融资", seed 003)
     if P.cred[i] == 0:
         reward *= 1.0 - R.cred_gate[r]
-    stability = 1.0 + R.stab_pref[r] + 2.0 * R.cred_pref[r] * P.cred[i]
+    stability = 1.0 + R.stab_pref[r] + glob.cred_stability * R.cred_pref[r] * P.cred[i]
     e = P.employer[i]
     if e >= 0 and (O.kind[e] == STATE or O.state[e] == 1):
         stability += R.stab_pref[r]
@@ -70,7 +70,9 @@ def founding_probability(P, O, R, D, glob, i, d, quality):
     opp = R.wage[r] * glob.horizon * stability
     if P.status[i] == UNEMPLOYED:
         opp *= glob.unemp_factor
-    start_cost = R.wage[r] * R.reg_months[r] + 12.0 * R.rent[r] * R.land[r] * (1.0 - R.rent_sub[r])
+    start_cost = R.wage[r] * R.reg_months[r] + glob.start_rent_months * R.rent[r] * R.land[r] * (
+        1.0 - R.rent_sub[r]
+    )
     x = np.log(max(reward, 1e-12) / (opp + start_cost)) / glob.temperature
     return admit / (1.0 + np.exp(-x))
 
@@ -93,8 +95,8 @@ def decide_and_found(P, O, R, D, glob, C, hybrid, month, acc, E):
         if org < 0:
             return
         old = P.employer[i]
-        O.theta[org] = C.quality[c] / (2.0 + C.quality[c])
-        O.fit[org] = 0.02
+        O.theta[org] = C.quality[c] / (glob.half_quality + C.quality[c])
+        O.fit[org] = glob.initial_fit
         O.origin[org] = C.origin[c]
         O.parent[org] = C.parent[c]
         O.cred[org] = P.cred[i]

@@ -218,8 +218,8 @@ def hire_and_match(
     P, O, R, glob, cell_order, cell_start, G, pool, pool_start, incumbent_of, state_of
 ):
     """Firms below target hire from the unemployed, then poach from established employers
-    (giving up for the month after three fruitless searches); the rest of the unemployed find
-    jobs at incumbent or state employers at the job-finding rate."""
+    (giving up for the month after ``poach_max_misses`` fruitless searches); the rest of the
+    unemployed find jobs at incumbent or state employers at the job-finding rate."""
     n_regions = pool_start.shape[0] - 1
     left = np.empty(n_regions, np.int64)
     for r in range(n_regions):
@@ -257,7 +257,7 @@ def hire_and_match(
             lo = cell_start[G.reg_cell0[r]]
             hi = cell_start[G.reg_cell0[r] + G.reg_ncell[r]]
             got = False
-            for _ in range(8):
+            for _ in range(int(glob.poach_tries)):
                 if hi <= lo:
                     break
                 i = cell_order[lo + np.random.randint(hi - lo)]
@@ -270,7 +270,7 @@ def hire_and_match(
                         break
             if not got:
                 misses += 1
-                if misses >= 3:
+                if misses >= glob.poach_misses:
                     break
                 continue
             need -= 1
@@ -284,8 +284,10 @@ def hire_and_match(
 
 
 @njit(cache=True)
-def add_entrants(P, G, R, skill_cdf, month, deficit, acc):
-    """Young workers arrive to fill each region's labour-force deficit."""
+def add_entrants(P, G, R, glob, skill_cdf, month, deficit, acc):
+    """Young workers arrive to fill each region's labour-force deficit (ages from
+    ``mechanisms.labour``)."""
+    age0, span = int(glob.entrant_age_min), int(glob.entrant_age_span)
     for r in range(deficit.shape[0]):
         for _ in range(int(deficit[r])):
             x = np.random.random()
@@ -293,7 +295,7 @@ def add_entrants(P, G, R, skill_cdf, month, deficit, acc):
             while skill < 3 and x >= skill_cdf[r, skill]:
                 skill += 1
             cell = G.reg_cell0[r] + np.random.randint(G.reg_ncell[r])
-            birth = month - (22 + np.random.randint(9)) * 12
+            birth = month - (age0 + np.random.randint(span)) * 12
             risk = min(max(np.random.normal(R.risk_mu[r], R.risk_sd[r]), 0.0), 1.0)
             if new_person(P, r, cell, skill, birth, 0, risk, UNEMPLOYED, -1) < 0:
                 return
@@ -329,8 +331,9 @@ def hook_people(T, X, M):
 def hook_entrants(T, X, M):
     """Newcomers fill each region's labour force to its target."""
     add_entrants(
-        T.P, T.G, T.R, T.skill_cdf, M.month, np.maximum(T.pop_target - X.alive, 0.0), X.acc
-    )
+        T.P, T.G, T.R, T.glob, T.skill_cdf, M.month, np.maximum(T.pop_target - X.alive, 0.0),
+        X.acc,
+    )  # fmt: skip
 
 
 @njit(cache=True, inline="always")

@@ -72,20 +72,21 @@ def write_off(O, V, org):
 
 
 @njit(cache=True, inline="always")
-def new_angel(I, region, dry):
-    """A founder-turned-angel joins the region's investors (IPO waves fund the next wave)."""
+def new_angel(I, region, dry, glob):
+    """A founder-turned-angel joins the region's investors (IPO waves fund the next wave), with
+    the traits of ``mechanisms.capital.angel_*``."""
     k = I.n[0]
     if k >= I.kind.shape[0]:
         return -1
     I.kind[k] = ANGEL
     I.region[k] = region
     I.dry[k] = dry
-    I.patience[k] = 48.0
-    I.st_seed[k] = 1.0
-    I.st_early[k] = 0.6
-    I.st_late[k] = 0.1
-    I.risk[k] = 0.7
-    I.home[k] = 0.9
+    I.patience[k] = glob.angel_patience
+    I.st_seed[k] = glob.angel_seed
+    I.st_early[k] = glob.angel_early
+    I.st_late[k] = glob.angel_late
+    I.risk[k] = glob.angel_risk
+    I.home[k] = glob.angel_home
     I.cred[k] = 0.0
     I.statepref[k] = 0.0
     I.rescue[k] = 0
@@ -128,30 +129,37 @@ def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
             exit_value = 0.0
             if (
                 O.valuation[org] >= glob.ipo_val
-                and O.rounds[org] >= 2
-                and fit >= 0.5
+                and O.rounds[org] >= glob.ipo_min_rounds
+                and fit >= glob.ipo_min_fit
                 and np.random.random() < glob.ipo_p
             ):
-                exit_value = O.valuation[org] * 1.3
+                exit_value = O.valuation[org] * glob.ipo_premium
                 O.kind[org] = LISTED
                 O.listed[org] = 1
                 O.exit[org] = EXIT_IPO
                 acc[r, M_IPOS] += 1.0
                 successes[r] += 1.0
                 add_event(E, month, EV_IPO, r, org, -1, -1, exit_value, d)
-            elif age >= 12 and fit > 0.3 and np.random.random() < glob.acq_p * fit * fit:
+            elif (
+                age >= glob.acq_min_age
+                and fit > glob.acq_min_fit
+                and np.random.random() < glob.acq_p * fit * fit
+            ):
                 exit_value = max(O.valuation[org], O.raised[org]) * np.exp(
-                    np.random.normal(0.15, 0.6)
+                    np.random.normal(glob.acq_mu, glob.acq_sd)
                 )
                 O.kind[org] = SME
                 O.exit[org] = EXIT_ACQ
                 acc[r, M_ACQ] += 1.0
-                successes[r] += 0.05
+                successes[r] += glob.acq_success
                 add_event(E, month, EV_ACQUISITION, r, org, -1, -1, exit_value, d)
             if exit_value > 0.0:
                 O.exit_month[org] = month
                 founders = pay_exit(O, I, V, org, exit_value)
-                if founders > 20.0 and new_angel(I, r, 0.3 * founders) >= 0:
+                if (
+                    founders > glob.angel_min_proceeds
+                    and new_angel(I, r, glob.angel_share * founders, glob) >= 0
+                ):
                     new_angels += 1
                 kind = O.kind[org]
             elif age >= glob.mature_months:
@@ -162,12 +170,17 @@ def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
             kind, O.emp[org], R.wage[r], R.rent[r] * R.land[r], exp_cost[r, d], glob
         )
         g = 0.0
-        if fit > 0.4 and O.cash[org] > 6.0 * burn:
-            g = glob.growth_rate * (fit - 0.4) / 0.6 * np.sqrt(D.market[d])
+        if fit > glob.growth_min_fit and O.cash[org] > glob.growth_runway * burn:
+            g = (
+                glob.growth_rate
+                * (fit - glob.growth_min_fit)
+                / (1.0 - glob.growth_min_fit)
+                * np.sqrt(D.market[d])
+            )
             if kind != STARTUP:
-                g *= 0.1
-        elif fit < 0.2 and age > D.ttm[d]:
-            g = -0.05
+                g *= glob.est_growth
+        elif fit < glob.shrink_max_fit and age > D.ttm[d]:
+            g = -glob.shrink_rate
         O.target[org] = max(
             1.0, O.target[org] * np.exp(g + np.random.normal(0.0, glob.growth_noise))
         )

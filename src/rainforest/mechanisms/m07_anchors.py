@@ -57,10 +57,14 @@ def spinout_ideas(P, O, G, glob, emp_order, emp_start, base_mix, C):
             if P.employer[i] != org or P.status[i] != EMPLOYED:
                 continue
             cell = P.cell[i]
-            quality = np.exp(np.random.normal(0.0, glob.qsd)) * (1.0 + 0.25 * G.ktot[cell]) * 1.2
+            quality = (
+                np.exp(np.random.normal(0.0, glob.qsd))
+                * (1.0 + glob.k_quality * G.ktot[cell])
+                * glob.spin_quality
+            )
             d = (
                 O.domain[org]
-                if np.random.random() < 0.8
+                if np.random.random() < glob.spin_same_domain
                 else idea_domain(cell, P.region[i], G, base_mix)
             )
             j = emp_order[lo + np.random.randint(n)] if n > 1 else -1

@@ -71,21 +71,21 @@ def patent_events(E, month, counts):
 
 
 @njit(cache=True, inline="always")
-def tech_transfer(O, r, d, source, month, acc, E):
+def tech_transfer(O, r, d, source, month, acc, E, glob):
     """License a technology to a living local firm (same domain if one is found quickly)."""
     n = O.n[0]
     if n == 0:
         return
-    for t in range(200):
+    for t in range(int(glob.transfer_tries)):
         org = np.random.randint(n)
         kind = O.kind[org]
         if O.alive[org] == 0 or O.region[org] != r:
             continue
         if not (kind == STARTUP or kind == SME or kind == LISTED):
             continue
-        if t < 100 and O.domain[org] != d:
+        if t < glob.transfer_same_tries and O.domain[org] != d:
             continue
-        O.theta[org] += 0.1 * (1.0 - O.theta[org])
+        O.theta[org] += glob.transfer_gain * (1.0 - O.theta[org])
         acc[r, M_TECH_TRANSFERS] += 1.0
         add_event(E, month, EV_TECH_TRANSFER, r, org, -1, source, 0.0, O.domain[org])
         return
@@ -120,7 +120,9 @@ def universities_month(P, O, G, R, glob, U, skill_cdf, month, cell_order, cell_s
             while skill < 3 and x >= skill_cdf[r, skill]:
                 skill += 1
             cell = G.reg_cell0[r] + np.random.randint(G.reg_ncell[r])
-            birth = month - (23 + np.random.randint(5)) * 12
+            birth = (
+                month - (int(glob.grad_age_min) + np.random.randint(int(glob.grad_age_span))) * 12
+            )
             risk = min(max(np.random.normal(R.risk_mu[r], R.risk_sd[r]), 0.0), 1.0)
             cred = 1 if np.random.random() < U.cred[u] else 0
             if new_person(P, r, cell, skill, birth, cred, risk, UNEMPLOYED, -1) < 0:
@@ -140,10 +142,12 @@ def universities_month(P, O, G, R, glob, U, skill_cdf, month, cell_order, cell_s
                 else:
                     i = random_person(P, G, r, cell_order, cell_start)
                 if i >= 0:
-                    q = np.exp(np.random.normal(0.3, glob.qsd)) * (1.0 + 0.25 * G.ktot[P.cell[i]])
+                    q = np.exp(np.random.normal(glob.uni_quality_mu, glob.qsd)) * (
+                        1.0 + glob.k_quality * G.ktot[P.cell[i]]
+                    )
                     add_cand(C, i, -1, q, d, FROM_UNIVERSITY, org)
             else:
-                tech_transfer(O, r, d, org, month, acc, E)
+                tech_transfer(O, r, d, org, month, acc, E, glob)
 
 
 # --- the mechanism's place in the month (see rainforest.mechanisms.contract) ---------------
@@ -237,13 +241,14 @@ def facilities(eng) -> None:
         r = int(w.O.region[o])
         d = int(w.O.domain[o])
         w.facility_stock[i] += bt.breakthrough_knowledge
-        for _ in range(rng.poisson(2.0 / k)):
-            tech_transfer(w.O, r, d, o, month, acc, w.E)
-        if rng.random() < 0.5 / k:
+        for _ in range(rng.poisson(bt.breakthrough_transfers / k)):
+            tech_transfer(w.O, r, d, o, month, acc, w.E, w.glob)
+        if rng.random() < bt.breakthrough_spinout_probability / k:
             lo, hi = eng.emp_start[o], eng.emp_start[o + 1]
             if hi > lo:
                 person = int(eng.emp_order[lo + rng.integers(hi - lo)])
-                q = float(np.exp(rng.normal(0.5, 1.0)))
+                mu, sd = bt.breakthrough_quality_mu, bt.breakthrough_quality_sd
+                q = float(np.exp(rng.normal(mu, sd)))
                 add_cand(eng.C, person, -1, q, d, FROM_FACILITY, o)
 
 

@@ -26,7 +26,7 @@ def update_belief(memory, successes, people_sim, belief0, belief_p) -> np.ndarra
     decay = 0.5 ** (1.0 / belief_p.halflife_months)
     memory *= decay
     memory += 1e4 * successes / np.maximum(people_sim, 1.0)
-    return np.minimum(belief0 + belief_p.success_impact * memory, 2.0)
+    return np.minimum(belief0 + belief_p.success_impact * memory, belief_p.max_belief)
 
 
 def inspired_decay(belief_p) -> float:

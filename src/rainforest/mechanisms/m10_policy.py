@@ -46,12 +46,15 @@ def queue_subsidy(pending, cash, delay, org, r, month, amount, acc):
 
 
 @njit(cache=True, inline="always")
-def grant_amount(rate, state_pref, grant_max, state_linked):
+def grant_amount(rate, state_pref, grant_max, state_linked, glob):
     """A grant this month for an eligible startup (0 if none); biased toward state-linked
-    organisations by ``state_pref``."""
-    bias = 1.0 + state_pref * (1.5 if state_linked == 1 else -0.8)
+    organisations by ``state_pref`` (``mechanisms.grants``)."""
+    bias = 1.0 + state_pref * (
+        glob.grant_state_bonus if state_linked == 1 else -glob.grant_nonstate_cut
+    )
     if np.random.random() < rate * max(bias, 0.0):
-        return grant_max * (0.1 + 0.9 * np.random.random())
+        low = glob.grant_min_share
+        return grant_max * (low + (1.0 - low) * np.random.random())
     return 0.0
 
 
@@ -67,7 +70,7 @@ def experiment_costs(R, D, glob, dist, connect) -> np.ndarray:
     reach = np.where(near, R.supply_chain[None, :], 0.0).max(axis=1)
     cut = 1.0 - connect.supply_chain_cut * reach
     cost = np.where(D.hardware[None, :] == 1, cost * cut[:, None], cost)
-    return np.maximum(cost, 0.05 * D.exp_cost[None, :])
+    return np.maximum(cost, glob.min_cost_share * D.exp_cost[None, :])
 
 
 # --- the mechanism's place in the month (see rainforest.mechanisms.contract) ---------------

@@ -65,9 +65,10 @@ def update_rents(R, people, people0, invest_pc, invest_pc0, rents) -> None:
 
 
 @njit(cache=True)
-def migrate(P, O, G, cdf, base_rate, mobile_factor, lag, month, pop_target, acc, E):
+def migrate(P, O, G, glob, cdf, base_rate, mobile_factor, lag, month, pop_target, acc, E):
     """Thinned sampling of people weighing a move; movers change region and cell, and join the
-    hiring pool only ``lag`` months later (moving takes time)."""
+    hiring pool only ``lag`` months later (moving takes time). Graduates (unemployed and under
+    ``mobile_age``) and failed founders weigh moves more often."""
     n_regions = cdf.shape[0]
     n = P.n[0]
     if n_regions < 2 or n == 0 or base_rate <= 0.0:
@@ -79,7 +80,7 @@ def migrate(P, O, G, cdf, base_rate, mobile_factor, lag, month, pop_target, acc,
         st = P.status[i]
         if st == GONE or st == FOUNDER:
             continue
-        mobile = st == UNEMPLOYED and (P.exp[i] > 0 or month - P.birth[i] < 28 * 12)
+        mobile = st == UNEMPLOYED and (P.exp[i] > 0 or month - P.birth[i] < glob.mobile_age_months)
         rate = base_rate * (mobile_factor if mobile else 1.0)
         if np.random.random() * rate_max >= rate:
             continue
@@ -123,8 +124,8 @@ def hook_move(T, X, M):
     """People weigh a move and some change region (only with several regions)."""
     if M.migrate:
         migrate(
-            T.P, T.O, T.G, M.move_cdf, M.move_rate, M.mobile_factor, M.move_lag, M.month,
-            T.pop_target, X.acc, T.E,
+            T.P, T.O, T.G, T.glob, M.move_cdf, M.move_rate, M.mobile_factor, M.move_lag,
+            M.month, T.pop_target, X.acc, T.E,
         )  # fmt: skip
 
 
@@ -132,9 +133,13 @@ def rents(eng) -> None:
     """Opportunity and capital inflow (smoothed), then office rents respond to crowding."""
     w, acc = eng.w, eng.acc
     people_now = np.maximum(acc[:, M_PEOPLE], 1.0)
-    eng.opportunity = 0.9 * eng.opportunity + 0.1 * (12_000.0 * acc[:, M_FOUNDINGS] / people_now)
+    a = eng.sc.mechanisms.migration.opportunity_smoothing  # 12_000: per 1,000 people a year
+    eng.opportunity = (1.0 - a) * eng.opportunity + a * (
+        12_000.0 * acc[:, M_FOUNDINGS] / people_now
+    )
     invest = acc[:, M_INV_ANGEL : M_INV_BANK + 1].sum(axis=1)
-    eng.invest_pc = 0.9 * eng.invest_pc + 0.1 * invest / people_now
+    a = eng.sc.mechanisms.rents.investment_smoothing
+    eng.invest_pc = (1.0 - a) * eng.invest_pc + a * invest / people_now
     update_rents(
         w.R, people_now, eng.people0, eng.invest_pc / w.R.wage, 0.0, eng.sc.mechanisms.rents
     )

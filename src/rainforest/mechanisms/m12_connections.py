@@ -37,12 +37,14 @@ def remote_share(glob_remote_share: float, connect, month: int) -> float:
     share = glob_remote_share + connect.hybrid * connect.remote_contact_boost
     if month % 12 in connect.event_months:
         share *= connect.event_boost
-    return min(share, 0.9)
+    return min(share, connect.max_remote_share)
 
 
 def local_pitch_share(connect) -> float:
-    """Share of pitches made at home: ``local_pitch_share`` without hybrid, half at full."""
-    return connect.local_pitch_share - (connect.local_pitch_share - 0.5) * connect.hybrid
+    """Share of pitches made at home: ``local_pitch_share`` without hybrid,
+    ``hybrid_local_pitch_share`` at full hybrid."""
+    local = connect.local_pitch_share
+    return local - (local - connect.hybrid_local_pitch_share) * connect.hybrid
 
 
 def prepare(eng) -> None:

@@ -4,7 +4,7 @@ Seed 001: "底特律…因产业结构单一而陷入衰败"; seed 004 on govern
 A shock is scenario data (``shocks``: month, kind, region and its values); this module applies
 each at its month: an anchor's head-count target is cut by ``layoff_share`` (lay-offs follow in
 the labour market, and demand, platforms and spin-outs shrink with it, M7); a funding winter
-freezes ``capital_cut`` of the region's investors' dry powder for 24 months; a policy change
+freezes ``capital_cut`` of the region's investors' dry powder for ``freeze_months``; a policy change
 sets one field of the region's policy from that month on.
 """
 
@@ -17,12 +17,9 @@ from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.scenario import with_values
 from rainforest.state.tables import EV_SHOCK
 
-#: months a funding winter keeps money frozen
-FREEZE_MONTHS = 24
-
 
 def apply(eng) -> None:
-    """Apply the shocks scheduled for this month and thaw money frozen 24 months ago."""
+    """Apply the shocks scheduled for this month and thaw money whose freeze ends now."""
     w, month = eng.w, eng.month
     for s in eng.shocks:
         if s.month != month:
@@ -43,7 +40,7 @@ def apply(eng) -> None:
             sel = np.flatnonzero(w.I.region[: w.I.n[0]] == r)
             w.I.frozen[sel] += w.I.dry[sel] * s.capital_cut
             w.I.dry[sel] *= 1.0 - s.capital_cut
-            w.frozen_until.append((month + FREEZE_MONTHS, sel))
+            w.frozen_until.append((month + s.freeze_months, sel))
             add_event(w.E, month, EV_SHOCK, r, -1, -1, -1, s.capital_cut, -1)
     for _, sel in [f for f in w.frozen_until if f[0] == month]:
         w.I.dry[sel] += w.I.frozen[sel]

@@ -185,7 +185,7 @@ def _is_plugin(hook_name: str) -> bool:
 
 
 # --- code generation of fused segments ---------------------------------------------------
-_SOURCES = ("state", "mechanisms", "engine")
+_SOURCES = ("state", "mechanisms")  # where kernels and the constants compiled into them live
 _loaded: dict[str, object] = {}
 
 

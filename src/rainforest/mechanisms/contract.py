@@ -233,8 +233,10 @@ def registered(mech: Mechanism) -> Iterator[Mechanism]:
 
 
 def mechanisms() -> tuple[Mechanism, ...]:
-    """Every declared mechanism, built-ins first (in module order), then plug-ins."""
-    _load_builtins()
+    """Every declared mechanism, built-ins first (in module order), then plug-ins.
+
+    Importing this module imports :mod:`rainforest.mechanisms` first, whose ``__init__``
+    imports (and so declares) every built-in."""
     return tuple(_MECHANISMS.values())
 
 
@@ -245,7 +247,6 @@ def plugins() -> tuple[Mechanism, ...]:
 
 def get(name: str) -> Mechanism:
     """The mechanism called ``name``."""
-    _load_builtins()
     try:
         return _MECHANISMS[name]
     except KeyError:
@@ -255,7 +256,3 @@ def get(name: str) -> Mechanism:
 def hooks() -> dict[str, Hook]:
     """Every hook by name."""
     return {h.name: h for m in mechanisms() for h in m.hooks}
-
-
-def _load_builtins() -> None:
-    import rainforest.mechanisms  # noqa: F401  (its __init__ imports every built-in module)

@@ -24,7 +24,8 @@ months (no power per slot per month); a tie whose effective strength falls below
 Encounters are sampled in O(log side) per draw: a rank ``r`` drawn log-uniformly in
 ``[1, N_region)``, the smallest Chebyshev ring of cells around the person's cell whose box holds
 ``r`` other people (binary search on a summed-area table of cell populations), then a random
-person of that ring (the ring's rows are contiguous runs of ``cell_order``). Whether an attempt
+person of that ring (its two rows are contiguous runs of ``cell_order``; within its two columns
+a binary search on the table finds the cell). Whether an attempt
 becomes an encounter depends on the meeting place: the chance grows with the time people spend
 in that cell's third places, co-working space and campuses (:func:`meeting_chance`), never as a
 multiplier on output.
@@ -415,21 +416,34 @@ def by_rank(i, r, cell, Gd, cell_order, cell_start):
     if pop <= 0:
         return -1
     t = np.random.randint(pop)
-    for x in range(x0, x1 + 1):  # rows of the ring: whole rows at the edges, two cells inside
-        row0 = c0 + x * g
-        if rho == 0 or x == xc - rho or x == xc + rho:
-            a, b = cell_start[row0 + y0], cell_start[row0 + y1 + 1]
+    if rho == 0:
+        j = cell_order[cell_start[cell] + t]
+        return -1 if j == i else j
+    # the ring is two rows (contiguous runs of cell_order) and two columns (binary search)
+    for x in (xc - rho, xc + rho):
+        if 0 <= x < g:
+            a, b = cell_start[c0 + x * g + y0], cell_start[c0 + x * g + y1 + 1]
             if t < b - a:
-                j = cell_order[a + t]
-                return -1 if j == i else j
+                return cell_order[a + t]
             t -= b - a
-        else:
-            for y in (yc - rho, yc + rho):
-                if 0 <= y < g:
-                    a, b = cell_start[row0 + y], cell_start[row0 + y + 1]
-                    if t < b - a:
-                        return cell_order[a + t]
-                    t -= b - a
+    xa, xb = max(xc - rho + 1, 0), min(xc + rho - 1, g - 1)
+    if xa > xb:
+        return -1
+    for y in (yc - rho, yc + rho):
+        if 0 <= y < g:
+            col = _box(Gd.sat, o, w, xa, xb, y, y)
+            if t < col:
+                lo, hi = xa, xb
+                while lo < hi:  # first row whose running column total passes t
+                    mid = (lo + hi) // 2
+                    if _box(Gd.sat, o, w, xa, mid, y, y) > t:
+                        hi = mid
+                    else:
+                        lo = mid + 1
+                if lo > xa:
+                    t -= _box(Gd.sat, o, w, xa, lo - 1, y, y)
+                return cell_order[cell_start[c0 + lo * g + y] + t]
+            t -= col
     return -1
 
 

@@ -27,6 +27,26 @@ import sys
 import time
 
 
+def rng_ns() -> float:
+    """CPU nanoseconds per ``np.random.random()`` draw in a compiled loop: an index of how
+    loaded the machine is (about 3-5 ns on an idle core of a recent x86 CPU)."""
+    from numba import njit
+
+    @njit
+    def draws(n):
+        s = 0.0
+        for _ in range(n):
+            s += np.random.random()
+        return s
+
+    import numpy as np
+
+    draws(10)
+    c0 = time.process_time()
+    draws(10**7)
+    return (time.process_time() - c0) / 1e7 * 1e9
+
+
 def one(people: int, slots: int, warm: int, months: int, repeats: int) -> dict:
     """Build, warm and time one size in this process."""
     import numpy as np
@@ -74,6 +94,7 @@ def one(people: int, slots: int, warm: int, months: int, repeats: int) -> dict:
         "mean_ties": float(deg.mean()),
         "full_rows_share": float((deg == slots).mean()),
         "ideas": int(net.buf.n[0]),
+        "rng_ns": rng_ns(),
     }
 
 
@@ -102,7 +123,8 @@ def main() -> None:
             f"{r['cpu_ms_per_month']:.1f} ms/month (index {r['index_ms']:.1f} ms), "
             f"state {r['state_bytes_per_person']:.0f} B/person, "
             f"RSS {r['rss_bytes_per_person']:.0f} B/person, "
-            f"{r['mean_ties']:.1f} ties/person, {r['full_rows_share']:.1%} rows full"
+            f"{r['mean_ties']:.1f} ties/person, {r['full_rows_share']:.1%} rows full; "
+            f"load index {r['rng_ns']:.1f} ns per random draw"
         )
         print(json.dumps(r))
 

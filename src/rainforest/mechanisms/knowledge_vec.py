@@ -34,9 +34,17 @@ from rainforest.scenario.schema import Model, NonNeg, Positive, Share, _f
 
 D = 8  # technology classes of the compact vector
 TENURES = 1200  # months tabulated for the learning integral (100 years)
+ROW = 16  # 4-byte words per person: one 64-byte cache line
+SEEN, HIRED, EMP, IDEAS = 0, 1, 2, 3  # columns of Knowledge.meta
+SIZE, MULT = D, D + 1  # columns of OrgKnowledge.org after the D sums
 
-Knowledge = namedtuple("Knowledge", "k seen hired")
-OrgKnowledge = namedtuple("OrgKnowledge", "total size mult")
+# One row per person, 64-byte aligned, so that using a partner costs one cache line:
+# ``k`` (float32, D columns) and ``meta`` (int32: month of the last update, month hired,
+# employer as learning sees it, unpursued ideas) are two views of the same buffer.
+Knowledge = namedtuple("Knowledge", "k meta")
+# One row per organisation (float64): the D sums of its people's vectors, head count and
+# learning multiplier.
+OrgKnowledge = namedtuple("OrgKnowledge", "org")
 
 
 class KnowledgeParams(Model):
@@ -74,44 +82,47 @@ def learning_integral(p: KnowledgeParams) -> np.ndarray:
     return c
 
 
-def new_knowledge(n_rows: int, rng: np.random.Generator, p: KnowledgeParams) -> Knowledge:
+def _aligned_rows(n_rows: int) -> np.ndarray:
+    """Zeroed int32 array of shape (n_rows, ROW) whose rows start on 64-byte boundaries."""
+    raw = np.zeros(n_rows * ROW + ROW, np.int32)
+    skip = (-raw.ctypes.data % 64) // 4
+    return raw[skip : skip + n_rows * ROW].reshape(n_rows, ROW)
+
+
+def new_knowledge(
+    n_rows: int, rng: np.random.Generator, p: KnowledgeParams, employer: np.ndarray | None = None
+) -> Knowledge:
     """Knowledge of ``n_rows`` newcomers: a random mix (Dirichlet(1)) of depth about
-    ``initial_depth``, last updated at month 0, hired at month 0."""
+    ``initial_depth``, updated and hired at month 0, working for ``employer`` (-1: none)."""
     mix = rng.dirichlet(np.ones(D), size=n_rows)
     mix /= np.linalg.norm(mix, axis=1, keepdims=True)
     depth = p.initial_depth * rng.lognormal(0.0, 0.25, size=(n_rows, 1))
-    return Knowledge(
-        k=(mix * depth).astype(np.float32),
-        seen=np.zeros(n_rows, np.int32),
-        hired=np.zeros(n_rows, np.int32),
-    )
+    buf = _aligned_rows(n_rows)
+    K = Knowledge(k=buf.view(np.float32)[:, :D], meta=buf[:, D:])
+    K.k[:] = mix * depth
+    K.meta[:, EMP] = -1 if employer is None else employer
+    return K
 
 
-def org_knowledge(
-    K: Knowledge, employer: np.ndarray, n_orgs: int, quality: np.ndarray, p: KnowledgeParams
-) -> OrgKnowledge:
+def org_knowledge(K: Knowledge, n_orgs: int, quality: np.ndarray, p: KnowledgeParams) -> OrgKnowledge:
     """Organisations' knowledge sums and head counts from their people (O(people)), and their
     learning multipliers from ``quality`` (standardised, one per organisation)."""
-    O = OrgKnowledge(
-        total=np.zeros((n_orgs, D), np.float64),
-        size=np.zeros(n_orgs, np.int64),
-        mult=np.exp(p.quality_effect * np.asarray(quality, np.float64)).astype(np.float32),
-    )
-    recompute(K.k, employer, O.total, O.size)
+    O = OrgKnowledge(org=np.zeros((n_orgs, D + 2), np.float64))
+    O.org[:, MULT] = np.exp(p.quality_effect * np.asarray(quality, np.float64))
+    recompute(K, O)
     return O
 
 
 @njit(cache=True)
-def recompute(k, employer, total, size):
-    """Sums and head counts of organisations from scratch (employer -1: none)."""
-    total[:] = 0.0
-    size[:] = 0
-    for i in range(employer.shape[0]):
-        e = employer[i]
+def recompute(K, O):
+    """Sums and head counts of organisations from scratch (from each person's employer)."""
+    O.org[:, :SIZE + 1] = 0.0
+    for i in range(K.k.shape[0]):
+        e = K.meta[i, EMP]
         if e >= 0:
-            size[e] += 1
-            for d in range(k.shape[1]):
-                total[e, d] += k[i, d]
+            O.org[e, SIZE] += 1.0
+            for d in range(D):
+                O.org[e, d] += K.k[i, d]
 
 
 @njit(cache=True, inline="always")
@@ -123,65 +134,76 @@ def _integral(C, tau):
 
 
 @njit(cache=True)
-def catch_up(K, O, i, month, employer, C):
+def catch_up(K, O, i, month, C):
     """Bring ``i``'s knowledge up to ``month`` by on-the-job learning since the last update
     (closed form), keeping the employer's sum current."""
-    t0 = K.seen[i]
+    t0 = K.meta[i, SEEN]
     if t0 >= month:
         return
-    K.seen[i] = month
-    e = employer[i]
-    if e < 0 or O.size[e] == 0:
+    K.meta[i, SEEN] = month
+    e = K.meta[i, EMP]
+    if e < 0 or O.org[e, SIZE] <= 0.0:
         return
-    a = max(t0 - K.hired[i], 0)
-    b = max(month - K.hired[i], 0)
-    f = np.exp(-O.mult[e] * (_integral(C, b) - _integral(C, a)))
-    inv = 1.0 / O.size[e]
-    for d in range(K.k.shape[1]):
+    hired = K.meta[i, HIRED]
+    a = max(t0 - hired, 0)
+    b = max(month - hired, 0)
+    f = np.exp(-O.org[e, MULT] * (_integral(C, b) - _integral(C, a)))
+    inv = 1.0 / O.org[e, SIZE]
+    for d in range(D):
         old = K.k[i, d]
-        target = O.total[e, d] * inv
+        target = O.org[e, d] * inv
         new = np.float32(target + (old - target) * f)
         K.k[i, d] = new
-        O.total[e, d] += new - old
+        O.org[e, d] += new - old
 
 
 @njit(cache=True)
-def learn_from_tie(K, O, i, j, strength, employer, rate):
+def learn_from_tie(K, O, i, j, strength, rate):
     """Both partners learn ``rate · strength`` of what the other knows more of."""
-    ei, ej = employer[i], employer[j]
+    ei, ej = K.meta[i, EMP], K.meta[j, EMP]
     w = rate * strength
-    for d in range(K.k.shape[1]):
+    for d in range(D):
         ki, kj = K.k[i, d], K.k[j, d]
         gi = np.float32(w * max(kj - ki, 0.0))
         gj = np.float32(w * max(ki - kj, 0.0))
         K.k[i, d] = ki + gi
         K.k[j, d] = kj + gj
         if ei >= 0:
-            O.total[ei, d] += gi
+            O.org[ei, d] += gi
         if ej >= 0:
-            O.total[ej, d] += gj
+            O.org[ej, d] += gj
 
 
 @njit(cache=True)
 def join(K, O, i, e, month):
     """``i`` joins organisation ``e`` at ``month`` (tenure restarts; the sum takes ``k_i``)."""
-    K.hired[i] = month
-    K.seen[i] = month
-    O.size[e] += 1
-    for d in range(K.k.shape[1]):
-        O.total[e, d] += K.k[i, d]
+    K.meta[i, HIRED] = month
+    K.meta[i, SEEN] = month
+    K.meta[i, EMP] = e
+    O.org[e, SIZE] += 1.0
+    for d in range(D):
+        O.org[e, d] += K.k[i, d]
 
 
 @njit(cache=True)
-def leave(K, O, i, e, month, employer, C):
-    """``i`` leaves organisation ``e`` at ``month`` (learning is caught up first)."""
-    catch_up(K, O, i, month, employer, C)
-    O.size[e] -= 1
-    for d in range(K.k.shape[1]):
-        O.total[e, d] -= K.k[i, d]
+def leave(K, O, i, month, C):
+    """``i`` leaves its organisation at ``month`` (learning is caught up first)."""
+    e = K.meta[i, EMP]
+    if e < 0:
+        return
+    catch_up(K, O, i, month, C)
+    O.org[e, SIZE] -= 1.0
+    for d in range(D):
+        O.org[e, d] -= K.k[i, d]
+    K.meta[i, EMP] = -1
 
 
 def org_means(O: OrgKnowledge) -> np.ndarray:
     """Organisations' knowledge (the mean of their people's vectors; zeros when empty)."""
-    size = np.maximum(O.size, 1)[:, None]
-    return (O.total / size).astype(np.float32)
+    size = np.maximum(O.org[:, SIZE], 1.0)[:, None]
+    return (O.org[:, :D] / size).astype(np.float32)
+
+
+def nbytes(K: Knowledge) -> int:
+    """Bytes held per person row (vector and bookkeeping) times rows."""
+    return int(K.k.shape[0] * ROW * 4)

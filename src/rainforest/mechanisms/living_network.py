@@ -13,7 +13,8 @@ memory order). An acting person
    at a rate set by the tie's strength;
 5. tries an idea with that partner (:func:`recombination.recombine`).
 
-Everyone else is untouched this month: decay and learning are lazy, computed from the month of
+Departed people must have been removed from the indexes and their ties forgotten
+(:func:`ties.forget`): partners are not checked again. Everyone else is untouched this month: decay and learning are lazy, computed from the month of
 the last update when a person is next used. Costs a few random rows per acting person (the
 partner's ties and knowledge), the memory latency that sets the speed.
 """
@@ -47,7 +48,7 @@ COUNTERS = (
 @njit(cache=True)
 def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employer, emp_order,
                   emp_start, cell_meet, Gd, cell_order, cell_start, group, grp_order, grp_start,
-                  decay, tp, tie_rate, rp, unpursued, out):  # fmt: skip
+                  decay, tp, tie_rate, rp, out):  # fmt: skip
     """Ties, learning and ideas of one month for the acting people among rows ``0..n-1``.
 
     ``tp``: :func:`ties.params_tuple`; ``rp``: :func:`recombination.params_tuple`;
@@ -66,9 +67,9 @@ def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employ
         if not alive[i]:
             continue
         out[9] += tk.prune(T, i, month, decay, drop)
-        tk.attempt(T, i, month, cell, region, alive, cell_meet, Gd, cell_order, cell_start,
+        tk.attempt(T, i, month, cell, region, cell_meet, Gd, cell_order, cell_start,
                    group, grp_order, grp_start, decay, tp, out)  # fmt: skip
-        kv.catch_up(K, O, i, month, employer, C)
+        kv.catch_up(K, O, i, month, C)
         j = -1
         s = 0.0
         if employer[i] >= 0 and np.random.random() < cw_share:
@@ -80,12 +81,12 @@ def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employ
             if slot >= 0:
                 s = tk.effective(T.slot[i, slot, 1], month, decay)
                 j = tk.use(T, i, slot, month, decay, gain)
-        if j < 0 or not alive[j]:
+        if j < 0:
             continue
         out[6] += 1
-        kv.catch_up(K, O, j, month, employer, C)
-        kv.learn_from_tie(K, O, i, j, s, employer, tie_rate)
-        out[8] += rc.recombine(K.k, i, j, combos, rp, month, unpursued, buf) >= 0
+        kv.catch_up(K, O, j, month, C)
+        kv.learn_from_tie(K, O, i, j, s, tie_rate)
+        out[8] += rc.recombine(K, i, j, combos, rp, month, buf) >= 0
 
 
 @dataclass
@@ -103,7 +104,6 @@ class Network:
     tp: tuple
     tie_rate: float
     rp: tuple
-    unpursued: np.ndarray
     out: np.ndarray
     cell: np.ndarray
     region: np.ndarray
@@ -138,15 +138,14 @@ class Network:
             self.cell, self.region, self.alive, self.employer, self.emp_order, self.emp_start,
             self.cell_meet, self.Gd, self.cell_order, self.cell_start, self.group,
             self.grp_order, self.grp_start, self.decay, self.tp, self.tie_rate, self.rp,
-            self.unpursued, self.out,
+            self.out,
         )  # fmt: skip
 
     def nbytes_per_person(self) -> float:
         """Bytes of per-person state (ties, knowledge, counters, indexes), per person."""
         n = self.cell.shape[0]
         per = (
-            tk.nbytes(self.T) + self.K.k.nbytes + self.K.seen.nbytes + self.K.hired.nbytes
-            + self.unpursued.nbytes + self.group.nbytes + self.grp_order.nbytes
+            tk.nbytes(self.T) + kv.nbytes(self.K) + self.group.nbytes + self.grp_order.nbytes
         )  # fmt: skip
         return per / n
 
@@ -179,8 +178,8 @@ def toy(
     employer = np.minimum(np.arange(n) // firm_size, n_orgs - 1).astype(np.int32)
     n_groups = max(n // group_size, 1)
     group = rng.integers(n_groups, size=n).astype(np.int32)
-    K = kv.new_knowledge(n, rng, kp)
-    O = kv.org_knowledge(K, employer, n_orgs, rng.standard_normal(n_orgs), kp)
+    K = kv.new_knowledge(n, rng, kp, employer)
+    O = kv.org_knowledge(K, n_orgs, rng.standard_normal(n_orgs), kp)
     ii, jj = np.meshgrid(np.arange(side), np.arange(side), indexing="ij")
     net = Network(
         T=tk.new_ties(n, tp_.slots),
@@ -193,7 +192,6 @@ def toy(
         tp=tk.params_tuple(tp_),
         tie_rate=float(kp.tie_rate),
         rp=rc.params_tuple(rp_),
-        unpursued=np.zeros(n, np.uint8),
         out=np.zeros(len(COUNTERS), np.int64),
         cell=cell,
         region=np.zeros(n, np.int32),
@@ -206,11 +204,11 @@ def toy(
             if meet is None
             else np.asarray(meet, np.float32)
         ),
-        cell_order=np.zeros(n, np.int64),
+        cell_order=np.zeros(n, np.int32),
         cell_start=np.zeros(n_cells + 1, np.int64),
-        emp_order=np.zeros(n, np.int64),
+        emp_order=np.zeros(n, np.int32),
         emp_start=np.zeros(n_orgs + 1, np.int64),
-        grp_order=np.zeros(n, np.int64),
+        grp_order=np.zeros(n, np.int32),
         grp_start=np.zeros(n_groups + 1, np.int64),
         cell_x=((ii.ravel() + 0.5) * cell_km),
         cell_y=((jj.ravel() + 0.5) * cell_km),

@@ -30,6 +30,7 @@ import numpy as np
 from numba import njit
 from pydantic import Field
 
+from rainforest.mechanisms.knowledge_vec import IDEAS
 from rainforest.scenario.schema import Model, NonNeg, Positive, Share, _f
 
 IdeaBuffer = namedtuple("IdeaBuffer", "n person partner month a b distance quality")
@@ -132,9 +133,10 @@ def quality(uses, rp):
 
 
 @njit(cache=True)
-def recombine(k, i, j, combos, rp, month, unpursued, buf):
-    """Try an idea from ``i`` and ``j``; on success count the class pair, raise ``i``'s
-    unpursued ideas and append to ``buf``. Returns the idea's row in ``buf`` or -1."""
+def recombine(K, i, j, combos, rp, month, buf):
+    """Try an idea from ``i`` and ``j`` (knowledge ``K``); on success count the class pair,
+    raise ``i``'s unpursued ideas and append to ``buf``. Returns the idea's row or -1."""
+    k = K.k
     d, c = distance_and_capacity(k, i, j)
     if np.random.random() >= chance(d, c, rp[0], rp[1]):
         return -1
@@ -144,8 +146,8 @@ def recombine(k, i, j, combos, rp, month, unpursued, buf):
     uses = combos[a, b]
     q = quality(float(uses), rp)
     combos[a, b] = uses + 1
-    if unpursued[i] < rp[8]:
-        unpursued[i] += 1
+    if K.meta[i, IDEAS] < rp[8]:
+        K.meta[i, IDEAS] += 1
     n = buf.n[0]
     if n >= buf.person.shape[0]:
         return -1

@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.mechanisms.knowledge_vec import catch_up
+from rainforest.mechanisms.knowledge_vec import EMP, HIRED, IDEAS, catch_up
 from rainforest.scenario.schema import Model, NonNeg, Positive, Share, _f
 
 
@@ -103,10 +103,9 @@ def hazards(depth, tenure, quality, growth, unpursued, sp):
 
 
 @njit(cache=True)
-def draw_spinoffs(K, O, C, employer, alive, n, month, org_quality, org_growth, unpursued, sp,
-                  founders, parents):  # fmt: skip
-    """Employees who leave this month to found: thinned draws at ``max_hazard`` in row
-    order, each kept with chance ``hazard / max_hazard``. Writes founders and parent
+def draw_spinoffs(K, O, C, alive, n, month, org_quality, org_growth, sp, founders, parents):
+    """Employees (``K.meta[:, EMP]`` ≥ 0) who leave this month to found: thinned draws at
+    ``max_hazard`` in row order, each kept with chance ``hazard / max_hazard``. Writes founders and parent
     organisations and returns how many (at most ``founders.shape[0]``)."""
     cap = sp[7]
     if cap <= 0.0:
@@ -118,16 +117,17 @@ def draw_spinoffs(K, O, C, employer, alive, n, month, org_quality, org_growth, u
         i += 1 + (int(np.log(1.0 - np.random.random()) / lq) if cap < 1.0 else 0)
         if i >= n:
             break
-        e = employer[i]
+        e = K.meta[i, EMP]
         if e < 0 or not alive[i]:
             continue
-        catch_up(K, O, i, month, employer, C)
+        catch_up(K, O, i, month, C)
         depth = 0.0
         for d in range(K.k.shape[1]):
             depth += K.k[i, d] * K.k[i, d]
         h = hazard(
-            np.sqrt(depth), month - K.hired[i], org_quality[e], org_growth[e], unpursued[i], sp
-        )
+            np.sqrt(depth), month - K.meta[i, HIRED], org_quality[e], org_growth[e],
+            K.meta[i, IDEAS], sp,
+        )  # fmt: skip
         if np.random.random() * cap < h:
             founders[m] = i
             parents[m] = e

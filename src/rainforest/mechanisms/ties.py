@@ -195,9 +195,9 @@ def kind_of(meta):
 @njit(cache=True)
 def find(T, i, j):
     """Slot of ``j`` in ``i``'s row, or -1."""
-    row = T.slot[i]
+    slot = T.slot  # no row view: a view costs a reference count
     for s in range(np.int64(T.deg[i])):
-        if row[s, 0] == j:
+        if slot[i, s, 0] == j:
             return s
     return -1
 
@@ -231,10 +231,9 @@ def _room(T, i, month, decay, s_new):
     d = np.int64(T.deg[i])
     if d < T.slot.shape[1]:
         return d
-    row = T.slot[i]
     w, ws = -1, s_new
     for s in range(d):
-        e = effective(row[s, 1], month, decay)
+        e = effective(T.slot[i, s, 1], month, decay)
         if e < ws:
             w, ws = s, e
     return w
@@ -294,6 +293,18 @@ def use(T, i, s, month, decay, gain):
     if sj >= 0:
         T.slot[j, sj, 1] = m
     return j
+
+
+@njit(cache=True)
+def forget(T, i):
+    """Remove all of ``i``'s ties from both sides (call when ``i`` leaves the model, so that
+    nobody draws a departed partner)."""
+    while T.deg[i] > 0:
+        j = T.slot[i, 0, 0]
+        _remove_slot(T, i, 0)
+        sj = find(T, j, i)
+        if sj >= 0:
+            _remove_slot(T, j, sj)
 
 
 @njit(cache=True)
@@ -526,7 +537,7 @@ def link_group(T, members, kind, strength, month, decay, gain):
 
 
 @njit(cache=True, inline="always")
-def attempt(T, i, month, cell, region, alive, cell_meet, Gd, cell_order, cell_start,
+def attempt(T, i, month, cell, region, cell_meet, Gd, cell_order, cell_start,
             group, grp_order, grp_start, decay, tp, out):  # fmt: skip
     """One tie attempt of ``i``: closure, alumni or a geographic encounter by rank.
     ``out`` counts [attempts, new, reinforced, closure, alumni, geographic]."""
@@ -538,7 +549,7 @@ def attempt(T, i, month, cell, region, alive, cell_meet, Gd, cell_order, cell_st
             j = T.slot[i, np.random.randint(np.int64(T.deg[i])), 0]
             if T.deg[j] > 0:
                 k = T.slot[j, np.random.randint(np.int64(T.deg[j])), 0]
-                if k != i and alive[k]:
+                if k != i:
                     res = link(T, i, k, INTRODUCED, s_new, month, decay, gain)
                     if res > 0:
                         out[res] += 1
@@ -553,11 +564,11 @@ def attempt(T, i, month, cell, region, alive, cell_meet, Gd, cell_order, cell_st
                 out[res] += 1
                 out[4] += 1
         return
-    j = by_rank(i, region[i], cell[i], Gd, cell_order, cell_start)
-    if j < 0 or not alive[j]:
+    c = cell[i]
+    j = by_rank(i, region[i], c, Gd, cell_order, cell_start)
+    if j < 0:
         return
-    p = max(cell_meet[cell[i]], cell_meet[cell[j]])  # they meet at the better place
-    if np.random.random() < p:
+    if np.random.random() < cell_meet[c]:  # where the acting person spends time
         res = link(T, i, j, ENCOUNTER, s_new, month, decay, gain)
         if res > 0:
             out[res] += 1
@@ -582,7 +593,7 @@ def ties_month(T, month, n, cell, region, alive, cell_meet, Gd, cell_order, cell
         if not alive[i]:
             continue
         prune(T, i, month, decay, tp[6])
-        attempt(T, i, month, cell, region, alive, cell_meet, Gd, cell_order, cell_start,
+        attempt(T, i, month, cell, region, cell_meet, Gd, cell_order, cell_start,
                 group, grp_order, grp_start, decay, tp, out)  # fmt: skip
 
 

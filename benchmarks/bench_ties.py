@@ -10,8 +10,9 @@ Each size runs in its own process, so peak resident memory is that size's alone.
 months fill the tie table first (compile time excluded: kernels are cached); then ``months``
 months are timed, ``repeats`` times, the fastest reported (the slowest in brackets).
 The machine may be shared: process CPU time is reported beside wall time (the CPU figure is
-what one core gives when it is not waiting for others). The timed month includes re-indexing people by cell, employer and group (the engine does the
-first two anyway; reported separately as ``index_ms``).
+what one core gives when it is not waiting for others), with a load index (nanoseconds per
+random draw). The timed month includes re-indexing people by cell, employer and group (the
+engine does the first two anyway; reported separately as ``index_ms``).
 
     python benchmarks/bench_ties.py                       # 100k and 1M people, K = 16
     python benchmarks/bench_ties.py --sizes 100000 --slots 32 --months 6

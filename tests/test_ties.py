@@ -188,18 +188,14 @@ def test_invariants_after_a_run_of_the_whole_network(slots):
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(
-        st.tuples(
-            st.integers(0, 3), st.integers(0, 9), st.integers(0, 9), st.floats(0.0, 1.0)
-        ),
+        st.tuples(st.integers(0, 3), st.integers(0, 9), st.integers(0, 9), st.floats(0.0, 1.0)),
         max_size=80,
     )
 )
 def test_any_sequence_of_operations_keeps_the_table_symmetric(ops):
     T = tk.new_ties(10, 3)
     decay = tk.decay_table(12.0)
-    month = 0
-    for op, i, j, s in ops:
-        month += 1
+    for month, (op, i, j, s) in enumerate(ops, start=1):
         if op == 0:
             tk.link(T, i, j, tk.ENCOUNTER, s, month, decay, 0.2)
         elif op == 1:

@@ -104,7 +104,9 @@ def new_knowledge(
     return K
 
 
-def org_knowledge(K: Knowledge, n_orgs: int, quality: np.ndarray, p: KnowledgeParams) -> OrgKnowledge:
+def org_knowledge(
+    K: Knowledge, n_orgs: int, quality: np.ndarray, p: KnowledgeParams
+) -> OrgKnowledge:
     """Organisations' knowledge sums and head counts from their people (O(people)), and their
     learning multipliers from ``quality`` (standardised, one per organisation)."""
     O = OrgKnowledge(org=np.zeros((n_orgs, D + 2), np.float64))
@@ -116,7 +118,7 @@ def org_knowledge(K: Knowledge, n_orgs: int, quality: np.ndarray, p: KnowledgePa
 @njit(cache=True)
 def recompute(K, O):
     """Sums and head counts of organisations from scratch (from each person's employer)."""
-    O.org[:, :SIZE + 1] = 0.0
+    O.org[:, : SIZE + 1] = 0.0
     for i in range(K.k.shape[0]):
         e = K.meta[i, EMP]
         if e >= 0:

@@ -14,8 +14,9 @@ memory order). An acting person
 5. tries an idea with that partner (:func:`recombination.recombine`).
 
 Departed people must have been removed from the indexes and their ties forgotten
-(:func:`ties.forget`): partners are not checked again. Everyone else is untouched this month: decay and learning are lazy, computed from the month of
-the last update when a person is next used. Costs a few random rows per acting person (the
+(:func:`ties.forget`): partners are not checked again. Everyone else is untouched this month:
+decay and learning are lazy, computed from the month of the last update when a person is next
+used. Costs a few random rows per acting person (the
 partner's ties and knowledge), the memory latency that sets the speed.
 """
 

@@ -105,8 +105,8 @@ def hazards(depth, tenure, quality, growth, unpursued, sp):
 @njit(cache=True)
 def draw_spinoffs(K, O, C, alive, n, month, org_quality, org_growth, sp, founders, parents):
     """Employees (``K.meta[:, EMP]`` ≥ 0) who leave this month to found: thinned draws at
-    ``max_hazard`` in row order, each kept with chance ``hazard / max_hazard``. Writes founders and parent
-    organisations and returns how many (at most ``founders.shape[0]``)."""
+    ``max_hazard`` in row order, each kept with chance ``hazard / max_hazard``. Writes
+    founders and parent organisations; returns how many (at most ``founders.shape[0]``)."""
     cap = sp[7]
     if cap <= 0.0:
         return 0

@@ -75,6 +75,6 @@ def test_ideas_raise_unpursued_counts_up_to_the_cap():
     combos = np.zeros((kv.D, kv.D), np.int64)
     for _ in range(100):
         rc.recombine(K, 0, 1, combos, rp, 0, buf)
-    assert 0 < buf.n[0] and K.meta[0, kv.IDEAS] == 3
+    assert buf.n[0] > 0 and K.meta[0, kv.IDEAS] == 3
     assert (buf.person[: buf.n[0]] == 0).all() and (buf.a[: buf.n[0]] == 0).all()
     assert (buf.b[: buf.n[0]] == 1).all()  # the pair of dominant classes

@@ -48,7 +48,7 @@ def rng_ns() -> float:
     return (time.process_time() - c0) / 1e7 * 1e9
 
 
-def one(people: int, slots: int, warm: int, months: int, repeats: int) -> dict:
+def one(people: int, slots: int, warm: int, months: int, repeats: int, serial: bool) -> dict:
     """Build, warm and time one size in this process."""
     import numpy as np
 
@@ -74,7 +74,7 @@ def one(people: int, slots: int, warm: int, months: int, repeats: int) -> dict:
             s = time.process_time()
             net.index()
             index_ms.append((time.process_time() - s) * 1e3)
-            net.month(m)
+            net.month(m, serial)
         runs.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
     best, worst = min(runs), max(runs)
@@ -83,6 +83,7 @@ def one(people: int, slots: int, warm: int, months: int, repeats: int) -> dict:
     return {
         "people": people,
         "slots": slots,
+        "kernel": "serial" if serial else "pipelined",
         "months_timed": months,
         "person_steps_per_s": people * months / best,
         "slowest_person_steps_per_s": people * months / worst,
@@ -106,17 +107,19 @@ def main() -> None:
     ap.add_argument("--warm", type=int, default=24)
     ap.add_argument("--months", type=int, default=12)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--serial", action="store_true", help="time the unpipelined kernel")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.one:
-        print(json.dumps(one(a.one, a.slots, a.warm, a.months, a.repeats)))
+        print(json.dumps(one(a.one, a.slots, a.warm, a.months, a.repeats, a.serial)))
         return
     for n in a.sizes:
         cmd = [sys.executable, __file__, "--one", str(n), "--slots", str(a.slots)]
         cmd += ["--warm", str(a.warm), "--months", str(a.months), "--repeats", str(a.repeats)]
+        cmd += ["--serial"] if a.serial else []
         r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
         print(
-            f"{r['people']:>9,} people  K={r['slots']}: "
+            f"{r['people']:>9,} people  K={r['slots']} {r['kernel']}: "
             f"{r['person_steps_per_s']:.3g} person-steps/s "
             f"(slowest {r['slowest_person_steps_per_s']:.3g}), "
             f"{r['ms_per_month']:.1f} ms/month; CPU time: "

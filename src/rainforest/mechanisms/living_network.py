@@ -47,10 +47,11 @@ COUNTERS = (
 
 
 @njit(cache=True)
-def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employer, emp_order,
-                  emp_start, cell_meet, Gd, cell_order, cell_start, group, grp_order, grp_start,
-                  decay, tp, tie_rate, rp, out):  # fmt: skip
-    """Ties, learning and ideas of one month for the acting people among rows ``0..n-1``.
+def network_month_serial(T, K, O, C, combos, buf, month, n, cell, region, alive, employer,
+                         emp_order, emp_start, cell_meet, Gd, cell_order, cell_start, group,
+                         grp_order, grp_start, decay, tp, tie_rate, rp, out):  # fmt: skip
+    """:func:`network_month` one person at a time, each waiting for its partners' rows to
+    come from memory (kept to measure what the pipeline gains: ``bench_ties.py --serial``).
 
     ``tp``: :func:`ties.params_tuple`; ``rp``: :func:`recombination.params_tuple`;
     ``tie_rate``: ``KnowledgeParams.tie_rate``; ``out``: counters named by :data:`COUNTERS`.
@@ -88,6 +89,120 @@ def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employ
         kv.catch_up(K, O, j, month, C)
         kv.learn_from_tie(K, O, i, j, s, tie_rate)
         out[8] += rc.recombine(K, i, j, combos, rp, month, buf) >= 0
+
+
+DEPTH = 8  # people planned ahead of the one acting (partners' rows are prefetched meanwhile)
+
+
+@njit(cache=True)
+def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employer, emp_order,
+                  emp_start, cell_meet, Gd, cell_order, cell_start, group, grp_order, grp_start,
+                  decay, tp, tie_rate, rp, out):  # fmt: skip
+    """Ties, learning and ideas of one month for the acting people among rows ``0..n-1``.
+
+    ``tp``: :func:`ties.params_tuple`; ``rp``: :func:`recombination.params_tuple`;
+    ``tie_rate``: ``KnowledgeParams.tie_rate``; ``out``: counters named by :data:`COUNTERS`.
+    ``Gd.sat`` must hold this month's cell populations (:func:`ties.fill_sat`).
+
+    Software pipeline: each acting person is first *planned* — the kind of attempt, the partner
+    met (by rank, alumni group, or the tie through which a friend of a friend is sought), the
+    tie or co-worker to use — and the partners' rows are prefetched; the person *acts*
+    ``DEPTH`` plans later, when those rows have arrived. Plans read the state as it was a few
+    people earlier; a planned tie that is gone by then is not used."""
+    q = tp[0]
+    if q <= 0.0:
+        return
+    lq = np.log(1.0 - q) if q < 1.0 else -np.inf
+    closure_share, alumni_share, s_new, s_alumni = tp[1], tp[2], tp[3], tp[4]
+    gain, drop, cw_share, cw_strength = tp[5], tp[6], tp[7], tp[8]
+    who = np.empty(DEPTH, np.int64)
+    act = np.empty(DEPTH, np.int64)  # 0 nothing, 1 closure via `met`, 2 alumni, 3 encounter
+    met = np.empty(DEPTH, np.int64)
+    partner = np.empty(DEPTH, np.int64)  # tie or co-worker to use (-1 none)
+    cw = np.empty(DEPTH, np.bool_)
+    planned, done = 0, 0
+    i = -1
+    more = True
+    while True:
+        if more:
+            i += 1 + (int(np.log(1.0 - np.random.random()) / lq) if q < 1.0 else 0)
+            if i >= n:
+                more = False
+            elif alive[i]:
+                b = planned % DEPTH
+                who[b] = i
+                u = np.random.random()
+                a, j = 0, -1
+                if u < closure_share and T.deg[i] > 0:
+                    a, j = 1, T.slot[i, np.random.randint(np.int64(T.deg[i])), 0]
+                elif closure_share <= u < closure_share + alumni_share:
+                    a, j = 2, tk.member(i, group[i], grp_order, grp_start)
+                elif u >= closure_share + alumni_share or T.deg[i] == 0:
+                    c = cell[i]
+                    j = tk.by_rank(i, region[i], c, Gd, cell_order, cell_start)
+                    if j >= 0 and np.random.random() < cell_meet[c]:
+                        a = 3
+                if j >= 0 and a > 0:
+                    tk.prefetch(T.slot, j)
+                    tk.prefetch(T.deg, j)
+                else:
+                    a = 0
+                act[b], met[b] = a, j
+                j = -1
+                cw[b] = False
+                if employer[i] >= 0 and np.random.random() < cw_share:
+                    j = tk.coworker(i, employer, emp_order, emp_start)
+                    cw[b] = j >= 0
+                if j < 0:
+                    sl = tk.pick_by_strength(T, i, month, decay)
+                    if sl >= 0:
+                        j = T.slot[i, sl, 0]
+                        tk.prefetch(T.slot, j)
+                if j >= 0:
+                    tk.prefetch(K.k, j)
+                partner[b] = j
+                planned += 1
+        if planned - done < DEPTH and more:
+            continue
+        if done == planned:
+            break
+        b = done % DEPTH
+        done += 1
+        p = who[b]
+        out[9] += tk.prune(T, p, month, decay, drop)
+        a, j = act[b], met[b]
+        out[0] += 1
+        if a == 1:
+            if T.deg[j] > 0:
+                k = T.slot[j, np.random.randint(np.int64(T.deg[j])), 0]
+                if k != p:
+                    res = tk.link(T, p, k, tk.INTRODUCED, s_new, month, decay, gain)
+                    if res > 0:
+                        out[res] += 1
+                        out[3] += 1
+        elif a > 1:
+            res = tk.link(T, p, j, tk.ALUMNI if a == 2 else tk.ENCOUNTER,
+                          s_alumni if a == 2 else s_new, month, decay, gain)  # fmt: skip
+            if res > 0:
+                out[res] += 1
+                out[2 + a] += 1
+        kv.catch_up(K, O, p, month, C)
+        j = partner[b]
+        if j < 0:
+            continue
+        if cw[b]:
+            s = cw_strength
+            out[7] += 1
+        else:
+            sl = tk.find(T, p, j)
+            if sl < 0:
+                continue
+            s = tk.effective(T.slot[p, sl, 1], month, decay)
+            tk.use(T, p, sl, month, decay, gain)
+        out[6] += 1
+        kv.catch_up(K, O, j, month, C)
+        kv.learn_from_tie(K, O, p, j, s, tie_rate)
+        out[8] += rc.recombine(K, p, j, combos, rp, month, buf) >= 0
 
 
 @dataclass
@@ -132,9 +247,10 @@ class Network:
         tk.index_groups(self.group, self.grp_start.shape[0] - 1, self.grp_order, self.grp_start)
         tk.fill_sat(self.Gd, self.cell_start)
 
-    def month(self, m: int) -> None:
-        """Run month ``m`` for everyone (indexes must be current: :meth:`index`)."""
-        network_month(
+    def month(self, m: int, serial: bool = False) -> None:
+        """Run month ``m`` for everyone (indexes must be current: :meth:`index`); ``serial``
+        runs the unpipelined kernel."""
+        (network_month_serial if serial else network_month)(
             self.T, self.K, self.O, self.C, self.combos, self.buf, m, self.cell.shape[0],
             self.cell, self.region, self.alive, self.employer, self.emp_order, self.emp_start,
             self.cell_meet, self.Gd, self.cell_order, self.cell_start, self.group,

@@ -49,7 +49,10 @@ from collections import namedtuple
 from typing import Annotated
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 from pydantic import Field
 
 from rainforest.scenario.schema import Model, NonNeg, Positive, Share, _f
@@ -167,6 +170,31 @@ def unpack(T: Ties, month: int, decay: np.ndarray) -> dict[str, np.ndarray]:
         "age": age,
         "kind": ((meta >> 12) & 15).astype(np.uint8),
     }
+
+
+@intrinsic
+def prefetch(typingctx, arr, row):
+    """Ask the CPU to start loading ``arr[row]`` into the cache (LLVM ``prefetch``; no effect
+    on results): the kernels plan a few people ahead and prefetch their partners' rows."""
+    if not isinstance(arr, types.Array) or not isinstance(row, types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        idx = context.cast(builder, args[1], signature.args[1], types.intp)
+        zero = context.get_constant(types.intp, 0)
+        ptr = cgutils.get_item_pointer(
+            context, builder, aryty, ary, [idx] + [zero] * (aryty.ndim - 1)
+        )
+        i8p = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0i8")
+        builder.call(fn, [builder.bitcast(ptr, i8p), i32(0), i32(3), i32(1)])
+        return context.get_dummy_value()
+
+    return types.void(arr, row), codegen
 
 
 # --- one slot --------------------------------------------------------------------------------

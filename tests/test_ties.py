@@ -171,13 +171,14 @@ def test_coworkers_cofounders_and_alumni_are_stored_with_their_kind():
     assert (d["kind"] == tk.ALUMNI).all()
 
 
+@pytest.mark.parametrize("serial", [False, True])
 @pytest.mark.parametrize("slots", [3, 16])
-def test_invariants_after_a_run_of_the_whole_network(slots):
+def test_invariants_after_a_run_of_the_whole_network(slots, serial):
     tk.seed(11)
     p = tk.TiesParams(enabled=True, slots=slots, attempt_rate=0.5, half_life_months=3.0)
     net = ln.toy(uniform(15, 8), ties=p, firm_size=20, seed=11)
     for m in range(1, 37):
-        net.month(m)
+        net.month(m, serial)
     if slots == 16:
         assert net.out[9] > 0  # some ties were forgotten
     else:
@@ -228,3 +229,21 @@ def test_packing_round_trips():
         assert m >= 0
         assert abs(tk.effective(m, month, decay) - s) < 1e-4
         assert tk.kind_of(m) == kind
+
+
+def test_rank_draws_stay_in_the_region_of_a_multi_region_grid():
+    """Two regions of 4 × 4 and 8 × 8 cells laid one after the other, as engine/build.py does."""
+    tk.seed(12)
+    counts = np.concatenate([np.full(16, 5), np.arange(64) % 7])
+    cell = np.repeat(np.arange(80), counts).astype(np.int32)
+    order, start = np.zeros(cell.size, np.int64), np.zeros(81, np.int64)
+    tk.index_groups(cell.astype(np.int64), 80, order, start)
+    Gd = tk.grid(np.array([0, 16]), np.array([16, 64]))
+    tk.fill_sat(Gd, start)
+    assert Gd.sat[Gd.sat0[0] + 24] == 80 and Gd.sat[Gd.sat0[1] + 80] == counts[16:].sum()
+    region = (cell >= 16).astype(np.int32)
+    for i in (0, 79, 100, cell.size - 1):
+        js = [tk.by_rank(i, region[i], cell[i], Gd, order, start) for _ in range(3000)]
+        js = np.array([j for j in js if j >= 0])
+        assert js.size > 2000
+        assert (region[js] == region[i]).all() and (js != i).all()

@@ -2,7 +2,7 @@
 
 import os
 
-from rainforest.engine.jit_cache import drop_stale
+from rainforest.jit_cache import drop_stale
 
 
 def _package(tmp_path):

@@ -50,7 +50,9 @@ OrgKnowledge = namedtuple("OrgKnowledge", "org")
 class KnowledgeParams(Model):
     """Knowledge vectors (issue 14): learning on the job and through ties."""
 
-    enabled: bool = _f(False, "Switch knowledge vectors on (off keeps the first edition).")
+    enabled: bool = _f(
+        False, "Switch knowledge vectors on (off keeps the first edition).", "switch"
+    )
     classes: Annotated[int, Field(ge=2, le=16)] = _f(
         D, "Technology classes in a knowledge vector (the kernels use 8).", "classes"
     )
@@ -64,10 +66,14 @@ class KnowledgeParams(Model):
         24.0, "Tenure at which the learning rate has halved (learning curve).", "months"
     )
     quality_effect: NonNeg = _f(
-        0.5, "Log-increase of the learning rate per standard deviation of employer quality."
+        0.5,
+        "Log-increase of the learning rate per standard deviation of employer quality.",
+        "log per sd",
     )
     tie_rate: Share = _f(
-        0.05, "Share of a partner's extra knowledge learned per use of a full-strength tie."
+        0.05,
+        "Share of a partner's extra knowledge learned per use of a full-strength tie.",
+        "share per use",
     )
     initial_depth: Positive = _f(
         1.0, "Mean norm of a newcomer's knowledge vector (units of the class scale).", "x"

@@ -1,0 +1,334 @@
+"""One month of the living network: ties, knowledge and recombination for the people who act.
+
+Thinning (MODEL.md §8): a person acts with chance ``attempt_rate`` a month; acting people are
+drawn by geometric skips, so they are visited in row order (with rows numbered by cell, in
+memory order). An acting person
+
+1. forgets ties that have decayed below ``drop_below`` (:func:`ties.prune`);
+2. makes one tie attempt: a friend of a friend, a classmate, or a geographic encounter by rank
+   (:func:`ties.attempt`);
+3. catches up on-the-job learning since the last update (:func:`knowledge_vec.catch_up`);
+4. uses one tie: a co-worker (implicit tie, with chance ``coworker_use_share`` when employed)
+   or a stored tie drawn by strength, which is refreshed; both partners learn from each other
+   at a rate set by the tie's strength;
+5. tries an idea with that partner (:func:`recombination.recombine`).
+
+Departed people must have been removed from the indexes and their ties forgotten
+(:func:`ties.forget`): partners are not checked again. Everyone else is untouched this month:
+decay and learning are lazy, computed from the month of the last update when a person is next
+used. Costs a few random rows per acting person (the
+partner's ties and knowledge), the memory latency that sets the speed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numba import njit
+
+from rainforest.mechanisms import knowledge_vec as kv
+from rainforest.mechanisms import recombination as rc
+from rainforest.mechanisms import ties as tk
+
+# counters written to `out` by network_month
+COUNTERS = (
+    "attempts",
+    "new_ties",
+    "reinforced",
+    "closure_ties",
+    "alumni_ties",
+    "geographic_ties",
+    "uses",
+    "coworker_uses",
+    "ideas",
+    "pruned",
+)
+
+
+@njit(cache=True)
+def network_month_serial(T, K, O, C, combos, buf, month, n, cell, region, alive, employer,
+                         emp_order, emp_start, cell_meet, Gd, cell_order, cell_start, group,
+                         grp_order, grp_start, decay, tp, tie_rate, rp, out):  # fmt: skip
+    """:func:`network_month` one person at a time, each waiting for its partners' rows to
+    come from memory (kept to measure what the pipeline gains: ``bench_ties.py --serial``).
+
+    ``tp``: :func:`ties.params_tuple`; ``rp``: :func:`recombination.params_tuple`;
+    ``tie_rate``: ``KnowledgeParams.tie_rate``; ``out``: counters named by :data:`COUNTERS`.
+    ``Gd.sat`` must hold this month's cell populations (:func:`ties.fill_sat`)."""
+    q = tp[0]
+    if q <= 0.0:
+        return
+    lq = np.log(1.0 - q) if q < 1.0 else -np.inf
+    gain, drop, cw_share, cw_strength = tp[5], tp[6], tp[7], tp[8]
+    i = -1
+    while True:
+        i += 1 + (int(np.log(1.0 - np.random.random()) / lq) if q < 1.0 else 0)
+        if i >= n:
+            break
+        if not alive[i]:
+            continue
+        out[9] += tk.prune(T, i, month, decay, drop)
+        tk.attempt(T, i, month, cell, region, cell_meet, Gd, cell_order, cell_start,
+                   group, grp_order, grp_start, decay, tp, out)  # fmt: skip
+        kv.catch_up(K, O, i, month, C)
+        j = -1
+        s = 0.0
+        if employer[i] >= 0 and np.random.random() < cw_share:
+            j = tk.coworker(i, employer, emp_order, emp_start)
+            s = cw_strength
+            out[7] += j >= 0
+        if j < 0:
+            slot = tk.pick_by_strength(T, i, month, decay)
+            if slot >= 0:
+                s = tk.effective(T.slot[i, slot, 1], month, decay)
+                j = tk.use(T, i, slot, month, decay, gain)
+        if j < 0:
+            continue
+        out[6] += 1
+        kv.catch_up(K, O, j, month, C)
+        kv.learn_from_tie(K, O, i, j, s, tie_rate)
+        out[8] += rc.recombine(K, i, j, combos, rp, month, buf) >= 0
+
+
+DEPTH = 8  # people planned ahead of the one acting (partners' rows are prefetched meanwhile)
+
+
+@njit(cache=True)
+def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employer, emp_order,
+                  emp_start, cell_meet, Gd, cell_order, cell_start, group, grp_order, grp_start,
+                  decay, tp, tie_rate, rp, out):  # fmt: skip
+    """Ties, learning and ideas of one month for the acting people among rows ``0..n-1``.
+
+    ``tp``: :func:`ties.params_tuple`; ``rp``: :func:`recombination.params_tuple`;
+    ``tie_rate``: ``KnowledgeParams.tie_rate``; ``out``: counters named by :data:`COUNTERS`.
+    ``Gd.sat`` must hold this month's cell populations (:func:`ties.fill_sat`).
+
+    Software pipeline: each acting person is first *planned* — the kind of attempt, the partner
+    met (by rank, alumni group, or the tie through which a friend of a friend is sought), the
+    tie or co-worker to use — and the partners' rows are prefetched; the person *acts*
+    ``DEPTH`` plans later, when those rows have arrived. Plans read the state as it was a few
+    people earlier; a planned tie that is gone by then is not used."""
+    q = tp[0]
+    if q <= 0.0:
+        return
+    lq = np.log(1.0 - q) if q < 1.0 else -np.inf
+    closure_share, alumni_share, s_new, s_alumni = tp[1], tp[2], tp[3], tp[4]
+    gain, drop, cw_share, cw_strength = tp[5], tp[6], tp[7], tp[8]
+    who = np.empty(DEPTH, np.int64)
+    act = np.empty(DEPTH, np.int64)  # 0 nothing, 1 closure via `met`, 2 alumni, 3 encounter
+    met = np.empty(DEPTH, np.int64)
+    partner = np.empty(DEPTH, np.int64)  # tie or co-worker to use (-1 none)
+    cw = np.empty(DEPTH, np.bool_)
+    planned, done = 0, 0
+    i = -1
+    more = True
+    while True:
+        if more:
+            i += 1 + (int(np.log(1.0 - np.random.random()) / lq) if q < 1.0 else 0)
+            if i >= n:
+                more = False
+            elif alive[i]:
+                b = planned % DEPTH
+                who[b] = i
+                u = np.random.random()
+                a, j = 0, -1
+                if u < closure_share and T.deg[i] > 0:
+                    a, j = 1, T.slot[i, np.random.randint(np.int64(T.deg[i])), 0]
+                elif closure_share <= u < closure_share + alumni_share:
+                    a, j = 2, tk.member(i, group[i], grp_order, grp_start)
+                elif u >= closure_share + alumni_share or T.deg[i] == 0:
+                    c = cell[i]
+                    j = tk.by_rank(i, region[i], c, Gd, cell_order, cell_start)
+                    if j >= 0 and np.random.random() < cell_meet[c]:
+                        a = 3
+                if j >= 0 and a > 0:
+                    tk.prefetch(T.slot, j)
+                    tk.prefetch(T.deg, j)
+                else:
+                    a = 0
+                act[b], met[b] = a, j
+                j = -1
+                cw[b] = False
+                if employer[i] >= 0 and np.random.random() < cw_share:
+                    j = tk.coworker(i, employer, emp_order, emp_start)
+                    cw[b] = j >= 0
+                if j < 0:
+                    sl = tk.pick_by_strength(T, i, month, decay)
+                    if sl >= 0:
+                        j = T.slot[i, sl, 0]
+                        tk.prefetch(T.slot, j)
+                if j >= 0:
+                    tk.prefetch(K.k, j)
+                partner[b] = j
+                planned += 1
+        if planned - done < DEPTH and more:
+            continue
+        if done == planned:
+            break
+        b = done % DEPTH
+        done += 1
+        p = who[b]
+        out[9] += tk.prune(T, p, month, decay, drop)
+        a, j = act[b], met[b]
+        out[0] += 1
+        if a == 1:
+            if T.deg[j] > 0:
+                k = T.slot[j, np.random.randint(np.int64(T.deg[j])), 0]
+                if k != p:
+                    res = tk.link(T, p, k, tk.INTRODUCED, s_new, month, decay, gain)
+                    if res > 0:
+                        out[res] += 1
+                        out[3] += 1
+        elif a > 1:
+            res = tk.link(T, p, j, tk.ALUMNI if a == 2 else tk.ENCOUNTER,
+                          s_alumni if a == 2 else s_new, month, decay, gain)  # fmt: skip
+            if res > 0:
+                out[res] += 1
+                out[2 + a] += 1
+        kv.catch_up(K, O, p, month, C)
+        j = partner[b]
+        if j < 0:
+            continue
+        if cw[b]:
+            s = cw_strength
+            out[7] += 1
+        else:
+            sl = tk.find(T, p, j)
+            if sl < 0:
+                continue
+            s = tk.effective(T.slot[p, sl, 1], month, decay)
+            tk.use(T, p, sl, month, decay, gain)
+        out[6] += 1
+        kv.catch_up(K, O, j, month, C)
+        kv.learn_from_tie(K, O, p, j, s, tie_rate)
+        out[8] += rc.recombine(K, p, j, combos, rp, month, buf) >= 0
+
+
+@dataclass
+class Network:
+    """Everything the month kernel reads and writes, for a standalone run (tests, benchmarks)
+    or as the state an engine adapter keeps between months."""
+
+    T: tk.Ties
+    K: kv.Knowledge
+    O: kv.OrgKnowledge
+    C: np.ndarray
+    combos: np.ndarray
+    buf: rc.IdeaBuffer
+    decay: np.ndarray
+    tp: tuple
+    tie_rate: float
+    rp: tuple
+    out: np.ndarray
+    cell: np.ndarray
+    region: np.ndarray
+    alive: np.ndarray
+    employer: np.ndarray
+    group: np.ndarray
+    Gd: tk.Grid
+    cell_meet: np.ndarray
+    cell_order: np.ndarray
+    cell_start: np.ndarray
+    emp_order: np.ndarray
+    emp_start: np.ndarray
+    grp_order: np.ndarray
+    grp_start: np.ndarray
+    cell_x: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    cell_y: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def index(self) -> None:
+        """Re-index people by cell, employer and group and refresh the cell populations."""
+        n_cells = self.cell_start.shape[0] - 1
+        live_cell = np.where(self.alive, self.cell, -1).astype(np.int64)
+        tk.index_groups(live_cell, n_cells, self.cell_order, self.cell_start)
+        tk.index_groups(self.employer, self.emp_start.shape[0] - 1, self.emp_order,
+                        self.emp_start)  # fmt: skip
+        tk.index_groups(self.group, self.grp_start.shape[0] - 1, self.grp_order, self.grp_start)
+        tk.fill_sat(self.Gd, self.cell_start)
+
+    def month(self, m: int, serial: bool = False) -> None:
+        """Run month ``m`` for everyone (indexes must be current: :meth:`index`); ``serial``
+        runs the unpipelined kernel."""
+        (network_month_serial if serial else network_month)(
+            self.T, self.K, self.O, self.C, self.combos, self.buf, m, self.cell.shape[0],
+            self.cell, self.region, self.alive, self.employer, self.emp_order, self.emp_start,
+            self.cell_meet, self.Gd, self.cell_order, self.cell_start, self.group,
+            self.grp_order, self.grp_start, self.decay, self.tp, self.tie_rate, self.rp,
+            self.out,
+        )  # fmt: skip
+
+    def nbytes_per_person(self) -> float:
+        """Bytes of per-person state (ties, knowledge, counters, indexes), per person."""
+        n = self.cell.shape[0]
+        per = (
+            tk.nbytes(self.T) + kv.nbytes(self.K) + self.group.nbytes + self.grp_order.nbytes
+        )  # fmt: skip
+        return per / n
+
+
+def toy(
+    people_per_cell: np.ndarray,
+    cell_km: float = 0.5,
+    firm_size: int = 50,
+    group_size: int = 200,
+    ties: tk.TiesParams | None = None,
+    knowledge: kv.KnowledgeParams | None = None,
+    recombination: rc.RecombinationParams | None = None,
+    meet: np.ndarray | None = None,
+    seed: int = 0,
+    idea_capacity: int = 1_000_000,
+) -> Network:
+    """A one-region world for tests and benchmarks: a square grid with ``people_per_cell``
+    (length side², people numbered in cell order), employers of about ``firm_size`` people of
+    neighbouring rows, alumni groups of ``group_size``, and firms of random quality."""
+    tp_ = ties or tk.TiesParams(enabled=True)
+    kp = knowledge or kv.KnowledgeParams(enabled=True)
+    rp_ = recombination or rc.RecombinationParams(enabled=True)
+    rng = np.random.default_rng(seed)
+    counts = np.asarray(people_per_cell, np.int64)
+    n_cells = counts.size
+    side = int(round(np.sqrt(n_cells)))
+    n = int(counts.sum())
+    cell = np.repeat(np.arange(n_cells), counts).astype(np.int32)
+    n_orgs = max(n // firm_size, 1)
+    employer = np.minimum(np.arange(n) // firm_size, n_orgs - 1).astype(np.int32)
+    n_groups = max(n // group_size, 1)
+    group = rng.integers(n_groups, size=n).astype(np.int32)
+    K = kv.new_knowledge(n, rng, kp, employer)
+    O = kv.org_knowledge(K, n_orgs, rng.standard_normal(n_orgs), kp)
+    ii, jj = np.meshgrid(np.arange(side), np.arange(side), indexing="ij")
+    net = Network(
+        T=tk.new_ties(n, tp_.slots),
+        K=K,
+        O=O,
+        C=kv.learning_integral(kp),
+        combos=np.zeros((kv.D, kv.D), np.int64),
+        buf=rc.new_buffer(idea_capacity),
+        decay=tk.decay_table(tp_.half_life_months),
+        tp=tk.params_tuple(tp_),
+        tie_rate=float(kp.tie_rate),
+        rp=rc.params_tuple(rp_),
+        out=np.zeros(len(COUNTERS), np.int64),
+        cell=cell,
+        region=np.zeros(n, np.int32),
+        alive=np.ones(n, np.bool_),
+        employer=employer,
+        group=group,
+        Gd=tk.grid(np.array([0]), np.array([n_cells])),
+        cell_meet=(
+            np.full(n_cells, tp_.encounter_base, np.float32)
+            if meet is None
+            else np.asarray(meet, np.float32)
+        ),
+        cell_order=np.zeros(n, np.int32),
+        cell_start=np.zeros(n_cells + 1, np.int64),
+        emp_order=np.zeros(n, np.int32),
+        emp_start=np.zeros(n_orgs + 1, np.int64),
+        grp_order=np.zeros(n, np.int32),
+        grp_start=np.zeros(n_groups + 1, np.int64),
+        cell_x=((ii.ravel() + 0.5) * cell_km),
+        cell_y=((jj.ravel() + 0.5) * cell_km),
+    )
+    net.index()
+    return net

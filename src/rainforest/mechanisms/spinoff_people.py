@@ -1,0 +1,159 @@
+"""Spin-offs from people: the hazard that an employee leaves to found, and what the child inherits.
+
+The first edition gave every anchor a fixed ``spinout_rate`` per employee, so a child's quality
+had nothing to do with its parent's (correlation 0.04 in ``silicon-valley``, issue 14). Here the
+monthly hazard is a property of the *person*:
+
+``h = base · exp(β_k (‖k‖ − 1) + β_q q_e + β_g max(g_e, 0) + β_u u) · (1 − exp(−τ / τ_0))
++ base · β_n · max(−g_e, 0)``, capped at ``max_hazard``,
+
+with ``‖k‖`` the depth of the person's knowledge, ``τ`` tenure, ``q_e`` the employer's
+standardised quality, ``g_e`` its yearly log growth of head count and ``u`` the person's ideas
+not pursued (from :mod:`recombination`). Better and growing parents breed more spin-offs and
+their employees know more (Klepper 2007; Agarwal et al. 2004; Klepper & Sleeper 2005; Gompers,
+Lerner & Scharfstein 2005); declining parents push people out into necessity spin-offs (the last
+term; Eriksson & Kuhn 2006). Nothing sets "better parents have better children": a child
+inherits its founder's knowledge vector (:func:`inherit`), the parent's domain and, with chance
+``stay_nearby``, the parent's cell (else a random cell of the region), so any heredity comes
+from what employees learned.
+
+Draws are thinned (Lewis & Shedler 1979): candidates are drawn at the cap ``max_hazard`` by
+geometric skips in row order and kept with chance ``h / max_hazard``, so only a few people a
+month are looked at.
+
+References: Klepper (2007), Management Science 53:616; Agarwal, Echambadi, Franco & Sarkar
+(2004), Academy of Management Journal 47:501; Klepper & Sleeper (2005), Management Science
+51:1291; Gompers, Lerner & Scharfstein (2005), Journal of Finance 60:577; Eriksson & Kuhn
+(2006), International Journal of Industrial Organization 24:1021; Lewis & Shedler (1979), Naval
+Research Logistics Quarterly 26:403.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from rainforest.mechanisms.knowledge_vec import EMP, HIRED, IDEAS, catch_up
+from rainforest.scenario.schema import Model, NonNeg, Positive, Share, _f
+
+
+class SpinoffParams(Model):
+    """Spin-off hazard of employees (issue 14); replaces per-anchor spin-out rates."""
+
+    enabled: bool = _f(
+        False, "Switch people's spin-off hazard on (off keeps spinout_rate).", "switch"
+    )
+    base_hazard: Share = _f(
+        0.0002,
+        "Monthly hazard of an average employee of an average firm after long tenure "
+        "(assumed, the one global rate to fit).",
+        "1/month",
+    )
+    knowledge_effect: NonNeg = _f(
+        1.0, "Log-hazard per unit of knowledge depth above 1.", "log per unit"
+    )
+    tenure_months: Positive = _f(
+        36.0, "Tenure by which 63% of the full hazard is reached.", "months"
+    )
+    quality_effect: NonNeg = _f(
+        0.5,
+        "Log-hazard per standard deviation of employer quality (Klepper 2007).",
+        "log per sd",
+    )
+    growth_effect: NonNeg = _f(
+        1.0,
+        "Log-hazard per unit of the employer's yearly log growth (Agarwal et al. 2004).",
+        "log per log-growth",
+    )
+    decline_effect: NonNeg = _f(
+        5.0,
+        "Necessity spin-offs: extra hazard, in base hazards, per unit of yearly log "
+        "decline of the employer (Eriksson & Kuhn 2006).",
+        "base hazards per log-decline",
+    )
+    idea_effect: NonNeg = _f(
+        0.3, "Log-hazard per unpursued idea (Klepper & Sleeper 2005).", "log per idea"
+    )
+    max_hazard: Share = _f(0.02, "Cap of the monthly hazard (and the thinning rate).", "1/month")
+    stay_nearby: Share = _f(
+        0.8,
+        "Chance that a spin-off starts in its parent's cell (else elsewhere in the region).",
+        "probability",
+    )
+
+
+def params_tuple(p: SpinoffParams) -> tuple:
+    """The parameters the kernels read, as a flat tuple."""
+    return (
+        float(p.base_hazard),
+        float(p.knowledge_effect),
+        float(p.tenure_months),
+        float(p.quality_effect),
+        float(p.growth_effect),
+        float(p.decline_effect),
+        float(p.idea_effect),
+        float(p.max_hazard),
+        float(p.stay_nearby),
+    )
+
+
+@njit(cache=True, inline="always")
+def hazard(depth, tenure, quality, growth, unpursued, sp):
+    """Monthly hazard that an employee leaves to found (see the module docstring)."""
+    base, bk, t0, bq, bg, bn, bu, cap = sp[0], sp[1], sp[2], sp[3], sp[4], sp[5], sp[6], sp[7]
+    pull = np.exp(bk * (depth - 1.0) + bq * quality + bg * max(growth, 0.0) + bu * unpursued)
+    h = base * pull * (1.0 - np.exp(-max(tenure, 0.0) / t0)) + base * bn * max(-growth, 0.0)
+    return min(h, cap)
+
+
+@njit(cache=True)
+def hazards(depth, tenure, quality, growth, unpursued, sp):
+    """:func:`hazard` over arrays (one per person)."""
+    out = np.empty(depth.shape[0], np.float64)
+    for t in range(depth.shape[0]):
+        out[t] = hazard(depth[t], tenure[t], quality[t], growth[t], unpursued[t], sp)
+    return out
+
+
+@njit(cache=True)
+def draw_spinoffs(K, O, C, alive, n, month, org_quality, org_growth, sp, founders, parents):
+    """Employees (``K.meta[:, EMP]`` ≥ 0) who leave this month to found: thinned draws at
+    ``max_hazard`` in row order, each kept with chance ``hazard / max_hazard``. Writes
+    founders and parent organisations; returns how many (at most ``founders.shape[0]``)."""
+    cap = sp[7]
+    if cap <= 0.0:
+        return 0
+    lq = np.log(1.0 - cap) if cap < 1.0 else -np.inf
+    m = 0
+    i = -1
+    while m < founders.shape[0]:
+        i += 1 + (int(np.log(1.0 - np.random.random()) / lq) if cap < 1.0 else 0)
+        if i >= n:
+            break
+        e = K.meta[i, EMP]
+        if e < 0 or not alive[i]:
+            continue
+        catch_up(K, O, i, month, C)
+        depth = 0.0
+        for d in range(K.k.shape[1]):
+            depth += K.k[i, d] * K.k[i, d]
+        h = hazard(
+            np.sqrt(depth), month - K.meta[i, HIRED], org_quality[e], org_growth[e],
+            K.meta[i, IDEAS], sp,
+        )  # fmt: skip
+        if np.random.random() * cap < h:
+            founders[m] = i
+            parents[m] = e
+            m += 1
+    return m
+
+
+@njit(cache=True)
+def inherit(k, founder, parent_cell, region_cell0, region_ncell, stay_nearby, child_k):
+    """The child's knowledge (a copy of its founder's, into ``child_k``) and its cell: the
+    parent's with chance ``stay_nearby``, else a random cell of the region."""
+    for d in range(k.shape[1]):
+        child_k[d] = k[founder, d]
+    if np.random.random() < stay_nearby:
+        return parent_cell
+    return region_cell0 + np.random.randint(region_ncell)

@@ -1,0 +1,642 @@
+"""Persistent ties: who knows whom, formed by encounters, kept by use, lost by neglect.
+
+The first edition redrew every contact each month at a rate with a density exponent; nothing
+lasted. Here each person holds up to ``K`` ties in fixed slots, and density acts only through
+*who is near*: geographic ties are drawn by rank (Liben-Nowell et al. 2005; Pan et al. 2013),
+P(i meets j) ∝ 1 / rank_i(j), rank_i(j) being the number of people closer to i than j. A denser
+place puts more people at small ranks within walking distance, so near ties per person rise
+with density without any exponent.
+
+Layout (memory latency is the cost, MODEL.md §8): a slot is one 8-byte record, two int32 side by
+side in ``slot[i, s, :]``:
+
+* ``slot[i, s, 0]``: the partner's row (``-1`` when empty);
+* ``slot[i, s, 1]``: ``strength_q << 16 | kind << 12 | month % 4096`` with the strength at the
+  month of last use quantised to 15 bits (0..32767) and the tie kind (:data:`KINDS`) in 4 bits.
+
+``deg[i]`` counts the used slots, which are kept at the front of the row. Ties are symmetric:
+both rows hold the tie with the same record, and every write goes to both. Strength decays
+lazily: the effective strength is the stored one times ``decay[age]``, a table by age in
+months (no power per slot per month); a tie whose effective strength falls below
+``drop_below`` is removed when its owner next scans the row. Only people who act this month
+(one attempt per ``1 / attempt_rate`` person-months) are processed, in row order.
+
+Encounters are sampled in O(log side) per draw: a rank ``r`` drawn log-uniformly in
+``[1, N_region)``, the smallest Chebyshev ring of cells around the person's cell whose box holds
+``r`` other people (binary search on a summed-area table of cell populations), then a random
+person of that ring (its two rows are contiguous runs of ``cell_order``; within its two columns
+a binary search on the table finds the cell). Whether an attempt
+becomes an encounter depends on the meeting place: the chance grows with the time people spend
+in that cell's third places, co-working space and campuses (:func:`meeting_chance`), never as a
+multiplier on output.
+
+Non-geographic ties: co-workers are implicit while they share an employer (no storage; see
+:func:`coworker`), and some are stored as ``FORMER_COWORKER`` when one leaves
+(:func:`keep_coworkers`); co-founders are linked at founding (:func:`link_group`); classmates
+and alumni through a group index (same university cohort); investors through
+:func:`link` with ``INVESTOR``. A share ``closure_share`` of new ties are friends of friends
+(triadic closure; Kossinets & Watts 2006).
+
+References: Liben-Nowell, Novak, Kumar, Raghavan & Tomkins (2005), PNAS 102:11623; Pan, Ghoshal,
+Krumme, Cebrian & Pentland (2013), Nature Communications 4:1961; Granovetter (1973), American
+Journal of Sociology 78:1360; Burt (2000), Social Networks 22:1 (decay of ties); Kossinets &
+Watts (2006), Science 311:88 (triadic closure).
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Annotated
+
+import numpy as np
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
+from pydantic import Field
+
+from rainforest.scenario.schema import Model, NonNeg, Positive, Share, _f
+
+ENCOUNTER, FORMER_COWORKER, COFOUNDER, ALUMNI, INVESTOR, INTRODUCED = 0, 1, 2, 3, 4, 5
+KINDS = ("encounter", "former_coworker", "cofounder", "alumni", "investor", "introduced")
+EMPTY = -1
+Q = 32767  # strength quantum: 15 bits keep the record's int32 non-negative
+MONTH_MASK = 4095  # ages are taken modulo 4096 months (341 years)
+AGES = 4096  # length of the decay table
+
+Ties = namedtuple("Ties", "slot deg")
+Grid = namedtuple("Grid", "cell0 side sat0 sat")
+
+
+class TiesParams(Model):
+    """Persistent ties (issue 14): encounters by rank, closure, decay unless used."""
+
+    enabled: bool = _f(
+        False, "Switch the living network on (off keeps the first edition).", "switch"
+    )
+    slots: Annotated[int, Field(ge=2, le=64)] = _f(
+        16, "Tie slots per person (K); Dunbar-like support cliques are ~15.", "ties"
+    )
+    attempt_rate: Share = _f(
+        0.1,
+        "Tie attempts per person-month (assumed: one per 10 person-months, MODEL.md §8).",
+        "1/month",
+    )
+    closure_share: Share = _f(
+        0.3,
+        "Share of attempts that introduce a friend of a friend (Kossinets & Watts 2006).",
+        "share",
+    )
+    alumni_share: Share = _f(
+        0.05,
+        "Share of attempts with a member of one's university cohort or alumni group.",
+        "share",
+    )
+    encounter_base: Share = _f(
+        0.5,
+        "Chance that an attempt becomes an encounter in a cell without venues (assumed).",
+        "probability",
+    )
+    third_place_effect: NonNeg = _f(
+        0.05,
+        "Hazard of meeting added by each third place (café, meetup space) in the cell.",
+        "1/place",
+    )
+    coworking_effect: NonNeg = _f(
+        2.0, "Hazard of meeting added by the share of the cell's people in co-working.", "x"
+    )
+    campus_effect: NonNeg = _f(
+        1.0, "Hazard of meeting added by the share of the cell's people on a campus.", "x"
+    )
+    new_strength: Share = _f(0.3, "Strength of a new encounter or introduced tie.", "strength 0-1")
+    coworker_strength: Share = _f(0.6, "Strength of a stored former co-worker tie.", "strength 0-1")
+    cofounder_strength: Share = _f(0.9, "Strength of a co-founder tie.", "strength 0-1")
+    alumni_strength: Share = _f(0.3, "Strength of a classmate or alumni tie.", "strength 0-1")
+    investor_strength: Share = _f(0.5, "Strength of an investor-founder tie.", "strength 0-1")
+    use_gain: Share = _f(0.2, "Strength gained per use: s += gain (1 - s).", "share")
+    half_life_months: Positive = _f(
+        24.0, "Months for an unused tie to lose half its strength (Burt 2000).", "months"
+    )
+    drop_below: Share = _f(
+        0.02, "Effective strength below which a tie is forgotten.", "strength 0-1"
+    )
+    coworkers_kept: Annotated[int, Field(ge=0, le=16)] = _f(
+        3, "Co-worker ties stored when a person leaves an employer.", "ties"
+    )
+    coworker_use_share: Share = _f(
+        0.5,
+        "Share of an employee's tie uses that go to a co-worker (implicit tie).",
+        "share",
+    )
+
+
+def params_tuple(p: TiesParams) -> tuple:
+    """The parameters the kernels read, as a flat tuple (Numba takes tuples of scalars)."""
+    return (
+        float(p.attempt_rate),
+        float(p.closure_share),
+        float(p.alumni_share),
+        float(p.new_strength),
+        float(p.alumni_strength),
+        float(p.use_gain),
+        float(p.drop_below),
+        float(p.coworker_use_share),
+        float(p.coworker_strength),
+    )
+
+
+def new_ties(n_rows: int, slots: int) -> Ties:
+    """Empty tie table for ``n_rows`` people with ``slots`` slots each."""
+    if not 1 <= slots <= 255:
+        raise ValueError("slots must be in 1..255")
+    slot = np.full((n_rows, slots, 2), EMPTY, np.int32)
+    slot[:, :, 1] = 0
+    return Ties(slot=slot, deg=np.zeros(n_rows, np.uint8))
+
+
+def decay_table(half_life_months: float) -> np.ndarray:
+    """Share of strength left after ``a`` unused months, for ``a`` in ``0..AGES-1``."""
+    return np.exp(-np.log(2.0) * np.arange(AGES) / half_life_months).astype(np.float32)
+
+
+def nbytes(T: Ties) -> int:
+    """Bytes held by a tie table."""
+    return int(T.slot.nbytes + T.deg.nbytes)
+
+
+def unpack(T: Ties, month: int, decay: np.ndarray) -> dict[str, np.ndarray]:
+    """Used slots as flat arrays: owner, partner, stored and effective strength, age, kind."""
+    n, k = T.deg.shape[0], T.slot.shape[1]
+    used = np.arange(k)[None, :] < T.deg[:, None]
+    owner = np.broadcast_to(np.arange(n)[:, None], (n, k))[used]
+    partner = T.slot[:, :, 0][used]
+    meta = T.slot[:, :, 1][used]
+    strength = (meta >> 16).astype(np.float32) / Q
+    age = (month - (meta & MONTH_MASK)) & MONTH_MASK
+    return {
+        "owner": owner.astype(np.int64),
+        "partner": partner.astype(np.int64),
+        "strength": strength,
+        "effective": strength * decay[age],
+        "age": age,
+        "kind": ((meta >> 12) & 15).astype(np.uint8),
+    }
+
+
+@intrinsic
+def prefetch(typingctx, arr, row):
+    """Ask the CPU to start loading ``arr[row]`` into the cache (LLVM ``prefetch``; no effect
+    on results): the kernels plan a few people ahead and prefetch their partners' rows."""
+    if not isinstance(arr, types.Array) or not isinstance(row, types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        idx = context.cast(builder, args[1], signature.args[1], types.intp)
+        zero = context.get_constant(types.intp, 0)
+        ptr = cgutils.get_item_pointer(
+            context, builder, aryty, ary, [idx] + [zero] * (aryty.ndim - 1)
+        )
+        i8p = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0i8")
+        builder.call(fn, [builder.bitcast(ptr, i8p), i32(0), i32(3), i32(1)])
+        return context.get_dummy_value()
+
+    return types.void(arr, row), codegen
+
+
+# --- one slot --------------------------------------------------------------------------------
+
+
+@njit(cache=True, inline="always")
+def pack(strength, kind, month):
+    """Meta word of a slot: quantised strength, kind and month of last use."""
+    q = int(strength * Q + 0.5)
+    q = min(max(q, 0), Q)
+    return np.int32((q << 16) | ((kind & 15) << 12) | (month & MONTH_MASK))
+
+
+@njit(cache=True, inline="always")
+def effective(meta, month, decay):
+    """Strength of a slot now: stored strength times the decay of its age."""
+    return ((meta >> 16) / Q) * decay[(month - (meta & MONTH_MASK)) & MONTH_MASK]
+
+
+@njit(cache=True, inline="always")
+def kind_of(meta):
+    """Tie kind of a slot's meta word."""
+    return (meta >> 12) & 15
+
+
+@njit(cache=True)
+def find(T, i, j):
+    """Slot of ``j`` in ``i``'s row, or -1."""
+    slot = T.slot  # no row view: a view costs a reference count
+    for s in range(np.int64(T.deg[i])):
+        if slot[i, s, 0] == j:
+            return s
+    return -1
+
+
+@njit(cache=True)
+def _remove_slot(T, i, s):
+    """Drop slot ``s`` of ``i`` (the last used slot moves into it); one side only."""
+    last = np.int64(T.deg[i]) - 1
+    T.slot[i, s, 0] = T.slot[i, last, 0]
+    T.slot[i, s, 1] = T.slot[i, last, 1]
+    T.slot[i, last, 0] = EMPTY
+    T.slot[i, last, 1] = 0
+    T.deg[i] = last
+
+
+@njit(cache=True)
+def unlink(T, i, j):
+    """Remove the tie between ``i`` and ``j`` from both rows (no-op if absent)."""
+    s = find(T, i, j)
+    if s >= 0:
+        _remove_slot(T, i, s)
+    s = find(T, j, i)
+    if s >= 0:
+        _remove_slot(T, j, s)
+
+
+@njit(cache=True)
+def _room(T, i, month, decay, s_new):
+    """Slot where ``i`` can take a new tie of strength ``s_new``: a free one, else the weakest
+    if weaker than the newcomer (-1 if none)."""
+    d = np.int64(T.deg[i])
+    if d < T.slot.shape[1]:
+        return d
+    w, ws = -1, s_new
+    for s in range(d):
+        e = effective(T.slot[i, s, 1], month, decay)
+        if e < ws:
+            w, ws = s, e
+    return w
+
+
+@njit(cache=True)
+def link(T, i, j, kind, strength, month, decay, gain):
+    """Tie ``i`` and ``j``: reinforce an existing tie (both rows) or create one, evicting
+    each side's weakest tie if the rows are full and it is weaker than the new one.
+    Returns 1 for a new tie, 2 for a reinforced one, 0 if nothing was written."""
+    if i == j or i < 0 or j < 0:
+        return 0
+    si = find(T, i, j)
+    if si >= 0:
+        e = effective(T.slot[i, si, 1], month, decay)
+        m = pack(e + gain * (1.0 - e), kind_of(T.slot[i, si, 1]), month)
+        T.slot[i, si, 1] = m
+        sj = find(T, j, i)
+        if sj >= 0:
+            T.slot[j, sj, 1] = m
+        return 2
+    ri = np.int64(_room(T, i, month, decay, strength))
+    if ri < 0:
+        return 0
+    rj = np.int64(_room(T, j, month, decay, strength))
+    if rj < 0:
+        return 0
+    m = pack(strength, kind, month)
+    _put(T, i, ri, j, m)
+    _put(T, j, rj, i, m)
+    return 1
+
+
+@njit(cache=True, inline="always")
+def _put(T, a, r, b, m):
+    """Write partner ``b`` with meta ``m`` into slot ``r`` of ``a``: a free slot extends the
+    row; a used one is an eviction, whose reverse copy leaves the old partner's row."""
+    if r < np.int64(T.deg[a]):
+        old = T.slot[a, r, 0]
+        so = find(T, old, a)
+        if so >= 0:
+            _remove_slot(T, old, so)
+    else:
+        T.deg[a] = r + 1
+    T.slot[a, r, 0] = b
+    T.slot[a, r, 1] = m
+
+
+@njit(cache=True)
+def use(T, i, s, month, decay, gain):
+    """Use ``i``'s tie in slot ``s``: refresh its strength (both rows); returns the partner."""
+    j = T.slot[i, s, 0]
+    e = effective(T.slot[i, s, 1], month, decay)
+    m = pack(e + gain * (1.0 - e), kind_of(T.slot[i, s, 1]), month)
+    T.slot[i, s, 1] = m
+    sj = find(T, j, i)
+    if sj >= 0:
+        T.slot[j, sj, 1] = m
+    return j
+
+
+@njit(cache=True)
+def forget(T, i):
+    """Remove all of ``i``'s ties from both sides (call when ``i`` leaves the model, so that
+    nobody draws a departed partner)."""
+    while T.deg[i] > 0:
+        j = T.slot[i, 0, 0]
+        _remove_slot(T, i, 0)
+        sj = find(T, j, i)
+        if sj >= 0:
+            _remove_slot(T, j, sj)
+
+
+@njit(cache=True)
+def prune(T, i, month, decay, drop_below):
+    """Forget ``i``'s ties weaker than ``drop_below`` (both rows); returns how many."""
+    n = 0
+    s = 0
+    while s < np.int64(T.deg[i]):
+        if effective(T.slot[i, s, 1], month, decay) < drop_below:
+            j = T.slot[i, s, 0]
+            _remove_slot(T, i, s)
+            sj = find(T, j, i)
+            if sj >= 0:
+                _remove_slot(T, j, sj)
+            n += 1
+        else:
+            s += 1
+    return n
+
+
+@njit(cache=True)
+def pick_by_strength(T, i, month, decay):
+    """A slot of ``i`` drawn with probability ∝ effective strength (-1 if the row is empty)."""
+    d = np.int64(T.deg[i])
+    if d == 0:
+        return -1
+    tot = 0.0
+    for s in range(d):
+        tot += effective(T.slot[i, s, 1], month, decay)
+    u = np.random.random() * tot
+    for s in range(d):
+        u -= effective(T.slot[i, s, 1], month, decay)
+        if u <= 0.0:
+            return s
+    return d - 1
+
+
+# --- where people are ------------------------------------------------------------------------
+
+
+def grid(reg_cell0: np.ndarray, reg_ncell: np.ndarray) -> Grid:
+    """Square grids of the regions (cell ``c0 + x * side + y``, as engine/build.py lays them)
+    with room for a summed-area table of each."""
+    side = np.sqrt(np.asarray(reg_ncell)).round().astype(np.int64)
+    if not np.array_equal(side * side, reg_ncell):
+        raise ValueError("regions must have square grids of cells")
+    size = (side + 1) ** 2
+    sat0 = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int64)
+    return Grid(
+        cell0=np.asarray(reg_cell0, np.int64),
+        side=side,
+        sat0=sat0,
+        sat=np.zeros(int(size.sum()), np.int64),
+    )
+
+
+@njit(cache=True)
+def fill_sat(Gd, cell_start):
+    """Summed-area tables of cell populations (from ``cell_start``), one per region."""
+    for r in range(Gd.side.shape[0]):
+        g, c0, o = Gd.side[r], Gd.cell0[r], Gd.sat0[r]
+        w = g + 1
+        for x in range(w):
+            Gd.sat[o + x * w] = 0
+        for y in range(w):
+            Gd.sat[o + y] = 0
+        for x in range(g):
+            run = 0
+            for y in range(g):
+                c = c0 + x * g + y
+                run += cell_start[c + 1] - cell_start[c]
+                Gd.sat[o + (x + 1) * w + y + 1] = Gd.sat[o + x * w + y + 1] + run
+
+
+@njit(cache=True, inline="always")
+def _box(sat, o, w, x0, x1, y0, y1):
+    """People in cells x0..x1 × y0..y1 (inclusive) of a region's summed-area table."""
+    return (
+        sat[o + (x1 + 1) * w + y1 + 1]
+        - sat[o + x0 * w + y1 + 1]
+        - sat[o + (x1 + 1) * w + y0]
+        + sat[o + x0 * w + y0]
+    )
+
+
+@njit(cache=True)
+def by_rank(i, r, cell, Gd, cell_order, cell_start):
+    """A partner for ``i`` (in cell ``cell`` of region ``r``) drawn with P ∝ 1 / rank.
+    Returns -1 when the region has nobody else or the draw lands on ``i`` itself."""
+    g, c0, o = Gd.side[r], Gd.cell0[r], Gd.sat0[r]
+    w = g + 1
+    total = Gd.sat[o + g * w + g]
+    if total < 2:
+        return -1
+    rank = int(np.exp(np.random.random() * np.log(total - 1.0)))  # 1 .. total-1
+    if rank < 1:
+        rank = 1
+    loc = cell - c0
+    xc, yc = loc // g, loc % g
+    lo, hi = 0, max(max(xc, g - 1 - xc), max(yc, g - 1 - yc))
+    while lo < hi:  # smallest ring whose box holds `rank` people besides i
+        mid = (lo + hi) // 2
+        b = _box(
+            Gd.sat, o, w, max(xc - mid, 0), min(xc + mid, g - 1), max(yc - mid, 0),
+            min(yc + mid, g - 1),
+        )  # fmt: skip
+        if b - 1 >= rank:
+            hi = mid
+        else:
+            lo = mid + 1
+    rho = lo
+    x0, x1 = max(xc - rho, 0), min(xc + rho, g - 1)
+    y0, y1 = max(yc - rho, 0), min(yc + rho, g - 1)
+    pop = _box(Gd.sat, o, w, x0, x1, y0, y1)
+    if rho > 0:
+        pop -= _box(
+            Gd.sat, o, w, max(xc - rho + 1, 0), min(xc + rho - 1, g - 1), max(yc - rho + 1, 0),
+            min(yc + rho - 1, g - 1),
+        )  # fmt: skip
+    if pop <= 0:
+        return -1
+    t = np.random.randint(pop)
+    if rho == 0:
+        j = cell_order[cell_start[cell] + t]
+        return -1 if j == i else j
+    # the ring is two rows (contiguous runs of cell_order) and two columns (binary search)
+    for x in (xc - rho, xc + rho):
+        if 0 <= x < g:
+            a, b = cell_start[c0 + x * g + y0], cell_start[c0 + x * g + y1 + 1]
+            if t < b - a:
+                return cell_order[a + t]
+            t -= b - a
+    xa, xb = max(xc - rho + 1, 0), min(xc + rho - 1, g - 1)
+    if xa > xb:
+        return -1
+    for y in (yc - rho, yc + rho):
+        if 0 <= y < g:
+            col = _box(Gd.sat, o, w, xa, xb, y, y)
+            if t < col:
+                lo, hi = xa, xb
+                while lo < hi:  # first row whose running column total passes t
+                    mid = (lo + hi) // 2
+                    if _box(Gd.sat, o, w, xa, mid, y, y) > t:
+                        hi = mid
+                    else:
+                        lo = mid + 1
+                if lo > xa:
+                    t -= _box(Gd.sat, o, w, xa, lo - 1, y, y)
+                return cell_order[cell_start[c0 + lo * g + y] + t]
+            t -= col
+    return -1
+
+
+def meeting_chance(
+    third_places: np.ndarray,
+    coworking_share: np.ndarray,
+    campus_share: np.ndarray,
+    p: TiesParams,
+) -> np.ndarray:
+    """Chance, per cell, that an attempt to meet becomes an encounter there.
+
+    ``1 - (1 - encounter_base) · exp(-(a · third places + b · co-working share + c · campus
+    share))``: the more time people spend in a cell's meeting places, the likelier an encounter;
+    it saturates at 1 and never multiplies output.
+    """
+    h = (
+        p.third_place_effect * np.asarray(third_places, np.float64)
+        + p.coworking_effect * np.asarray(coworking_share, np.float64)
+        + p.campus_effect * np.asarray(campus_share, np.float64)
+    )
+    return (1.0 - (1.0 - p.encounter_base) * np.exp(-h)).astype(np.float32)
+
+
+@njit(cache=True)
+def index_groups(group, n_groups, order, start):
+    """Counting sort of rows by ``group`` (e.g. employer or university cohort; -1 = none):
+    members of ``g`` are ``order[start[g]:start[g+1]]``."""
+    start[:] = 0
+    for i in range(group.shape[0]):
+        if group[i] >= 0:
+            start[group[i] + 1] += 1
+    for g in range(n_groups):
+        start[g + 1] += start[g]
+    fill = start[:-1].copy()
+    for i in range(group.shape[0]):
+        g = group[i]
+        if g >= 0:
+            order[fill[g]] = i
+            fill[g] += 1
+
+
+@njit(cache=True, inline="always")
+def member(i, g, order, start):
+    """A random other member of group ``g`` (-1 if ``i`` is alone or ``g`` < 0)."""
+    if g < 0:
+        return -1
+    a, b = start[g], start[g + 1]
+    if b - a < 2:
+        return -1
+    j = order[a + np.random.randint(b - a)]
+    return -1 if j == i else j
+
+
+@njit(cache=True, inline="always")
+def coworker(i, employer, emp_order, emp_start):
+    """A random co-worker of ``i`` (implicit tie: same employer), or -1."""
+    return member(i, employer[i], emp_order, emp_start)
+
+
+@njit(cache=True)
+def keep_coworkers(T, i, employer, emp_order, emp_start, n_keep, strength, month, decay, gain):
+    """Store up to ``n_keep`` of ``i``'s co-worker ties as ``FORMER_COWORKER`` (call before
+    ``i`` leaves ``employer``); returns how many were written."""
+    k = 0
+    for _ in range(n_keep):
+        j = coworker(i, employer, emp_order, emp_start)
+        if j >= 0:
+            k += link(T, i, j, FORMER_COWORKER, strength, month, decay, gain) > 0
+    return k
+
+
+@njit(cache=True)
+def link_group(T, members, kind, strength, month, decay, gain):
+    """Tie every pair of ``members`` (co-founders of one firm, an investor's founders)."""
+    n = 0
+    for a in range(members.shape[0]):
+        for b in range(a + 1, members.shape[0]):
+            n += link(T, members[a], members[b], kind, strength, month, decay, gain) > 0
+    return n
+
+
+@njit(cache=True, inline="always")
+def attempt(T, i, month, cell, region, cell_meet, Gd, cell_order, cell_start,
+            group, grp_order, grp_start, decay, tp, out):  # fmt: skip
+    """One tie attempt of ``i``: closure, alumni or a geographic encounter by rank.
+    ``out`` counts [attempts, new, reinforced, closure, alumni, geographic]."""
+    closure_share, alumni_share, s_new, s_alumni, gain = tp[1], tp[2], tp[3], tp[4], tp[5]
+    out[0] += 1
+    u = np.random.random()
+    if u < closure_share:
+        if T.deg[i] > 0:
+            j = T.slot[i, np.random.randint(np.int64(T.deg[i])), 0]
+            if T.deg[j] > 0:
+                k = T.slot[j, np.random.randint(np.int64(T.deg[j])), 0]
+                if k != i:
+                    res = link(T, i, k, INTRODUCED, s_new, month, decay, gain)
+                    if res > 0:
+                        out[res] += 1
+                        out[3] += 1
+            return
+        # nobody to introduce: meet someone instead
+    elif u < closure_share + alumni_share:
+        j = member(i, group[i], grp_order, grp_start)
+        if j >= 0:
+            res = link(T, i, j, ALUMNI, s_alumni, month, decay, gain)
+            if res > 0:
+                out[res] += 1
+                out[4] += 1
+        return
+    c = cell[i]
+    j = by_rank(i, region[i], c, Gd, cell_order, cell_start)
+    if j < 0:
+        return
+    if np.random.random() < cell_meet[c]:  # where the acting person spends time
+        res = link(T, i, j, ENCOUNTER, s_new, month, decay, gain)
+        if res > 0:
+            out[res] += 1
+            out[5] += 1
+
+
+@njit(cache=True)
+def ties_month(T, month, n, cell, region, alive, cell_meet, Gd, cell_order, cell_start,
+               group, grp_order, grp_start, decay, tp, out):  # fmt: skip
+    """Tie attempts of one month without knowledge: acting people (probability
+    ``attempt_rate``) drawn by geometric skips, so in row order; each prunes its row and makes
+    one attempt. ``Gd.sat`` must be filled (:func:`fill_sat`) for this month's ``cell_start``."""
+    q = tp[0]
+    if q <= 0.0:
+        return
+    lq = np.log(1.0 - q) if q < 1.0 else -np.inf
+    i = -1
+    while True:
+        i += 1 + (int(np.log(1.0 - np.random.random()) / lq) if q < 1.0 else 0)
+        if i >= n:
+            break
+        if not alive[i]:
+            continue
+        prune(T, i, month, decay, tp[6])
+        attempt(T, i, month, cell, region, cell_meet, Gd, cell_order, cell_start,
+                group, grp_order, grp_start, decay, tp, out)  # fmt: skip
+
+
+@njit(cache=True)
+def seed(s):
+    """Seed Numba's generator (each compiled module shares it within a process)."""
+    np.random.seed(s)

@@ -1,0 +1,64 @@
+"""People's spin-off hazard (mechanisms/spinoff_people.py): direction of each driver,
+thinned draws at the right rate, inheritance."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rainforest.mechanisms import knowledge_vec as kv
+from rainforest.mechanisms import spinoff_people as sp
+from rainforest.mechanisms import ties as tk
+
+SP = sp.params_tuple(sp.SpinoffParams(enabled=True))
+
+
+def h(depth=1.0, tenure=60, quality=0.0, growth=0.0, ideas=0):
+    return sp.hazard(depth, tenure, quality, growth, ideas, SP)
+
+
+def test_hazard_rises_with_each_driver_and_with_decline():
+    base = h()
+    assert h(depth=1.5) > base
+    assert h(tenure=120) > base > h(tenure=6)
+    assert h(quality=1.0) > base
+    assert h(growth=0.3) > base
+    assert h(ideas=3) > base
+    assert h(growth=-0.5) > base  # necessity spin-offs from declining employers
+    assert h(tenure=0) == 0.0
+    assert h(depth=20.0, quality=10.0) == SP[7]  # capped
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_thinned_draws_match_the_hazard_and_favour_better_parents(seed):
+    tk.seed(seed)
+    n = 200_000
+    p = kv.KnowledgeParams(enabled=True)
+    emp = (np.arange(n) % 2).astype(np.int32)  # two firms: 0 weak, 1 strong
+    K = kv.new_knowledge(n, np.random.default_rng(seed), p, emp)
+    K.meta[:, kv.HIRED] = -48
+    O = kv.org_knowledge(K, 2, np.zeros(2), p)
+    C = kv.learning_integral(kv.KnowledgeParams(enabled=True, eta=1e-9))
+    quality = np.array([-1.0, 1.0])
+    growth = np.zeros(2)
+    spp = sp.params_tuple(sp.SpinoffParams(enabled=True, base_hazard=0.002))
+    founders, parents = np.zeros(5000, np.int64), np.zeros(5000, np.int64)
+    m = sp.draw_spinoffs(K, O, C, np.ones(n, np.bool_), n, 0, quality, growth, spp, founders,
+                         parents)  # fmt: skip
+    depth = np.linalg.norm(K.k, axis=1)
+    expect = sp.hazards(depth, np.full(n, 48.0), quality[emp], growth[emp],
+                        np.zeros(n), spp).sum()  # fmt: skip
+    assert abs(m - expect) < 4 * np.sqrt(expect)
+    assert (parents[:m] == 1).sum() > 2 * (parents[:m] == 0).sum()
+    assert (emp[founders[:m]] == parents[:m]).all()
+
+
+def test_child_inherits_knowledge_and_usually_the_parents_cell():
+    tk.seed(4)
+    k = np.arange(16, dtype=np.float32).reshape(2, 8)
+    child = np.zeros(8, np.float32)
+    cells = [sp.inherit(k, 1, 17, 10, 50, 0.8, child) for _ in range(4000)]
+    assert np.array_equal(child, k[1])
+    same = np.mean(np.array(cells) == 17)
+    assert 0.78 < same < 0.84
+    assert all(10 <= c < 60 for c in cells)

@@ -123,7 +123,8 @@ def test_runs_switched_off_and_deterministically(mech, world, baseline):
     a = simulate(sc, years=1, seed=11)
     b = simulate(sc, years=1, seed=11)
     num = a.metrics.select_dtypes("number")
-    assert np.array_equal(num.to_numpy(), b.metrics.select_dtypes("number").to_numpy())
+    other = b.metrics.select_dtypes("number").to_numpy(float)
+    assert np.array_equal(num.to_numpy(float), other, equal_nan=True)
     assert np.isfinite(
         num.drop(
             columns=["time_to_subsidy_days", "experiment_cost", "cross_skill_share"]

@@ -221,9 +221,8 @@ def row_problems(row: dict, where: str = "") -> list[str]:
         elif unit.startswith("share") and value > 1 and unit != "share/year":
             out.append(f"{at}share {value} above 1")
     year = str(row.get("year") or "").strip()
-    if year:
-        if not year.isdigit() or not _MIN_YEAR <= int(year) <= _MAX_YEAR:
-            out.append(f"{at}year {year!r} is not a year between {_MIN_YEAR} and {_MAX_YEAR}")
+    if year and (not year.isdigit() or not _MIN_YEAR <= int(year) <= _MAX_YEAR):
+        out.append(f"{at}year {year!r} is not a year between {_MIN_YEAR} and {_MAX_YEAR}")
     publisher = str(row.get("publisher") or "")
     url = str(row.get("url") or "").strip()
     if not re.match(r"^seed \d{3}$", publisher):
@@ -312,7 +311,7 @@ def coverage(df: pd.DataFrame | None = None) -> pd.DataFrame:
     return table.reindex(columns=list(GROUPS), fill_value=0)
 
 
-def compare_model(*args, **kwargs):  # noqa: ANN002, ANN003 - re-exported, see the real one
+def compare_model(*args, **kwargs):
     """See :func:`rainforest.data.compare.compare_model` (imported lazily: it loads the engine)."""
     from rainforest.data.compare import compare_model as _compare
 

@@ -74,7 +74,9 @@ QUANTITIES = (
         "last year's output / area",
         lambda m, area, years: float(m["output"].iloc[-12:].sum()) / area,
     ),
-    Quantity("listed firms", ("listed_firms",), "firms", "listed at the end", _last("listed_firms")),
+    Quantity(
+        "listed firms", ("listed_firms",), "firms", "listed at the end", _last("listed_firms")
+    ),
     Quantity(
         "listed per km²",
         ("listed_per_km2",),
@@ -108,7 +110,9 @@ QUANTITIES = (
         ("patents_per_10k",),
         "patents/10k people",
         "patent stock per 10,000 people at the end",
-        lambda m, area, years: 1e4 * float(m["patent_stock"].iloc[-1] / max(m["people"].iloc[-1], 1)),
+        lambda m, area, years: (
+            1e4 * float(m["patent_stock"].iloc[-1] / max(m["people"].iloc[-1], 1))
+        ),
     ),
 )
 

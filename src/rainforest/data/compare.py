@@ -47,7 +47,7 @@ def _last_year_sum(col: str) -> Callable[[pd.DataFrame, float, int], float]:
 QUANTITIES = (
     Quantity(
         "workers",
-        ("workers", "knowledge_workers"),
+        ("workers", "knowledge_workers", "tech_jobs", "researchers"),
         "people",
         "people at the end (an input the model keeps)",
         _last("people"),
@@ -58,6 +58,27 @@ QUANTITIES = (
         ("new_enterprises",),
         "firms/year",
         "foundings a year",
+        _per_year("foundings"),
+    ),
+    Quantity(
+        "startups alive",
+        ("venture_backed_startups",),
+        "firms",
+        "startups alive at the end (public: venture-backed ones only)",
+        _last("startups_alive"),
+    ),
+    Quantity(
+        "firm stock vs high-tech enterprises",
+        ("high_tech_enterprises",),
+        "firms",
+        "all firms at the end (public: national high-tech enterprises, a subset of all firms)",
+        _last("firms"),
+    ),
+    Quantity(
+        "new firms a year vs new high-tech enterprises",
+        ("new_high_tech_enterprises",),
+        "firms/year",
+        "all foundings a year (public: newly recognised high-tech enterprises, mostly not new)",
         _per_year("foundings"),
     ),
     Quantity(
@@ -172,8 +193,10 @@ def compare_model(
     pandas.DataFrame
         One row per (region, public figure) with the columns of :data:`COLUMNS`: the public
         value, the model's mean and 5-95% range over runs (``model_lo``, ``model_hi``), and
-        the ratio model / public with its 5-95% range. Regions without statistics, and figures
-        whose unit the model does not produce (US dollars, say), are left out.
+        the ratio model / public with its 5-95% range. A network preset's own figures (the
+        whole Greater Bay Area, say) are set against the sum of its regions, labelled
+        ``(all regions)``. Regions without statistics, and figures whose unit the model does
+        not produce (US dollars, say), are left out.
     """
     from rainforest.api import simulate  # the engine: imported only when a comparison runs
 
@@ -183,19 +206,30 @@ def compare_model(
     stats = stats[~stats["place"].isin(NATIONAL_PLACES)]
     results = [simulate(preset, years=years, seed=seed + i, scale=scale) for i in range(runs)]
     sc = results[0].scenario
-    rows = []
+    groups = []  # (label, statistics place, per-run monthly metrics, area)
     for region, spec in sc.regions.items():
-        mine = stats[stats["place"] == place_of(region)]
+        per_run = [r.metrics[r.metrics["region"].astype(str) == region] for r in results]
+        groups.append((region, place_of(region), per_run, spec.area_km2))
+    whole = place_of(sc.name)
+    if len(sc.regions) > 1 or whole not in {p for _, p, _, _ in groups}:
+        # a network preset: its own place's figures against the sum of its regions
+        per_run = [
+            r.metrics.groupby("month", as_index=False).sum(numeric_only=True) for r in results
+        ]
+        area = sum(spec.area_km2 for spec in sc.regions.values())
+        groups.append(("(all regions)", whole, per_run, area))
+    rows = []
+    for label, place, per_run, area in groups:
+        mine = stats[stats["place"] == place]
         if mine.empty:
             continue
-        per_run = [r.metrics[r.metrics["region"].astype(str) == region] for r in results]
         per_run = [m.sort_values("month") for m in per_run]
         for q in QUANTITIES:
             figures = mine[mine["measure"].isin(q.measures) & (mine["unit"] == q.unit)]
             if figures.empty:
                 continue
             try:
-                values = np.array([q.value(m, spec.area_km2, years) for m in per_run])
+                values = np.array([q.value(m, area, years) for m in per_run])
             except KeyError:
                 continue  # the engine does not report this metric
             lo, hi = np.quantile(values, [0.05, 0.95])
@@ -203,7 +237,7 @@ def compare_model(
                 ratios = values / f.value if f.value > 0 else np.full_like(values, np.nan)
                 rows.append(
                     {
-                        "region": region,
+                        "region": label,
                         "quantity": q.label,
                         "measure": f.measure,
                         "public": f.value,

@@ -30,7 +30,7 @@ def main() -> None:
         for r in df.itertuples(index=False):
             year = "" if str(r.year) in ("<NA>", "nan", "None") else f"{r.year}, "
             print(
-                f"| {preset} | {r.region} | {r.quantity} ({r.unit}) "
+                f"| {preset} | {r.region} | {r.quantity} ({r.measure}, {r.unit}) "
                 f"| {_num(r.public)} ({year}{r.scope}, {r.publisher}) "
                 f"| {_num(r.model)} [{_num(r.model_lo)}–{_num(r.model_hi)}] "
                 f"| {r.ratio:.3g} [{r.ratio_lo:.3g}–{r.ratio_hi:.3g}] |"

@@ -274,3 +274,18 @@ def test_compare_model_sums_a_network_for_its_own_figures():
     assert "output" in set(whole["quantity"])
     assert set(whole["scope"]) == {"wider"}
     assert "shenzhen" in set(table["region"])
+
+
+def test_cli_data_check_runs_the_model_and_prints_ratios(wide):
+    result = runner.invoke(
+        app, ["data", "check", "caohejing", "--years", "1", "--runs", "1", "--scale", "40"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "model vs public data" in result.output
+    assert "firm stock" in result.output and "seed 000" in result.output
+
+
+def test_cli_data_check_unknown_preset_fails_cleanly(wide):
+    result = runner.invoke(app, ["data", "check", "atlantis", "--years", "1", "--runs", "1"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output

@@ -22,9 +22,11 @@ from rainforest.scenario.provenance import (
     check_sources,
     explicit_paths,
     iter_leaves,
+    opinion_as_fact,
     phrase_occurs,
     provenance_table,
     seed_citations,
+    source_kind,
 )
 from rainforest.scenario.schema import default_domains
 
@@ -58,7 +60,7 @@ PLACES = [
     "austin",
 ]
 ALL = ARCHETYPES + PLACES
-SOURCE_PREFIX = re.compile(r"^(seed \d{3}: |public: |assumed: |fitted: )")
+SOURCE_PREFIX = re.compile(r"^(seed \d{3}: |ai-opinion: seed \d{3}: |public: |assumed: |fitted: )")
 
 
 def _seed_texts() -> dict[str, str]:
@@ -234,6 +236,31 @@ def test_shenzhen_supply_chain_and_tempo_and_restated_domains_match_defaults():
                     f"shenzhen.toml: domains.{d.name}.{key} no longer equals default_domains(); "
                     "update the restated value"
                 )
+
+
+@pytest.mark.parametrize("name", preset_names())
+def test_no_preset_cites_seed_003_an_ai_answer_as_a_fact(name):
+    # seed 003 is DeepSeek's answer (这是DeepSeek给出的答案): an opinion to test, never a fact
+    sc = load_scenario(name)
+    as_fact = {k: v for k, v in sc.sources.items() if opinion_as_fact(v)}
+    assert not as_fact, f"{name} cites seed 003 without 'ai-opinion:': {sorted(as_fact)}"
+    assert check_preset(name).opinion_as_fact == []
+
+
+def test_seed_003_is_cited_only_as_ai_opinion():
+    sc = load_scenario("zhangjiang")
+    src = sc.sources["regions.zhangjiang.policy.service_latency_days"]
+    assert src.startswith("ai-opinion: seed 003: 跑了3个月才盖章")
+    assert source_kind(src) == "ai-opinion"
+    assert seed_citations(src) == [("003", "跑了3个月才盖章")]  # still a checked quote
+    assert source_kind(sc.sources["regions.zhangjiang.policy.sandbox"]) == "seed"
+    raw = tomllib.loads(preset_text("zhangjiang"))
+    raw["sources"]["regions.zhangjiang.policy.service_latency_days"] = src.removeprefix(
+        "ai-opinion: "
+    )
+    result = check_sources(raw)
+    assert result.opinion_as_fact == ["regions.zhangjiang.policy.service_latency_days"]
+    assert not result.ok and "AI model's answer" in result.problems()[-1]
 
 
 # --- provenance API ----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from rainforest.scenario.provenance import (
     explicit_paths,
     provenance_table,
     raw_scenario,
+    source_kind,
 )
 
 presets_app = typer.Typer(
@@ -92,8 +93,19 @@ def show(
         source = Text(row.source)
         if row.source.startswith("model default"):
             source.stylize("dim")
+        elif source_kind(row.source) == "ai-opinion":
+            source.stylize("yellow")
         table.add_row(Text(row.path), Text(_fmt(row.value)), Text(row.unit), source)
     console.print(table)
+    opinions = sum(source_kind(s) == "ai-opinion" for s in df["source"])
+    if opinions:
+        console.print(
+            Text(
+                f"{opinions} values rest on 'ai-opinion' sources: seed 003 is an AI model's "
+                "answer (这是DeepSeek给出的答案), an opinion to test, not a source of facts",
+                style="yellow",
+            )
+        )
     if not all_fields:
         console.print(
             Text(f"{label}: use --all to include the model defaults it leaves", style="dim")

@@ -10,6 +10,10 @@ to a citation. Paths address list items by their ``name`` (``regions.hangzhou.an
 - ``public: <named source, year>``: a named public source;
 - ``assumed: <reason>``: a modelling assumption and why.
 - ``fitted: <how>``: calibrated so that the model reproduces a named figure (say which).
+- ``ai-opinion: seed NNN: <Chinese phrase> — <English gloss>``: a phrase quoted from a seed that
+  is an AI model's answer (seed 003 says so: 这是DeepSeek给出的答案): an opinion to test, not a
+  source of facts. A source may cite such a seed only behind this marker
+  (:func:`opinion_as_fact` finds those that do not).
 
 One source may cover several leaves: a source on a mapping field (``regions.x.skill_mix``)
 covers its entries, and a source on a list item (``regions.x.anchors.Alibaba`` or
@@ -47,9 +51,44 @@ UNSOURCED = frozenset({"name", "description"})
 IDENTITY_FIELDS = frozenset({"name", "kind"})
 
 _SOURCE_RE = re.compile(
-    r"^(seed \d{3}: \S.*? — \S.*|public: \S.*|assumed: \S.*|fitted: \S.*)$", re.DOTALL
+    r"^((ai-opinion: )?seed \d{3}: \S.*? — \S.*|public: \S.*|assumed: \S.*|fitted: \S.*)$",
+    re.DOTALL,
 )
 _SEED_RE = re.compile(r"seed (\d{3}): (.+?) — ")
+
+#: Seeds that are an AI model's answer, not an author's account: cite them as ``ai-opinion:``.
+AI_OPINION_SEEDS = frozenset({"003"})
+
+#: The marker that must precede every citation of an AI-opinion seed.
+AI_OPINION = "ai-opinion: "
+
+_AI_SEED_RE = re.compile(
+    r"(?<!" + re.escape(AI_OPINION) + r")seed (" + "|".join(sorted(AI_OPINION_SEEDS)) + r")\b"
+)
+
+
+def opinion_as_fact(source: str) -> bool:
+    """Whether a source cites an AI-opinion seed (seed 003) without the ``ai-opinion:`` marker.
+
+    >>> opinion_as_fact("seed 003: 跑了3个月才盖章 — three months of stamps")
+    True
+    >>> opinion_as_fact("ai-opinion: seed 003: 跑了3个月才盖章 — three months of stamps")
+    False
+    """
+    return bool(_AI_SEED_RE.search(source))
+
+
+def source_kind(source: str) -> str:
+    """The kind of a source: ``seed``, ``ai-opinion``, ``public``, ``assumed``, ``fitted``,
+    ``default`` (a schema default), ``label`` or ``unknown``."""
+    if source == DEFAULT_SOURCE:
+        return "default"
+    if source == LABEL_SOURCE:
+        return "label"
+    for kind in ("ai-opinion", "public", "assumed", "fitted"):
+        if source.startswith(kind + ": "):
+            return kind
+    return "seed" if re.match(r"^seed \d{3}: ", source) else "unknown"
 
 
 @dataclass(frozen=True)
@@ -207,10 +246,14 @@ class SourceCheck:
     """Source keys that name a real field the file does not set (a stale source)."""
     malformed: list[str] = field(default_factory=list)
     """Source keys whose text does not start with ``seed NNN:``, ``public:`` or ``assumed:``."""
+    opinion_as_fact: list[str] = field(default_factory=list)
+    """Source keys that cite an AI-opinion seed (seed 003) without ``ai-opinion:``."""
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.unknown or self.unset or self.malformed)
+        return not (
+            self.missing or self.unknown or self.unset or self.malformed or self.opinion_as_fact
+        )
 
     def problems(self) -> list[str]:
         """Human-readable lines, one per problem."""
@@ -223,6 +266,11 @@ class SourceCheck:
                 "'fitted: …'): " + p
                 for p in self.malformed
             ]
+            + [
+                "cites seed 003, an AI model's answer, as a fact (write 'ai-opinion: seed 003: "
+                "…'): " + p
+                for p in self.opinion_as_fact
+            ]
         )
 
 
@@ -231,8 +279,9 @@ def check_sources(raw: dict[str, Any], source: str = "<dict>") -> SourceCheck:
 
     Every leaf the file sets (top-level ``name`` and ``description`` excepted) must be cited by
     a source; every source key must name a leaf, a mapping field or a list item of the
-    scenario; and every source must start with ``seed NNN: … — …``, ``public:`` or
-    ``assumed:``.
+    scenario; every source must start with ``seed NNN: … — …``, ``ai-opinion: seed NNN: … —
+    …``, ``public:``, ``assumed:`` or ``fitted:``; and no source may cite an AI-opinion seed
+    (seed 003) without the ``ai-opinion:`` marker.
 
     Raises
     ------
@@ -257,7 +306,8 @@ def check_sources(raw: dict[str, Any], source: str = "<dict>") -> SourceCheck:
     unknown = sorted(k for k in sources if k not in valid)
     unset = sorted(k for k in sources if k in valid and k not in used)
     malformed = sorted(k for k, v in sources.items() if not _SOURCE_RE.match(v.strip()))
-    return SourceCheck(missing, unknown, unset, malformed)
+    as_fact = sorted(k for k, v in sources.items() if opinion_as_fact(v))
+    return SourceCheck(missing, unknown, unset, malformed, as_fact)
 
 
 def raw_scenario(spec: str | Path) -> tuple[dict[str, Any], str]:

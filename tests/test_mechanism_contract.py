@@ -24,7 +24,8 @@ MECHS = mechanisms()
 
 
 def small_world() -> Scenario:
-    """Two regions with every institution kind, a facility and a shock: every hook has work."""
+    """Two regions with every institution kind, a facility, subsidies, early exits and a
+    shock: every hook has work within a year."""
     north = base_region(population=20000)
     north["facilities"] = [
         {"name": "F", "domain": "biomedicine", "breakthroughs_per_year": 6.0, "lag_months": 2.0}
@@ -32,6 +33,14 @@ def small_world() -> Scenario:
     data = scenario({"north": north, "south": base_region(population=20000)})
     data["distances_km"] = {"north|south": 120.0}
     data["mechanisms"]["migration"] = {"base_rate": 0.01}
+    # exits early enough for success stories (M9) within the test's year; subsidies (M10)
+    data["mechanisms"]["exits"] = {"acquisition_probability": 0.3}
+    data["regions"]["south"]["policy"] = {
+        "rd_subsidy_share": 0.3,
+        "talent_subsidy": 0.2,
+        "grant_rate": 0.05,
+        "grant_max": 2.0,
+    }
     data["shocks"] = [{"month": 3, "kind": "anchor_collapse", "region": "north", "anchor": "A"}]
     return scenario_from_dict(data)
 

@@ -221,6 +221,7 @@ MECHANISM = declare(
         events=("failure", "ipo", "acquisition", "unicorn"),
         hooks=(Hook("lifecycle.month", hook_month, doc="growth, failure and exits"),),
         off={
+            "mechanisms.exits.growth_rate": 0.0,
             "mechanisms.exits.ipo_probability": 0.0,
             "mechanisms.exits.acquisition_probability": 0.0,
         },

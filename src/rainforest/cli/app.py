@@ -22,6 +22,58 @@ console = Console(width=_LOG_WIDTH)
 err_console = Console(stderr=True)
 
 
+@app.callback()
+def main(
+    lang: str = typer.Option(
+        None,
+        "--lang",
+        envvar="RAINFOREST_LANG",
+        help="Interface language of tables and messages: en or zh (简体中文).",
+    ),
+) -> None:
+    """Simulate, diagnose and explain innovation ecosystems."""
+    from rainforest.i18n import LANGS, normalise, set_lang
+
+    if lang is not None and normalise(lang) != lang.strip().lower().split("-")[0]:
+        fail(f"--lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    set_lang(lang)
+
+
+def kernels_cached() -> bool:
+    """Whether the engine's Numba kernels are compiled and cached (no long compile ahead).
+
+    True when the engine package has a cache index file for each of its ``cache=True``
+    kernels and no cache file is older than a compiled source (those
+    :func:`rainforest.engine.jit_cache.drop_stale` would drop).
+    """
+    import re
+
+    from rainforest.engine.jit_cache import COMPILED, PACKAGE
+
+    engine = PACKAGE / "engine"
+    try:
+        wanted = sum(
+            len(re.findall(r"^@\w*jit\(.*cache=True", p.read_text(encoding="utf-8"), re.M))
+            for p in engine.glob("*.py")
+        )
+        if len(list((engine / "__pycache__").glob("*.nbi"))) < wanted:
+            return False
+        dirs = [PACKAGE / d for d in COMPILED]
+        newest = max(p.stat().st_mtime for d in dirs for p in d.glob("*.py"))
+        caches = [p for d in dirs for p in (d / "__pycache__").glob("*.nb[ic]")]
+        return min(p.stat().st_mtime for p in caches) >= newest
+    except (OSError, ValueError):
+        return False
+
+
+def compile_notice() -> None:
+    """Say so before the first run compiles the kernels (minutes, silent otherwise)."""
+    if not kernels_cached():
+        from rainforest.i18n import t
+
+        err_console.print(f"[yellow]{t('compiling')}[/]", highlight=False)
+
+
 def fail(message: str, code: int = 2) -> None:
     """Print an error to stderr and exit with ``code`` (no traceback for user errors)."""
     err_console.print(f"[bold red]error:[/] {message}", highlight=False)

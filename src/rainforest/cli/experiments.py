@@ -2,7 +2,7 @@
 
 Every command runs on local processes (one per core) unless told ``--workers`` or
 ``--cluster tcp://host:8786``; streams finished runs into the run store (``--store``,
-default ``$RAINFOREST_STORE`` or ``./rainforest-runs/runs.duckdb``; ``--no-store`` to keep
+default ``$RAINFOREST_STORE``, else a file in the user data folder; ``--no-store`` to keep
 nothing), so re-running an interrupted command computes only the missing runs; shows a
 progress bar with an ETA; and prints a table of results with 90% intervals over runs and the
 number of runs behind them.
@@ -93,7 +93,11 @@ def store_spec(store: Path | None, no_store: bool) -> Any:
 @contextmanager
 def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
     """A rich progress bar with ETA on a terminal; in logs, a plain line every 5% of the runs
-    (or every 10 seconds, whichever comes first) and at the end."""
+    (or every 10 seconds, whichever comes first) and at the end. Says first when the
+    kernels still need compiling."""
+    from rainforest.cli.app import compile_notice
+
+    compile_notice()
     if not console.is_terminal:
         last = [0, time.monotonic()]  # runs and time at the last line printed
 
@@ -271,8 +275,10 @@ def sweep(
     no_store: bool = no_store_option(),
     events: bool = events_option(False),
     out: Path = out_option(),
+    report: Path = report_option(),
 ) -> None:
-    """Run an experiment file's design; print each point's outcomes with 90% intervals."""
+    """Run an experiment file's design; print each point's outcomes with 90% intervals
+    (--report: parameter-space plots)."""
     from rainforest.experiments import sweep as run_sweep
 
     exp = _experiment(experiment)
@@ -305,6 +311,10 @@ def sweep(
     if out:
         res.to_parquet(out)
         console.print(f"wrote {out}/outcomes.parquet, series.parquet, runs.parquet, design.parquet")
+    if report:
+        from rainforest.cli.report_option import maybe_report
+
+        maybe_report(res, report)
 
 
 @app.command()
@@ -381,8 +391,10 @@ def sensitivity(
     store: Path = store_option(),
     no_store: bool = no_store_option(),
     out: Path = out_option(),
+    report: Path = report_option(),
 ) -> None:
-    """Sobol indices (S1, ST with confidence intervals) or Morris screening of parameters."""
+    """Sobol indices (S1, ST with confidence intervals) or Morris screening of parameters
+    (--report: index bars with intervals and parameter-space plots)."""
     from rainforest.experiments import sensitivity as run_sensitivity
 
     exp = _experiment(experiment)
@@ -441,6 +453,10 @@ def sensitivity(
     if out:
         res.to_parquet(out)
         console.print(f"wrote {out}/indices.parquet and the sweep's tables")
+    if report:
+        from rainforest.cli.report_option import maybe_report
+
+        maybe_report(res, report)
 
 
 @app.command()

@@ -89,6 +89,35 @@ PRESETS_EN: dict[str, tuple[str, str]] = {
 }
 PRESET_GROUPS_EN = {"archetype": "Archetypes", "place": "Places", "network": "Networks"}
 LEVER_GROUPS_EN = {"culture": "Culture", "policy": "Policy"}
+#: English lever labels where the field name alone is terse.
+LEVERS_EN: dict[str, str] = {
+    "culture.failure_tolerance": "Tolerance of failure",
+    "culture.risk_appetite": "Risk appetite",
+    "culture.risk_appetite_sd": "Spread of risk appetite",
+    "culture.credential_preference": "Preference for credentials",
+    "culture.stability_preference": "Preference for a stable job",
+    "culture.belief": "Belief that founding pays",
+    "policy.rd_subsidy_share": "R&D cost refunded",
+    "policy.rent_subsidy_share": "Rent refunded",
+    "policy.rent_subsidy_months": "Months of rent subsidy",
+    "policy.talent_subsidy": "Talent subsidy per founder",
+    "policy.grant_max": "Largest grant",
+    "policy.grant_rate": "Chance of a grant",
+    "policy.service_latency_days": "Days to pay a subsidy",
+    "policy.registration_days": "Days to register a firm",
+    "policy.liability_exemption": "Liability exemption for officials",
+    "policy.sandbox": "Regulatory sandbox",
+    "policy.open_data": "Open government data",
+    "policy.compute_vouchers": "Compute vouchers",
+    "policy.open_scenarios": "Open scenarios (first buyers)",
+    "policy.shared_labs": "Shared labs",
+    "policy.land_price_factor": "R&D land price vs commercial",
+    "policy.state_preference": "Bias toward the national team",
+    "area_km2": "Area",
+    "third_places_per_km2": "Third places per km²",
+    "under35_share": "Share under 35",
+    "state_employment_share": "Share employed by the state",
+}
 
 
 def get_lang() -> str:
@@ -104,10 +133,10 @@ def normalise(lang: str | None) -> str:
 
 
 def set_lang(lang: str | None) -> str:
-    """Set the language for this context (the CLI does so once); returns the normalised code."""
-    code = normalise(lang) if lang else get_lang()
-    _lang.set(code)
-    return code
+    """Set the language for this context (the CLI does so once per command); ``None`` goes
+    back to ``$RAINFOREST_LANG`` or English. Returns the normalised code in effect."""
+    _lang.set(normalise(lang) if lang else None)
+    return get_lang()
 
 
 @contextlib.contextmanager
@@ -155,6 +184,8 @@ def lever_label(path: str, lang: str | None = None) -> str:
     key = ".".join(parts)
     if _is_zh(lang) and key in zh.LEVERS:
         return zh.LEVERS[key]
+    if key in LEVERS_EN:
+        return LEVERS_EN[key]
     words = parts[-1].replace("_", " ")
     words = words.replace(" km2", " (km²)").replace(" per km2", " per km²")
     words = {"rd": "R&D"}.get(words, words).replace("rd ", "R&D ")

@@ -29,6 +29,13 @@ PALETTE = (
     "#000000",
 )
 
+#: Fonts of charts and pages: the system's UI font, then CJK fonts so that Chinese labels show
+#: (Noto Sans CJK on Linux, PingFang on macOS, Microsoft YaHei on Windows).
+FONT_STACK = (
+    'system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", "Noto Sans SC", '
+    '"Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
+)
+
 #: Label and unit of every Result metric shown in charts (money is million yuan).
 METRIC_INFO: dict[str, tuple[str, str]] = {
     "people": ("People", "people"),
@@ -87,13 +94,21 @@ INVESTMENT_COLUMNS = (
 
 
 def metric_label(metric: str) -> str:
-    """Human label of a metric (its name, prettified, if unknown)."""
+    """Human label of a metric (its name, prettified, if unknown), in the current language
+    (:func:`rainforest.i18n.get_lang`)."""
+    from rainforest.i18n import get_lang
+    from rainforest.i18n import metric_label as translated
+
+    if get_lang() != "en":
+        return translated(metric)
     return METRIC_INFO.get(metric, (metric.replace("_", " ").capitalize(), ""))[0]
 
 
 def metric_unit(metric: str) -> str:
-    """Unit of a metric ("" if unknown)."""
-    return METRIC_INFO.get(metric, ("", ""))[1]
+    """Unit of a metric ("" if unknown), in the current language."""
+    from rainforest.i18n import unit_label
+
+    return unit_label(METRIC_INFO.get(metric, ("", ""))[1])
 
 
 def with_unit(label: str, unit: str) -> str:
@@ -161,7 +176,7 @@ def base_layout(fig: go.Figure, title: str, x_title: str, y_title: str, **kw: An
         margin={"l": 70, "r": 20, "t": 60, "b": 60},
         height=kw.pop("height", 380),
         legend={"orientation": "h", "y": -0.2},
-        font={"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 12},
+        font={"family": FONT_STACK, "size": 12},
         **kw,
     )
     fig.update_xaxes(title_text=x_title)

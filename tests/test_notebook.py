@@ -59,4 +59,4 @@ def test_example_notebook_runs_and_shows_every_object(tmp_path):
     assert not errors, errors
     svgs = [h for h in html if "<svg" in h]
     assert len(svgs) == 4, [h[:200] for h in html]  # Result, Comparison, Explanation, Diagnosis
-    assert "Why two-districts and not university-led?" in svgs[2]
+    assert "Why " in svgs[2] and "attribution" in svgs[2] and "university-led" in svgs[2]

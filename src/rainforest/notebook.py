@@ -261,12 +261,19 @@ def diagnosis_html(d: Any) -> str:
     ]
     table = _table(["indicator", *wide.columns], rows, "means over runs")
     first = sc[sc["district"] == sc["district"].iloc[0]].dropna(subset=["percentile"])
-    chart = ""
     if len(first):
         chart = svg_bars(
             list(first["indicator"]),
             list(first["percentile"]),
             title=f"{first['district'].iloc[0]}: percentile among the presets' districts",
+        )
+    else:  # no reference to rank against: the typology's weights of the first district
+        ty = d.typology.iloc[0]
+        models = [c for c in d.typology.columns if c not in ("scenario", "region", "label")]
+        chart = svg_bars(
+            models,
+            [float(ty[m]) for m in models],
+            title=f"{ty['region']}: weight of each model of seed 001",
         )
     labels = ", ".join(f"{r.region}: {r.label}" for r in d.typology.itertuples(index=False))
     return _wrap(f"Diagnosis — typology {labels}", table, chart)

@@ -24,6 +24,7 @@ err_console = Console(stderr=True)
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     lang: str = typer.Option(
         None,
         "--lang",
@@ -37,6 +38,7 @@ def main(
     if lang is not None and normalise(lang) != lang.strip().lower().split("-")[0]:
         fail(f"--lang must be one of {', '.join(LANGS)}, got {lang!r}")
     set_lang(lang)
+    ctx.call_on_close(lambda: set_lang(None))  # a command in a test runner or a notebook
 
 
 def kernels_cached() -> bool:

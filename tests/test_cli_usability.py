@@ -97,7 +97,7 @@ def test_run_is_stored_by_default_and_listed(tmp_path, monkeypatch, narrow):
     assert jobs.exit_code == 0, jobs.output
     assert _fits(jobs.output)
     row = next(x for x in jobs.output.splitlines() if "two-districts" in x)
-    assert " run " in f" {row} " and row.rstrip().endswith("1")
+    assert row.split()[0].startswith("run-") and row.rstrip().endswith("1")
     each = runner.invoke(app, ["runs", "list", "--each"])
     assert each.exit_code == 0 and _fits(each.output)
     run_id = next(w for w in each.output.split() if w.startswith("run-"))

@@ -510,7 +510,7 @@ def test_cli_ensemble_compare_and_runs(tmp_path):
     db = str(tmp_path / "runs.duckdb")
     common = ["--years", "2", "--scale", "50", "--workers", "1"]
     out = _cli("ensemble", SC, "--runs", "3", *common, "--store", db)
-    assert "two-districts: 3 runs x 2 years" in out and "foundings" in out
+    assert "two-districts: 3 runs x 2 years" in out and "Foundings" in out
     assert "3 run(s) computed" in out
     out = _cli("ensemble", SC, "--runs", "4", *common, "--store", db)
     assert "1 run(s) computed; 3 reused from the store" in out

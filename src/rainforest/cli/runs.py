@@ -127,17 +127,20 @@ def list_runs(
         box=box.SIMPLE_HEAD,
         title_justify="left",
     )
-    table.add_column("job", overflow="fold", style="cyan", ratio=2)
-    table.add_column("kind", no_wrap=True)
+    # a job id starts with its kind (run-, demo-, ensemble-, explain-, web- ...); below 100
+    # columns the kind column is dropped for the scenario's sake
+    narrow = console.width < 100
+    table.add_column("job", no_wrap=True, style="cyan")
+    if not narrow:
+        table.add_column("kind", no_wrap=True)
     table.add_column("time (UTC)", no_wrap=True)
-    table.add_column("scenario", overflow="fold", ratio=1)
-    table.add_column("changed levers", overflow="fold", ratio=2)
+    table.add_column("scenario", overflow="fold", ratio=1, min_width=10)
+    table.add_column("changed", overflow="fold", ratio=1, min_width=8)
     table.add_column("runs", justify="right", no_wrap=True)
     for r in jobs.itertuples(index=False):
         n = str(r.runs) if not r.failed else f"{r.finished}+[red]{r.failed} failed[/]"
-        table.add_row(
-            str(r.experiment_id), str(r.kind), str(r.time)[5:16], r.scenario, r.changed, n
-        )
+        kind = [] if narrow else [str(r.kind)]
+        table.add_row(str(r.experiment_id), *kind, str(r.time)[5:16], r.scenario, r.changed, n)
     console.print(table)
 
 
@@ -153,25 +156,24 @@ def _list_each(experiment: str | None, limit: int, store: Path | None) -> None:
         box=box.SIMPLE_HEAD,
     )
     table.add_column("run", no_wrap=True, min_width=max([len(x) for x in runs["run_id"]] + [3]))
-    table.add_column("scenario", overflow="fold")
-    # below 100 columns the design point, replicate and wall time are dropped (runs show has
-    # them) so that run ids stay whole
+    table.add_column("scenario", overflow="fold", min_width=12)
+    # below 100 columns the design point, replicate, seed and wall time are dropped (`runs
+    # show` has them) so that run ids stay whole
     narrow = console.width < 100
-    cols = ("seed", "years", "status", "finished (UTC)")
+    cols = ("years", "status", "UTC")
     if not narrow:
         cols = ("point", "rep", "seed", "years", "status", "wall s", "finished (UTC)")
     for c in cols:
-        table.add_column(c, justify="left" if c in ("status", "finished (UTC)") else "right")
+        table.add_column(c, justify="left" if c in ("status", "UTC", "finished (UTC)") else "right")
     for r in runs.itertuples(index=False):
         status = r.status if r.status == "finished" else f"[red]{r.status}[/]"
         when = str(r.finished)[5:16] if narrow else str(r.finished)[:19]
-        extra = [] if narrow else [str(r.point), str(r.replicate)]
+        extra = [] if narrow else [str(r.point), str(r.replicate), str(r.seed)]
         wall = [] if narrow else [fmt(r.wall_s)]
         table.add_row(
             r.run_id,
             str(r.scenario_name),
             *extra,
-            str(r.seed),
             str(r.years),
             status,
             *wall,

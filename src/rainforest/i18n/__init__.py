@@ -5,8 +5,9 @@ Most users of the seeds' questions read Chinese; the CLI (``--lang zh`` or
 labels from here so that a term is translated once. Entries are keyed by the names the code
 already uses: metric names (as in the metric registry), lever paths relative to a region
 (``policy.sandbox``), preset ids and message keys. English labels of metrics come from the
-report's metric table (:data:`rainforest.report._common.METRIC_INFO`) so there is one English
-source; a missing Chinese entry falls back to English, never to an error.
+metric registry (:mod:`rainforest.registry`) so there is one English source, and a
+``label_zh`` registered with a metric wins over this catalogue; a missing Chinese entry
+falls back to English, never to an error.
 """
 
 from __future__ import annotations
@@ -160,13 +161,21 @@ def t(key: str, lang: str | None = None, **values: Any) -> str:
 
 
 def metric_label(metric: str, lang: str | None = None) -> str:
-    """A metric's label (``"Foundings"`` / ``"新创企业"``)."""
-    if _is_zh(lang) and metric in zh.METRICS:
-        return zh.METRICS[metric]
-    from rainforest.report._common import METRIC_INFO
+    """A metric's label (``"Foundings"`` / ``"新创企业"``): the registry's label (its
+    ``label_zh`` first in Chinese), else this catalogue's Chinese entry, else the name."""
+    from rainforest import registry
 
-    if metric in METRIC_INFO:
-        return METRIC_INFO[metric][0]
+    try:
+        m = registry.get(metric)
+    except Exception:  # not a registered metric: an outcome name such as high_growth
+        m = None
+    if _is_zh(lang):
+        if m is not None and getattr(m, "label_zh", ""):
+            return m.label_zh
+        if metric in zh.METRICS:
+            return zh.METRICS[metric]
+    if m is not None:
+        return m.label
     return metric.replace("_", " ").capitalize()
 
 

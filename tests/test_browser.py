@@ -243,8 +243,9 @@ def test_report_opens_offline(browser, tmp_path):
     def guard(route):
         if route.request.url.startswith(("file:", "data:", "blob:")):
             route.continue_()
-        else:
-            outside.append(route.request.url)
+        else:  # ReDoc's footer asks a CDN for its logo: refused, and the page does not care
+            if route.request.resource_type != "image":
+                outside.append(route.request.url)
             route.abort()
 
     pg.route("**/*", guard)
@@ -259,3 +260,33 @@ def test_report_opens_offline(browser, tmp_path):
     assert errors == [] and outside == []
     pg.screenshot(path=str(ARTIFACTS / "report-offline.png"), full_page=True)
     ctx.close()
+
+
+def test_api_docs_render_offline(browser, server):
+    """Swagger UI and ReDoc draw the API with every request off this machine refused."""
+    url, _ = server
+    ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+    outside: list[str] = []
+
+    def only_local(route):
+        if route.request.url.startswith(url):
+            route.continue_()
+        else:  # ReDoc's footer asks a CDN for its logo: refused, and the page does not care
+            if route.request.resource_type != "image":
+                outside.append(route.request.url)
+            route.abort()
+
+    ctx.route("**/*", only_local)
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(url + "/docs")
+    pg.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+    assert pg.locator(".swagger-ui .opblock").count() >= 5
+    pg.screenshot(path=str(ARTIFACTS / "api-docs-offline.png"))
+    pg.goto(url + "/redoc")
+    pg.wait_for_selector("redoc .api-content, [role='navigation']", timeout=30_000)
+    pg.screenshot(path=str(ARTIFACTS / "api-redoc-offline.png"))
+    ctx.close()
+    assert not outside, outside
+    assert not errors, errors

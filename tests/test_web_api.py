@@ -309,6 +309,21 @@ def test_openapi_documents_the_api(client):
     assert client.get("/docs").status_code == 200
 
 
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_api_pages_load_their_assets_from_this_server(client, page):
+    import re
+
+    html = client.get(page)
+    assert html.status_code == 200
+    urls = re.findall(r'(?:src|href)="([^"]+)"', html.text)
+    assert urls and all(u.startswith("/") for u in urls), urls  # no CDN, no web fonts
+    for u in urls:
+        got = client.get(u)
+        assert got.status_code == 200 and len(got.content) > 1000, u
+    assert client.get("/docs-static/../app.py").status_code == 404
+    assert client.get("/docs-static/nope.js").status_code == 404
+
+
 def test_page_and_plotly_are_served_locally(client):
     page = client.get("/")
     assert page.status_code == 200 and "/static/plotly.min.js" in page.text

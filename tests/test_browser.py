@@ -134,6 +134,15 @@ def test_run_a_job(page, server):
     assert page.locator("#run-charts .js-plotly-plot").count() == 4
     assert "done" in page.inner_text("#progress-text")
     assert page.locator("[data-testid='report-link']").count() == 1
+    csv = page.locator("[data-testid='csv-link']")
+    assert csv.count() == 1 and (csv.get_attribute("download") or "").endswith("-series.csv")
+    with page.expect_download() as got:
+        csv.click()
+    text = Path(got.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("month,metric,region,value") and ",foundings," in text
+    page.select_option("#chart-metric", "patents")  # the chart chooser adds any metric
+    page.wait_for_selector("[data-testid='chart-patents'] .main-svg")
+    assert page.locator("#run-charts .js-plotly-plot").count() == 5
     job = app.state.manager.list()[0]
     assert job.levers == {path: float(top)}
     page.screenshot(path=str(ARTIFACTS / "dashboard-run.png"))
@@ -290,3 +299,33 @@ def test_api_docs_render_offline(browser, server):
     ctx.close()
     assert not outside, outside
     assert not errors, errors
+
+
+def test_page_without_console_errors_grouped_presets_and_levers(page, server):
+    """Every tab opens and no console error is logged; presets are grouped with Chinese and
+    English names; levers are labelled with units in collapsible groups; the explain tab
+    states its cost (coalitions counted) before it is asked for."""
+    groups = page.eval_on_selector_all("#scenario-select optgroup", "els => els.map(e => e.label)")
+    have = options(page, "#scenario-select")
+    if "zhangjiang" in have:
+        assert groups[:3] == ["Places · 地区", "Archetypes · 类型", "Networks · 区域网络"]
+        label = page.eval_on_selector(
+            "#scenario-select option[value='zhangjiang']", "e => e.textContent"
+        )
+        assert label == "张江 · Zhangjiang, Shanghai"
+        page.select_option("#scenario-select", "yangtze-delta")
+        page.wait_for_function("document.querySelectorAll('details.lever-group').length === 10")
+        opened = page.eval_on_selector_all("details.lever-group", "els => els.map(e => e.open)")
+        assert opened[:2] == [True, True] and not any(opened[2:])
+    lever = page.locator(".lever[data-path$='.policy.service_latency_days'] .lever-label").first
+    assert "Days to pay a subsidy" in lever.inner_text() and "(days)" in lever.inner_text()
+    for tab in ("compare", "explain", "runs", "run"):
+        page.click(f".tab[data-tab='{tab}']")
+        page.wait_for_selector(f"#tab-{tab}.active")
+        if tab == "explain":
+            page.wait_for_function(
+                "document.getElementById('explain-estimate').textContent.includes('coalitions')"
+            )
+            page.screenshot(path=str(ARTIFACTS / "dashboard-explain-estimate.png"))
+    page.screenshot(path=str(ARTIFACTS / "dashboard-levers-grouped.png"), full_page=True)
+    assert page.console_errors == [], page.console_errors

@@ -150,9 +150,19 @@ def test_run_a_job(page, server):
     page.wait_for_selector(f"#runs-table tr[data-run='{job.id}']")
     assert "finished" in page.inner_text(f"#runs-table tr[data-run='{job.id}']")
     page.screenshot(path=str(ARTIFACTS / "dashboard-runs.png"))
-    # reopen it from the list
+    # reopen it from the list, with another scenario selected meanwhile: the sidebar
+    # takes the run's scenario, years, scale and lever back, so Run repeats it
+    other = next(x for x in options(page, "#scenario-select") if x != a)
+    page.select_option("#scenario-select", other)
+    page.wait_for_function("v => document.getElementById('scenario-select').value === v", arg=other)
+    page.fill("#years", "3")
     page.click(f"#runs-table tr[data-run='{job.id}'] button")
     page.wait_for_selector("#run-title:has-text('Reopened')")
+    page.wait_for_function(
+        "p => document.querySelector(`.lever[data-path='${p}'].changed`)", arg=path
+    )
+    assert page.eval_on_selector("#scenario-select", "e => e.value") == a
+    assert page.eval_on_selector("#years", "e => e.value") == "1"
     assert page.console_errors == []
 
 
@@ -328,4 +338,12 @@ def test_page_without_console_errors_grouped_presets_and_levers(page, server):
             )
             page.screenshot(path=str(ARTIFACTS / "dashboard-explain-estimate.png"))
     page.screenshot(path=str(ARTIFACTS / "dashboard-levers-grouped.png"), full_page=True)
+    # the language switch: Chinese lever labels and tabs, kept when the groups redraw
+    page.select_option("#lang", "zh")
+    lever = page.locator(".lever[data-path$='.policy.service_latency_days'] .lever-label").first
+    assert "补贴兑付时间" in lever.inner_text()
+    assert page.inner_text(".tab[data-tab='explain']") == "解释"
+    page.screenshot(path=str(ARTIFACTS / "dashboard-zh.png"))
+    page.select_option("#lang", "en")
+    assert "Days to pay a subsidy" in lever.inner_text()
     assert page.console_errors == [], page.console_errors

@@ -109,6 +109,8 @@ def test_tiny_job_end_to_end(client, tmp_path):
     again = client.get(f"/api/runs/web-{job['id']}-p0-r0")
     assert again.status_code == 200
     assert again.json()["series"]["months"] == series["months"]
+    # with what the page needs to restore the settings: the catalogue entry and the levers
+    assert again.json()["scenario_id"] == SC and again.json()["levers"] == {LEVER: 90}
 
 
 def test_a_job_with_several_runs_shows_means_and_intervals(client, tmp_path):

@@ -13,6 +13,7 @@ const state = {
   levers: {},         // path -> changed value
   job: null,          // id of the job shown in the Run tab
   busy: false,        // a job started from this page is running
+  lang: localStorage.getItem("rainforest-lang") || "en",
   baseline: null,     // the last run with no lever changed: {key, series}
   extraCharts: [],    // metrics the user added with the chart chooser
   lastSeries: null,
@@ -21,6 +22,27 @@ const state = {
 };
 
 const $ = (id) => document.getElementById(id);
+
+/* -- language: English or simplified Chinese for the page's own words and the levers ---- */
+const ZH = {
+  "tab-run": "运行", "tab-compare": "对比", "tab-explain": "解释", "tab-runs": "历史运行",
+  culture: "文化", policy: "政策", Scenario: "场景", "Run settings": "运行设置", Levers: "杠杆",
+};
+function tr(word) {
+  return state.lang === "zh" && ZH[word] ? ZH[word] : word;
+}
+function applyLang() {
+  document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
+  for (const t of document.querySelectorAll(".tab")) {
+    t.dataset.en = t.dataset.en || t.textContent;
+    t.textContent = state.lang === "zh" ? ZH[`tab-${t.dataset.tab}`] : t.dataset.en;
+  }
+  for (const h of document.querySelectorAll(".interface h2")) {
+    h.dataset.en = h.dataset.en || h.textContent;
+    h.textContent = tr(h.dataset.en);
+  }
+  if (state.current) renderLevers();
+}
 
 /* -- helpers ------------------------------------------------------------------------- */
 async function api(path, options = {}) {
@@ -137,7 +159,7 @@ function renderLevers() {
       det.dataset.group = lv.group;
       det.open = lv.region === first;
       const n = state.current.levers.filter((x) => x.region === lv.region && x.group === lv.group).length;
-      det.innerHTML = `<summary><span class="region-title">${escapeHtml(lv.region)}</span> · ${escapeHtml(lv.group)} <span class="muted small">(${n})</span></summary>`;
+      det.innerHTML = `<summary><span class="region-title">${escapeHtml(lv.region)}</span> · ${escapeHtml(tr(lv.group))} <span class="muted small">(${n})</span></summary>`;
       body = document.createElement("div");
       det.appendChild(body);
       box.appendChild(det);
@@ -153,17 +175,21 @@ function leverControl(lv) {
   wrap.title = `${lv.label_zh ? lv.label_zh + " — " : ""}${lv.description} (${lv.path})`;
   const unit = lv.unit ? ` ${lv.unit}` : "";
   const cited = !lv.source.startsWith("model default");
+  // a lever moved before the groups were drawn again (language switch) keeps its value
+  const current = lv.path in state.levers ? state.levers[lv.path] : lv.value;
+  wrap.classList.toggle("changed", lv.path in state.levers);
   if (lv.kind === "bool") {
     wrap.innerHTML = `<label class="head"><span>${escapeHtml(lv.label)}</span>
       <input type="checkbox" data-testid="lever-${escapeHtml(lv.path)}"></label>`;
     const input = wrap.querySelector("input");
-    input.checked = !!lv.value;
+    input.checked = !!current;
     input.addEventListener("change", () => setLever(lv, input.checked, wrap));
   } else {
-    wrap.innerHTML = `<div class="head"><span class="lever-label">${escapeHtml(lv.label)}${lv.unit ? ` <span class="muted small">(${escapeHtml(lv.unit)})</span>` : ""}</span>
-      <span class="val">${fmt(lv.value)}${escapeHtml(unit)}</span></div>
+    const name = state.lang === "zh" && lv.label_zh ? lv.label_zh : lv.label;
+    wrap.innerHTML = `<div class="head"><span class="lever-label">${escapeHtml(name)}${lv.unit ? ` <span class="muted small">(${escapeHtml(lv.unit)})</span>` : ""}</span>
+      <span class="val">${fmt(current)}${escapeHtml(unit)}</span></div>
       <input type="range" data-testid="lever-${escapeHtml(lv.path)}" aria-label="${escapeHtml(lv.path)}"
-        min="${lv.min}" max="${lv.max}" step="${lv.step}" value="${lv.value}">`;
+        min="${lv.min}" max="${lv.max}" step="${lv.step}" value="${current}">`;
     const input = wrap.querySelector("input");
     const val = wrap.querySelector(".val");
     input.addEventListener("input", () => {
@@ -582,12 +608,41 @@ async function openRun(runId) {
     if (run.series && run.series.months) drawCharts("run-charts", run.series, CHARTS, "run");
     $("run-summary").innerHTML = summaryTable(run.summary);
     $("run-title").textContent = `Reopened: ${run.label} (${run.status}, seed ${run.seed}, ${run.years} years)`;
+    await restoreSettings(run);
     if (run.has_report) {
       $("run-links").innerHTML = `<a href="/api/jobs/${run.id}/report" target="_blank" data-testid="report-link">Open the full report</a>`;
     }
   } catch (err) {
     showError(err.message);
   }
+}
+
+async function restoreSettings(run) {
+  // the sidebar takes the reopened run's scenario, years, seed, scale and levers, so that
+  // Run repeats it (or a variation of it) rather than whatever was selected before
+  const id = run.scenario_id;
+  if (!id || !state.scenarios.some((s) => s.id === id)) return;
+  $("scenario-select").value = id;
+  await selectScenario(id);
+  if (run.years) $("years").value = run.years;
+  if (run.seed !== null && run.seed !== undefined) $("seed").value = run.seed;
+  if (run.scale) $("scale").value = run.scale;
+  for (const [path, value] of Object.entries(run.levers || {})) {
+    const wrap = document.querySelector(`.lever[data-path="${CSS.escape(path)}"]`);
+    if (!wrap) continue;
+    const input = wrap.querySelector("input");
+    if (input.type === "checkbox") input.checked = !!value;
+    else {
+      input.value = value;
+      const val = wrap.querySelector(".val");
+      if (val) val.textContent = fmt(Number(value));
+    }
+    state.levers[path] = value;
+    wrap.classList.add("changed");
+    const group = wrap.closest("details");
+    if (group) group.open = true;
+  }
+  updateEstimate();
 }
 
 /* -- upload -------------------------------------------------------------------------- */
@@ -628,6 +683,13 @@ async function init() {
   $("explain-btn").addEventListener("click", explain);
   $("runs-refresh").addEventListener("click", refreshRuns);
   $("reset-levers").addEventListener("click", () => { state.levers = {}; renderLevers(); });
+  $("lang").value = state.lang;
+  $("lang").addEventListener("change", (e) => {
+    state.lang = e.target.value;
+    localStorage.setItem("rainforest-lang", state.lang);
+    applyLang();
+  });
+  applyLang();
   for (const id of ["explain-a", "explain-b", "explain-runs", "years", "scale"]) {
     $(id).addEventListener("change", () => { if (state.explainReady) explainEstimate(); });
   }

@@ -42,28 +42,24 @@ def main(
 
 
 def kernels_cached() -> bool:
-    """Whether the engine's Numba kernels are compiled and cached (no long compile ahead).
+    """Whether the kernels are compiled and cached (no minutes-long compile ahead).
 
-    True when the engine package has a cache index file for each of its ``cache=True``
-    kernels and no cache file is older than a compiled source (those
-    :func:`rainforest.engine.jit_cache.drop_stale` would drop).
+    True when the compiled packages (:data:`rainforest.jit_cache.COMPILED`) have cache files
+    none older than their sources (those :func:`rainforest.jit_cache.drop_stale` keeps), and
+    the generated month modules (:func:`rainforest.engine.month.cache_dir`) have a cache
+    index newer than those sources.
     """
-    import re
+    from rainforest.engine.month import cache_dir
+    from rainforest.jit_cache import COMPILED, PACKAGE
 
-    from rainforest.engine.jit_cache import COMPILED, PACKAGE
-
-    engine = PACKAGE / "engine"
     try:
-        wanted = sum(
-            len(re.findall(r"^@\w*jit\(.*cache=True", p.read_text(encoding="utf-8"), re.M))
-            for p in engine.glob("*.py")
-        )
-        if len(list((engine / "__pycache__").glob("*.nbi"))) < wanted:
-            return False
         dirs = [PACKAGE / d for d in COMPILED]
         newest = max(p.stat().st_mtime for d in dirs for p in d.glob("*.py"))
         caches = [p for d in dirs for p in (d / "__pycache__").glob("*.nb[ic]")]
-        return min(p.stat().st_mtime for p in caches) >= newest
+        if not caches or min(p.stat().st_mtime for p in caches) < newest:
+            return False
+        month = list((cache_dir() / "__pycache__").glob("*.nbi"))
+        return any(p.stat().st_mtime >= newest for p in month)
     except (OSError, ValueError):
         return False
 

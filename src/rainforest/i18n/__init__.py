@@ -88,6 +88,12 @@ PRESETS_EN: dict[str, tuple[str, str]] = {
     "us-network": ("US hubs", "network"),
     "yangtze-delta": ("Yangtze River Delta", "network"),
 }
+#: English label and unit of outcomes that are not registered metrics (explain's built-ins).
+OUTCOMES_EN: dict[str, tuple[str, str]] = {
+    "grassroots_ai_foundings": ("Grassroots AI foundings", "firms"),
+    "ai_foundings": ("AI/software foundings", "firms"),
+    "high_growth": ("High-growth startups", "firms"),
+}
 PRESET_GROUPS_EN = {"archetype": "Archetypes", "place": "Places", "network": "Networks"}
 LEVER_GROUPS_EN = {"culture": "Culture", "policy": "Policy"}
 #: English lever labels where the field name alone is terse.
@@ -176,6 +182,8 @@ def metric_label(metric: str, lang: str | None = None) -> str:
             return zh.METRICS[metric]
     if m is not None:
         return m.label
+    if metric in OUTCOMES_EN:
+        return OUTCOMES_EN[metric][0]
     return metric.replace("_", " ").capitalize()
 
 

@@ -81,14 +81,16 @@ def metric_label(metric: str) -> str:
         return translated(metric)
     if metric in METRIC_INFO:
         return registry.label(metric)
-    return metric.replace("_", " ").capitalize()
+    return translated(metric)  # explain's outcomes have labels too; else prettified
 
 
 def metric_unit(metric: str) -> str:
     """Unit of a registered metric in the current language ("" for other outcome names)."""
-    from rainforest.i18n import unit_label
+    from rainforest.i18n import OUTCOMES_EN, unit_label
 
-    return unit_label(registry.unit(metric)) if metric in METRIC_INFO else ""
+    if metric in METRIC_INFO:
+        return unit_label(registry.unit(metric))
+    return unit_label(OUTCOMES_EN[metric][1]) if metric in OUTCOMES_EN else ""
 
 
 def with_unit(label: str, unit: str) -> str:

@@ -52,6 +52,11 @@ METRICS: dict[str, str] = {
     "cross_skill_share": "跨技能交流占比",
     "time_to_subsidy_days": "补贴到账时间",
     "experiment_cost": "单次试验成本",
+    "office_rent": "办公租金",
+    "subsidy_delay_weighted": "补贴延迟（加权）",
+    "contact_sample": "接触样本数",
+    "cross_skill_sample": "跨技能接触样本数",
+    "under35": "35岁以下人数",
     # explain's built-in outcomes
     "grassroots_ai_foundings": "草根AI创业",
     "ai_foundings": "AI/软件创业",

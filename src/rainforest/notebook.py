@@ -16,7 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from rainforest.report._common import PALETTE
+#: The reports' Okabe–Ito palette (not imported: rainforest.report sits above the classes
+#: that display with this module, and importing it from them would close a cycle).
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 
 _STYLE = (
     "<style>.rf-nb{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans CJK SC',"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import fastapi_offline
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
@@ -28,19 +29,16 @@ ASSETS = {
 
 
 def assets_dir() -> Path | None:
-    """The folder with Swagger UI's and ReDoc's files, or None without ``fastapi-offline``."""
-    try:
-        import fastapi_offline
-    except ImportError:
-        return None
+    """The folder with Swagger UI's and ReDoc's files, or None if the package lacks one."""
     folder = Path(fastapi_offline.__file__).resolve().parent / "static"
     return folder if all((folder / n).is_file() for n in ASSETS) else None
 
 
 def _missing() -> HTMLResponse:
     return HTMLResponse(
-        "<p>The API pages need their assets: <code>pip install 'rainforest[web]'</code> "
-        "(fastapi-offline). The schema itself is at <a href='/openapi.json'>/openapi.json</a>.</p>",
+        "<p>The API pages' assets are missing from the fastapi-offline package; reinstall "
+        "<code>rainforest[web]</code>. The schema is at "
+        "<a href='/openapi.json'>/openapi.json</a>.</p>",
         status_code=503,
     )
 

@@ -112,3 +112,14 @@ def totals_over_seeds(data: dict, seeds, years: int = 5, scale: float | None = N
 def example_result():
     """One small run of the bundled example, shared by read-only tests."""
     return simulate(EXAMPLE, years=3, seed=7)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_run_store(tmp_path_factory):
+    """Every test's default run store is a temporary file, never the user's own store in
+    their home folder (commands store runs by default); language is English unless a test
+    asks otherwise."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("RAINFOREST_STORE", str(tmp_path_factory.mktemp("store") / "runs.duckdb"))
+        mp.delenv("RAINFOREST_LANG", raising=False)
+        yield

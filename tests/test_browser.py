@@ -134,6 +134,15 @@ def test_run_a_job(page, server):
     assert page.locator("#run-charts .js-plotly-plot").count() == 4
     assert "done" in page.inner_text("#progress-text")
     assert page.locator("[data-testid='report-link']").count() == 1
+    csv = page.locator("[data-testid='csv-link']")
+    assert csv.count() == 1 and (csv.get_attribute("download") or "").endswith("-series.csv")
+    with page.expect_download() as got:
+        csv.click()
+    text = Path(got.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("month,metric,region,value") and ",foundings," in text
+    page.select_option("#chart-metric", "patents")  # the chart chooser adds any metric
+    page.wait_for_selector("[data-testid='chart-patents'] .main-svg")
+    assert page.locator("#run-charts .js-plotly-plot").count() == 5
     job = app.state.manager.list()[0]
     assert job.levers == {path: float(top)}
     page.screenshot(path=str(ARTIFACTS / "dashboard-run.png"))
@@ -141,9 +150,19 @@ def test_run_a_job(page, server):
     page.wait_for_selector(f"#runs-table tr[data-run='{job.id}']")
     assert "finished" in page.inner_text(f"#runs-table tr[data-run='{job.id}']")
     page.screenshot(path=str(ARTIFACTS / "dashboard-runs.png"))
-    # reopen it from the list
+    # reopen it from the list, with another scenario selected meanwhile: the sidebar
+    # takes the run's scenario, years, scale and lever back, so Run repeats it
+    other = next(x for x in options(page, "#scenario-select") if x != a)
+    page.select_option("#scenario-select", other)
+    page.wait_for_function("v => document.getElementById('scenario-select').value === v", arg=other)
+    page.fill("#years", "3")
     page.click(f"#runs-table tr[data-run='{job.id}'] button")
     page.wait_for_selector("#run-title:has-text('Reopened')")
+    page.wait_for_function(
+        "p => document.querySelector(`.lever[data-path='${p}'].changed`)", arg=path
+    )
+    assert page.eval_on_selector("#scenario-select", "e => e.value") == a
+    assert page.eval_on_selector("#years", "e => e.value") == "1"
     assert page.console_errors == []
 
 
@@ -243,8 +262,9 @@ def test_report_opens_offline(browser, tmp_path):
     def guard(route):
         if route.request.url.startswith(("file:", "data:", "blob:")):
             route.continue_()
-        else:
-            outside.append(route.request.url)
+        else:  # ReDoc's footer asks a CDN for its logo: refused, and the page does not care
+            if route.request.resource_type != "image":
+                outside.append(route.request.url)
             route.abort()
 
     pg.route("**/*", guard)
@@ -259,3 +279,71 @@ def test_report_opens_offline(browser, tmp_path):
     assert errors == [] and outside == []
     pg.screenshot(path=str(ARTIFACTS / "report-offline.png"), full_page=True)
     ctx.close()
+
+
+def test_api_docs_render_offline(browser, server):
+    """Swagger UI and ReDoc draw the API with every request off this machine refused."""
+    url, _ = server
+    ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+    outside: list[str] = []
+
+    def only_local(route):
+        if route.request.url.startswith(url):
+            route.continue_()
+        else:  # ReDoc's footer asks a CDN for its logo: refused, and the page does not care
+            if route.request.resource_type != "image":
+                outside.append(route.request.url)
+            route.abort()
+
+    ctx.route("**/*", only_local)
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(url + "/docs")
+    pg.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+    assert pg.locator(".swagger-ui .opblock").count() >= 5
+    pg.screenshot(path=str(ARTIFACTS / "api-docs-offline.png"))
+    pg.goto(url + "/redoc")
+    pg.wait_for_selector("redoc .api-content, [role='navigation']", timeout=30_000)
+    pg.screenshot(path=str(ARTIFACTS / "api-redoc-offline.png"))
+    ctx.close()
+    assert not outside, outside
+    assert not errors, errors
+
+
+def test_page_without_console_errors_grouped_presets_and_levers(page, server):
+    """Every tab opens and no console error is logged; presets are grouped with Chinese and
+    English names; levers are labelled with units in collapsible groups; the explain tab
+    states its cost (coalitions counted) before it is asked for."""
+    groups = page.eval_on_selector_all("#scenario-select optgroup", "els => els.map(e => e.label)")
+    have = options(page, "#scenario-select")
+    if "zhangjiang" in have:
+        assert groups[:3] == ["Places · 地区", "Archetypes · 类型", "Networks · 区域网络"]
+        label = page.eval_on_selector(
+            "#scenario-select option[value='zhangjiang']", "e => e.textContent"
+        )
+        assert label == "张江 · Zhangjiang, Shanghai"
+        page.select_option("#scenario-select", "yangtze-delta")
+        page.wait_for_function("document.querySelectorAll('details.lever-group').length === 10")
+        opened = page.eval_on_selector_all("details.lever-group", "els => els.map(e => e.open)")
+        assert opened[:2] == [True, True] and not any(opened[2:])
+    lever = page.locator(".lever[data-path$='.policy.service_latency_days'] .lever-label").first
+    assert "Days to pay a subsidy" in lever.inner_text() and "(days)" in lever.inner_text()
+    for tab in ("compare", "explain", "runs", "run"):
+        page.click(f".tab[data-tab='{tab}']")
+        page.wait_for_selector(f"#tab-{tab}.active")
+        if tab == "explain":
+            page.wait_for_function(
+                "document.getElementById('explain-estimate').textContent.includes('coalitions')"
+            )
+            page.screenshot(path=str(ARTIFACTS / "dashboard-explain-estimate.png"))
+    page.screenshot(path=str(ARTIFACTS / "dashboard-levers-grouped.png"), full_page=True)
+    # the language switch: Chinese lever labels and tabs, kept when the groups redraw
+    page.select_option("#lang", "zh")
+    lever = page.locator(".lever[data-path$='.policy.service_latency_days'] .lever-label").first
+    assert "补贴兑付时间" in lever.inner_text()
+    assert page.inner_text(".tab[data-tab='explain']") == "解释"
+    page.screenshot(path=str(ARTIFACTS / "dashboard-zh.png"))
+    page.select_option("#lang", "en")
+    assert "Days to pay a subsidy" in lever.inner_text()
+    assert page.console_errors == [], page.console_errors

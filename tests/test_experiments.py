@@ -510,13 +510,15 @@ def test_cli_ensemble_compare_and_runs(tmp_path):
     db = str(tmp_path / "runs.duckdb")
     common = ["--years", "2", "--scale", "50", "--workers", "1"]
     out = _cli("ensemble", SC, "--runs", "3", *common, "--store", db)
-    assert "two-districts: 3 runs x 2 years" in out and "foundings" in out
+    assert "two-districts: 3 runs x 2 years" in out and "Foundings" in out
     assert "3 run(s) computed" in out
     out = _cli("ensemble", SC, "--runs", "4", *common, "--store", db)
     assert "1 run(s) computed; 3 reused from the store" in out
     out = _cli("compare", SC, "university-led", "--runs", "2", *common, "--no-store")
     assert "two-districts vs university-led: 2 runs each" in out and "not stored" in out
-    out = _cli("runs", "list", "--store", db)
+    jobs = _cli("runs", "list", "--store", db)
+    assert "1 of 1 job(s)" in jobs and "ensemble" in jobs and "two-districts" in jobs
+    out = _cli("runs", "list", "--each", "--store", db)
     assert "4 of 4 run(s) shown" in out
     run_id = out.split("ensemble-")[1].split()[0]
     out = _cli("runs", "show", f"ensemble-{run_id}", "--store", db)
@@ -537,12 +539,19 @@ def test_cli_sweep_sensitivity_calibrate(tmp_path):
     }
     path = tmp_path / "exp.toml"
     path.write_text(tomli_w.dumps(exp))
-    out = _cli("sweep", str(path), "--workers", "1", "--no-store")
+    page = tmp_path / "sweep.html"
+    out = _cli("sweep", str(path), "--workers", "1", "--no-store", "--report", str(page))
     assert "t: 4 points (lhs) x 1 run(s)" in out
+    text = page.read_text(encoding="utf-8")
+    assert "Parameter space" in text and "runs in parameter space" in text
+    assert "Days to pay a subsidy" in text  # the parameter in words, not its path
     morris = tmp_path / "morris.toml"
     morris.write_text(tomli_w.dumps({**exp, "design": {"method": "morris", "n": 2}}))
-    out = _cli("sensitivity", str(morris), "--workers", "1", "--no-store")
+    page = tmp_path / "morris.html"
+    out = _cli("sensitivity", str(morris), "--workers", "1", "--no-store", "--report", str(page))
     assert "mu*" in out and "6 runs" in out
+    text = page.read_text(encoding="utf-8")
+    assert "Morris screening of" in text and "Parameter space" in text
     out = _cli("calibrate", str(path), "--workers", "1", "--no-store")
     assert "fit of the best trial" in out and "foundings per month" in out
     bad = runner.invoke(app, ["sensitivity", str(path), "--no-store"])

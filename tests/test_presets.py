@@ -330,14 +330,44 @@ def test_cli_list_shows_every_preset():
 def test_cli_show_set_values_and_all_fields():
     result = runner.invoke(app, ["presets", "show", "hangzhou"])
     assert result.exit_code == 0, result.output
-    assert "regions.hangzhou.policy.rd_subsidy_share" in result.output
-    assert "政府直接补贴30%的研发费用" in result.output
-    assert "mechanisms.exits.ipo_probability" not in result.output
+    # brief: fields under their region, the kind of source, no quotes
+    assert "region hangzhou · policy" in result.output
+    assert "rd_subsidy_share" in result.output
+    assert "seed 004" in result.output
+    assert "政府直接补贴30%的研发费用" not in result.output
+    assert "--sources" in result.output
+    assert "ipo_probability" not in result.output
+    cited = runner.invoke(app, ["presets", "show", "hangzhou", "--sources"])
+    assert cited.exit_code == 0, cited.output
+    # each citation once, as a numbered note under the table
+    assert cited.output.count("政府直接补贴30%的研发费用") == 1
+    assert "[1] " in cited.output
     full = runner.invoke(app, ["presets", "show", "hangzhou", "--all"])
     assert full.exit_code == 0, full.output
-    assert "mechanisms.exits.ipo_probability" in full.output
-    assert DEFAULT_SOURCE in full.output
+    assert "mechanisms · exits" in full.output and "ipo_probability" in full.output
+    assert "model default" in full.output
     assert len(full.output.splitlines()) > len(result.output.splitlines())
+
+
+def test_cli_presets_fit_80_columns(monkeypatch):
+    monkeypatch.setattr(console, "width", 80)
+    listed = runner.invoke(app, ["presets", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert max(len(line) for line in listed.output.splitlines()) <= 80
+    for name in ALL:  # whole names, never cut with an ellipsis
+        assert re.search(rf"(^|\s){re.escape(name)}(\s|$)", listed.output, re.M), name
+    assert "杭州" in listed.output and "Hangzhou." in listed.output and "Places" in listed.output
+    shown = runner.invoke(app, ["presets", "show", "caohejing"])
+    assert shown.exit_code == 0, shown.output
+    assert max(len(line) for line in shown.output.splitlines()) <= 80
+    # brief: at most a few lines per value, not a page of repeated quotes
+    assert len(shown.output.splitlines()) < 260
+
+
+def test_cli_did_you_mean_for_presets():
+    result = runner.invoke(app, ["presets", "show", "hangzou"])
+    assert result.exit_code == 2
+    assert "did you mean 'hangzhou'?" in result.output
 
 
 def test_cli_unknown_preset_lists_the_available_ones():
@@ -373,7 +403,7 @@ def test_cli_export_into_a_folder_then_show_and_check_the_file(tmp_path):
     assert result.exit_code == 0, result.output
     path = tmp_path / "caohejing.toml"
     assert load_scenario(path) == load_scenario("caohejing")
-    shown = runner.invoke(app, ["presets", "show", str(path)])
+    shown = runner.invoke(app, ["presets", "show", str(path), "--sources"])
     assert shown.exit_code == 0, shown.output
     assert "30多萬高知人才" in shown.output
     checked = runner.invoke(app, ["presets", "check", str(path)])

@@ -36,7 +36,8 @@ def _unique_keys(st: RunStore) -> tuple[int, int]:
 
 def test_store_location(monkeypatch, tmp_path):
     monkeypatch.delenv(ENV_VAR, raising=False)
-    assert default_store_path() == Path("rainforest-runs") / "runs.duckdb"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # platformdirs on Linux
+    assert default_store_path() == tmp_path / "data" / "rainforest" / "runs.duckdb"
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "elsewhere.duckdb"))
     assert default_store_path() == tmp_path / "elsewhere.duckdb"
     assert resolve_store_path(tmp_path) == tmp_path / "runs.duckdb"

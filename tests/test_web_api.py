@@ -109,6 +109,8 @@ def test_tiny_job_end_to_end(client, tmp_path):
     again = client.get(f"/api/runs/web-{job['id']}-p0-r0")
     assert again.status_code == 200
     assert again.json()["series"]["months"] == series["months"]
+    # with what the page needs to restore the settings: the catalogue entry and the levers
+    assert again.json()["scenario_id"] == SC and again.json()["levers"] == {LEVER: 90}
 
 
 def test_a_job_with_several_runs_shows_means_and_intervals(client, tmp_path):
@@ -309,6 +311,21 @@ def test_openapi_documents_the_api(client):
     assert client.get("/docs").status_code == 200
 
 
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_api_pages_load_their_assets_from_this_server(client, page):
+    import re
+
+    html = client.get(page)
+    assert html.status_code == 200
+    urls = re.findall(r'(?:src|href)="([^"]+)"', html.text)
+    assert urls and all(u.startswith("/") for u in urls), urls  # no CDN, no web fonts
+    for u in urls:
+        got = client.get(u)
+        assert got.status_code == 200 and len(got.content) > 1000, u
+    assert client.get("/docs-static/../app.py").status_code == 404
+    assert client.get("/docs-static/nope.js").status_code == 404
+
+
 def test_page_and_plotly_are_served_locally(client):
     page = client.get("/")
     assert page.status_code == 200 and "/static/plotly.min.js" in page.text
@@ -371,3 +388,31 @@ def test_runs_left_running_by_a_dead_server_are_marked_interrupted(tmp_path):
         assert "server stopped" in runs.loc["web-dead1-p0-r0", "error"]
         assert runs.loc["web-done1-p0-r0", "status"] == "finished"
         assert len(st.load_metrics(["web-done1-p0-r0"])) == len(metrics)
+
+
+def test_explain_estimate_counts_every_run_and_fits_the_cap(tmp_path):
+    from rainforest.web.jobs import explain_arms
+
+    coalitions, arms_a = explain_arms()
+    with make_client(tmp_path, max_person_months=3e8) as c:
+        q = {"a": "hangzhou", "b": "zhangjiang", "years": 2, "runs": 4, "scale": 10}
+        e = c.get("/api/explain/estimate", params=q).json()
+        assert e["coalitions"] == coalitions and e["runs"] == (coalitions + arms_a) * 4
+        assert not e["fits"] and e["fit_scale"] > 10  # the issue's defaults were over the cap
+        # the fitting scale fits: asked for at that scale, the estimate is under the cap
+        again = c.get("/api/explain/estimate", params={**q, "scale": e["fit_scale"]}).json()
+        assert again["fits"] and again["person_months"] <= 3e8
+        assert again["person_months"] == pytest.approx(e["person_months"] * 10 / e["fit_scale"])
+        small = c.get("/api/explain/estimate", params={**q, "scale": 1e5}).json()
+        assert small["fits"] and small["fit_scale"] == 1e5
+        assert c.get("/api/explain/estimate", params={**q, "a": "nope"}).status_code == 404
+
+
+def test_presets_have_groups_and_chinese_names(client):
+    info = {s["id"]: s for s in client.get("/api/scenarios").json()}
+    assert info["zhangjiang"]["label_zh"] == "张江" and info["zhangjiang"]["group"] == "place"
+    assert info["yangtze-delta"]["group"] == "network"
+    assert info[SC]["group"] == "other"
+    levers = client.get("/api/scenarios/hangzhou").json()["levers"]
+    sandbox = next(lv for lv in levers if lv["path"].endswith("policy.sandbox"))
+    assert sandbox["label"] == "Regulatory sandbox" and sandbox["label_zh"] == "监管沙盒"

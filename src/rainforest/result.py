@@ -63,6 +63,12 @@ class Result:
     contact_distance: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
 
+    def _repr_html_(self) -> str:
+        """Jupyter display: a summary table and a small chart (:mod:`rainforest.notebook`)."""
+        from rainforest.notebook import result_html
+
+        return result_html(self)
+
     def totals(self) -> pd.DataFrame:
         """Per-region totals of the flows and end-of-run stocks (one row per region)."""
         m = self.metrics

@@ -10,6 +10,7 @@ from rainforest.cli import (  # noqa: F401  (importing registers the commands)
     diagnose,
     experiments,
     explain,
+    levers,
     mechanisms,
     presets,
     run,

@@ -22,6 +22,56 @@ console = Console(width=_LOG_WIDTH)
 err_console = Console(stderr=True)
 
 
+@app.callback()
+def main(
+    ctx: typer.Context,
+    lang: str = typer.Option(
+        None,
+        "--lang",
+        envvar="RAINFOREST_LANG",
+        help="Interface language of tables and messages: en or zh (简体中文).",
+    ),
+) -> None:
+    """Simulate, diagnose and explain innovation ecosystems."""
+    from rainforest.i18n import LANGS, normalise, set_lang
+
+    if lang is not None and normalise(lang) != lang.strip().lower().split("-")[0]:
+        fail(f"--lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    set_lang(lang)
+    ctx.call_on_close(lambda: set_lang(None))  # a command in a test runner or a notebook
+
+
+def kernels_cached() -> bool:
+    """Whether the kernels are compiled and cached (no minutes-long compile ahead).
+
+    True when the compiled packages (:data:`rainforest.jit_cache.COMPILED`) have cache files
+    none older than their sources (those :func:`rainforest.jit_cache.drop_stale` keeps), and
+    the generated month modules (:func:`rainforest.engine.month.cache_dir`) have a cache
+    index newer than those sources.
+    """
+    from rainforest.engine.month import cache_dir
+    from rainforest.jit_cache import COMPILED, PACKAGE
+
+    try:
+        dirs = [PACKAGE / d for d in COMPILED]
+        newest = max(p.stat().st_mtime for d in dirs for p in d.glob("*.py"))
+        caches = [p for d in dirs for p in (d / "__pycache__").glob("*.nb[ic]")]
+        if not caches or min(p.stat().st_mtime for p in caches) < newest:
+            return False
+        month = list((cache_dir() / "__pycache__").glob("*.nbi"))
+        return any(p.stat().st_mtime >= newest for p in month)
+    except (OSError, ValueError):
+        return False
+
+
+def compile_notice() -> None:
+    """Say so before the first run compiles the kernels (minutes, silent otherwise)."""
+    if not kernels_cached():
+        from rainforest.i18n import t
+
+        err_console.print(f"[yellow]{t('compiling')}[/]", highlight=False)
+
+
 def fail(message: str, code: int = 2) -> None:
     """Print an error to stderr and exit with ``code`` (no traceback for user errors)."""
     err_console.print(f"[bold red]error:[/] {message}", highlight=False)

@@ -35,10 +35,19 @@ def demo(
     t0 = time.perf_counter()
     console.print(
         f"[bold]rainforest demo[/]: {', '.join(HEADLINE)} — {runs} runs x {years} years each "
-        "(the first run on a new machine compiles the engine, about a minute)"
     )
+    from rainforest.store import resolve_store_path, store_result
+
+    store = resolve_store_path(None)
     with progress_bar("comparing") as progress:
-        cmp = compare(list(HEADLINE), runs=runs, years=years, executor=workers, progress=progress)
+        cmp = compare(
+            list(HEADLINE),
+            runs=runs,
+            years=years,
+            executor=workers,
+            store=store,
+            progress=progress,
+        )
     table = Table(title=f"Totals over {years} years: mean [90% interval over {runs} runs]")
     table.add_column("outcome")
     for label in cmp.labels:
@@ -55,11 +64,14 @@ def demo(
     console.print(table)
     out.mkdir(parents=True, exist_ok=True)
     cmp_path = report(cmp, out / "comparison.html")
-    run_path = report(simulate("hangzhou", years=years, seed=1), out / "hangzhou-run.html")
+    one = simulate("hangzhou", years=years, seed=1)
+    store_result(one, store, seed=1, years=years, kind="demo")
+    run_path = report(one, out / "hangzhou-run.html")
     console.print(
         f"\nDone in {time.perf_counter() - t0:.0f} s. Open the reports in a browser:\n"
         f"  comparison: [bold]{cmp_path.resolve()}[/]\n"
         f"  one Hangzhou run: [bold]{run_path.resolve()}[/]\n"
+        f"Runs stored in {store} (`rainforest runs list`).\n"
         "Next: `rainforest serve` for the dashboard, `rainforest presets list`, "
         "`rainforest explain hangzhou --vs zhangjiang`."
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from rainforest.cli.app import app, console, fail
+from rainforest.cli.app import app, compile_notice, console, fail
 from rainforest.cli.options import scale_option, years_option
 from rainforest.cli.report_option import report_option
 from rainforest.scenario import ScenarioError
@@ -65,10 +65,14 @@ def diagnose_command(
         fail(f"--runs must be at least 1, got {runs}")
     if indicators is not None and not indicators.is_file():
         fail(f"no such file: {indicators}")
+    compile_notice()
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
         console=console,
         transient=True,
     ) as bar:

@@ -2,7 +2,7 @@
 
 Every command runs on local processes (one per core) unless told ``--workers`` or
 ``--cluster tcp://host:8786``; streams finished runs into the run store (``--store``,
-default ``$RAINFOREST_STORE`` or ``./rainforest-runs/runs.duckdb``; ``--no-store`` to keep
+default ``$RAINFOREST_STORE``, else a file in the user data folder; ``--no-store`` to keep
 nothing), so re-running an interrupted command computes only the missing runs; shows a
 progress bar with an ETA; and prints a table of results with 90% intervals over runs and the
 number of runs behind them.
@@ -70,6 +70,26 @@ def interval(mean: Any, lo: Any, hi: Any) -> str:
     return f"{fmt(mean)} [{fmt(lo)}, {fmt(hi)}]"
 
 
+def compact(v: Any) -> str:
+    """Like :func:`fmt` but 1.19M, 27.8k for large values (narrow terminals)."""
+    if isinstance(v, float | int | np.integer | np.floating) and v == v and abs(v) >= 1e4:
+        v = float(v)
+        return f"{v / 1e6:.3g}M" if abs(v) >= 1e6 else f"{v / 1e3:.3g}k"
+    return fmt(v)
+
+
+def compact_interval(mean: Any, lo: Any, hi: Any) -> str:
+    """``mean [q05, q95]`` in compact numbers."""
+    return f"{compact(mean)} [{compact(lo)}, {compact(hi)}]"
+
+
+def fits(columns: int, per_column: int = 22, first: int = 16) -> bool:
+    """Whether a wide table of ``columns`` interval cells fits the console; when it does not,
+    commands switch to a long layout (one row per scenario or region) deliberately, instead
+    of letting the table cut names and numbers."""
+    return console.width >= first + per_column * columns
+
+
 def executor_spec(workers: int | None, cluster: str | None) -> Any:
     """What ``make_executor`` should build from the CLI flags."""
     if cluster and workers:
@@ -93,7 +113,11 @@ def store_spec(store: Path | None, no_store: bool) -> Any:
 @contextmanager
 def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
     """A rich progress bar with ETA on a terminal; in logs, a plain line every 5% of the runs
-    (or every 10 seconds, whichever comes first) and at the end."""
+    (or every 10 seconds, whichever comes first) and at the end. Says first when the
+    kernels still need compiling."""
+    from rainforest.cli.app import compile_notice
+
+    compile_notice()
     if not console.is_terminal:
         last = [0, time.monotonic()]  # runs and time at the last line printed
 
@@ -210,16 +234,33 @@ def ensemble(
         caption="total over the run (stocks at the end): mean [5%, 95%] over runs",
         box=box.SIMPLE_HEAD,
     )
-    table.add_column("quantity")
-    for r in regions:
-        table.add_column(str(r), justify="right")
+    from rainforest.i18n import metric_label
+
+    wide = fits(len(regions))
+    table.add_column("quantity", overflow="fold", ratio=1)
+    if wide:
+        for r in regions:
+            table.add_column(str(r), justify="right")
+    else:  # narrow terminal: one row per quantity and region
+        table.add_column("region", no_wrap=True)
+        table.add_column("mean [90%]", justify="right", no_wrap=True)
     table.add_column("n", justify="right")
     for q in ENSEMBLE_ROWS:
         sel = summ[summ["metric"] == q].set_index("region")
         if sel.empty:
             continue
-        cells = [interval(*sel.loc[r, ["mean", "q05", "q95"]]) for r in regions]
-        table.add_row(q.replace("_", " "), *cells, str(int(sel["n"].min())))
+        n = str(int(sel["n"].min()))
+        label = metric_label(q) + (" (M yuan)" if q == "output" else "")
+        if wide:
+            cell = interval if fits(len(regions), per_column=34) else compact_interval
+            cells = [cell(*sel.loc[r, ["mean", "q05", "q95"]]) for r in regions]
+            table.add_row(label, *cells, n)
+            continue
+        for i, r in enumerate(regions):
+            cell = compact_interval(*sel.loc[r, ["mean", "q05", "q95"]])
+            table.add_row(label if i == 0 else "", str(r), cell, n if i == 0 else "")
+        if len(regions) > 1:
+            table.add_section()
     console.print(table)
     console.print(footer(res, st), style="dim")
     if out:
@@ -242,6 +283,8 @@ def _experiment(path: Path):
 
 def _outcome_table(title: str, summary: Any, by: list[str], caption: str, limit: int = 40):
     outcomes = list(dict.fromkeys(summary["outcome"]))
+    if not fits(len(outcomes) + len(by) // 2):
+        return _outcome_table_long(title, summary, by, caption, outcomes, limit)
     table = Table(title=escape(title), caption=caption, box=box.SIMPLE_HEAD)
     for c in by:
         table.add_column(c, justify="right")
@@ -262,6 +305,36 @@ def _outcome_table(title: str, summary: Any, by: list[str], caption: str, limit:
     return table
 
 
+def _outcome_table_long(
+    title: str, summary: Any, by: list[str], caption: str, outcomes: list[str], limit: int
+) -> Table:
+    """A sweep's table for narrow terminals: one row per point and outcome."""
+    table = Table(title=escape(title), caption=caption, box=box.SIMPLE_HEAD)
+    table.add_column(escape(", ".join(by)), overflow="fold", ratio=1)
+    table.add_column("outcome", overflow="fold")
+    table.add_column("mean [90%]", justify="right", no_wrap=True)
+    table.add_column("n", justify="right")
+    keys = summary[by].drop_duplicates()
+    for i, key in enumerate(keys.itertuples(index=False)):
+        if i >= limit:
+            table.add_row("…", "", "", "")
+            break
+        sel = summary
+        for c, v in zip(by, key, strict=True):
+            sel = sel[sel[c] == v]
+        sel = sel.set_index("outcome")
+        point = ", ".join(
+            f"{c}={fmt(v)}" if c != "point" else f"#{v}" for c, v in zip(by, key, strict=True)
+        )
+        for j, o in enumerate(outcomes):
+            cell = compact_interval(*sel.loc[o, ["mean", "q05", "q95"]])
+            table.add_row(
+                escape(point) if j == 0 else "", escape(o), cell, str(int(sel.loc[o, "n"]))
+            )
+        table.add_section()
+    return table
+
+
 @app.command()
 def sweep(
     experiment: Path = typer.Argument(..., help="Experiment TOML file (see docs/experiments.md)."),
@@ -271,8 +344,10 @@ def sweep(
     no_store: bool = no_store_option(),
     events: bool = events_option(False),
     out: Path = out_option(),
+    report: Path = report_option(),
 ) -> None:
-    """Run an experiment file's design; print each point's outcomes with 90% intervals."""
+    """Run an experiment file's design; print each point's outcomes with 90% intervals
+    (--report: parameter-space plots)."""
     from rainforest.experiments import sweep as run_sweep
 
     exp = _experiment(experiment)
@@ -305,6 +380,10 @@ def sweep(
     if out:
         res.to_parquet(out)
         console.print(f"wrote {out}/outcomes.parquet, series.parquet, runs.parquet, design.parquet")
+    if report:
+        from rainforest.cli.report_option import maybe_report
+
+        maybe_report(res, report)
 
 
 @app.command()
@@ -343,6 +422,11 @@ def compare(
         )
     t = res.table().set_index(["outcome", "scenario"])
     d = res.differences().set_index(["outcome", "scenario"])
+    if not fits(2 * len(res.labels)):
+        _compare_long(res, t, d, runs)
+        console.print(footer(res, st), style="dim")
+        _compare_outputs(res, out, report)
+        return
     table = Table(
         title=escape(f"{' vs '.join(res.labels)}: {runs} runs each"),
         caption=(
@@ -364,6 +448,10 @@ def compare(
         table.add_row(escape(o.replace("_", " ")), *cells, *diffs, str(n))
     console.print(table)
     console.print(footer(res, st), style="dim")
+    _compare_outputs(res, out, report)
+
+
+def _compare_outputs(res: Any, out: Path | None, report: Path | None) -> None:
     if out:
         res.to_parquet(out)
         console.print(f"wrote {out}/outcomes.parquet, runs.parquet")
@@ -371,6 +459,32 @@ def compare(
         from rainforest.cli.report_option import maybe_report
 
         maybe_report(res, report)
+
+
+def _compare_long(res: Any, t: Any, d: Any, runs: int) -> None:
+    """A comparison for narrow terminals: one row per outcome and scenario."""
+    from rainforest.i18n import metric_label
+
+    base = res.labels[0]
+    table = Table(
+        title=escape(f"{' vs '.join(res.labels)}: {runs} runs each"),
+        caption=(
+            "total over the run (stocks at the end), all regions: mean [5%, 95%] over runs; "
+            f"difference: paired by seed, vs {base}"
+        ),
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("outcome", overflow="fold", ratio=1)
+    table.add_column("scenario", no_wrap=True)
+    table.add_column("mean [90%]", justify="right", no_wrap=True)
+    table.add_column(f"vs {base} [90%]", justify="right", no_wrap=True)
+    for o in res.outcome_names:
+        for i, lab in enumerate(res.labels):
+            cell = compact_interval(*t.loc[(o, lab), ["mean", "q05", "q95"]])
+            diff = "" if i == 0 else compact_interval(*d.loc[(o, lab), ["mean", "q05", "q95"]])
+            table.add_row(escape(metric_label(o)) if i == 0 else "", escape(lab), cell, diff)
+        table.add_section()
+    console.print(table)
 
 
 @app.command()
@@ -381,8 +495,10 @@ def sensitivity(
     store: Path = store_option(),
     no_store: bool = no_store_option(),
     out: Path = out_option(),
+    report: Path = report_option(),
 ) -> None:
-    """Sobol indices (S1, ST with confidence intervals) or Morris screening of parameters."""
+    """Sobol indices (S1, ST with confidence intervals) or Morris screening of parameters
+    (--report: index bars with intervals and parameter-space plots)."""
     from rainforest.experiments import sensitivity as run_sensitivity
 
     exp = _experiment(experiment)
@@ -441,6 +557,10 @@ def sensitivity(
     if out:
         res.to_parquet(out)
         console.print(f"wrote {out}/indices.parquet and the sweep's tables")
+    if report:
+        from rainforest.cli.report_option import maybe_report
+
+        maybe_report(res, report)
 
 
 @app.command()

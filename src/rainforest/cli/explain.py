@@ -5,8 +5,9 @@ and 004: "why Hangzhou and not here?") and prints each group's Shapley value wit
 interval and share of the gap, then the best single moves. ``whatif`` runs a scenario with
 and without a change, with the same seeds, and prints every outcome's difference.
 
-Both run on local processes unless told ``--workers`` or ``--cluster``; with ``--store`` the
-runs go into the run store and a repeated command reuses them.
+Both run on local processes unless told ``--workers`` or ``--cluster``; their runs go into the
+run store (the default one, ``--store`` or none with ``--no-store``) and a repeated command
+reuses them.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from rainforest.cli.experiments import (
     executor_spec,
     fmt,
     progress_bar,
+    store_spec,
     user_errors,
 )
 from rainforest.cli.options import (
     cluster_option,
+    no_store_option,
     out_option,
     scale_option,
     seed_option,
@@ -39,8 +42,6 @@ from rainforest.cli.options import (
     years_option,
 )
 from rainforest.cli.report_option import maybe_report, report_option
-
-STORE_HELP = "Run store file (default: none; give one to keep runs and resume)."
 
 
 @contextmanager
@@ -54,12 +55,8 @@ def _errors(store: Any) -> Iterator[None]:
             fail(str(err))
 
 
-def _store(path: Path | None) -> Any:
-    if path is None:
-        return None
-    from rainforest.store import resolve_store_path
-
-    return resolve_store_path(path)
+def _store(path: Path | None, no_store: bool = False) -> Any:
+    return store_spec(path, no_store)
 
 
 def _pct(x: float) -> str:
@@ -101,7 +98,8 @@ def explain_cmd(
     region_b: str = typer.Option(None, "--region-b", help="Region of B (if it has several)."),
     workers: int = workers_option(),
     cluster: str = cluster_option(),
-    store: Path = store_option(STORE_HELP),
+    store: Path = store_option(),
+    no_store: bool = no_store_option(),
     report: Path = report_option(),
     out: Path = out_option(short=False),  # -o is --outcome here
 ) -> None:
@@ -109,7 +107,7 @@ def explain_cmd(
     from rainforest.explain import DEFAULT_OUTCOME, DEFAULT_RUNS, DEFAULT_YEARS
     from rainforest.explain import explain as run_explain
 
-    st = _store(store)
+    st = _store(store, no_store)
     with _errors(st), progress_bar("explain") as bar:
         res = run_explain(
             a,
@@ -234,7 +232,8 @@ def whatif_cmd(
     set_: list[str] = typer.Option(
         ...,
         "--set",
-        help="A change PATH=VALUE, e.g. regions.zhangjiang.policy.sandbox=0.8 (repeatable).",
+        help="A change PATH=VALUE, e.g. regions.zhangjiang.policy.sandbox=0.8 (repeatable); "
+        "`rainforest levers SCENARIO` lists the paths with units and current values.",
     ),
     runs: int = typer.Option(16, "--runs", "-n", help="Replicates of each arm (same seeds)."),
     years: int = years_option(),
@@ -247,7 +246,8 @@ def whatif_cmd(
     seed: int = seed_option(),
     workers: int = workers_option(),
     cluster: str = cluster_option(),
-    store: Path = store_option(STORE_HELP),
+    store: Path = store_option(),
+    no_store: bool = no_store_option(),
     report: Path = report_option(),
     out: Path = out_option(short=False),  # -o is --outcome here
 ) -> None:
@@ -255,7 +255,7 @@ def whatif_cmd(
     from rainforest.explain import whatif as run_whatif
 
     changes = dict(parse_assignment(s) for s in set_)
-    st = _store(store)
+    st = _store(store, no_store)
     with _errors(st), progress_bar("whatif") as bar:
         res = run_whatif(
             scenario,

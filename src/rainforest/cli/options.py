@@ -11,7 +11,10 @@ import typer
 
 WORKERS_HELP = "Local worker processes (default: one per core; 1 runs in this process)."
 CLUSTER_HELP = "Dask scheduler address, e.g. tcp://10.0.0.5:8786 (instead of local processes)."
-STORE_HELP = "Run store file (default: $RAINFOREST_STORE or ./rainforest-runs/runs.duckdb)."
+STORE_HELP = (
+    "Run store file (default: $RAINFOREST_STORE, else runs.duckdb in your user data folder; "
+    "`rainforest runs where` prints it)."
+)
 
 
 def years_option(default: int | None = None, help: str | None = None) -> Any:

@@ -11,7 +11,12 @@ from rich.table import Table
 from rich.text import Text
 
 from rainforest.cli.app import app, console, fail
-from rainforest.scenario import ScenarioError, load_scenario, preset_names, preset_text
+from rainforest.scenario import (
+    ScenarioError,
+    load_scenario,
+    preset_names,
+    preset_text,
+)
 from rainforest.scenario.provenance import (
     check_preset,
     explicit_paths,
@@ -39,31 +44,89 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _brief_source(source: str) -> str:
+    """The kind of a source for the brief view: ``seed 004``, ``public``, ``assumed``..."""
+    head = source.split(":", 1)[0].strip()
+    if source.startswith("model default"):
+        return "model default"
+    if source.startswith("label"):
+        return "label"
+    return head if len(head) <= 22 else head[:21] + "…"
+
+
 @presets_app.command("list")
 def list_presets() -> None:
-    """List the shipped presets with their regions, population and area."""
-    table = Table(title="rainforest presets", box=box.SIMPLE_HEAD, title_justify="left")
-    table.add_column("name", no_wrap=True, style="bold")
-    table.add_column("description", ratio=1, min_width=30)
-    table.add_column("regions", no_wrap=True)
-    table.add_column("population", justify="right", no_wrap=True)
-    table.add_column("area km²", justify="right", no_wrap=True)
+    """List the shipped presets by group, with population, area and what each is.
+
+    The description wraps to the terminal; several regions are named under it. At 80 columns
+    nothing is cut.
+    """
+    from rainforest.i18n import preset_group, preset_group_label, preset_label, t
+
+    table = Table(title=t("presets_title"), box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column(t("name"), no_wrap=True)
+    table.add_column(t("population"), justify="right", no_wrap=True)
+    table.add_column("km²", justify="right", no_wrap=True)
+    table.add_column(t("description"), ratio=1, overflow="fold")
+    rows: dict[str, list[tuple[Any, ...]]] = {}
     for name in preset_names():
+        group = preset_group(name)
         try:
             sc = load_scenario(name)
         except ScenarioError as err:
-            table.add_row(name, Text(f"invalid: {err}", style="red"), "", "", "")
+            rows.setdefault(group, []).append((name, "", "", Text(f"invalid: {err}", "red")))
             continue
         population = sum(r.population for r in sc.regions.values())
         area = sum(r.area_km2 for r in sc.regions.values())
-        table.add_row(
-            name,
-            Text(sc.description),
-            Text(", ".join(sc.regions)),
-            f"{population:,.0f}",
-            f"{area:,.4g}",
-        )
+        cell = Text(name, style="bold")
+        cell.append("\n" + preset_label(name, "zh"), style="dim")
+        desc = Text(preset_label(name, "en") + ". ", style="italic")
+        desc.append(sc.description)
+        if len(sc.regions) > 1:
+            desc.append(f"\n{len(sc.regions)} {t('regions')}: " + ", ".join(sc.regions), "dim")
+        rows.setdefault(group, []).append((cell, f"{population:,.0f}", f"{area:,.4g}", desc))
+    for group in ("archetype", "place", "network", "other"):
+        if group not in rows:
+            continue
+        table.add_row(Text(preset_group_label(group), style="bold underline"), "", "", "")
+        for row in rows[group]:
+            table.add_row(*row)
+        table.add_section()
     console.print(table)
+
+
+def _node(node: Any, parts: list[str]) -> Any:
+    """The object at ``parts`` inside a scenario: models by attribute, mappings by key, list
+    items by name or index (None if absent)."""
+    for part in parts:
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list):
+            named = [x for x in node if getattr(x, "name", None) == part]
+            node = named[0] if named else (node[int(part)] if part.isdigit() else None)
+        else:
+            node = getattr(node, part, None)
+    return node
+
+
+def _section(path: str, data: Any) -> tuple[str, str]:
+    """Split a leaf path into a heading and a short field name for narrow tables.
+
+    ``regions.x.policy.sandbox`` -> (``x · policy``, ``sandbox``); a value inside a mapping
+    keeps its key with the mapping's name (``domain_mix.games``); list items are headed by
+    their name (``x · universities · Fudan``).
+    """
+    parts = path.split(".")
+    if len(parts) == 1:
+        return "scenario", path
+    cut = len(parts) - 1
+    parent, grand = _node(data, parts[:cut]), _node(data, parts[: cut - 1])
+    if isinstance(parent, dict) and not isinstance(grand, list):
+        cut -= 1  # a mapping field of names to numbers (domain_mix, skill_mix)
+    head = parts[:cut]
+    if head[0] == "regions" and len(head) > 1:
+        head = [f"region {head[1]}", *head[2:]]
+    return " · ".join(head), ".".join(parts[cut:])
 
 
 @presets_app.command("show")
@@ -72,8 +135,14 @@ def show(
     all_fields: bool = typer.Option(
         False, "--all", help="Show every field, including model defaults the preset leaves."
     ),
+    sources: bool = typer.Option(
+        False,
+        "--sources",
+        help="Cite every value in full: numbered notes under the table, each source once.",
+    ),
 ) -> None:
-    """Show a preset's values with units and sources (by default only the values it sets)."""
+    """Show a preset's values with units; brief source kinds by default, --sources for the
+    full citations."""
     try:
         raw, label = raw_scenario(name)
         sc = load_scenario(name)
@@ -85,18 +154,41 @@ def show(
         df = df[df["explicit"]]
     what = "all values" if all_fields else "values set by the preset"
     table = Table(title=f"{sc.name}: {len(df)} {what}", box=box.SIMPLE_HEAD, title_justify="left")
-    table.add_column("path", overflow="fold", style="cyan", ratio=3)
-    table.add_column("value", overflow="fold", ratio=2)
-    table.add_column("unit", overflow="fold", ratio=1)
-    table.add_column("source", overflow="fold", ratio=4)
+    table.add_column("field", overflow="fold", style="cyan", ratio=3, min_width=24)
+    table.add_column("value", overflow="fold", ratio=2, min_width=10)
+    table.add_column("unit", overflow="fold", max_width=16)
+    table.add_column("source" if not sources else "note", no_wrap=True, min_width=13)
+    notes: dict[str, int] = {}
+    current = None
+    data = sc
     for row in df.itertuples(index=False):
-        source = Text(row.source)
+        section, field = _section(row.path, data)
+        if section != current:
+            if current is not None:
+                table.add_section()
+            table.add_row(Text(section, style="bold underline"), "", "", "")
+            current = section
+        if sources:
+            number = notes.setdefault(row.source, len(notes) + 1)
+            source = Text(f"[{number}]")
+        else:
+            source = Text(_brief_source(row.source))
         if row.source.startswith("model default"):
             source.stylize("dim")
         elif source_kind(row.source) == "ai-opinion":
             source.stylize("yellow")
-        table.add_row(Text(row.path), Text(_fmt(row.value)), Text(row.unit), source)
+        value = _fmt(row.value)
+        if not sources and row.path == "description" and len(value) > 60:
+            value = value[:59].rsplit(" ", 1)[0] + " …"  # the full text: presets list
+        table.add_row(Text(field), Text(value), Text(row.unit), source)
     console.print(table)
+    if sources:
+        for text, number in notes.items():
+            line = Text(f"[{number}] ", style="bold")
+            line.append(text)
+            if source_kind(text) == "ai-opinion":
+                line.stylize("yellow")
+            console.print(line)
     opinions = sum(source_kind(s) == "ai-opinion" for s in df["source"])
     if opinions:
         console.print(
@@ -106,10 +198,11 @@ def show(
                 style="yellow",
             )
         )
-    if not all_fields:
-        console.print(
-            Text(f"{label}: use --all to include the model defaults it leaves", style="dim")
-        )
+    hints = [] if all_fields else ["--all to include the model defaults it leaves"]
+    if not sources:
+        hints.append("--sources for the full citations")
+    if hints:
+        console.print(Text(f"{label}: use " + "; ".join(hints), style="dim"))
 
 
 @presets_app.command("export")

@@ -1,30 +1,36 @@
-"""`rainforest run`: simulate one scenario and write its tables."""
+"""`rainforest run`: simulate one scenario, print its totals and keep it in the run store."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from rainforest.cli.app import app, console, fail
-from rainforest.cli.options import scale_option
+from rainforest.cli.app import app, compile_notice, console, fail
+from rainforest.cli.options import no_store_option, scale_option, store_option
 from rainforest.cli.report_option import report_option
 from rainforest.scenario import ScenarioError
 
 
-def summary_table(res, title: str) -> Table:
+def summary_table(res, title: str | None = None) -> Table:
     """A rich table of a Result's per-region totals: one row per quantity, one column per
-    region (reads well in a narrow terminal)."""
-    t = res.summary()
-    table = Table(title=title)
-    table.add_column("total over the run")
-    for region in t.index:
-        table.add_column(str(region), justify="right")
-    for col in t.columns:
-        label = col.replace("_", " ") + (" (M yuan)" if col == "output" else "")
-        table.add_row(label, *[f"{v:,.0f}" for v in t[col]])
+    region (reads well in a narrow terminal); labels and units from the catalogue."""
+    from rainforest.i18n import metric_label, region_label, t, unit_label
+
+    t_ = res.summary()
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column(t("total_over_run"))
+    for region in t_.index:
+        table.add_column(region_label(str(region)), justify="right")
+    for col in t_.columns:
+        label = metric_label(col)
+        if col == "output":
+            label += f" ({unit_label('million yuan')})"
+        table.add_row(label, *[f"{v:,.0f}" for v in t_[col]])
     return table
 
 
@@ -39,19 +45,24 @@ def run(
     seed: int = typer.Option(0, "--seed", "-s", help="Random seed; same seed, same numbers."),
     scale: float = scale_option(),
     out: Path = typer.Option(None, "--out", "-o", help="Folder for Parquet tables and meta.json."),
+    store: Path = store_option(),
+    no_store: bool = no_store_option(),
     report: Path = report_option(),
 ) -> None:
-    """Simulate SCENARIO month by month and print per-region totals."""
+    """Simulate SCENARIO month by month, print per-region totals and store the run."""
     from rainforest.api import simulate
+    from rainforest.i18n import preset_label, t
 
     if years is not None and years < 1:
         fail(f"--years must be at least 1, got {years}")
     if scale is not None and scale <= 0:
         fail(f"--scale must be positive, got {scale}")
+    compile_notice()
+    started = time.time()
     with Progress(
-        TextColumn("[bold]simulating[/] {task.description}"),
+        TextColumn(f"[bold]{t('simulating')}[/] {{task.description}}"),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total} months"),
+        TextColumn(f"{{task.completed}}/{{task.total}} {t('months')}"),
         TimeRemainingColumn(),
         console=console,
         transient=True,
@@ -66,12 +77,28 @@ def run(
         except (ScenarioError, ValueError) as err:
             fail(str(err))
     meta = res.meta
-    title = f"{meta['scenario']}: {meta['months'] // 12} years, seed {seed}"
-    console.print(summary_table(res, f"{title}, scale {meta['scale']:g}"))
+    n_years = meta["months"] // 12
+    name = meta["scenario"]
+    shown = preset_label(name) if preset_label(name) != name else name
     console.print(
-        f"{meta['simulated_people']:,} simulated people at the end, "
-        f"{meta['timings']['steps_s']:.1f} s (money in million yuan)"
+        f"[bold]{shown}[/]: {n_years} {t('years')}, {t('seed')} {seed}, "
+        f"{t('scale')} {meta['scale']:g}",
+        highlight=False,
     )
+    console.print(summary_table(res))
+    console.print(
+        t("people_end", people=meta["simulated_people"], secs=meta["timings"]["steps_s"]),
+        highlight=False,
+    )
+    if not no_store:
+        from rainforest.store import StoreError, resolve_store_path, store_result
+
+        path = resolve_store_path(store)
+        try:
+            run_id = store_result(res, path, seed=seed, years=n_years, started=started)
+            console.print(f"run {run_id}; {t('stored_in', store=path)}", style="dim")
+        except StoreError as err:
+            console.print(f"[yellow]not stored: {err}[/]")
     if out is not None:
         res.to_parquet(out)
         console.print(f"tables written to [bold]{out}[/]")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich import box
@@ -30,13 +31,121 @@ def _open(store: Path | None):
         fail(str(err))
 
 
+def changed_levers(parameters: Any) -> str:
+    """What a job changed, from its runs' ``parameters`` JSON: ``path=value, ...`` when all
+    runs share one change, ``varies: a, b`` over a design, ``–`` for none."""
+    dicts = []
+    for raw in parameters:
+        try:
+            d = json.loads(raw) if isinstance(raw, str) and raw else {}
+        except json.JSONDecodeError:
+            d = {}
+        dicts.append(d if isinstance(d, dict) else {})
+    keys = sorted({k for d in dicts for k in d})
+    if not keys:
+        return "–"
+
+    def short(path: str) -> str:
+        parts = path.split(".")
+        return ".".join(parts[1:]) if parts[0] == "regions" and len(parts) > 2 else path
+
+    distinct = {json.dumps(d, sort_keys=True, default=str) for d in dicts}
+    if len(distinct) == 1:
+        return ", ".join(f"{short(k)}={dicts[0][k]}" for k in keys)
+    return "varies: " + ", ".join(short(k) for k in keys)
+
+
+def job_table(runs: Any, experiments: Any) -> Any:
+    """One row per experiment (a command, a dashboard job): kind, time, scenarios, changed
+    levers, finished and failed runs; newest first."""
+    import pandas as pd
+
+    kinds = experiments.set_index("experiment_id")["kind"].to_dict() if len(experiments) else {}
+    created = (
+        experiments.set_index("experiment_id")["created"].to_dict() if len(experiments) else {}
+    )
+    rows = []
+    for exp_id, g in runs.groupby("experiment_id", sort=False):
+        finished = int((g["status"] == "finished").sum())
+        when = created.get(exp_id)
+        if when is None or pd.isna(when):
+            when = g["started"].min() if "started" in g else None
+        rows.append(
+            {
+                "experiment_id": exp_id,
+                "kind": kinds.get(exp_id, str(exp_id).split("-")[0]),
+                "time": when,
+                "scenario": ", ".join(dict.fromkeys(str(x) for x in g["scenario_name"])),
+                "changed": changed_levers(g["parameters"]),
+                "runs": len(g),
+                "finished": finished,
+                "failed": int(len(g) - finished),
+                "last": g["finished"].max(),
+            }
+        )
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    key = out["last"].fillna(out["time"])
+    return out.assign(_k=key).sort_values("_k", ascending=False).drop(columns="_k")
+
+
 @runs_app.command("list")
 def list_runs(
     experiment: str = typer.Option(None, "--experiment", "-e", help="Only this experiment."),
-    limit: int = typer.Option(20, "--limit", "-n", help="Newest N runs (0: all)."),
+    limit: int = typer.Option(20, "--limit", "-n", help="Newest N rows (0: all)."),
+    each: bool = typer.Option(
+        False, "--each", help="One row per run instead of one per job (experiment)."
+    ),
     store: Path = store_option(),
 ) -> None:
-    """List stored runs, newest first."""
+    """List stored jobs newest first: time, kind, scenario, changed levers and runs (--each:
+    every run)."""
+    from rainforest.store import resolve_store_path
+
+    path = resolve_store_path(store)
+    if not path.exists():
+        console.print(
+            f"no runs stored yet in {path} (`rainforest run`, `demo`, `sweep`, `explain` and "
+            "the dashboard store theirs here)"
+        )
+        return
+    if each or experiment:
+        _list_each(experiment, limit, store)
+        return
+    with _open(store) as st:
+        runs = st.runs(None)
+        exps = st.experiments()
+    jobs = job_table(runs, exps)
+    total = len(jobs)
+    if limit:
+        jobs = jobs.head(limit)
+    table = Table(
+        title=f"jobs in {path}",
+        caption=f"{len(jobs)} of {total} job(s); `runs list --each` lists single runs, "
+        "`runs show RUN` one run",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+    )
+    # a job id starts with its kind (run-, demo-, ensemble-, explain-, web- ...); below 100
+    # columns the kind column is dropped for the scenario's sake
+    narrow = console.width < 100
+    table.add_column("job", no_wrap=True, style="cyan")
+    if not narrow:
+        table.add_column("kind", no_wrap=True)
+    table.add_column("time (UTC)", no_wrap=True)
+    table.add_column("scenario", overflow="fold", ratio=1, min_width=10)
+    table.add_column("changed", overflow="fold", ratio=1, min_width=8)
+    table.add_column("runs", justify="right", no_wrap=True)
+    for r in jobs.itertuples(index=False):
+        n = str(r.runs) if not r.failed else f"{r.finished}+[red]{r.failed} failed[/]"
+        kind = [] if narrow else [str(r.kind)]
+        table.add_row(str(r.experiment_id), *kind, str(r.time)[5:16], r.scenario, r.changed, n)
+    console.print(table)
+
+
+def _list_each(experiment: str | None, limit: int, store: Path | None) -> None:
+    """One row per stored run, newest first."""
     with _open(store) as st:
         runs = st.runs(experiment, limit or None)
         total = len(st.runs(experiment)) if limit else len(runs)
@@ -47,21 +156,28 @@ def list_runs(
         box=box.SIMPLE_HEAD,
     )
     table.add_column("run", no_wrap=True, min_width=max([len(x) for x in runs["run_id"]] + [3]))
-    table.add_column("scenario")
-    for c in ("point", "rep", "seed", "years", "status", "wall s", "finished (UTC)"):
-        table.add_column(c, justify="left" if c in ("status", "finished (UTC)") else "right")
+    table.add_column("scenario", overflow="fold", min_width=12)
+    # below 100 columns the design point, replicate, seed and wall time are dropped (`runs
+    # show` has them) so that run ids stay whole
+    narrow = console.width < 100
+    cols = ("years", "status", "UTC")
+    if not narrow:
+        cols = ("point", "rep", "seed", "years", "status", "wall s", "finished (UTC)")
+    for c in cols:
+        table.add_column(c, justify="left" if c in ("status", "UTC", "finished (UTC)") else "right")
     for r in runs.itertuples(index=False):
         status = r.status if r.status == "finished" else f"[red]{r.status}[/]"
+        when = str(r.finished)[5:16] if narrow else str(r.finished)[:19]
+        extra = [] if narrow else [str(r.point), str(r.replicate), str(r.seed)]
+        wall = [] if narrow else [fmt(r.wall_s)]
         table.add_row(
             r.run_id,
             str(r.scenario_name),
-            str(r.point),
-            str(r.replicate),
-            str(r.seed),
+            *extra,
             str(r.years),
             status,
-            fmt(r.wall_s),
-            str(r.finished)[:19],
+            *wall,
+            when,
         )
     console.print(table)
 

@@ -42,7 +42,11 @@ def serve(
     store: Path = typer.Option(
         None,
         "--store",
-        help="Run store (DuckDB file or folder) where jobs are recorded and reopened from.",
+        help="Run store (DuckDB file or folder) where jobs are recorded and reopened from "
+        "(default: the same store as every command, see `rainforest runs list`).",
+    ),
+    no_store: bool = typer.Option(
+        False, "--no-store", help="Keep dashboard runs in memory only (lost at exit)."
     ),
     scenario: list[Path] = typer.Option(
         None,
@@ -77,9 +81,12 @@ def serve(
         except ScenarioError as err:
             fail(str(err))
         extra[path.stem] = sc
+    from rainforest.store import resolve_store_path
+
+    store_path = None if no_store else resolve_store_path(store)
     try:
         application = create_app(
-            store_path=store,
+            store_path=store_path,
             max_person_months=max_person_months or DEFAULT_MAX_PERSON_MONTHS,
             max_jobs=max_jobs,
             scenarios=extra,
@@ -88,4 +95,6 @@ def serve(
         fail(f"cannot start the dashboard: {err}")
     shown = f"[{host}]" if ":" in host else host
     console.print(f"rainforest dashboard on [bold]http://{shown}:{port}/[/] (Ctrl+C to stop)")
+    if store_path is not None:
+        console.print(f"runs are stored in {store_path}", style="dim", highlight=False)
     uvicorn.run(application, host=host, port=port, log_level="warning")

@@ -63,6 +63,12 @@ class Comparison:
     reused: int = 0
     failed: int = 0
 
+    def _repr_html_(self) -> str:
+        """Jupyter display: a summary table and a small chart (:mod:`rainforest.notebook`)."""
+        from rainforest.notebook import comparison_html
+
+        return comparison_html(self)
+
     @property
     def outcome_names(self) -> list[str]:
         """The outcome columns."""

@@ -23,6 +23,7 @@ import pandas as pd
 from rainforest.experiments.parameters import ExperimentError
 from rainforest.registry import Live
 from rainforest.state import accounts
+from rainforest.suggest import did_you_mean
 
 #: Metric columns of ``Result.metrics`` besides month, year and region.
 METRIC_NAMES: Live = Live(accounts.reported)
@@ -43,7 +44,8 @@ def _check_name(name: Any, kind: str) -> str:
 def _check_metric(metric: Any, kind: str) -> str:
     if metric not in METRIC_NAMES:
         raise ExperimentError(
-            f"{kind}: unknown metric {metric!r}; expected one of {', '.join(METRIC_NAMES)}"
+            f"{kind}: unknown metric {metric!r}{did_you_mean(str(metric), METRIC_NAMES)}; "
+            f"expected one of {', '.join(METRIC_NAMES)}"
         )
     return metric
 

@@ -162,6 +162,12 @@ class Explanation:
     wall_s: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def _repr_html_(self) -> str:
+        """Jupyter display: a summary table and a small chart (:mod:`rainforest.notebook`)."""
+        from rainforest.notebook import explanation_html
+
+        return explanation_html(self)
+
     def to_df(self) -> pd.DataFrame:
         """The attribution table (one row per lever group)."""
         return self.attribution

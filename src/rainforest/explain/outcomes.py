@@ -38,6 +38,7 @@ import pandas as pd
 from rainforest.experiments.outcomes import METRIC_NAMES, RATIO_METRICS
 from rainforest.explain.groups import ExplainError
 from rainforest.state import accounts
+from rainforest.suggest import did_you_mean
 
 AI_DOMAIN = "ai_software"
 HIGH_GROWTH_EMPLOYEES = 50
@@ -168,9 +169,10 @@ class ExplainOutcome:
 def metric_outcome(metric: str) -> ExplainOutcome:
     """An outcome from a metrics column: flows summed, stocks at the end, ratios averaged."""
     if metric not in METRIC_NAMES:
+        hint = did_you_mean(metric, [*BUILTIN, *METRIC_NAMES])
         raise ExplainError(
-            f"unknown outcome {metric!r}; expected one of {', '.join(BUILTIN)} or a metric: "
-            f"{', '.join(METRIC_NAMES)}"
+            f"unknown outcome {metric!r}{hint} Outcomes: {', '.join(BUILTIN)} or a metric"
+            + ("" if hint else f": {', '.join(METRIC_NAMES)}")
         )
     agg: Literal["sum", "last", "mean"] = "sum"
     if metric in RATIO_METRICS:

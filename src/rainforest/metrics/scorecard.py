@@ -235,6 +235,12 @@ class Diagnosis:
     missing: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
 
+    def _repr_html_(self) -> str:
+        """Jupyter display: a summary table and a small chart (:mod:`rainforest.notebook`)."""
+        from rainforest.notebook import diagnosis_html
+
+        return diagnosis_html(self)
+
     def to_frames(self) -> dict[str, pd.DataFrame]:
         """Every table by name."""
         return {

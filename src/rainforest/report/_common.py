@@ -29,6 +29,13 @@ PALETTE = (
     "#000000",
 )
 
+#: Fonts of charts and pages: the system's UI font, then CJK fonts so that Chinese labels show
+#: (Noto Sans CJK on Linux, PingFang on macOS, Microsoft YaHei on Windows).
+FONT_STACK = (
+    'system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", "Noto Sans SC", '
+    '"Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
+)
+
 
 class _MetricInfo(Mapping):
     """Label and unit of every registered metric, read live from :mod:`rainforest.registry`
@@ -64,16 +71,26 @@ INVESTMENT_COLUMNS = (
 
 
 def metric_label(metric: str) -> str:
-    """Human label of a registered metric; other outcome names (``survival``, a custom
-    outcome) are prettified."""
+    """Human label of a registered metric in the current language
+    (:func:`rainforest.i18n.get_lang`); other outcome names (``survival``, a custom outcome)
+    are prettified."""
+    from rainforest.i18n import get_lang
+    from rainforest.i18n import metric_label as translated
+
+    if get_lang() != "en":
+        return translated(metric)
     if metric in METRIC_INFO:
         return registry.label(metric)
-    return metric.replace("_", " ").capitalize()
+    return translated(metric)  # explain's outcomes have labels too; else prettified
 
 
 def metric_unit(metric: str) -> str:
-    """Unit of a registered metric ("" for other outcome names)."""
-    return registry.unit(metric) if metric in METRIC_INFO else ""
+    """Unit of a registered metric in the current language ("" for other outcome names)."""
+    from rainforest.i18n import OUTCOMES_EN, unit_label
+
+    if metric in METRIC_INFO:
+        return unit_label(registry.unit(metric))
+    return unit_label(OUTCOMES_EN[metric][1]) if metric in OUTCOMES_EN else ""
 
 
 def with_unit(label: str, unit: str) -> str:
@@ -141,7 +158,7 @@ def base_layout(fig: go.Figure, title: str, x_title: str, y_title: str, **kw: An
         margin={"l": 70, "r": 20, "t": 60, "b": 60},
         height=kw.pop("height", 380),
         legend={"orientation": "h", "y": -0.2},
-        font={"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 12},
+        font={"family": FONT_STACK, "size": 12},
         **kw,
     )
     fig.update_xaxes(title_text=x_title)

@@ -33,6 +33,7 @@ from rainforest.report import (
 )
 from rainforest.report import typology as typ
 from rainforest.report._common import Chart, Section, Table, df_attr
+from rainforest.report.parameter_space import sensitivity_sections, sweep_sections
 from rainforest.report.template import render_page
 
 KINDS = (
@@ -43,6 +44,8 @@ KINDS = (
     "explanation",
     "whatif",
     "validation",
+    "sweep",
+    "sensitivity",
     "tables",
 )
 
@@ -75,6 +78,10 @@ def kind_of(obj: Any) -> str:
     """
     if hasattr(obj, "attribution") and hasattr(obj, "total_gap"):
         return "explanation"
+    if isinstance(getattr(obj, "indices", None), pd.DataFrame) and hasattr(obj, "sweep"):
+        return "sensitivity"
+    if hasattr(obj, "design") and isinstance(getattr(obj, "outcomes", None), pd.DataFrame):
+        return "sweep"
     if _is_comparison(obj):
         return "comparison"
     if _is_result(obj):
@@ -236,7 +243,7 @@ def ensemble_sections(ens: Any) -> list[Section]:
         Section(
             "Time series",
             list(timeseries.ensemble_charts(ens)),
-            "Central line: median over runs (mean if no median); band: 5th to 95th percentile.",
+            "Central line: mean over runs; band: 5th to 95th percentile (as the CLI prints).",
         ),
     ]
     runs = _runs_of(ens)
@@ -310,7 +317,7 @@ def comparison_sections(cmp: Any) -> list[Section]:
                 Section(
                     "Time series",
                     timeseries.band_charts(named, what="scenario"),
-                    "All regions of each scenario pooled; median over runs with its 90% band.",
+                    "All regions of each scenario pooled; mean over runs with its 90% band.",
                 )
             )
     scenarios = list(getattr(cmp, "scenarios", None) or [])
@@ -456,10 +463,14 @@ _BUILDERS = {
     "explanation": explanation_sections,
     "whatif": whatif_sections,
     "validation": validation_sections,
+    "sweep": sweep_sections,
+    "sensitivity": sensitivity_sections,
     "tables": tables_sections,
 }
 
 _SHOWN = {
+    "sweep": {"outcomes", "series", "metrics", "runs"},
+    "sensitivity": {"indices", "sweep", "second_order"},
     "result": {"metrics", "events", "orgs", "investments", "investors", "contact_distance"},
     "ensemble": {"metrics"},
     "comparison": {"table", "metrics"},
@@ -507,12 +518,14 @@ def report_html(obj: Any, title: str | None = None) -> str:
         "explanation": "Which lever groups account for how much of the gap between two scenarios.",
         "whatif": "What a change to a scenario does to every outcome, with 90% intervals.",
         "validation": "The model against published regularities of firms and venture returns.",
+        "sweep": "Outcomes over a design of parameter values: every run in parameter space.",
+        "sensitivity": "Which parameters move the outcomes: sensitivity indices with intervals.",
         "tables": "The tables of this object.",
     }[kind]
     return render_page(head, subtitle, build_sections(obj))
 
 
-def report(obj: Any, path: str | Path, title: str | None = None) -> Path:
+def report(obj: Any, path: str | Path, title: str | None = None, lang: str | None = None) -> Path:
     """Write a self-contained HTML report of ``obj`` to ``path``.
 
     Parameters
@@ -524,6 +537,9 @@ def report(obj: Any, path: str | Path, title: str | None = None) -> Path:
         Output file; parent folders are created. ``.html`` is conventional.
     title
         Page title (default: the kind and scenario name).
+    lang
+        ``"en"`` or ``"zh"`` for the labels of metrics and units (default: the current
+        language, see :func:`rainforest.i18n.get_lang`; the CLI sets it with ``--lang``).
 
     Returns
     -------
@@ -544,7 +560,10 @@ def report(obj: Any, path: str | Path, title: str | None = None) -> Path:
     """
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    text = report_html(obj, title)
+    from rainforest.i18n import use_lang
+
+    with use_lang(lang):
+        text = report_html(obj, title)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(out)

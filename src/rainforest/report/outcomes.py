@@ -1,5 +1,6 @@
-"""Outcomes side by side: one small panel per outcome, scenarios on the x axis, the median over
-runs with its 90% interval (5th to 95th percentile).
+"""Outcomes side by side: one small panel per outcome, scenarios on the x axis, the mean over
+runs with its 90% interval (5th to 95th percentile) and the median in the hover text — the same
+statistic the command line prints. Axes start at zero for counts, so no gap is exaggerated.
 
 Reads a tidy table with ``scenario``, ``outcome`` (or ``metric``), ``median`` or ``mean``,
 ``q05`` and ``q95`` — the shape of ``Comparison.table()``.
@@ -13,7 +14,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rainforest.report._common import Chart, color, fmt, metric_label, metric_unit, pct
+from rainforest.report._common import (
+    FONT_STACK,
+    Chart,
+    color,
+    fmt,
+    metric_label,
+    metric_unit,
+    pct,
+)
 
 
 def total_unit(outcome: str) -> str:
@@ -27,7 +36,7 @@ def outcome_chart(table: pd.DataFrame, max_panels: int = 8) -> Chart | None:
     need = {"scenario", "outcome", "q05", "q95"}
     if not need <= set(t.columns) or t.empty:
         return None
-    centre = "median" if "median" in t.columns else "mean"
+    centre = "mean" if "mean" in t.columns else "median"
     outcomes = list(pd.unique(t["outcome"].astype(str)))[:max_panels]
     scenarios = list(pd.unique(t["scenario"].astype(str)))
     ncols = 2 if len(outcomes) > 1 else 1
@@ -59,12 +68,19 @@ def outcome_chart(table: pd.DataFrame, max_panels: int = 8) -> Chart | None:
                     name=sc,
                     legendgroup=sc,
                     showlegend=k == 0,
+                    hovertemplate=(
+                        f"{sc}<br>{centre} %{{y:,.4g}}<br>90%: {fmt(r['q05'])} – {fmt(r['q95'])}"
+                        + (f"<br>median {fmt(r['median'])}" if "median" in g.columns else "")
+                        + "<extra></extra>"
+                    ),
                 ),
                 row=row,
                 col=col,
             )
         unit = total_unit(outcome)
         fig.update_yaxes(title_text=unit or "value", row=row, col=col)
+        if (g["q05"].dropna() >= 0).all():
+            fig.update_yaxes(rangemode="tozero", row=row, col=col)
         fig.update_xaxes(title_text="Scenario", row=row, col=col)
     title = f"Outcomes by scenario ({centre} over runs, 90% interval)"
     fig.update_layout(
@@ -73,7 +89,7 @@ def outcome_chart(table: pd.DataFrame, max_panels: int = 8) -> Chart | None:
         height=260 * nrows + 100,
         margin={"l": 70, "r": 20, "t": 80, "b": 60},
         legend={"orientation": "h", "y": -0.08},
-        font={"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 12},
+        font={"family": FONT_STACK, "size": 12},
     )
     parts = []
     for outcome in outcomes:
@@ -134,7 +150,7 @@ def multiples_chart(df: pd.DataFrame) -> Chart | None:
         height=360,
         barmode="group",
         legend={"orientation": "h", "y": -0.2},
-        font={"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 12},
+        font={"family": FONT_STACK, "size": 12},
     )
     fig.update_xaxes(title_text="Multiple (proceeds / amount invested)")
     fig.update_yaxes(title_text="Share of realised rounds (share)")
@@ -207,7 +223,7 @@ def effects_chart(table: pd.DataFrame, changes: dict | None = None) -> Chart | N
         template="plotly_white",
         height=max(320, 60 + 36 * len(names)),
         margin={"l": 160, "r": 20, "t": 60, "b": 60},
-        font={"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 12},
+        font={"family": FONT_STACK, "size": 12},
     )
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text="Outcome", autorange="reversed")

@@ -19,7 +19,9 @@ PLOT_CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions":
 _CSS = """
 :root { --ink:#1d2430; --muted:#5b6575; --line:#e2e6ec; --accent:#0b7a53; --bg:#fbfcfd; }
 * { box-sizing: border-box; }
-body { margin:0; font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", sans-serif;
+body { margin:0; font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans",
+       "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC",
+       "Microsoft YaHei", sans-serif;
        color: var(--ink); background: var(--bg); line-height: 1.45; }
 header { padding: 24px 32px 12px; border-bottom: 1px solid var(--line); background: #fff; }
 header h1 { margin: 0 0 4px; font-size: 1.6rem; }
@@ -94,6 +96,12 @@ def _chart_html(c: Chart, n: int, with_js: bool) -> str:
     )
 
 
+def _html_lang() -> str:
+    from rainforest.i18n import get_lang
+
+    return {"zh": "zh-CN"}.get(get_lang(), "en")
+
+
 def render_page(title: str, subtitle: str, sections: Sequence[Section]) -> str:
     """The complete HTML document of a report (plotly.js embedded with the first chart)."""
     from rainforest import __version__
@@ -115,7 +123,7 @@ def render_page(title: str, subtitle: str, sections: Sequence[Section]) -> str:
                 body.append(_table_html(item))
         body.append("</section>")
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{_html_lang()}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

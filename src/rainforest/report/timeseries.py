@@ -167,7 +167,8 @@ def _summary_of(ens: Any) -> pd.DataFrame:
 
 
 def _centre(s: pd.DataFrame) -> str:
-    return "median" if "median" in s.columns else "mean"
+    # the mean, as the command line prints (the median only when no mean was computed)
+    return "mean" if "mean" in s.columns else "median"
 
 
 def pick_metrics(available: Sequence[str], wanted: Sequence[str] = DEFAULT_METRICS) -> list[str]:
@@ -267,7 +268,7 @@ def band_charts(
 
 
 def ensemble_charts(ens: Any, metrics: Sequence[str] | None = None) -> list[Chart]:
-    """Time series of an ensemble: the median (or mean) per region with its 5–95% band."""
+    """Time series of an ensemble: the mean per region with its 5–95% band."""
     m = getattr(ens, "metrics", None)
     if isinstance(m, pd.DataFrame) and {"run_id", "month", "region"} <= set(m.columns):
         named = describe_runs(m, "region", metrics or DEFAULT_METRICS)

@@ -18,6 +18,7 @@ import tomli_w
 from pydantic import ValidationError
 
 from rainforest.scenario.schema import Scenario
+from rainforest.suggest import did_you_mean
 
 
 class ScenarioError(ValueError):
@@ -47,7 +48,9 @@ def preset_text(name: str) -> str:
     """The TOML text of a shipped preset."""
     path = resources.files("rainforest.presets") / f"{name}.toml"
     if not path.is_file():
-        raise ScenarioError(f"unknown preset {name!r}; available: {', '.join(preset_names())}")
+        names = preset_names()
+        hint = did_you_mean(name, names) or f"; available: {', '.join(names)}"
+        raise ScenarioError(f"unknown preset {name!r}{hint} (`rainforest presets list`)")
     return path.read_text(encoding="utf-8")
 
 
@@ -120,7 +123,8 @@ def _walk(node: Any, parts: list[str], path: str) -> Any:
         where = ".".join(parts[: i + 1])
         if isinstance(node, dict):
             if part not in node:
-                raise ScenarioError(f"{path}: no field {where!r}")
+                hint = did_you_mean(part, node)
+                raise ScenarioError(f"{path}: no field {where!r}{hint}")
             node = node[part]
         elif isinstance(node, list):
             if part.isdigit() and int(part) < len(node):
@@ -128,7 +132,9 @@ def _walk(node: Any, parts: list[str], path: str) -> Any:
             else:
                 hits = [x for x in node if isinstance(x, dict) and x.get("name") == part]
                 if len(hits) != 1:
-                    raise ScenarioError(f"{path}: no item named {part!r} at {where!r}")
+                    names = [str(x.get("name")) for x in node if isinstance(x, dict)]
+                    hint = did_you_mean(part, names)
+                    raise ScenarioError(f"{path}: no item named {part!r} at {where!r}{hint}")
                 node = hits[0]
         else:
             raise ScenarioError(f"{path}: {where!r} is not a table")
@@ -158,7 +164,7 @@ def with_values(sc: Scenario, values: dict[str, Any]) -> Scenario:
         last = parts[-1]
         if isinstance(parent, dict):
             if last not in parent:
-                raise ScenarioError(f"{path}: no field {last!r}")
+                raise ScenarioError(f"{path}: no field {last!r}{did_you_mean(last, parent)}")
             parent[last] = value
         elif isinstance(parent, list) and last.isdigit():
             parent[int(last)] = value

@@ -5,7 +5,13 @@ experiment resumes where it stopped; see :class:`RunStore`.
 """
 
 from rainforest.store.duck import RunStore, StoreError, open_store
-from rainforest.store.paths import ENV_VAR, default_store_path, resolve_store_path
+from rainforest.store.paths import (
+    ENV_VAR,
+    default_store_path,
+    resolve_store_path,
+    user_store_path,
+)
+from rainforest.store.single import store_result
 
 __all__ = [
     "ENV_VAR",
@@ -14,4 +20,6 @@ __all__ = [
     "default_store_path",
     "open_store",
     "resolve_store_path",
+    "store_result",
+    "user_store_path",
 ]

@@ -122,7 +122,8 @@ class RunStore:
     ----------
     path
         The ``.duckdb`` file (a folder gets ``runs.duckdb``); default ``$RAINFOREST_STORE`` or
-        ``./rainforest-runs/runs.duckdb``. Created with its folder if missing.
+        the per-user file (:func:`rainforest.store.user_store_path`). Created with its folder
+        if missing.
     read_only
         Open for reading only (several readers may share a file no one is writing).
     memory_limit

@@ -103,6 +103,8 @@ def create_app(
         version=__version__,
         description=__doc__,
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc come from routes.docs, with local assets
+        redoc_url=None,
     )
     app.state.manager = manager
     app.state.catalogue = Catalogue(scenarios)

@@ -117,6 +117,9 @@ class ScenarioInfo(BaseModel):
     name: str
     description: str
     origin: str = Field(description="preset, added (by the operator) or upload.")
+    label_en: str = Field("", description="Menu label in English (e.g. 'Zhangjiang, Shanghai').")
+    label_zh: str = Field("", description="Menu label in simplified Chinese (e.g. '张江').")
+    group: str = Field("other", description="archetype, place, network or other.")
     regions: list[str]
     years: int
     warmup_years: int
@@ -132,6 +135,7 @@ class Lever(BaseModel):
     group: str
     name: str
     label: str
+    label_zh: str = ""
     description: str
     unit: str
     value: Any

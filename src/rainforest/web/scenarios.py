@@ -50,11 +50,19 @@ class Entry:
 
     def info(self) -> dict[str, Any]:
         """What the page lists: id, name, description, origin, regions, years, scale, size."""
+        from rainforest.i18n import preset_group, preset_label
+
         sc = self.scenario
         people = sum(float(r.population) for r in sc.regions.values())
+        preset = self.origin == "preset"
         return {
             "id": self.id,
             "name": sc.name,
+            # menu labels in English and Chinese, and the preset's group (archetype, place,
+            # network; "other" for added and uploaded scenarios)
+            "label_en": preset_label(self.id, "en") if preset else sc.name,
+            "label_zh": preset_label(self.id, "zh") if preset else sc.name,
+            "group": preset_group(self.id) if preset else "other",
             "description": sc.description,
             "origin": self.origin,
             "regions": list(sc.regions),
@@ -99,6 +107,7 @@ def _bounds(info: Any, value: float) -> tuple[float, float, float]:
 
 def levers(sc: Scenario) -> list[dict[str, Any]]:
     """The culture and policy fields of every region, with unit, bounds and source."""
+    from rainforest.i18n import lever_label
     from rainforest.scenario.provenance import DEFAULT_SOURCE, provenance_table
 
     try:
@@ -118,7 +127,8 @@ def levers(sc: Scenario) -> list[dict[str, Any]]:
                     "region": rname,
                     "group": group,
                     "name": fname,
-                    "label": fname.replace("_", " "),
+                    "label": lever_label(path, "en"),
+                    "label_zh": lever_label(path, "zh"),
                     "description": info.description or "",
                     "unit": str(extra.get("unit", "")),
                     "value": value,

@@ -6,7 +6,7 @@ server's shared objects (job manager, catalogue, run store, limits) through the 
 in :mod:`~rainforest.web.routes.deps`.
 """
 
-from rainforest.web.routes import explain, jobs, pages, reports, runs, scenarios, server
+from rainforest.web.routes import docs, explain, jobs, pages, reports, runs, scenarios, server
 
 #: Routers after the ``/static`` mount, in the order their routes were always declared.
 ROUTERS = (
@@ -16,6 +16,7 @@ ROUTERS = (
     reports.router,
     explain.router,
     runs.router,
+    docs.router,
 )
 
-__all__ = ["ROUTERS", "explain", "jobs", "pages", "reports", "runs", "scenarios", "server"]
+__all__ = ["ROUTERS", "docs", "explain", "jobs", "pages", "reports", "runs", "scenarios", "server"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -9,7 +10,7 @@ from fastapi import APIRouter, HTTPException
 
 from rainforest.web import jobs as J
 from rainforest.web.models import RunInfo
-from rainforest.web.routes.deps import Manager, Store
+from rainforest.web.routes.deps import Manager, Scenarios, Store
 from rainforest.web.storage import WEB_PREFIX, WebStore
 
 log = logging.getLogger("rainforest.web")
@@ -49,7 +50,7 @@ def list_runs(manager: Manager, store: Store) -> list[dict[str, Any]]:
 
 
 @router.get("/api/runs/{run_id}")
-def open_run(run_id: str, manager: Manager, store: Store) -> dict[str, Any]:
+def open_run(run_id: str, manager: Manager, store: Store, catalogue: Scenarios) -> dict[str, Any]:
     """Reopen a run: its series and summary (from memory or from the run store)."""
     job = manager.get(run_id)
     if job is not None:
@@ -62,9 +63,17 @@ def open_run(run_id: str, manager: Manager, store: Store) -> dict[str, Any]:
         raise HTTPException(404, f"unknown run {run_id!r}") from None
     except Exception as err:
         raise HTTPException(503, f"run store unavailable: {err}") from None
+    try:  # the levers it ran with, to restore the settings on the page
+        levers = json.loads(row.get("parameters") or "{}")
+    except (TypeError, ValueError):
+        levers = {}
+    name = str(row["scenario_name"])
     return {
         "id": str(row["run_id"]),
         "kind": "stored",
+        # the catalogue entry of that name (a preset's id is its name), to restore it
+        "scenario_id": next((i["id"] for i in catalogue.list() if i["name"] == name), None),
+        "levers": levers if isinstance(levers, dict) else {},
         "label": str(row["scenario_name"]),
         "scenario": str(row["scenario_name"]),
         "status": str(row["status"]),

@@ -12,10 +12,37 @@ const state = {
   current: null,      // scenario detail (with levers)
   levers: {},         // path -> changed value
   job: null,          // id of the job shown in the Run tab
+  busy: false,        // a job started from this page is running
+  lang: localStorage.getItem("rainforest-lang") || "en",
+  baseline: null,     // the last run with no lever changed: {key, series}
+  extraCharts: [],    // metrics the user added with the chart chooser
+  lastSeries: null,
+  explainScale: null,
   polling: null,
 };
 
 const $ = (id) => document.getElementById(id);
+
+/* -- language: English or simplified Chinese for the page's own words and the levers ---- */
+const ZH = {
+  "tab-run": "运行", "tab-compare": "对比", "tab-explain": "解释", "tab-runs": "历史运行",
+  culture: "文化", policy: "政策", Scenario: "场景", "Run settings": "运行设置", Levers: "杠杆",
+};
+function tr(word) {
+  return state.lang === "zh" && ZH[word] ? ZH[word] : word;
+}
+function applyLang() {
+  document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
+  for (const t of document.querySelectorAll(".tab")) {
+    t.dataset.en = t.dataset.en || t.textContent;
+    t.textContent = state.lang === "zh" ? ZH[`tab-${t.dataset.tab}`] : t.dataset.en;
+  }
+  for (const h of document.querySelectorAll(".interface h2")) {
+    h.dataset.en = h.dataset.en || h.textContent;
+    h.textContent = tr(h.dataset.en);
+  }
+  if (state.current) renderLevers();
+}
 
 /* -- helpers ------------------------------------------------------------------------- */
 async function api(path, options = {}) {
@@ -61,17 +88,30 @@ function option(value, label) {
 /* -- scenarios and levers ------------------------------------------------------------ */
 async function loadScenarios(selectId) {
   state.scenarios = await api("/api/scenarios");
-  const groups = { preset: "Shipped presets", added: "Added by the operator", upload: "Uploaded" };
+  // presets by kind (archetypes, places, networks) with Chinese and English names
+  const groups = [
+    ["Places · 地区", (s) => s.origin === "preset" && s.group === "place"],
+    ["Archetypes · 类型", (s) => s.origin === "preset" && s.group === "archetype"],
+    ["Networks · 区域网络", (s) => s.origin === "preset" && s.group === "network"],
+    ["Other presets", (s) => s.origin === "preset" && !["place", "archetype", "network"].includes(s.group)],
+    ["Added by the operator", (s) => s.origin === "added"],
+    ["Uploaded", (s) => s.origin === "upload"],
+  ];
+  const label = (s) => {
+    if (s.origin !== "preset") return s.name === s.id ? s.name : `${s.name} (${s.id})`;
+    const zh = s.label_zh && s.label_zh !== s.label_en ? `${s.label_zh} · ` : "";
+    return `${zh}${s.label_en || s.name}`;
+  };
   for (const id of ["scenario-select", "compare-a", "compare-b", "explain-a", "explain-b"]) {
     const sel = $(id);
     const keep = sel.value;
     sel.innerHTML = "";
-    for (const [origin, title] of Object.entries(groups)) {
-      const items = state.scenarios.filter((s) => s.origin === origin);
+    for (const [title, test] of groups) {
+      const items = state.scenarios.filter(test);
       if (!items.length) continue;
       const og = document.createElement("optgroup");
       og.label = title;
-      for (const s of items) og.appendChild(option(s.id, s.name === s.id ? s.name : `${s.name} (${s.id})`));
+      for (const s of items) og.appendChild(option(s.id, label(s)));
       sel.appendChild(og);
     }
     if (keep && state.scenarios.some((s) => s.id === keep)) sel.value = keep;
@@ -103,27 +143,28 @@ async function selectScenario(id) {
 }
 
 function renderLevers() {
+  // one collapsible group per region and kind (culture, policy); the first region's groups
+  // open, the others closed, so a five-region preset is not 110 sliders in one scroll
   const box = $("levers");
   box.innerHTML = "";
-  let region = null;
-  let group = null;
+  const first = state.current.levers.length ? state.current.levers[0].region : null;
+  let key = null;
+  let body = null;
   for (const lv of state.current.levers) {
-    if (lv.region !== region) {
-      region = lv.region;
-      group = null;
-      const h = document.createElement("div");
-      h.className = "region-title";
-      h.textContent = region;
-      box.appendChild(h);
+    if (`${lv.region}|${lv.group}` !== key) {
+      key = `${lv.region}|${lv.group}`;
+      const det = document.createElement("details");
+      det.className = "lever-group";
+      det.dataset.region = lv.region;
+      det.dataset.group = lv.group;
+      det.open = lv.region === first;
+      const n = state.current.levers.filter((x) => x.region === lv.region && x.group === lv.group).length;
+      det.innerHTML = `<summary><span class="region-title">${escapeHtml(lv.region)}</span> · ${escapeHtml(tr(lv.group))} <span class="muted small">(${n})</span></summary>`;
+      body = document.createElement("div");
+      det.appendChild(body);
+      box.appendChild(det);
     }
-    if (lv.group !== group) {
-      group = lv.group;
-      const g = document.createElement("div");
-      g.className = "group-title";
-      g.textContent = group;
-      box.appendChild(g);
-    }
-    box.appendChild(leverControl(lv));
+    body.appendChild(leverControl(lv));
   }
 }
 
@@ -131,20 +172,24 @@ function leverControl(lv) {
   const wrap = document.createElement("div");
   wrap.className = "lever";
   wrap.dataset.path = lv.path;
-  wrap.title = `${lv.description} (${lv.path})`;
+  wrap.title = `${lv.label_zh ? lv.label_zh + " — " : ""}${lv.description} (${lv.path})`;
   const unit = lv.unit ? ` ${lv.unit}` : "";
   const cited = !lv.source.startsWith("model default");
+  // a lever moved before the groups were drawn again (language switch) keeps its value
+  const current = lv.path in state.levers ? state.levers[lv.path] : lv.value;
+  wrap.classList.toggle("changed", lv.path in state.levers);
   if (lv.kind === "bool") {
     wrap.innerHTML = `<label class="head"><span>${escapeHtml(lv.label)}</span>
       <input type="checkbox" data-testid="lever-${escapeHtml(lv.path)}"></label>`;
     const input = wrap.querySelector("input");
-    input.checked = !!lv.value;
+    input.checked = !!current;
     input.addEventListener("change", () => setLever(lv, input.checked, wrap));
   } else {
-    wrap.innerHTML = `<div class="head"><span>${escapeHtml(lv.label)}</span>
-      <span class="val">${fmt(lv.value)}${escapeHtml(unit)}</span></div>
+    const name = state.lang === "zh" && lv.label_zh ? lv.label_zh : lv.label;
+    wrap.innerHTML = `<div class="head"><span class="lever-label">${escapeHtml(name)}${lv.unit ? ` <span class="muted small">(${escapeHtml(lv.unit)})</span>` : ""}</span>
+      <span class="val">${fmt(current)}${escapeHtml(unit)}</span></div>
       <input type="range" data-testid="lever-${escapeHtml(lv.path)}" aria-label="${escapeHtml(lv.path)}"
-        min="${lv.min}" max="${lv.max}" step="${lv.step}" value="${lv.value}">`;
+        min="${lv.min}" max="${lv.max}" step="${lv.step}" value="${current}">`;
     const input = wrap.querySelector("input");
     const val = wrap.querySelector(".val");
     input.addEventListener("input", () => {
@@ -236,7 +281,7 @@ function hexToRgba(hex, alpha) {
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
 }
 
-function drawCharts(containerId, series, metrics, prefix) {
+function drawCharts(containerId, series, metrics, prefix, baseline = null) {
   const box = $(containerId);
   for (const metric of metrics) {
     const id = `${prefix}-${metric}`;
@@ -250,6 +295,13 @@ function drawCharts(containerId, series, metrics, prefix) {
       box.appendChild(div);
     }
     const fig = chartFigure(series, metric);
+    if (baseline && baseline.metrics && baseline.metrics[metric]) {
+      const bx = (baseline.months || []).map((m) => m / 12);
+      Object.entries(baseline.metrics[metric]).forEach(([region, ys], i) => {
+        fig.data.push({ x: bx, y: ys, name: `${region} before the lever change`, mode: "lines",
+          line: { color: COLORS[i % COLORS.length], width: 1.5, dash: "dot" }, opacity: 0.8 });
+      });
+    }
     Plotly.react(div, fig.data, fig.layout, { displaylogo: false, responsive: true });
   }
 }
@@ -286,7 +338,10 @@ function showJob(job, containerId = "run-charts", prefix = "run") {
   $("progress").value = job.progress.total ? job.progress.done / job.progress.total : 0;
   $("progress-text").textContent = progressText(job);
   if (job.series && job.series.months && job.series.months.length) {
-    drawCharts(containerId, job.series, CHARTS, prefix);
+    // a run with levers moved is drawn over the last unchanged run of the same settings
+    const base = Object.keys(job.levers || {}).length && state.baseline &&
+      state.baseline.key === runKey(job) ? state.baseline.series : null;
+    drawCharts(containerId, job.series, [...CHARTS, ...state.extraCharts], prefix, base);
   }
 }
 
@@ -309,8 +364,14 @@ async function waitJob(id, onUpdate) {
 }
 
 function setRunning(running) {
-  $("run-btn").disabled = running;
+  setBusy(running);
   $("stop-btn").disabled = !running;
+}
+
+function setBusy(busy) {
+  // one job at a time from this page: every start button is disabled while one runs
+  state.busy = busy;
+  for (const id of ["run-btn", "compare-btn", "explain-btn"]) $(id).disabled = busy;
 }
 
 async function run() {
@@ -336,7 +397,42 @@ async function run() {
   }
 }
 
+function seriesCsv(series) {
+  // long CSV of a job's series: month, metric, region, value (and the band when several runs)
+  const rows = ["month,metric,region,value,lo,hi"];
+  const months = series.months || [];
+  for (const [metric, byRegion] of Object.entries(series.metrics || {})) {
+    for (const [region, ys] of Object.entries(byRegion)) {
+      const lo = series.lo && series.lo[metric] ? series.lo[metric][region] : null;
+      const hi = series.hi && series.hi[metric] ? series.hi[metric][region] : null;
+      months.forEach((m, i) => {
+        rows.push([m, metric, JSON.stringify(region), ys[i], lo ? lo[i] : "", hi ? hi[i] : ""].join(","));
+      });
+    }
+  }
+  return rows.join("\n") + "\n";
+}
+
+function runKey(job) {
+  return `${job.scenario_id}|${job.years}|${job.seed}|${job.scale}|${job.runs}`;
+}
+
+function fillChartChooser(series) {
+  const sel = $("chart-metric");
+  const keep = sel.value;
+  sel.innerHTML = "";
+  sel.appendChild(option("", "add a chart…"));
+  for (const m of Object.keys(series.metrics || {})) {
+    if (CHARTS.includes(m)) continue;
+    sel.appendChild(option(m, (series.labels || {})[m] || m));
+  }
+  sel.value = keep;
+}
+
 function finishJob(job) {
+  if (job.status === "done" && job.series && !Object.keys(job.levers || {}).length) {
+    state.baseline = { key: runKey(job), series: job.series };  // for the overlay
+  }
   showJob(job);
   const nl = Object.keys(job.levers || {}).length;
   $("run-title").textContent = `${job.label}: ${job.status} (seed ${job.seed}, ${job.years} year${job.years === 1 ? "" : "s"}, ` +
@@ -345,6 +441,12 @@ function finishJob(job) {
   if (job.has_report) {
     $("run-links").innerHTML = `<a href="/api/jobs/${job.id}/report" target="_blank" data-testid="report-link">Open the full report</a>
       · <a href="/api/jobs/${job.id}/report?download=true">download</a>`;
+  }
+  if (job.series && job.series.months && job.series.months.length) {
+    const url = URL.createObjectURL(new Blob([seriesCsv(job.series)], { type: "text/csv" }));
+    $("run-links").insertAdjacentHTML("beforeend", `${job.has_report ? " · " : ""}<a href="${url}" download="${escapeHtml(job.scenario)}-series.csv" data-testid="csv-link">series as CSV</a>`);
+    state.lastSeries = job.series;
+    fillChartChooser(job.series);
   }
   if (job.status === "failed") showError(job.error || "the job failed");
 }
@@ -360,7 +462,7 @@ async function compare() {
   const a = $("compare-a").value;
   const b = $("compare-b").value;
   const panes = { a: $("compare-a-pane"), b: $("compare-b-pane") };
-  $("compare-btn").disabled = true;
+  setBusy(true);
   const runs = Math.min(64, Math.max(1, Math.round(Number($("compare-runs").value) || 1)));
   try {
     for (const [key, id] of [["a", a], ["b", b]]) {
@@ -384,7 +486,7 @@ async function compare() {
     showError(err.message);
     $("compare-status").textContent = "";
   } finally {
-    $("compare-btn").disabled = false;
+    setBusy(false);
     refreshRuns();
   }
 }
@@ -400,14 +502,48 @@ function syncRanges(prefixes, metrics) {
 }
 
 /* -- explain ------------------------------------------------------------------------- */
-async function explain() {
-  showError("");
-  const out = $("explain-result");
+function explainBody() {
   const s = settings();
   const body = { a: $("explain-a").value, b: $("explain-b").value, years: s.years, seed: s.seed,
     runs: Math.max(1, Number($("explain-runs").value) || 1) };
   if (s.scale) body.scale = s.scale;
+  return body;
+}
+
+async function explainEstimate() {
+  // the cost of the explanation before it is asked for, every coalition counted, and the
+  // scale it will run at when the asked one is over the server's cap
+  const body = explainBody();
+  const q = new URLSearchParams({ a: body.a, b: body.b, years: body.years, runs: body.runs });
+  if (body.scale) q.set("scale", body.scale);
+  const el = $("explain-estimate");
+  try {
+    const e = await api(`/api/explain/estimate?${q}`);
+    state.explainScale = e.fits ? null : e.fit_scale;
+    let text = `≈ ${fmt(e.runs)} runs (${e.coalitions} coalitions of lever groups × ${body.runs} runs, plus A), ` +
+      `${fmt(e.person_months)} person-months at scale ${fmt(e.scale)}`;
+    if (!e.fits) {
+      text += ` — over this server's cap of ${fmt(e.cap)}: it will run at scale ${fmt(e.fit_scale)} ` +
+        `(about ${fmt(e.simulated_people_b)} simulated people in B). A coarser scale means fewer, ` +
+        `heavier agents: expect wider intervals, and check a close call at a finer scale from the command line.`;
+    }
+    el.textContent = text;
+    el.classList.toggle("warn", !e.fits);
+    return e;
+  } catch (err) {
+    el.textContent = err.message;
+    return null;
+  }
+}
+
+async function explain() {
+  showError("");
+  const out = $("explain-result");
+  const body = explainBody();
+  const est = await explainEstimate();
+  if (est && !est.fits) body.scale = est.fit_scale;
   out.innerHTML = "";
+  setBusy(true);
   try {
     const job = await api("/api/explain", { method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body) });
@@ -415,12 +551,18 @@ async function explain() {
     const final = await waitJob(job.id, (j) => { out.querySelector("p").textContent = progressText(j); });
     if (final.status !== "done") throw new Error(final.error || final.status);
     drawWaterfall(out, final);
+    if (est && !est.fits) {
+      out.insertAdjacentHTML("afterbegin", `<p class="notice" data-testid="explain-scale-note">Ran at scale ${fmt(body.scale)} ` +
+        `instead of ${fmt(est.scale)} to fit this server's cap: intervals are wider than at the finer scale.</p>`);
+    }
   } catch (err) {
     if (err.status === 501) {
       out.innerHTML = `<div class="notice" data-testid="explain-unavailable"><strong>Not available.</strong> ${escapeHtml(err.message)}</div>`;
     } else {
       showError(err.message);
     }
+  } finally {
+    setBusy(false);
   }
 }
 
@@ -466,12 +608,41 @@ async function openRun(runId) {
     if (run.series && run.series.months) drawCharts("run-charts", run.series, CHARTS, "run");
     $("run-summary").innerHTML = summaryTable(run.summary);
     $("run-title").textContent = `Reopened: ${run.label} (${run.status}, seed ${run.seed}, ${run.years} years)`;
+    await restoreSettings(run);
     if (run.has_report) {
       $("run-links").innerHTML = `<a href="/api/jobs/${run.id}/report" target="_blank" data-testid="report-link">Open the full report</a>`;
     }
   } catch (err) {
     showError(err.message);
   }
+}
+
+async function restoreSettings(run) {
+  // the sidebar takes the reopened run's scenario, years, seed, scale and levers, so that
+  // Run repeats it (or a variation of it) rather than whatever was selected before
+  const id = run.scenario_id;
+  if (!id || !state.scenarios.some((s) => s.id === id)) return;
+  $("scenario-select").value = id;
+  await selectScenario(id);
+  if (run.years) $("years").value = run.years;
+  if (run.seed !== null && run.seed !== undefined) $("seed").value = run.seed;
+  if (run.scale) $("scale").value = run.scale;
+  for (const [path, value] of Object.entries(run.levers || {})) {
+    const wrap = document.querySelector(`.lever[data-path="${CSS.escape(path)}"]`);
+    if (!wrap) continue;
+    const input = wrap.querySelector("input");
+    if (input.type === "checkbox") input.checked = !!value;
+    else {
+      input.value = value;
+      const val = wrap.querySelector(".val");
+      if (val) val.textContent = fmt(Number(value));
+    }
+    state.levers[path] = value;
+    wrap.classList.add("changed");
+    const group = wrap.closest("details");
+    if (group) group.open = true;
+  }
+  updateEstimate();
 }
 
 /* -- upload -------------------------------------------------------------------------- */
@@ -512,6 +683,23 @@ async function init() {
   $("explain-btn").addEventListener("click", explain);
   $("runs-refresh").addEventListener("click", refreshRuns);
   $("reset-levers").addEventListener("click", () => { state.levers = {}; renderLevers(); });
+  $("lang").value = state.lang;
+  $("lang").addEventListener("change", (e) => {
+    state.lang = e.target.value;
+    localStorage.setItem("rainforest-lang", state.lang);
+    applyLang();
+  });
+  applyLang();
+  for (const id of ["explain-a", "explain-b", "explain-runs", "years", "scale"]) {
+    $(id).addEventListener("change", () => { if (state.explainReady) explainEstimate(); });
+  }
+  $("chart-metric").addEventListener("change", (e) => {
+    const m = e.target.value;
+    if (!m || state.extraCharts.includes(m) || !state.lastSeries) return;
+    state.extraCharts.push(m);
+    drawCharts("run-charts", state.lastSeries, [m], "run");
+    e.target.value = "";
+  });
   try {
     state.health = await api("/api/health");
     $("server-info").textContent = `v${state.health.version} · ${state.health.max_jobs} job(s) at once` +
@@ -523,6 +711,10 @@ async function init() {
     }
     await loadScenarios();
     refreshRuns();
+    if (state.health.explain_available) {
+      state.explainReady = true;
+      await explainEstimate();
+    }
     document.body.dataset.ready = "1";
   } catch (err) {
     showError(`Could not load the dashboard: ${err.message}`);

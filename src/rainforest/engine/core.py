@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from rainforest.engine import phases
+from rainforest.engine import guards, phases
 from rainforest.engine import state as S
 from rainforest.engine.accounts import (
     M_BELIEF,
@@ -383,6 +383,7 @@ class Engine:
         if month >= 0:
             self.records.append(acc.copy())
         self.month += 1
+        guards.check_month(self)
 
     def run(self, months: int, progress: Callable[[int, int], None] | None = None) -> None:
         """Run the warm-up, then ``months`` reported months."""

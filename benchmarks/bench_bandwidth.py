@@ -1,14 +1,14 @@
 """How close does the engine come to the machine's memory bandwidth? (GitHub issue 9.)
 
 The engine's per-person work each month is a handful of O(N) passes over the People arrays
-(``rainforest.engine.state.People``) plus three int32 index arrays; everything else is
+(``rainforest.state.tables.People``) plus three int32 index arrays; everything else is
 O(organisations) or O(events). If those passes were limited only by memory bandwidth, a month
 could not take less than ``rows × bytes_per_row / bandwidth``. This script
 
 1. measures the bandwidth with a NumPy copy of a large array (STREAM "copy" convention:
    bytes read + bytes written, per second; write-allocate traffic not counted),
 2. counts the bytes per People row that the monthly O(N) passes of ``Engine.step`` read and
-   write (from the dtypes in ``engine/state.py``, so the count follows the code), and
+   write (from the dtypes in ``state/tables.py``, so the count follows the code), and
 3. runs the engine at a few sizes and prints its throughput as a fraction of that bound.
 
 Run: ``.venv/bin/python benchmarks/bench_bandwidth.py [--people 100000 1000000] [--years 2]``.
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rainforest.api import simulate
-from rainforest.engine import state as S
+from rainforest.state import tables as S
 
 try:
     from benchmarks.mesa_model import bench_scenario
@@ -86,7 +86,7 @@ class Pass:
     note: str
 
 
-# The O(N) passes of Engine.step (engine/phases.py), in order. The counting sorts read their
+# The O(N) passes of Engine.step (engine/month.py), in order. The counting sorts read their
 # columns twice (count, then place) and, being branch-free, write one int32 index entry for
 # every row (rows they do not index go to a dump slot). Index arrays are allocated once.
 PASSES = (
@@ -221,7 +221,7 @@ def report(people_sizes: list[int], years: int, bandwidth_gib: float = 0.5) -> N
         f"NumPy copy of {bandwidth_gib:g} GiB (np.copyto, best of 10): {bw:.1f} GB/s "
         "(read + write bytes; write-allocate traffic not counted)"
     )
-    print("\nO(N) passes of Engine.step per People row per month (dtypes from engine/state.py):")
+    print("\nO(N) passes of Engine.step per People row per month (dtypes from state/tables.py):")
     for kernel, b, note in table:
         print(f"  {kernel:24s} {b:5.0f} B  {note}")
     print(f"  {'total as coded':24s} {streamed:5.0f} B  (each pass streams its columns)")

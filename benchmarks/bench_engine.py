@@ -28,7 +28,7 @@ def one(people: int, months: int, regions: int) -> dict:
     sys.path.insert(0, str(HERE))
     from configurations import district
     from rainforest.engine import Engine
-    from rainforest.engine import state as S
+    from rainforest.state import tables as S
 
     warm = Engine(district(5000, regions), seed=0)
     for _ in range(2):

@@ -18,12 +18,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from rainforest.metrics.reference import (
-    DEFAULT_SEED,
-    REFERENCE_FILE,
-    build_reference,
-    write_reference,
-)
+from rainforest.experiments.reference import build_reference
+from rainforest.metrics.reference import DEFAULT_SEED, REFERENCE_FILE, write_reference
 
 
 def main(argv: list[str] | None = None) -> Path:

@@ -27,9 +27,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rainforest.engine.state import EVENT_KINDS, ORG_KINDS, ORIGINS
 from rainforest.result import Result
 from rainforest.scenario import scenario_from_dict
+from rainforest.state.tables import EVENT_KINDS, ORG_KINDS, ORIGINS
 
 SCALE = 10.0
 

@@ -8,8 +8,8 @@ import pytest
 
 from rainforest.api import simulate
 from rainforest.engine import Engine
-from rainforest.engine import state as S
 from rainforest.scenario import load_scenario, scenario_from_dict
+from rainforest.state import tables as S
 from tests.conftest import EXAMPLE, scenario, totals_over_seeds
 
 

@@ -149,7 +149,7 @@ def test_every_preset_fits_the_default_budget():
 
 def test_the_budget_estimate_bounds_what_a_run_really_holds():
     from rainforest.engine import Engine
-    from rainforest.engine import state as S
+    from rainforest.state import tables as S
 
     sc = scenario_from_dict(base_scenario())
     eng = Engine(sc, seed=1)

@@ -2,11 +2,11 @@
 
 import os
 
-from rainforest.engine.jit_cache import drop_stale
+from rainforest.jit_cache import drop_stale
 
 
 def _package(tmp_path):
-    for d in ("engine", "mechanisms"):
+    for d in ("state", "mechanisms"):
         (tmp_path / d / "__pycache__").mkdir(parents=True)
         (tmp_path / d / "kernel.py").write_text("x = 1\n")
         for ext in ("nbi", "nbc"):
@@ -35,10 +35,10 @@ def test_an_edited_source_drops_every_cache(tmp_path):
     os.utime(edited, (3_000, 3_000))  # edited after compiling
     assert drop_stale(root) == 4
     assert not list(root.rglob("*.nb?"))
-    assert (root / "engine" / "kernel.py").exists()  # sources untouched
+    assert (root / "state" / "kernel.py").exists()  # sources untouched
 
 
 def test_no_caches_is_a_no_op(tmp_path):
-    (tmp_path / "engine").mkdir()
-    (tmp_path / "engine" / "a.py").write_text("")
+    (tmp_path / "state").mkdir()
+    (tmp_path / "state" / "a.py").write_text("")
     assert drop_stale(tmp_path) == 0

@@ -189,3 +189,11 @@ def test_m10_regulated_domains_need_sandbox_or_exemption():
     res2 = simulate(scenario_from_dict(opened), years=3, seed=4)
     f2 = res2.events[res2.events.kind == "founding"]
     assert (f2.domain == "biomedicine").sum() > 0
+
+
+@pytest.mark.slow
+def test_labour_job_finding_lowers_unemployment():
+    """The labour market (M6): a higher monthly job-finding chance leaves fewer people
+    unemployed at the end of the run."""
+    hi, lo = compare("mechanisms.exits.job_finding", 0.05, 0.5, years=2)
+    assert_more(hi, lo, "unemployed")

@@ -8,8 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from rainforest.cli import app
-from rainforest.metrics import diagnose, render
+from rainforest.experiments import reference as XR
+from rainforest.experiments.diagnosis import diagnose
 from rainforest.metrics import reference as R
+from rainforest.metrics import render
 from rainforest.metrics.scorecard import Diagnosis, measure
 from tests.conftest import EXAMPLE
 from tests.metrics_data import tiny_result
@@ -101,7 +103,7 @@ def test_diagnose_runs_average_and_render(capsys):
 
 
 def test_reference_build_and_staleness(tmp_path):
-    table = R.build_reference(["market-driven"], years=1, seed=1)
+    table = XR.build_reference(["market-driven"], years=1, seed=1)
     assert set(R.COLUMNS) == set(table.columns)
     assert (table["preset"] == "market-driven").all()
     path = R.write_reference(table, tmp_path / "ref.csv")
@@ -109,10 +111,10 @@ def test_reference_build_and_staleness(tmp_path):
     assert ref is not None and ref.source == str(path)
     # presets that were not in the table count as stale
     assert "market-driven" not in ref.stale
-    assert R.resolve(None) is None
-    assert R.resolve(table).source == "given"
+    assert XR.resolve(None) is None
+    assert XR.resolve(table).source == "given"
     with pytest.raises(FileNotFoundError):
-        R.resolve(str(tmp_path / "missing.csv"))
+        XR.resolve(str(tmp_path / "missing.csv"))
 
 
 def test_cli_diagnose(tmp_path):

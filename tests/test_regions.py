@@ -187,7 +187,7 @@ def test_supply_chain_cuts_hardware_experiment_cost():
 def test_movers_look_for_work_only_after_settling():
     """Moving takes time (M11): a mover joins the hiring pool lag_months after arriving."""
     from rainforest.engine import Engine
-    from rainforest.engine import state as S
+    from rainforest.state import tables as S
 
     data = two_regions(migration={"base_rate": 0.02, "lag_months": 3})
     eng = Engine(scenario_from_dict(data), seed=5)

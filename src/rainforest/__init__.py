@@ -29,7 +29,7 @@ _LAZY = {
     "compare": "rainforest.experiments",
     "sensitivity": "rainforest.experiments",
     "calibrate": "rainforest.experiments",
-    "diagnose": "rainforest.metrics",
+    "diagnose": "rainforest.experiments.diagnosis",
     "validate": "rainforest.validation",
     "explain": "rainforest.explain",
     "whatif": "rainforest.explain",

@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rainforest.engine import state as S
-from rainforest.engine.accounts import FLOWS, INTERNAL, METRICS, REPORTED, STOCKS
+from rainforest import registry
 from rainforest.scenario import Scenario, scenario_hash, scenario_to_toml
+from rainforest.state import accounts
+from rainforest.state import tables as S
 
 # every monetary column is in million yuan
 MONEY_COLUMNS = (
@@ -65,8 +66,12 @@ class Result:
     def totals(self) -> pd.DataFrame:
         """Per-region totals of the flows and end-of-run stocks (one row per region)."""
         m = self.metrics
-        flows = [c for c in FLOWS if c in m.columns]
-        stocks = [c for c in REPORTED if (c in STOCKS or c == "belief") and c in m.columns]
+        flows = [c for c in accounts.of_kind("flow") if c in m.columns]
+        stocks = [
+            c
+            for c in accounts.reported()
+            if (registry.kind(c) == "stock" or c == "belief") and c in m.columns
+        ]
         last = m[m.month == m.month.max()].set_index("region")[stocks]
         return m.groupby("region")[flows].sum().join(last)
 
@@ -168,8 +173,9 @@ def metrics_frame(engine) -> pd.DataFrame:
     ``Result.metrics`` of a finished run, or the live view of one in progress."""
     arr = engine.metrics_array()
     months, nr, _ = arr.shape
-    flat = arr.reshape(months * nr, len(METRICS))
-    metrics = pd.DataFrame(flat, columns=list(METRICS))
+    names = accounts.accounts()
+    flat = arr.reshape(months * nr, len(names))
+    metrics = pd.DataFrame(flat, columns=list(names))
     metrics.insert(0, "region", np.tile(np.array(engine.w.region_names, dtype=object), months))
     metrics.insert(0, "year", np.repeat(np.arange(months) // 12, nr))
     metrics.insert(0, "month", np.repeat(np.arange(months), nr))
@@ -180,7 +186,7 @@ def metrics_frame(engine) -> pd.DataFrame:
             metrics["subsidy_delay_weighted"] / metrics["subsidies_paid"]
         )
         metrics["experiment_cost"] = metrics["experiment_spend"] / metrics["experiments"]
-    return metrics.drop(columns=list(INTERNAL))
+    return metrics.drop(columns=list(registry.names("internal")))
 
 
 def build_result(engine, seed_info: Any, version: str) -> Result:

@@ -9,6 +9,7 @@ from rainforest.cli import (  # noqa: F401  (importing registers the commands)
     diagnose,
     experiments,
     explain,
+    mechanisms,
     presets,
     run,
     runs,

@@ -52,8 +52,9 @@ def diagnose_command(
     report: Path = report_option(),
 ) -> None:
     """Diagnose districts: opportunity density, community, networks, synergy and typology."""
-    from rainforest.metrics import reference as refmod
-    from rainforest.metrics.scorecard import diagnose, render
+    from rainforest.experiments.diagnosis import diagnose
+    from rainforest.experiments.reference import resolve
+    from rainforest.metrics.scorecard import render
 
     others = _split(vs)
     if scenario is None and indicators is None:
@@ -88,7 +89,7 @@ def diagnose_command(
 
         try:
             spec = None if reference.lower() in ("none", "off", "no") else reference
-            ref = refmod.resolve(spec, years=years, progress=ref_progress)
+            ref = resolve(spec, years=years, progress=ref_progress)
             d = diagnose(
                 scenario,
                 vs=others,

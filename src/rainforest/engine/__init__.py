@@ -1,8 +1,8 @@
 """The simulation engine: struct-of-arrays state, initial build, and the monthly loop."""
 
-from rainforest.engine.jit_cache import drop_stale
+from rainforest.jit_cache import drop_stale
 
-drop_stale()  # before any kernel runs: see rainforest.engine.jit_cache
+drop_stale()  # before any kernel runs: see rainforest.jit_cache
 
 from rainforest.engine.core import Engine, make_rng  # noqa: E402
 

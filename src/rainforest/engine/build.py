@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rainforest.engine import state as S
 from rainforest.engine.params import (
     DomainP,
     Globals,
@@ -26,6 +25,7 @@ from rainforest.engine.params import (
 )
 from rainforest.mechanisms.m08_knowledge import UniP
 from rainforest.scenario.schema import INVESTOR_KINDS, SKILLS, Scenario
+from rainforest.state import tables as S
 
 Geo = namedtuple("Geo", "cell_x cell_y cell_region reg_cell0 reg_ncell kf ktot")
 
@@ -125,6 +125,7 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
     R = region_params(sc)
     D = domain_params(sc)
     glob = globals_(sc, k)
+    ini, spill = sc.mechanisms.initial, sc.mechanisms.spillovers
     G = _geometry(sc, rng, nd)
 
     n_people = np.array([stochastic_round(r.population / k, rng) for r in regions])
@@ -193,7 +194,9 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
             unis["spin"].append(u.spinout_share)
             unis["cred"].append(u.credential_share)
             unis["dom"].append(dom)
-            strength = u.spillover * np.sqrt(1.0 + u.patents_per_year / 100.0)
+            strength = u.spillover * np.sqrt(
+                1.0 + u.patents_per_year / spill.university_patent_scale
+            )
             uni_strength.append(strength)
             inst_org.append(o)
             inst_dom.append(dom)
@@ -202,7 +205,7 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
                 S.FACILITY, r, random_cell(r), names.index(f.domain), start_month - 360, 1.0
             )
             O.state[o] = 1
-            O.spin_rate[o] = 0.0002
+            O.spin_rate[o] = f.spinout_rate
             facilities.append(o)
             f_rate.append(f.breakthroughs_per_year)
             f_lag.append(f.lag_months)
@@ -223,25 +226,31 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
             anchors.append(o)
             a_emp0.append(max(head, 1))
             a_plat.append(a.platform_services)
-            a_str.append(a.spillover * np.sqrt(1.0 + a.employees / 10000.0))
+            a_str.append(a.spillover * np.sqrt(1.0 + a.employees / spill.anchor_staff_scale))
             inst_org.append(o)
             inst_dom.append(np.eye(nd)[names.index(a.domain)])
         # established firms: Zipf sizes (Axtell 2001), random ages and fits
         nf = n_firms[r]
-        sizes = np.minimum(np.floor(2.0 / rng.random(nf) ** (1 / 1.05)), 5000).astype(np.int64)
+        sizes = np.minimum(
+            np.floor(ini.firm_size_min / rng.random(nf) ** (1 / ini.firm_size_exponent)),
+            ini.firm_size_max,
+        ).astype(np.int64)
         n_r = int(n_people[r])
         employable = int(n_r * (1 - reg.unemployment)) - sum(h for _, h in targets)
-        if sizes.sum() > 0.7 * max(employable, 0):
-            sizes = np.maximum(1, (sizes * 0.7 * max(employable, 0) / sizes.sum())).astype(np.int64)
+        cap = ini.firm_employment_cap
+        if sizes.sum() > cap * max(employable, 0):
+            sizes = np.maximum(1, (sizes * cap * max(employable, 0) / sizes.sum())).astype(np.int64)
         n_listed = stochastic_round(reg.initial_listed / k, rng)
         order = np.argsort(-sizes, kind="stable")
         firm_ids = np.empty(nf, np.int64)
         for rank, x in enumerate(order):
             d = int(rng.choice(nd, p=base_mix[r]))
             kind = S.LISTED if rank < n_listed else S.SME
-            o = add_org(kind, r, random_cell(r), d, start_month - int(rng.integers(12, 360)), k)
+            cell = random_cell(r)  # drawn before the age, as the argument order once did
+            age = int(rng.integers(ini.firm_age_min, ini.firm_age_max))
+            o = add_org(kind, r, cell, d, start_month - age, k)
             O.listed[o] = int(rank < n_listed)
-            O.fit[o] = rng.uniform(0.6, 0.95)
+            O.fit[o] = rng.uniform(ini.firm_fit_low, ini.firm_fit_high)
             O.theta[o] = O.fit[o]
             O.origin[o] = S.INITIAL
             firm_ids[x] = o
@@ -256,7 +265,12 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
         P.skill[sl] = np.searchsorted(skill_cdf[r], rng.random(n_r), side="right").clip(0, 3)
         P.cred[sl] = rng.random(n_r) < reg.credential_share
         young = rng.random(n_r) < reg.under35_share
-        age_years = np.where(young, rng.uniform(22, 35, n_r), rng.uniform(35, 60, n_r))
+        # 35: the boundary that under35_share defines
+        age_years = np.where(
+            young,
+            rng.uniform(ini.person_age_min, 35, n_r),
+            rng.uniform(35, ini.person_age_max, n_r),
+        )
         P.birth[sl] = start_month - (age_years * 12).astype(np.int32)
         P.settled[sl] = P.birth[sl]
         P.risk[sl] = np.clip(
@@ -300,11 +314,11 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
                 I.rescue[v] = int(pool.rescue)
     P.n[0] = p_start
 
-    # established firms start with a year of costs in the bank
+    # established firms start with ``firm_cash_months`` (a year) of costs in the bank
     for o in range(int(O.n[0])):
         if O.kind[o] in (S.SME, S.LISTED):
             r = O.region[o]
-            O.cash[o] = 12 * O.emp[o] * (R.wage[r] + R.rent[r])
+            O.cash[o] = ini.firm_cash_months * O.emp[o] * (R.wage[r] + R.rent[r])
 
     U = UniP(
         org=np.array(unis["org"], np.int32),

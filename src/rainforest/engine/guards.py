@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from rainforest.engine import state as S
+from rainforest.state import tables as S
 
 #: "full" checks every agent table every month; anything else checks the small state only.
 LEVEL_ENV = "RAINFOREST_CHECKS"
@@ -97,10 +97,10 @@ def check_month(eng: Any) -> None:
     acc = np.asarray(eng.acc)
     i = _bad(acc)
     if i >= 0:
-        from rainforest.engine.accounts import METRICS
+        from rainforest.state.accounts import accounts
 
         r, m = divmod(i, acc.shape[1])
-        _fail(eng, f"the account {METRICS[m]!r}", _region(eng, r))
+        _fail(eng, f"the account {accounts()[m]!r}", _region(eng, r))
     for name, arr in zip(type(w.R)._fields, w.R, strict=True):
         i = _bad(arr)
         if i >= 0:

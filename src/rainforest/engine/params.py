@@ -31,7 +31,21 @@ Globals = namedtuple(
     "late_cheque screen_noise rev_multiple valuation_sd growth_rate growth_noise rev_per_emp "
     "ipo_val startup_pay ipo_p acq_p unicorn_val mature_months job_finding retire_months "
     "startup_spin patent_rate patent_life colleague_boost idea_event_sample specialised_fit "
-    "disruption_rate breakeven_fit",
+    "disruption_rate breakeven_fit "
+    # behaviour constants that were literals in the kernels (issue 13; docs/constants.md)
+    "k_quality anchor_dom startup_dom tol_offset risk_offset cred_stability start_rent_months "
+    "initial_fit half_quality est_per_person ref_ttm max_yield fit_noise min_cost_share "
+    "open_scen_rev open_scen_months seed_base early_base late_base val_fit_off val_theta_off "
+    "down_floor seed_bar later_bar bar_scale bar_risk_cut cred_penalty state_bonus "
+    "nonstate_penalty raise_interval cheque_fit_off rescue_min_fit hiring_months "
+    "angel_patience angel_seed angel_early angel_late angel_risk angel_home est_disruption "
+    "hit_min hit_range rev_min_fit ipo_min_fit ipo_min_rounds ipo_premium acq_min_age "
+    "acq_min_fit acq_mu acq_sd angel_min_proceeds angel_share growth_min_fit growth_runway "
+    "est_growth shrink_max_fit shrink_rate spin_quality spin_same_domain transfer_gain "
+    "transfer_tries transfer_same_tries grad_age_min grad_age_span uni_quality_mu "
+    "acq_success mobile_age_months rd_salary_share grant_min_fit grant_state_bonus "
+    "grant_nonstate_cut grant_min_share poach_tries poach_misses entrant_age_min "
+    "entrant_age_span",
 )
 
 
@@ -195,10 +209,86 @@ def globals_(sc: Scenario, scale: float) -> Globals:
         patent_rate=m.spillovers.patent_rate,
         patent_life=m.spillovers.patent_life_months,
         colleague_boost=m.belief.colleague_boost,
-        idea_event_sample=0.1,
+        idea_event_sample=m.ideas.event_sample,
         specialised_fit=m.exits.specialised_fit,
         disruption_rate=m.exits.disruption_rate,
         breakeven_fit=m.exits.breakeven_fit,
+        k_quality=m.ideas.knowledge_quality,
+        anchor_dom=m.ideas.anchor_domain_share,
+        startup_dom=m.ideas.startup_domain_share,
+        tol_offset=m.founding.tolerance_offset,
+        risk_offset=m.founding.risk_offset,
+        cred_stability=m.founding.credential_stability,
+        start_rent_months=m.founding.start_rent_months,
+        initial_fit=m.founding.initial_fit,
+        half_quality=m.founding.potential_half_quality,
+        est_per_person=m.experiments.established_per_person,
+        ref_ttm=m.experiments.reference_ttm,
+        max_yield=m.experiments.max_yield,
+        fit_noise=m.experiments.fit_noise,
+        min_cost_share=m.experiments.min_cost_share,
+        open_scen_rev=m.experiments.open_scenario_revenue,
+        open_scen_months=m.experiments.open_scenario_months,
+        seed_base=m.capital.seed_base,
+        early_base=m.capital.early_base,
+        late_base=m.capital.late_base,
+        val_fit_off=m.capital.valuation_fit_offset,
+        val_theta_off=m.capital.valuation_potential_offset,
+        down_floor=m.capital.down_round_floor,
+        seed_bar=m.capital.seed_bar,
+        later_bar=m.capital.later_bar,
+        bar_scale=m.capital.bar_scale,
+        bar_risk_cut=m.capital.bar_risk_cut,
+        cred_penalty=m.capital.credential_penalty,
+        state_bonus=m.capital.state_bonus,
+        nonstate_penalty=m.capital.nonstate_penalty,
+        raise_interval=m.capital.raise_interval,
+        cheque_fit_off=m.capital.cheque_fit_offset,
+        rescue_min_fit=m.capital.rescue_min_fit,
+        hiring_months=m.capital.hiring_runway_months,
+        angel_patience=m.capital.angel_patience,
+        angel_seed=m.capital.angel_seed_weight,
+        angel_early=m.capital.angel_early_weight,
+        angel_late=m.capital.angel_late_weight,
+        angel_risk=m.capital.angel_risk_appetite,
+        angel_home=m.capital.angel_home_bias,
+        est_disruption=m.exits.established_disruption,
+        hit_min=m.exits.disruption_hit_min,
+        hit_range=m.exits.disruption_hit_range,
+        rev_min_fit=m.exits.revenue_min_fit,
+        ipo_min_fit=m.exits.ipo_min_fit,
+        ipo_min_rounds=float(m.exits.ipo_min_rounds),
+        ipo_premium=m.exits.ipo_premium,
+        acq_min_age=m.exits.acquisition_min_age,
+        acq_min_fit=m.exits.acquisition_min_fit,
+        acq_mu=m.exits.acquisition_premium_mu,
+        acq_sd=m.exits.acquisition_premium_sd,
+        angel_min_proceeds=m.exits.angel_min_proceeds,
+        angel_share=m.exits.angel_share,
+        growth_min_fit=m.exits.growth_min_fit,
+        growth_runway=m.exits.growth_runway_months,
+        est_growth=m.exits.established_growth,
+        shrink_max_fit=m.exits.shrink_max_fit,
+        shrink_rate=m.exits.shrink_rate,
+        spin_quality=m.spillovers.spinout_quality,
+        spin_same_domain=m.spillovers.spinout_same_domain,
+        transfer_gain=m.spillovers.transfer_gain,
+        transfer_tries=float(m.spillovers.transfer_tries),
+        transfer_same_tries=float(m.spillovers.transfer_same_domain_tries),
+        grad_age_min=float(m.spillovers.graduate_age_min),
+        grad_age_span=float(m.spillovers.graduate_age_span),
+        uni_quality_mu=m.spillovers.university_quality_mu,
+        acq_success=m.belief.acquisition_weight,
+        mobile_age_months=m.migration.mobile_age * 12.0,
+        rd_salary_share=m.grants.rd_salary_share,
+        grant_min_fit=m.grants.min_fit,
+        grant_state_bonus=m.grants.state_bonus,
+        grant_nonstate_cut=m.grants.nonstate_cut,
+        grant_min_share=m.grants.min_share,
+        poach_tries=float(m.labour.poach_tries),
+        poach_misses=float(m.labour.poach_max_misses),
+        entrant_age_min=float(m.labour.entrant_age_min),
+        entrant_age_span=float(m.labour.entrant_age_span),
     )
 
 

@@ -11,6 +11,11 @@ hypercube, Sobol, Morris) and call one of
 - :func:`sensitivity`: Sobol indices or Morris screening (SALib);
 - :func:`calibrate`: fit parameters to targets (optuna TPE).
 
+:func:`rainforest.experiments.diagnosis.diagnose` (``rf.diagnose``) simulates districts and
+measures them with :mod:`rainforest.metrics`, ranked against the preset reference
+(:mod:`~rainforest.experiments.reference`); it is not imported here, so that loading the
+runner does not load the metrics (python-igraph).
+
 Runs go to local processes by default, or to a Dask cluster; every run's seed is derived
 from one root with ``SeedSequence.spawn``, so results do not depend on the executor. With a
 ``store``, runs stream into DuckDB as they finish and an interrupted experiment resumes.

@@ -20,14 +20,15 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from rainforest.engine.accounts import RATIOS, REPORTED
 from rainforest.experiments.parameters import ExperimentError
+from rainforest.registry import Live
+from rainforest.state import accounts
 
 #: Metric columns of ``Result.metrics`` besides month, year and region.
-METRIC_NAMES: tuple[str, ...] = REPORTED
+METRIC_NAMES: Live = Live(accounts.reported)
 
 #: Ratios, prices and indices: across regions they are averaged, not added.
-RATIO_METRICS: frozenset[str] = RATIOS
+RATIO_METRICS: Live = Live(lambda: accounts.of_kind("ratio"))
 
 Agg = Literal["sum", "mean", "last"]
 _AGGS = ("sum", "mean", "last")

@@ -35,9 +35,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from rainforest.engine.accounts import STOCKS
 from rainforest.experiments.outcomes import METRIC_NAMES, RATIO_METRICS
 from rainforest.explain.groups import ExplainError
+from rainforest.state import accounts
 
 AI_DOMAIN = "ai_software"
 HIGH_GROWTH_EMPLOYEES = 50
@@ -175,7 +175,7 @@ def metric_outcome(metric: str) -> ExplainOutcome:
     agg: Literal["sum", "last", "mean"] = "sum"
     if metric in RATIO_METRICS:
         agg = "mean"
-    elif metric in STOCKS:
+    elif metric in accounts.of_kind("stock"):
         agg = "last"
     word = {"sum": "total over", "last": "at the end of", "mean": "mean over"}[agg]
     return ExplainOutcome(

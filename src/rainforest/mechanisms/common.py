@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.engine.state import (
+from rainforest.state.tables import (
     EMPLOYED,
     GONE,
     NO_EXIT,

@@ -19,8 +19,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.engine.state import GONE
 from rainforest.mechanisms.common import LANES
+from rainforest.mechanisms.contract import Hook, Mechanism, declare
+from rainforest.state.accounts import M_CONTACT_SAMPLE, M_CONTACTS, M_CROSS_SAMPLE, M_PEOPLE
+from rainforest.state.tables import GONE
 
 
 def contact_rates(people_real, area, third_places, contacts) -> np.ndarray:
@@ -87,17 +89,6 @@ def pick_partner(
     return -1
 
 
-def remote_weights(people, dist, contact_distance_km) -> np.ndarray:
-    """Row r: cumulative probability of each other region for a remote contact from r."""
-    w = people[None, :] * np.exp(-dist / contact_distance_km)
-    np.fill_diagonal(w, 0.0)
-    tot = w.sum(axis=1, keepdims=True)
-    w = np.where(tot > 0, w / np.where(tot > 0, tot, 1.0), 0.0)
-    cdf = np.cumsum(w, axis=1)
-    cdf[:, -1] = 1.0
-    return cdf
-
-
 @njit(cache=True)
 def sample_contacts(
     P,
@@ -141,3 +132,60 @@ def sample_contacts(
                 b = int(np.sqrt(dx * dx + dy * dy) / bin_km)
                 if b < nb:
                     dist_hist[b] += 1.0
+
+
+# --- the mechanism's place in the month (see rainforest.mechanisms.contract) ---------------
+@njit(cache=True, inline="always")
+def hook_index_cells(T, X, M):
+    """Index living people by cell (used by every local draw this month)."""
+    index_by_cell(T.P, M.n_cells, X.cell_order, X.cell_start)
+
+
+@njit(cache=True, inline="always")
+def hook_sample(T, X, M):
+    """Sample contacts for the reports: skill mix and distance of within-region contacts."""
+    sample_contacts(
+        T.P, T.G, X.cell_order, X.cell_start, T.R.area.shape[0], T.glob.same_cell_share,
+        M.remote_share, M.remote_cdf, M.contact_sample, X.skills_sample, X.dist_hist, M.bin_km,
+    )  # fmt: skip
+
+
+def rates(eng) -> None:
+    """This month's contact rate per region, from last month's living people."""
+    R = eng.w.R
+    people_real = eng.people_sim * eng.scale
+    R.contact_rate[:] = contact_rates(
+        people_real, R.area, R.third_places, eng.sc.mechanisms.contacts
+    )
+
+
+def close(eng) -> None:
+    """Contacts of the month and the sampled skill mix, into the accounts."""
+    acc = eng.acc
+    acc[:, M_CONTACTS] = acc[:, M_PEOPLE] * eng.w.R.contact_rate
+    acc[:, M_CONTACT_SAMPLE] = eng.skills_sample[:, 0]
+    acc[:, M_CROSS_SAMPLE] = eng.skills_sample[:, 1]
+    eng.skills_sample[:] = 0.0
+
+
+MECHANISM = declare(
+    Mechanism(
+        code="M1",
+        name="contacts",
+        title="Random contacts whose rate grows with density and third places",
+        module=__name__,
+        params=("mechanisms.contacts", "regions.*.third_places_per_km2", "regions.*.area_km2"),
+        metrics=("contacts", "contact_sample", "cross_skill_sample", "cross_skill_share"),
+        hooks=(
+            Hook("contacts.rates", rates, compiled=False, doc="contact rate per region"),
+            Hook("contacts.index_cells", hook_index_cells, doc="people indexed by cell"),
+            Hook("contacts.sample", hook_sample, doc="sampled contacts for the reports"),
+            Hook("contacts.close", close, compiled=False, doc="contacts into the accounts"),
+        ),
+        off={"mechanisms.contacts.base_rate": 1e-9},
+        direction_tests=(
+            "tests/test_mechanisms.py::test_m1_m2_density_and_third_places_give_more_ideas",
+        ),
+        references=("seed 000: 咖啡馆的密度",),
+    )
+)

@@ -22,8 +22,11 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
-from rainforest.engine.accounts import M_IDEAS
-from rainforest.engine.state import (
+from rainforest.mechanisms.common import add_event, pick_weighted
+from rainforest.mechanisms.contract import Hook, Mechanism, declare
+from rainforest.mechanisms.m01_contacts import pick_partner
+from rainforest.state.accounts import M_IDEAS
+from rainforest.state.tables import (
     ANCHOR,
     EV_IDEA,
     FACILITY,
@@ -33,8 +36,6 @@ from rainforest.engine.state import (
     GRASSROOTS,
     STARTUP,
 )
-from rainforest.mechanisms.common import add_event, pick_weighted
-from rainforest.mechanisms.m01_contacts import pick_partner
 
 # idea candidates waiting for the founding decision (M3); refilled every month
 Cands = namedtuple("Cands", "n person partner quality domain origin parent")
@@ -105,7 +106,9 @@ def generate_ideas(
             p = glob.base_p * comp * (1.0 + glob.ke * k_here)
             if np.random.random() * p_max >= p:
                 continue
-            quality = np.exp(np.random.normal(0.0, glob.qsd)) * (1.0 + 0.25 * k_here) * comp
+            quality = (
+                np.exp(np.random.normal(0.0, glob.qsd)) * (1.0 + glob.k_quality * k_here) * comp
+            )
             e = P.employer[i]
             origin = GRASSROOTS
             parent = -1
@@ -115,12 +118,12 @@ def generate_ideas(
                 if kind == ANCHOR or kind == FACILITY:
                     origin = FROM_ANCHOR if kind == ANCHOR else FROM_FACILITY
                     parent = e
-                    if np.random.random() < 0.7:
+                    if np.random.random() < glob.anchor_dom:
                         d = O.domain[e]
                 elif kind == STARTUP:
                     origin = FROM_STARTUP
                     parent = e
-                    if np.random.random() < 0.5:
+                    if np.random.random() < glob.startup_dom:
                         d = O.domain[e]
             if d < 0:
                 d = idea_domain(P.cell[i], r, G, base_mix)
@@ -128,3 +131,31 @@ def generate_ideas(
             add_cand(C, i, j, quality, d, origin, parent)
             if np.random.random() < glob.idea_event_sample:
                 add_event(E, month, EV_IDEA, r, -1, i, j, quality, d)
+
+
+# --- the mechanism's place in the month (see rainforest.mechanisms.contract) ---------------
+@njit(cache=True, inline="always")
+def hook_generate(T, X, M):
+    """This month's ideas from contacts (candidates in ``X.C``)."""
+    X.C.n[0] = 0
+    generate_ideas(
+        T.P, T.O, T.G, T.R, T.glob, X.cell_order, X.cell_start, T.base_mix, M.remote_share,
+        M.remote_cdf, M.month, X.acc, X.C, T.E,
+    )  # fmt: skip
+
+
+MECHANISM = declare(
+    Mechanism(
+        code="M2",
+        name="ideas",
+        title="Ideas from complementary contacts and the local knowledge field",
+        module=__name__,
+        params=("mechanisms.ideas",),
+        metrics=("ideas",),
+        events=("idea",),
+        hooks=(Hook("ideas.generate", hook_generate, doc="ideas from contacts"),),
+        off={"mechanisms.ideas.base_probability": 1e-30},
+        direction_tests=("tests/test_mechanisms.py::test_m2_complementary_contacts_make_ideas",),
+        references=("seed 000: 知识的互补与碰撞",),
+    )
+)

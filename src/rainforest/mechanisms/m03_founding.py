@@ -18,8 +18,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.engine.accounts import M_FOUNDINGS, M_REFOUNDINGS, M_SPINOUTS, M_UNI_SPINOUTS
-from rainforest.engine.state import (
+from rainforest.mechanisms.common import add_event, leave_job, new_org
+from rainforest.mechanisms.contract import Hook, Mechanism, declare
+from rainforest.mechanisms.m10_policy import queue_subsidy
+from rainforest.state.accounts import M_FOUNDINGS, M_REFOUNDINGS, M_SPINOUTS, M_UNI_SPINOUTS
+from rainforest.state.tables import (
     EV_COFOUNDER,
     EV_FOUNDING,
     EV_SPINOUT,
@@ -31,8 +34,6 @@ from rainforest.engine.state import (
     STATE,
     UNEMPLOYED,
 )
-from rainforest.mechanisms.common import add_event, leave_job, new_org
-from rainforest.mechanisms.m10_policy import queue_subsidy
 
 
 @njit(cache=True, inline="always")
@@ -52,15 +53,15 @@ def founding_probability(P, O, R, D, glob, i, d, quality):
         * quality
         * D.market[d]
         * belief
-        * (0.5 + R.tolerance[r])
-        * (0.5 + P.risk[i])
+        * (glob.tol_offset + R.tolerance[r])
+        * (glob.risk_offset + P.risk[i])
         * np.exp(glob.exp_boost * P.exp[i])
     )
     # without credentials, local investors' credential gate lowers the odds of being funded
     # ("没三篇ISSCC都不好意思要融资", seed 003)
     if P.cred[i] == 0:
         reward *= 1.0 - R.cred_gate[r]
-    stability = 1.0 + R.stab_pref[r] + 2.0 * R.cred_pref[r] * P.cred[i]
+    stability = 1.0 + R.stab_pref[r] + glob.cred_stability * R.cred_pref[r] * P.cred[i]
     e = P.employer[i]
     if e >= 0 and (O.kind[e] == STATE or O.state[e] == 1):
         stability += R.stab_pref[r]
@@ -69,7 +70,9 @@ def founding_probability(P, O, R, D, glob, i, d, quality):
     opp = R.wage[r] * glob.horizon * stability
     if P.status[i] == UNEMPLOYED:
         opp *= glob.unemp_factor
-    start_cost = R.wage[r] * R.reg_months[r] + 12.0 * R.rent[r] * R.land[r] * (1.0 - R.rent_sub[r])
+    start_cost = R.wage[r] * R.reg_months[r] + glob.start_rent_months * R.rent[r] * R.land[r] * (
+        1.0 - R.rent_sub[r]
+    )
     x = np.log(max(reward, 1e-12) / (opp + start_cost)) / glob.temperature
     return admit / (1.0 + np.exp(-x))
 
@@ -92,8 +95,8 @@ def decide_and_found(P, O, R, D, glob, C, hybrid, month, acc, E):
         if org < 0:
             return
         old = P.employer[i]
-        O.theta[org] = C.quality[c] / (2.0 + C.quality[c])
-        O.fit[org] = 0.02
+        O.theta[org] = C.quality[c] / (glob.half_quality + C.quality[c])
+        O.fit[org] = glob.initial_fit
         O.origin[org] = C.origin[c]
         O.parent[org] = C.parent[c]
         O.cred[org] = P.cred[i]
@@ -135,3 +138,39 @@ def decide_and_found(P, O, R, D, glob, C, hybrid, month, acc, E):
             amount = R.talent_sub[r] * team
             queue_subsidy(O.pending, O.cash, R.latency[r], org, r, month, amount, acc)
             add_event(E, month, EV_SUBSIDY, r, org, i, -1, amount, d)
+
+
+# --- the mechanism's place in the month (see rainforest.mechanisms.contract) ---------------
+@njit(cache=True, inline="always")
+def hook_refound(T, X, M):
+    """Comeback ideas of founders whose firm failed last month are decided first."""
+    decide_and_found(T.P, T.O, T.R, T.D, T.glob, X.refound, M.hybrid, M.month, X.acc, T.E)
+    X.refound.n[0] = 0
+
+
+@njit(cache=True, inline="always")
+def hook_found(T, X, M):
+    """This month's candidate ideas are decided: found, or stay."""
+    decide_and_found(T.P, T.O, T.R, T.D, T.glob, X.C, M.hybrid, M.month, X.acc, T.E)
+
+
+MECHANISM = declare(
+    Mechanism(
+        code="M3",
+        name="founding",
+        title="The founding decision: reward x belief x tolerance against the opportunity cost",
+        module=__name__,
+        params=("mechanisms.founding", "regions.*.culture", "regions.*.policy"),
+        metrics=("foundings", "spinouts", "university_spinouts", "refoundings"),
+        events=("founding", "cofounder", "spinout"),
+        hooks=(
+            Hook("founding.refound", hook_refound, doc="comeback ideas of failed founders"),
+            Hook("founding.found", hook_found, doc="founding decisions on this month's ideas"),
+        ),
+        off={"mechanisms.founding.reward_scale": 1e-9},
+        direction_tests=(
+            "tests/test_mechanisms.py::test_m3_failure_tolerance_gives_more_foundings",
+        ),
+        references=("seed 000: failure tolerance; seed 003 (opinion): PPT+胆量",),
+    )
+)

@@ -17,16 +17,17 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.engine.accounts import (
+from rainforest.mechanisms.common import add_event
+from rainforest.mechanisms.contract import Hook, Mechanism, declare
+from rainforest.mechanisms.m10_policy import grant_amount, queue_subsidy
+from rainforest.state.accounts import (
     M_EXP_SPEND,
     M_EXPERIMENTS,
     M_OUTPUT,
     M_SUBSIDIES,
     M_SUBSIDY_DELAY,
 )
-from rainforest.engine.state import EV_SUBSIDY, LISTED, SME, STARTUP, SUB_SLOTS
-from rainforest.mechanisms.common import add_event
-from rainforest.mechanisms.m10_policy import grant_amount, queue_subsidy
+from rainforest.state.tables import EV_SUBSIDY, LISTED, SME, STARTUP, SUB_SLOTS
 
 
 @njit(cache=True, inline="always")
@@ -34,7 +35,7 @@ def monthly_burn(kind, emp, wage, desk_rent, exp_cost, glob):
     """Expected monthly spending of a firm: salaries, desks and experiments."""
     if kind == STARTUP:
         return emp * (glob.startup_pay * wage + desk_rent + glob.exp_per_person * exp_cost)
-    return emp * (wage + desk_rent + 0.3 * exp_cost)
+    return emp * (wage + desk_rent + glob.est_per_person * exp_cost)
 
 
 @njit(cache=True)
@@ -56,21 +57,25 @@ def firm_month(O, R, D, glob, month, demand, exp_cost, acc, E):
         emp = O.emp[org]
         age = month - O.founded[org]
         # established firms have weathered shifts before: a fifth of the startup rate
-        if np.random.random() < glob.disruption_rate * (1.0 if kind == STARTUP else 0.2):
+        if np.random.random() < glob.disruption_rate * (
+            1.0 if kind == STARTUP else glob.est_disruption
+        ):
             # the market moves: a share of the firm's potential and fit is lost
-            hit = 0.2 + 0.5 * np.random.random()
+            hit = glob.hit_min + glob.hit_range * np.random.random()
             O.theta[org] *= hit
             O.fit[org] *= hit
         # experiments (M4)
-        n_exp = glob.exp_per_person * emp if kind == STARTUP else 0.3 * emp
+        n_exp = glob.exp_per_person * emp if kind == STARTUP else glob.est_per_person * emp
         cost = exp_cost[r, d]
-        y = glob.yield_rate * (12.0 / D.ttm[d])
+        y = glob.yield_rate * (glob.ref_ttm / D.ttm[d])
         y *= 1.0 + glob.scen_boost * R.open_scen[r]
         if D.data[d]:
             y *= 1.0 + glob.data_boost * R.open_data[r]
-        y = min(y, 0.9)
+        y = min(y, glob.max_yield)
         gain = 1.0 - (1.0 - y) ** n_exp
-        fit = O.fit[org] + (O.theta[org] - O.fit[org]) * gain + np.random.normal(0.0, 0.01)
+        fit = (
+            O.fit[org] + (O.theta[org] - O.fit[org]) * gain + np.random.normal(0.0, glob.fit_noise)
+        )
         fit = min(max(fit, 0.0), 1.0)
         O.fit[org] = fit
         exp_spend = n_exp * cost
@@ -86,10 +91,10 @@ def firm_month(O, R, D, glob, month, demand, exp_cost, acc, E):
             margin = (
                 (salaries + rent + exp_spend) * (fit / glob.breakeven_fit) * (1.0 + demand[r, d])
             )
-        elif fit > 0.25:
+        elif fit > glob.rev_min_fit:
             boost = 1.0 + demand[r, d]
-            if age < 24:
-                boost += 0.3 * R.open_scen[r]
+            if age < glob.open_scen_months:
+                boost += glob.open_scen_rev * R.open_scen[r]
             revenue = emp * glob.rev_per_emp * fit * fit * D.market[d] * boost
         O.cash[org] += (margin if kind != STARTUP else revenue) - salaries - rent - exp_spend
         acc[r, M_OUTPUT] += revenue
@@ -98,13 +103,39 @@ def firm_month(O, R, D, glob, month, demand, exp_cost, acc, E):
         if kind != STARTUP:
             continue
         # subsidy claims, paid after the service latency (M10)
-        claim = R.rd_sub[r] * (exp_spend + 0.5 * salaries)
+        claim = R.rd_sub[r] * (exp_spend + glob.rd_salary_share * salaries)
         if age < R.rent_sub_months[r]:
             claim += R.rent_sub[r] * rent
         if claim > 0.0:
             queue_subsidy(O.pending, O.cash, R.latency[r], org, r, month, claim, acc)
-        if R.grant_rate[r] > 0.0 and fit >= 0.3:
-            g = grant_amount(R.grant_rate[r], R.state_pref[r], R.grant_max[r], O.state[org])
+        if R.grant_rate[r] > 0.0 and fit >= glob.grant_min_fit:
+            g = grant_amount(R.grant_rate[r], R.state_pref[r], R.grant_max[r], O.state[org], glob)
             if g > 0.0:
                 queue_subsidy(O.pending, O.cash, R.latency[r], org, r, month, g, acc)
                 add_event(E, month, EV_SUBSIDY, r, org, -1, -1, g, d)
+
+
+# --- the mechanism's place in the month (see rainforest.mechanisms.contract) ---------------
+@njit(cache=True, inline="always")
+def hook_month(T, X, M):
+    """Startups run experiments, pay their bills and sell (M4, with M10's subsidies)."""
+    firm_month(T.O, T.R, T.D, T.glob, M.month, M.demand, M.exp_cost, X.acc, T.E)
+
+
+MECHANISM = declare(
+    Mechanism(
+        code="M4",
+        name="experiments",
+        title="Experiments raise product-market fit; shared labs and platforms cut their cost",
+        module=__name__,
+        params=("mechanisms.experiments", "domains"),
+        metrics=("experiments", "experiment_spend", "experiment_cost"),
+        events=("subsidy",),
+        hooks=(Hook("experiments.month", hook_month, doc="experiments, burn and sales"),),
+        off={"mechanisms.experiments.yield_rate": 1e-9},
+        direction_tests=(
+            "tests/test_mechanisms.py::test_m4_cheaper_experiments_give_higher_survival",
+        ),
+        references=("seed 000: 试错的加速与分摊",),
+    )
+)

@@ -23,10 +23,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.engine.accounts import M_INVEST0, M_RESCUES
-from rainforest.engine.state import EV_FUNDING, EV_RESCUE, STARTUP, STATE_FUND
 from rainforest.mechanisms.common import add_event
+from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.mechanisms.m04_experiments import monthly_burn
+from rainforest.state.accounts import M_INVEST0, M_RESCUES
+from rainforest.state.tables import EV_FUNDING, EV_RESCUE, STARTUP, STATE_FUND
 
 
 @njit(cache=True, inline="always")
@@ -44,13 +45,15 @@ def stage_of(O, org):
 def pre_money(O, D, glob, org, stage, revenue):
     """Pre-money valuation from revenue, stage, market, fit and potential. Venture prices are
     forward-looking and heavy-tailed (lognormal, sd ``valuation_sd``), which is where the rare
-    "dragons" come from; a round never prices a firm below 70% of its last post-money."""
+    "dragons" come from; a round never prices a firm below ``down_round_floor`` (70%) of its
+    last post-money."""
     d = O.domain[org]
-    base = 12.0 if stage == 0 else (80.0 if stage == 1 else 600.0)
+    base = glob.seed_base if stage == 0 else (glob.early_base if stage == 1 else glob.late_base)
     v = max(revenue * glob.rev_multiple, base * D.market[d])
-    v *= (0.3 + O.fit[org]) * (0.5 + O.theta[org])
+    v *= (glob.val_fit_off + O.fit[org]) * (glob.val_theta_off + O.theta[org])
+    # -sd²/2: the lognormal draw has mean 1 (a correction, not a parameter)
     v *= np.exp(np.random.normal(-0.5 * glob.valuation_sd**2, glob.valuation_sd))
-    return max(v, 0.7 * O.valuation[org])
+    return max(v, glob.down_floor * O.valuation[org])
 
 
 @njit(cache=True)
@@ -134,7 +137,9 @@ def willing(O, I, glob, org, inv, stage, month):
         return False
     if I.region[inv] != O.region[org] and np.random.random() < I.home[inv]:
         return False
-    bar = (0.5 if stage == 0 else 0.55) * (1.2 - 0.4 * I.risk[inv])
+    bar = (glob.seed_bar if stage == 0 else glob.later_bar) * (
+        glob.bar_scale - glob.bar_risk_cut * I.risk[inv]
+    )
     # patient capital judges a young firm on its potential, before it has a product
     age = month - O.founded[org]
     read = O.fit[org]
@@ -143,22 +148,23 @@ def willing(O, I, glob, org, inv, stage, month):
         read = w * O.theta[org] + (1.0 - w) * O.fit[org]
     signal = read + np.random.normal(0.0, glob.screen_noise)
     if O.cred[org] == 0:
-        signal -= 0.35 * I.cred[inv]
+        signal -= glob.cred_penalty * I.cred[inv]
     if O.state[org] == 1:
-        signal += 0.3 * I.statepref[inv]
+        signal += glob.state_bonus * I.statepref[inv]
     else:
-        signal -= 0.2 * I.statepref[inv]
+        signal -= glob.nonstate_penalty * I.statepref[inv]
     return signal >= bar
 
 
 @njit(cache=True, inline="always")
 def plan_hiring(O, R, glob, org, exp_cost):
-    """Raised money is meant to be spent: plan a team the cash can pay for 12 months."""
+    """Raised money is meant to be spent: plan a team the cash can pay for
+    ``hiring_runway_months`` (12)."""
     r = O.region[org]
     per_person = monthly_burn(
         O.kind[org], 1, R.wage[r], R.rent[r] * R.land[r], exp_cost[r, O.domain[org]], glob
     )
-    O.target[org] = max(O.target[org], O.cash[org] / (12.0 * per_person))
+    O.target[org] = max(O.target[org], O.cash[org] / (glob.hiring_months * per_person))
 
 
 @njit(cache=True)
@@ -179,7 +185,7 @@ def raise_rounds(
         )
         if O.cash[org] > glob.runway_trigger * burn:
             continue
-        if O.last_raise[org] >= 0 and month - O.last_raise[org] < 3:
+        if O.last_raise[org] >= 0 and month - O.last_raise[org] < glob.raise_interval:
             continue
         stage = stage_of(O, org)
         d = O.domain[org]
@@ -188,7 +194,7 @@ def raise_rounds(
             if stage == 0
             else (glob.early_cheque if stage == 1 else glob.late_cheque)
         )
-        amount = base * D.cap_int[d] * (0.5 + O.fit[org])
+        amount = base * D.cap_int[d] * (glob.cheque_fit_off + O.fit[org])
         r = O.region[org]
         for _ in range(pitches):
             rr = r
@@ -207,7 +213,7 @@ def raise_rounds(
                     plan_hiring(O, R, glob, org, exp_cost)
                 break
         # rescue round: a state fund with a rescue mandate steps in for a late-stage firm
-        if O.cash[org] < 0.0 and stage == 2 and O.fit[org] > 0.35:
+        if O.cash[org] < 0.0 and stage == 2 and O.fit[org] > glob.rescue_min_fit:
             for x in range(inv_start[r], inv_start[r + 1]):
                 inv = inv_order[x]
                 if I.kind[inv] == STATE_FUND and I.rescue[inv] == 1 and afford(I, inv, amount):
@@ -216,3 +222,40 @@ def raise_rounds(
                     if invest(O, I, V, org, inv, amount, stage, month, pre, acc, E, EV_RESCUE):
                         acc[r, M_RESCUES] += 1.0
                     break
+
+
+# --- the mechanism's place in the month (see rainforest.mechanisms.contract) ---------------
+@njit(cache=True, inline="always")
+def hook_raise(T, X, M):
+    """Startups short of runway pitch investors; rounds, rescues and bank loans."""
+    raise_rounds(
+        T.O, T.I, T.V, T.R, T.D, T.glob, M.month, X.inv_order, X.inv_start, M.local_share,
+        M.invest_cdf, M.exp_cost, X.acc, T.E,
+    )  # fmt: skip
+
+
+MECHANISM = declare(
+    Mechanism(
+        code="M5",
+        name="capital",
+        title="Investors screen and fund startups across rounds; state funds rescue",
+        module=__name__,
+        params=("mechanisms.capital", "regions.*.investors"),
+        metrics=(
+            "investment_angel",
+            "investment_vc",
+            "investment_cvc",
+            "investment_state",
+            "investment_bank",
+            "rescues",
+            "investment",
+        ),
+        events=("funding", "rescue"),
+        hooks=(Hook("capital.raise", hook_raise, doc="rounds, rescues and loans"),),
+        off={"mechanisms.capital.runway_trigger": 1e-9},
+        direction_tests=(
+            "tests/test_mechanisms.py::test_m5_patient_seed_capital_gives_more_seed_survivors",
+        ),
+        references=("seed 000: 敢投钱,肯等待; seed 002: 投贷联动",),
+    )
+)

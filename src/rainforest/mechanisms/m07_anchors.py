@@ -17,7 +17,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.engine.state import (
+from rainforest.mechanisms.contract import Hook, Mechanism, declare
+from rainforest.mechanisms.m02_ideas import add_cand, idea_domain
+from rainforest.state.tables import (
     ANCHOR,
     EMPLOYED,
     FACILITY,
@@ -28,7 +30,6 @@ from rainforest.engine.state import (
     SME,
     STARTUP,
 )
-from rainforest.mechanisms.m02_ideas import add_cand, idea_domain
 
 
 @njit(cache=True)
@@ -56,10 +57,14 @@ def spinout_ideas(P, O, G, glob, emp_order, emp_start, base_mix, C):
             if P.employer[i] != org or P.status[i] != EMPLOYED:
                 continue
             cell = P.cell[i]
-            quality = np.exp(np.random.normal(0.0, glob.qsd)) * (1.0 + 0.25 * G.ktot[cell]) * 1.2
+            quality = (
+                np.exp(np.random.normal(0.0, glob.qsd))
+                * (1.0 + glob.k_quality * G.ktot[cell])
+                * glob.spin_quality
+            )
             d = (
                 O.domain[org]
-                if np.random.random() < 0.8
+                if np.random.random() < glob.spin_same_domain
                 else idea_domain(cell, P.region[i], G, base_mix)
             )
             j = emp_order[lo + np.random.randint(n)] if n > 1 else -1
@@ -84,3 +89,44 @@ def platform_level(O, anchor_ids, anchor_emp0, platform0, n_regions) -> np.ndarr
             r = O.region[a]
             level[r] = max(level[r], p * min(O.target[a] / emp0, 1.0))
     return level
+
+
+# --- the mechanism's place in the month (see rainforest.mechanisms.contract) ---------------
+@njit(cache=True, inline="always")
+def hook_spinouts(T, X, M):
+    """Employees of anchors and firms have spin-out ideas (candidates in ``X.C``)."""
+    spinout_ideas(T.P, T.O, T.G, T.glob, X.emp_order, X.emp_start, T.base_mix, X.C)
+
+
+def platform(eng) -> None:
+    """Platform services and local first-buyer demand, shrinking with anchors' workforces."""
+    w = eng.w
+    nr = len(w.region_names)
+    if len(w.anchor_ids):
+        w.R.platform[:] = platform_level(w.O, w.anchor_ids, w.anchor_emp0, w.anchor_platform0, nr)
+        eng.inputs["demand"] = anchor_demand(
+            w.O, w.anchor_ids, w.anchor_emp0, nr, len(w.domain_names)
+        )
+    else:
+        w.R.platform[:] = 0.0
+        eng.inputs["demand"] = eng.no_demand
+
+
+MECHANISM = declare(
+    Mechanism(
+        code="M7",
+        name="anchors",
+        title="Anchor firms employ, buy locally, open platforms and shed spin-outs",
+        module=__name__,
+        params=("regions.*.anchors", "mechanisms.spillovers"),
+        hooks=(
+            Hook("anchors.platform", platform, compiled=False, doc="platform level and demand"),
+            Hook("anchors.spinouts", hook_spinouts, doc="spin-out ideas of employees"),
+        ),
+        off={"mechanisms.spillovers.startup_spinout_rate": 0.0},
+        direction_tests=(
+            "tests/test_mechanisms.py::test_m7_anchor_spinouts_recorded_and_cut_by_shock",
+        ),
+        references=("seed 000: 大厂人才外溢-创业团队孵化-产业集群壮大",),
+    )
+)

@@ -18,8 +18,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.engine.accounts import M_SUBSIDIES, M_SUBSIDY_DELAY
-from rainforest.engine.state import SUB_SLOTS
+from rainforest.mechanisms.contract import Hook, Mechanism, declare
+from rainforest.state.accounts import M_SUBSIDIES, M_SUBSIDY_DELAY
+from rainforest.state.tables import SUB_SLOTS
 
 
 @njit(cache=True, inline="always")
@@ -45,12 +46,15 @@ def queue_subsidy(pending, cash, delay, org, r, month, amount, acc):
 
 
 @njit(cache=True, inline="always")
-def grant_amount(rate, state_pref, grant_max, state_linked):
+def grant_amount(rate, state_pref, grant_max, state_linked, glob):
     """A grant this month for an eligible startup (0 if none); biased toward state-linked
-    organisations by ``state_pref``."""
-    bias = 1.0 + state_pref * (1.5 if state_linked == 1 else -0.8)
+    organisations by ``state_pref`` (``mechanisms.grants``)."""
+    bias = 1.0 + state_pref * (
+        glob.grant_state_bonus if state_linked == 1 else -glob.grant_nonstate_cut
+    )
     if np.random.random() < rate * max(bias, 0.0):
-        return grant_max * (0.1 + 0.9 * np.random.random())
+        low = glob.grant_min_share
+        return grant_max * (low + (1.0 - low) * np.random.random())
     return 0.0
 
 
@@ -66,4 +70,41 @@ def experiment_costs(R, D, glob, dist, connect) -> np.ndarray:
     reach = np.where(near, R.supply_chain[None, :], 0.0).max(axis=1)
     cut = 1.0 - connect.supply_chain_cut * reach
     cost = np.where(D.hardware[None, :] == 1, cost * cut[:, None], cost)
-    return np.maximum(cost, 0.05 * D.exp_cost[None, :])
+    return np.maximum(cost, glob.min_cost_share * D.exp_cost[None, :])
+
+
+# --- the mechanism's place in the month (see rainforest.mechanisms.contract) ---------------
+def costs(eng) -> None:
+    """This month's experiment costs, recomputed only when a lever moved (platform levels
+    and policy shocks change the region arrays they depend on)."""
+    R = eng.w.R
+    key = b"".join(a.tobytes() for a in (R.shared_labs, R.platform, R.vouchers, R.supply_chain))
+    cached = eng.cache.get("exp_cost")
+    if cached is None or cached[0] != key:
+        cost = experiment_costs(R, eng.w.D, eng.w.glob, eng.dist, eng.sc.mechanisms.connect)
+        eng.cache["exp_cost"] = cached = (key, cost)
+    eng.inputs["exp_cost"] = cached[1]
+
+
+MECHANISM = declare(
+    Mechanism(
+        code="M10",
+        name="policy",
+        title="Subsidies after a service latency, sandboxes, open data, land and state bias",
+        module=__name__,
+        params=("regions.*.policy",),
+        metrics=("subsidies_paid", "subsidy_delay_weighted", "time_to_subsidy_days"),
+        hooks=(Hook("policy.costs", costs, compiled=False, doc="experiment costs by lever"),),
+        off={
+            "regions.*.policy.rd_subsidy_share": 0.0,
+            "regions.*.policy.rent_subsidy_share": 0.0,
+            "regions.*.policy.talent_subsidy": 0.0,
+            "regions.*.policy.grant_rate": 0.0,
+        },
+        direction_tests=(
+            "tests/test_mechanisms.py::test_m10_subsidy_latency_hurts_cash_poor_startups",
+            "tests/test_mechanisms.py::test_m10_regulated_domains_need_sandbox_or_exemption",
+        ),
+        references=("seed 003 (opinion): 土地公 vs 盖章经济; seed 002: 最多跑一次",),
+    )
+)

@@ -21,9 +21,18 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.engine.accounts import M_MIGRANTS_IN, M_MIGRANTS_OUT
-from rainforest.engine.state import EV_MIGRATION, FOUNDER, GONE, UNEMPLOYED
 from rainforest.mechanisms.common import add_event, make_unemployed
+from rainforest.mechanisms.contract import Hook, Mechanism, declare
+from rainforest.state.accounts import (
+    M_FOUNDINGS,
+    M_INV_ANGEL,
+    M_INV_BANK,
+    M_MIGRANTS_IN,
+    M_MIGRANTS_OUT,
+    M_PEOPLE,
+    M_RENT,
+)
+from rainforest.state.tables import EV_MIGRATION, FOUNDER, GONE, UNEMPLOYED
 
 
 def region_utility(R, opportunity, mig) -> np.ndarray:
@@ -56,9 +65,10 @@ def update_rents(R, people, people0, invest_pc, invest_pc0, rents) -> None:
 
 
 @njit(cache=True)
-def migrate(P, O, G, cdf, base_rate, mobile_factor, lag, month, pop_target, acc, E):
+def migrate(P, O, G, glob, cdf, base_rate, mobile_factor, lag, month, pop_target, acc, E):
     """Thinned sampling of people weighing a move; movers change region and cell, and join the
-    hiring pool only ``lag`` months later (moving takes time)."""
+    hiring pool only ``lag`` months later (moving takes time). Graduates (unemployed and under
+    ``mobile_age``) and failed founders weigh moves more often."""
     n_regions = cdf.shape[0]
     n = P.n[0]
     if n_regions < 2 or n == 0 or base_rate <= 0.0:
@@ -70,7 +80,7 @@ def migrate(P, O, G, cdf, base_rate, mobile_factor, lag, month, pop_target, acc,
         st = P.status[i]
         if st == GONE or st == FOUNDER:
             continue
-        mobile = st == UNEMPLOYED and (P.exp[i] > 0 or month - P.birth[i] < 28 * 12)
+        mobile = st == UNEMPLOYED and (P.exp[i] > 0 or month - P.birth[i] < glob.mobile_age_months)
         rate = base_rate * (mobile_factor if mobile else 1.0)
         if np.random.random() * rate_max >= rate:
             continue
@@ -90,3 +100,77 @@ def migrate(P, O, G, cdf, base_rate, mobile_factor, lag, month, pop_target, acc,
         acc[r, M_MIGRANTS_OUT] += 1.0
         acc[j, M_MIGRANTS_IN] += 1.0
         add_event(E, month, EV_MIGRATION, j, -1, i, r, float(P.exp[i]), -1)
+
+
+# --- the mechanism's place in the month (see rainforest.mechanisms.contract) ---------------
+def prepare(eng) -> None:
+    """Whether people weigh moves this month, and each region's destination probabilities."""
+    mig, inputs = eng.sc.mechanisms.migration, eng.inputs
+    nr = len(eng.w.region_names)
+    migrate_now = nr > 1 and mig.base_rate > 0
+    inputs["migrate"] = migrate_now
+    inputs["move_rate"] = mig.base_rate
+    inputs["mobile_factor"] = mig.mobile_factor
+    inputs["move_lag"] = mig.lag_months
+    if migrate_now:
+        utility = region_utility(eng.w.R, eng.opportunity, mig)
+        inputs["move_cdf"] = destination_cdf(utility, eng.dist, mig)
+    else:
+        inputs["move_cdf"] = eng.one_region_cdf
+
+
+@njit(cache=True, inline="always")
+def hook_move(T, X, M):
+    """People weigh a move and some change region (only with several regions)."""
+    if M.migrate:
+        migrate(
+            T.P, T.O, T.G, T.glob, M.move_cdf, M.move_rate, M.mobile_factor, M.move_lag,
+            M.month, T.pop_target, X.acc, T.E,
+        )  # fmt: skip
+
+
+def rents(eng) -> None:
+    """Opportunity and capital inflow (smoothed), then office rents respond to crowding."""
+    w, acc = eng.w, eng.acc
+    people_now = np.maximum(acc[:, M_PEOPLE], 1.0)
+    a = eng.sc.mechanisms.migration.opportunity_smoothing  # 12_000: per 1,000 people a year
+    eng.opportunity = (1.0 - a) * eng.opportunity + a * (
+        12_000.0 * acc[:, M_FOUNDINGS] / people_now
+    )
+    invest = acc[:, M_INV_ANGEL : M_INV_BANK + 1].sum(axis=1)
+    a = eng.sc.mechanisms.rents.investment_smoothing
+    eng.invest_pc = (1.0 - a) * eng.invest_pc + a * invest / people_now
+    update_rents(
+        w.R, people_now, eng.people0, eng.invest_pc / w.R.wage, 0.0, eng.sc.mechanisms.rents
+    )
+    acc[:, M_RENT] = w.R.rent
+
+
+MECHANISM = declare(
+    Mechanism(
+        code="M11",
+        name="migration",
+        title="People move between regions by utility; rents follow crowding and capital",
+        module=__name__,
+        params=(
+            "mechanisms.migration",
+            "mechanisms.rents",
+            "regions.*.openness",
+            "regions.*.housing_cost",
+            "regions.*.tax_rate",
+            "regions.*.land_supply",
+        ),
+        metrics=("migrants_in", "migrants_out", "office_rent"),
+        events=("migration",),
+        hooks=(
+            Hook("migration.prepare", prepare, compiled=False, doc="destination probabilities"),
+            Hook("migration.move", hook_move, doc="moves between regions"),
+            Hook("migration.rents", rents, compiled=False, doc="opportunity, capital, rents"),
+        ),
+        off={"mechanisms.migration.base_rate": 0.0},
+        direction_tests=(
+            "tests/test_regions.py::test_costly_region_loses_founders_to_cheaper_neighbour",
+        ),
+        references=("Florida (2002) The Rise of the Creative Class", "seed 001"),
+    )
+)

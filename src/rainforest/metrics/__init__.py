@@ -1,5 +1,10 @@
 """Metrics: what a run (or an observed district) measures, read from a Result's tables.
 
+This package only measures: it never simulates (nothing here imports the runner, the API or
+the engine's month loop; ``tests/test_layers.py`` checks). Diagnosing a scenario by running it
+is :func:`rainforest.experiments.diagnosis.diagnose`; building the preset reference by running the
+presets is :mod:`rainforest.experiments.reference`.
+
 One idea per module:
 
 * :mod:`~rainforest.metrics.indicators` — opportunity density (seed 000's Caohejing figures),
@@ -11,8 +16,9 @@ One idea per module:
   geographic decomposition;
 * :mod:`~rainforest.metrics.typology` — mixture weights over seed 001's five models and
   Brookings' three district types, with explanations;
-* :mod:`~rainforest.metrics.reference` — the preset reference distribution (percentiles);
-* :mod:`~rainforest.metrics.scorecard` — :func:`diagnose` and its rich rendering.
+* :mod:`~rainforest.metrics.reference` — the preset reference table and percentiles in it;
+* :mod:`~rainforest.metrics.scorecard` — :func:`measure`, :func:`diagnosis` (finished runs to a
+  :class:`Diagnosis`) and its rich rendering.
 """
 
 from rainforest.metrics.indicators import (
@@ -31,7 +37,7 @@ from rainforest.metrics.networks import (
     network_summary,
     organisation_graph,
 )
-from rainforest.metrics.scorecard import Diagnosis, diagnose, measure, render
+from rainforest.metrics.scorecard import Diagnosis, diagnosis, district_label, measure, render
 from rainforest.metrics.triple_helix import decompose, mutual_information, synergy
 from rainforest.metrics.typology import (
     MODELS,
@@ -53,7 +59,8 @@ __all__ = [
     "classify_brookings",
     "community",
     "decompose",
-    "diagnose",
+    "diagnosis",
+    "district_label",
     "family_trees",
     "indicator_table",
     "investment_multiples",

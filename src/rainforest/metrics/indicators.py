@@ -46,16 +46,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from rainforest.engine.accounts import FLOWS as ACCOUNT_FLOWS
-from rainforest.engine.accounts import REPORTED
-from rainforest.engine.accounts import STOCKS as ACCOUNT_STOCKS
 from rainforest.metrics import networks
+from rainforest.state import accounts
 
 YearSpec = int | Sequence[int] | Literal["all"] | None
 
-# flows per month are summed over a period, stocks taken at its end (one home: engine.accounts)
-FLOWS = ACCOUNT_FLOWS
-STOCKS = tuple(m for m in REPORTED if m in ACCOUNT_STOCKS)
+# flows per month are summed over a period, stocks taken at its end (one home: rainforest.registry)
+FLOWS = accounts.of_kind("flow")
+STOCKS = accounts.of_kind("stock")
 INVESTMENT = tuple(c for c in FLOWS if c.startswith("investment_"))
 
 

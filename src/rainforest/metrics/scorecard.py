@@ -1,19 +1,21 @@
 """Diagnose: what kind of district is this, how dense is its opportunity, how connected is its
 community? (question 1 of ``DESIGN.md``).
 
-:func:`diagnose` simulates one or more scenarios (or takes finished results, or observed
-indicators), measures everything in :mod:`rainforest.metrics` — opportunity density, community,
-outcomes (:mod:`~rainforest.metrics.indicators`), networks
-(:mod:`~rainforest.metrics.networks`), triple-helix synergy
-(:mod:`~rainforest.metrics.triple_helix`) and the typology
-(:mod:`~rainforest.metrics.typology`) — ranks every scalar against the shipped presets
-(:mod:`~rainforest.metrics.reference`) and returns a :class:`Diagnosis` of tidy DataFrames.
-:func:`render` prints it as a rich scorecard (``rainforest diagnose``).
+:func:`measure` reads one finished run: opportunity density, community, outcomes
+(:mod:`~rainforest.metrics.indicators`), networks (:mod:`~rainforest.metrics.networks`),
+triple-helix synergy (:mod:`~rainforest.metrics.triple_helix`) and the typology
+(:mod:`~rainforest.metrics.typology`). :func:`diagnosis` turns finished runs of one or more
+districts (and observed indicators) into a :class:`Diagnosis` of tidy DataFrames, ranking every
+scalar against a preset reference (:mod:`~rainforest.metrics.reference`); :func:`render` prints
+it as a rich scorecard (``rainforest diagnose``).
+
+Nothing here simulates: :func:`rainforest.experiments.diagnosis.diagnose` runs the scenarios
+and calls :func:`diagnosis`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ import pandas as pd
 
 from rainforest.metrics import indicators as ind
 from rainforest.metrics import networks as net
+from rainforest.metrics import reference as refmod
 from rainforest.metrics import triple_helix as th
 from rainforest.metrics import typology as typ
 
@@ -273,15 +276,9 @@ def _mean_runs(frames: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
     return out.reset_index()[list(frames[0].columns)]
 
 
-def _seeds(seed: int, runs: int) -> list:
-    if runs < 1:
-        raise ValueError(f"runs must be at least 1, got {runs}")
-    if runs == 1:
-        return [seed]
-    return list(np.random.SeedSequence(seed).spawn(runs))
-
-
-def _label(spec, taken: set[str]) -> str:
+def district_label(spec: Any, taken: set[str]) -> str:
+    """A unique display label for a scenario spec (result, TOML path, name, Scenario), added
+    to ``taken``; repeats get `` (2)``, `` (3)``..."""
     if hasattr(spec, "scenario") and hasattr(spec, "metrics"):
         name = spec.scenario.name
     elif isinstance(spec, str | Path):
@@ -315,58 +312,34 @@ def _observed_scalars(obs: pd.DataFrame) -> pd.DataFrame:
     ).astype({"reference": float})
 
 
-def diagnose(
-    scenario=None,
-    vs: Sequence = (),
-    years: int | None = None,
-    seed: int = 0,
-    runs: int = 1,
-    scale: float | None = None,
-    indicators: str | Path | pd.DataFrame | None = None,
-    reference: Any = "auto",
-    progress: Callable[[str, int, int], None] | None = None,
+def diagnosis(
+    districts: Iterable[tuple[str, Sequence[Any]]],
+    observed: tuple[str, pd.DataFrame] | None = None,
+    reference: refmod.Reference | None = None,
+    meta: Mapping[str, Any] | None = None,
 ) -> Diagnosis:
-    """Diagnose one or more districts.
+    """Measure finished runs of one or more districts (and observed indicators) into a
+    :class:`Diagnosis`.
 
     Parameters
     ----------
-    scenario
-        A preset name, TOML path, :class:`~rainforest.scenario.Scenario` or a finished
-        :class:`~rainforest.result.Result` (used as is; ``years``, ``seed``, ``runs`` ignored).
-        May be ``None`` when only observed ``indicators`` are diagnosed.
-    vs
-        Further scenarios (or results) to diagnose side by side.
-    years, seed, runs, scale
-        Simulation settings; ``runs`` seeds are spawned from ``seed`` (``SeedSequence``) and
-        every number is the mean over runs (``sd`` in the scorecard).
-    indicators
-        Observed indicators (TOML/CSV path or DataFrame, see
-        :func:`~rainforest.metrics.typology.read_observed`), diagnosed as an extra
-        ``"observed"`` scenario.
+    districts
+        ``(label, results)`` pairs: the finished :class:`~rainforest.result.Result` runs of one
+        scenario under a unique label (see :func:`district_label`). Numbers are means over the
+        runs (``sd`` in the scorecard). Consumed one pair at a time, so a generator that
+        simulates on demand holds one district's runs at once.
+    observed
+        ``(label, table)``: observed indicators of real districts (regions as index, see
+        :func:`~rainforest.metrics.typology.read_observed`), diagnosed as one more scenario.
     reference
-        Percentile reference: ``"auto"`` (the shipped file, else a cached or freshly built
-        one), a DataFrame from :func:`~rainforest.metrics.reference.build_reference`, a path,
-        or ``None`` for no percentiles.
-    progress
-        Called as ``progress(label, done, total)`` while simulating.
+        Percentile reference; None leaves ``percentile`` NaN.
+    meta
+        Settings recorded in :attr:`Diagnosis.meta` (runs, seed, years...).
 
     Returns
     -------
     Diagnosis
-
-    Examples
-    --------
-    >>> from rainforest.metrics import diagnose
-    >>> d = diagnose("university-led", years=5, seed=1, reference=None)   # doctest: +SKIP
-    >>> d.typology                                                        # doctest: +SKIP
     """
-    from rainforest.api import simulate
-    from rainforest.metrics import reference as refmod
-
-    specs = ([] if scenario is None else [scenario]) + list(vs)
-    if not specs and indicators is None:
-        raise ValueError("nothing to diagnose: give a scenario or observed indicators")
-    taken: set[str] = set()
     parts: dict[str, list[pd.DataFrame]] = {
         k: []
         for k in (
@@ -382,7 +355,7 @@ def diagnose(
             "missing",
         )
     }
-    meta: dict[str, Any] = {"runs": runs, "seed": seed, "years": years, "scenarios": []}
+    info: dict[str, Any] = {**(meta or {}), "scenarios": []}
 
     def add(label: str, name: str, frame: pd.DataFrame) -> None:
         f = frame.copy()
@@ -399,23 +372,13 @@ def diagnose(
         add(label, "drivers", t.contributions)
         add(label, "missing", pd.concat([t.missing, b.missing]).drop_duplicates())
 
-    for spec in specs:
-        label = _label(spec, taken)
-        if hasattr(spec, "metrics") and hasattr(spec, "scenario"):
-            results = [spec]
-        else:
-            results = []
-            seeds = _seeds(seed, runs)
-            for k, s in enumerate(seeds):
-                if progress:
-                    progress(label, k, len(seeds))
-                results.append(simulate(spec, years=years, seed=s, scale=scale))
-            if progress:
-                progress(label, len(seeds), len(seeds))
+    for label, results in districts:
+        if not results:
+            raise ValueError(f"no runs to diagnose for {label!r}")
         measured = [measure(r) for r in results]
         regions = list(results[0].meta.get("regions", []))
         keep = regions + (["all"] if len(regions) > 1 else [])
-        meta["scenarios"].append(
+        info["scenarios"].append(
             {
                 "scenario": label,
                 "name": results[0].scenario.name,
@@ -444,16 +407,15 @@ def diagnose(
         )
         add(label, "multiples", _mean_runs([m["multiples"] for m in measured], ["bucket"]))
 
-    if indicators is not None:
-        obs = indicators if isinstance(indicators, pd.DataFrame) else typ.read_observed(indicators)
-        label = _label("observed", taken)
+    if observed is not None:
+        label, obs = observed
         card = _observed_scalars(obs)
         card["sd"] = np.nan
         add(label, "scorecard", card)
         add_typology(
             label, obs.reindex(columns=list(typ.TYPOLOGY_INDICATORS)), [str(r) for r in obs.index]
         )
-        meta["scenarios"].append(
+        info["scenarios"].append(
             {"scenario": label, "name": "observed", "regions": [str(r) for r in obs.index]}
         )
 
@@ -462,13 +424,12 @@ def diagnose(
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     card = cat("scorecard")
-    ref = refmod.resolve(reference, years=years)
-    if ref is not None and len(card):
-        card["percentile"] = refmod.percentiles(card, ref.table)
-        meta["reference"] = ref.describe()
+    if reference is not None and len(card):
+        card["percentile"] = refmod.percentiles(card, reference.table)
+        info["reference"] = reference.describe()
     else:
         card["percentile"] = np.nan
-        meta["reference"] = None
+        info["reference"] = None
     cols = [
         "scenario",
         "region",
@@ -493,7 +454,7 @@ def diagnose(
         family_trees=cat("family_trees"),
         multiples=cat("multiples"),
         missing=cat("missing"),
-        meta=meta,
+        meta=info,
     )
 
 

@@ -8,14 +8,14 @@ from the data (what the chart shows, in words), so that a report can be read wit
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from rainforest.engine.accounts import FLOWS
+from rainforest import registry
 
 #: Qualitative palette (Okabe–Ito, readable by colour-blind readers).
 PALETTE = (
@@ -29,53 +29,30 @@ PALETTE = (
     "#000000",
 )
 
+
+class _MetricInfo(Mapping):
+    """Label and unit of every registered metric, read live from :mod:`rainforest.registry`
+    (plug-in metrics included). Money is million yuan."""
+
+    def __getitem__(self, name: str) -> tuple[str, str]:
+        m = registry.get(name)
+        return m.label, m.unit
+
+    def __contains__(self, name: object) -> bool:
+        return any(m.name == name for m in registry.metrics())
+
+    def __iter__(self):
+        return iter(m.name for m in registry.metrics())
+
+    def __len__(self) -> int:
+        return len(registry.metrics())
+
+
 #: Label and unit of every Result metric shown in charts (money is million yuan).
-METRIC_INFO: dict[str, tuple[str, str]] = {
-    "people": ("People", "people"),
-    "employed": ("Employed", "people"),
-    "unemployed": ("Unemployed", "people"),
-    "founders": ("Founders", "people"),
-    "arrivals": ("Arrivals", "people/month"),
-    "departures": ("Departures", "people/month"),
-    "startups_alive": ("Startups alive", "firms"),
-    "smes": ("SMEs", "firms"),
-    "specialised_smes": ("Specialised SMEs", "firms"),
-    "listed_firms": ("Listed firms", "firms"),
-    "firms": ("Firms", "firms"),
-    "contacts": ("Contacts", "contacts/month"),
-    "ideas": ("Ideas", "ideas/month"),
-    "foundings": ("Foundings", "firms/month"),
-    "spinouts": ("Spin-outs", "firms/month"),
-    "university_spinouts": ("University spin-outs", "firms/month"),
-    "refoundings": ("Re-foundings", "firms/month"),
-    "failures": ("Failures", "firms/month"),
-    "ipos": ("IPOs", "firms/month"),
-    "acquisitions": ("Acquisitions", "firms/month"),
-    "unicorns": ("New unicorns", "firms/month"),
-    "patents": ("Patents granted", "patents/month"),
-    "patent_stock": ("Valid patents", "patents"),
-    "tech_transfers": ("Technology transfers", "transfers/month"),
-    "breakthroughs": ("Breakthroughs", "1/month"),
-    "output": ("Output", "million yuan/month"),
-    "investment": ("Investment (all kinds)", "million yuan/month"),
-    "investment_angel": ("Angel investment", "million yuan/month"),
-    "investment_vc": ("VC investment", "million yuan/month"),
-    "investment_cvc": ("Corporate VC investment", "million yuan/month"),
-    "investment_state": ("State-fund investment", "million yuan/month"),
-    "investment_bank": ("Bank lending", "million yuan/month"),
-    "rescues": ("Rescue rounds", "rounds/month"),
-    "subsidies_paid": ("Subsidies paid", "million yuan/month"),
-    "experiments": ("Experiments", "experiments/month"),
-    "experiment_spend": ("Experiment spend", "million yuan/month"),
-    "belief": ("Belief that founding pays", "index 0–1"),
-    "under35_share": ("Share under 35", "share"),
-    "cross_skill_share": ("Cross-skill contacts", "share"),
-    "time_to_subsidy_days": ("Time to subsidy", "days"),
-    "experiment_cost": ("Cost of an experiment", "million yuan"),
-}
+METRIC_INFO: Mapping[str, tuple[str, str]] = _MetricInfo()
 
 #: Metrics that are flows per month (the rest are stocks or shares at the month).
-FLOW_METRICS = frozenset({*FLOWS, "investment"})
+FLOW_METRICS = registry.Live(lambda: tuple(m.name for m in registry.metrics() if m.kind == "flow"))
 
 INVESTMENT_COLUMNS = (
     "investment_angel",
@@ -87,13 +64,16 @@ INVESTMENT_COLUMNS = (
 
 
 def metric_label(metric: str) -> str:
-    """Human label of a metric (its name, prettified, if unknown)."""
-    return METRIC_INFO.get(metric, (metric.replace("_", " ").capitalize(), ""))[0]
+    """Human label of a registered metric; other outcome names (``survival``, a custom
+    outcome) are prettified."""
+    if metric in METRIC_INFO:
+        return registry.label(metric)
+    return metric.replace("_", " ").capitalize()
 
 
 def metric_unit(metric: str) -> str:
-    """Unit of a metric ("" if unknown)."""
-    return METRIC_INFO.get(metric, ("", ""))[1]
+    """Unit of a registered metric ("" for other outcome names)."""
+    return registry.unit(metric) if metric in METRIC_INFO else ""
 
 
 def with_unit(label: str, unit: str) -> str:

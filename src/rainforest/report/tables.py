@@ -211,7 +211,7 @@ def provenance_tables(sc: Any) -> list[Table]:
         lambda v: fmt(v) if isinstance(v, int | float) and not isinstance(v, bool) else str(v)
     )
     levers = df[df["path"].str.contains(r"\.(?:culture|policy)\.", regex=True)]
-    cited = (df["source"] != "model default (assumed)").sum()
+    cited = (~df["source"].str.startswith("model default")).sum()
     n_regions = levers["path"].str.split(".").str[1].nunique()
     out = []
     if not levers.empty:

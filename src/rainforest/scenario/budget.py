@@ -37,7 +37,7 @@ MAX_YEARS = 130
 MAX_PERSON_MONTHS = 1e10
 #: Fewest simulated people a region may have (fewer is a region that does not exist).
 MIN_PEOPLE_PER_REGION = 1.0
-#: Bytes per row of the agent tables (from rainforest.engine.state's dtypes, rounded up), plus
+#: Bytes per row of the agent tables (from rainforest.state.tables' dtypes, rounded up), plus
 #: per-person scratch arrays of the engine (cell order, employer order, pools: 12 bytes).
 PERSON_BYTES = 33 + 12
 ORG_BYTES = 320

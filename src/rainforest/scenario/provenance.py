@@ -65,6 +65,8 @@ class Leaf:
     unit: str
     description: str
     covers: tuple[str, ...]
+    default_source: str = ""
+    """Provenance of the schema default (``assumed: …``), shown where no source cites it."""
 
 
 def _item_key(item: Any, index: int) -> str:
@@ -77,13 +79,24 @@ def _unit(info: Any) -> str:
     return extra.get("unit", "") if isinstance(extra, dict) else ""
 
 
+def _default_source(info: Any) -> str:
+    extra = getattr(info, "json_schema_extra", None)
+    return extra.get("source", "") if isinstance(extra, dict) else ""
+
+
+def default_source_text(leaf: Leaf) -> str:
+    """What ``presets show`` prints for a value no source cites: ``model default (…)`` with
+    the schema's provenance of the default where it has one."""
+    return f"model default ({leaf.default_source})" if leaf.default_source else DEFAULT_SOURCE
+
+
 def _walk_model(model: BaseModel, prefix: str, item_path: str | None = None) -> Iterator[Leaf]:
     for fname, info in type(model).model_fields.items():
         if not prefix and fname == "sources":
             continue
         path = f"{prefix}.{fname}" if prefix else fname
         value = getattr(model, fname)
-        unit, desc = _unit(info), info.description or ""
+        unit, desc, dsrc = _unit(info), info.description or "", _default_source(info)
         if isinstance(value, BaseModel):
             yield from _walk_model(value, path)
         elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
@@ -97,12 +110,12 @@ def _walk_model(model: BaseModel, prefix: str, item_path: str | None = None) -> 
                 yield from _walk_model(sub, f"{path}.{key}")
         elif isinstance(value, dict) and value:
             for key, sub in value.items():
-                yield Leaf(f"{path}.{key}", sub, unit, desc, (f"{path}.{key}", path))
+                yield Leaf(f"{path}.{key}", sub, unit, desc, (f"{path}.{key}", path), dsrc)
         else:
             covers = (path,)
             if item_path is not None and fname in IDENTITY_FIELDS:
                 covers = (path, item_path)
-            yield Leaf(path, value, unit, desc, covers)
+            yield Leaf(path, value, unit, desc, covers, dsrc)
 
 
 def iter_leaves(sc: Scenario) -> list[Leaf]:
@@ -136,13 +149,14 @@ def provenance_table(sc: Scenario, explicit: set[str] | None = None) -> pd.DataF
     -------
     pandas.DataFrame
         Columns ``path``, ``value``, ``unit``, ``description``, ``source`` (and ``explicit``).
-        A value without a source says ``model default (assumed)``; the top-level ``name`` and
-        ``description`` are labels and need none.
+        A value without a source says ``model default (assumed)``, or ``model default (…)``
+        with the schema's provenance of the default where the field declares one; the
+        top-level ``name`` and ``description`` are labels and need none.
     """
     rows = []
     for leaf in iter_leaves(sc):
         src = find_source(sc.sources, leaf) or (
-            LABEL_SOURCE if leaf.path in UNSOURCED else DEFAULT_SOURCE
+            LABEL_SOURCE if leaf.path in UNSOURCED else default_source_text(leaf)
         )
         row = {
             "path": leaf.path,

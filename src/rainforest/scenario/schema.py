@@ -66,10 +66,27 @@ def _safe_name(v: str) -> str:
 Name = Annotated[str, AfterValidator(_safe_name)]
 
 
-def _f(default, description: str, unit: str = "", **kw):
-    """A field with a description and a unit kept in the JSON schema (shown by the CLI/web)."""
+def _f(default, description: str, unit: str = "", source: str = "", **kw):
+    """A field with a description and a unit kept in the JSON schema (shown by the CLI/web).
+
+    ``source`` is the provenance of the default value (``public: …``, ``assumed: …``), shown
+    by ``rainforest presets show --all`` where a scenario leaves the field at its default.
+    """
     extra = {"unit": unit} if unit else {}
+    if source:
+        extra["source"] = source
     return Field(default, description=description, json_schema_extra=extra, **kw)
+
+
+#: Provenance of the behaviour constants that lived as literals in the kernels until issue 13.
+FIRST_EDITION = "assumed: first edition's value, a literal in "
+
+
+def _k(default, description: str, unit: str, where: str, why: str = "", **kw):
+    """A behaviour constant moved out of a kernel (issue 13): ``where`` names its old place
+    (``module.function``) and ``why`` the reason for the value, if one was given."""
+    source = FIRST_EDITION + where + (f" ({why})" if why else "")
+    return _f(default, description, unit, source=source, **kw)
 
 
 class Model(BaseModel):
@@ -152,6 +169,12 @@ class Facility(Model):
     )
     spillover: NonNeg = _f(2.0, "Knowledge spillover strength (relative).", "x")
     staff: NonNeg = _f(500.0, "Researchers employed.", "people")
+    spinout_rate: NonNeg = _k(
+        0.0002,
+        "Monthly chance that a researcher has a spin-out idea in the facility's domain.",
+        "1/person/month",
+        "engine/build.py:build_world",
+    )
 
 
 class Anchor(Model):
@@ -234,7 +257,9 @@ class Policy(Model):
     talent_subsidy: NonNeg = _f(0.0, "Lump sum per founder at founding.", "million yuan")
     grant_max: NonNeg = _f(0.0, "Largest single grant to a promising startup.", "million yuan")
     grant_rate: Share = _f(
-        0.0, "Monthly chance an eligible (fit > 0.3) startup gets a grant.", "1/month"
+        0.0,
+        "Monthly chance an eligible startup (fit at least mechanisms.grants.min_fit) gets a grant.",
+        "1/month",
     )
     service_latency_days: Annotated[float, Field(ge=0.0, le=36500.0)] = _f(
         60.0, "Days between a subsidy claim and its payment (stamps).", "days"
@@ -357,18 +382,18 @@ class Contacts(Model):
     """M1: random contacts and where they happen."""
 
     base_rate: Annotated[float, Field(gt=0.0, le=1000.0)] = _f(
-        12.0, "Contacts per person-month at reference density (at most 1,000).", "1/month"
+        12.0, "Contacts per person-month at reference density.", "1/month"
     )
     reference_density: Positive = _f(5000.0, "People per km² at which base_rate holds.", "1/km²")
-    density_elasticity: Elasticity = _f(0.3, "Elasticity of contacts to density.")
+    density_elasticity: Elasticity = _f(0.3, "Elasticity of contacts to density.", "elasticity")
     third_place_effect: Annotated[float, Field(ge=0.0, le=1.0)] = _f(
         0.01, "Extra contact rate per third place per km².", "x per 1/km²"
     )
-    same_cell_share: Share = _f(0.6, "Share of local contacts in one's own neighbourhood.")
+    same_cell_share: Share = _f(0.6, "Share of local contacts in one's own neighbourhood.", "share")
     cell_km: Annotated[float, Field(ge=0.05, le=100.0)] = _f(
         0.5, "Side of a neighbourhood cell.", "km"
     )
-    remote_share: Share = _f(0.02, "Share of contacts with people in other regions (M12).")
+    remote_share: Share = _f(0.02, "Share of contacts with people in other regions (M12).", "share")
 
 
 class Ideas(Model):
@@ -377,31 +402,109 @@ class Ideas(Model):
     base_probability: Annotated[float, Field(gt=0.0, le=1.0)] = _f(
         0.0000025, "Idea chance per complementary contact with no knowledge stock.", "1/contact"
     )
-    same_skill_factor: Share = _f(0.25, "Relative idea chance of same-skill contacts.")
-    knowledge_effect: NonNeg = _f(0.5, "Weight of the local knowledge field.")
+    same_skill_factor: Share = _f(0.25, "Relative idea chance of same-skill contacts.", "x")
+    knowledge_effect: NonNeg = _f(
+        0.5, "Weight of the local knowledge field.", "x per unit of field"
+    )
     decay_km: Annotated[float, Field(ge=0.01, le=MAX_DISTANCE_KM)] = _f(
         1.0, "Distance at which spillovers fall by 1/e.", "km"
     )
-    quality_sd: Annotated[float, Field(gt=0.0, le=2.0)] = _f(1.0, "Log-sd of idea quality.")
+    quality_sd: Annotated[float, Field(gt=0.0, le=2.0)] = _f(
+        1.0, "Log-sd of idea quality.", "log-sd"
+    )
+    knowledge_quality: NonNeg = _k(
+        0.25,
+        "Idea quality multiplier per unit of local knowledge: quality x (1 + this x knowledge) "
+        "(contact ideas, spin-outs, university spin-outs).",
+        "1/knowledge",
+        "mechanisms/m02_ideas.py:generate_ideas, mechanisms/m07_anchors.py:spinout_ideas, "
+        "mechanisms/m08_knowledge.py:universities_month",
+    )
+    anchor_domain_share: Share = _k(
+        0.7,
+        "Chance that an anchor or facility employee's contact idea is in the employer's domain "
+        "(else drawn from the local knowledge and industry mix).",
+        "share",
+        "mechanisms/m02_ideas.py:generate_ideas",
+    )
+    startup_domain_share: Share = _k(
+        0.5,
+        "Chance that a startup employee's contact idea is in the employer's domain.",
+        "share",
+        "mechanisms/m02_ideas.py:generate_ideas",
+    )
+    event_sample: Share = _k(
+        0.1,
+        "Share of contact ideas recorded in the events table (reporting only: the draw is made "
+        "whatever the share, so it changes no other number).",
+        "share",
+        "engine/params.py:globals_",
+    )
 
 
 class Founding(Model):
     """M3: the founding decision."""
 
-    reward_scale: Positive = _f(20.0, "Expected reward of an average idea, in monthly salaries.")
+    reward_scale: Positive = _f(
+        20.0, "Expected reward of an average idea, in monthly salaries.", "monthly salaries"
+    )
     horizon_months: Months = _f(24.0, "Months of salary an employee gives up.", "months")
     temperature: Annotated[float, Field(ge=0.001, le=1000.0)] = _f(
-        0.8, "Noise of the decision (logit scale)."
+        0.8, "Noise of the decision (logit scale).", "logit scale"
     )
-    unemployed_cost_factor: Share = _f(0.3, "Opportunity cost of the unemployed vs employed.")
+    unemployed_cost_factor: Share = _f(
+        0.3, "Opportunity cost of the unemployed vs employed.", "share"
+    )
     experience_boost: Annotated[float, Field(ge=0.0, le=10.0)] = _f(
-        0.3, "Log-reward boost per past founding (serial founders)."
+        0.3, "Log-reward boost per past founding (serial founders).", "log-reward per founding"
     )
-    cofounder_probability: Share = _f(0.5, "Chance the contact joins as co-founder.")
+    cofounder_probability: Share = _f(0.5, "Chance the contact joins as co-founder.", "probability")
     refound_probability: Share = _f(
-        0.3, "Chance a founder whose startup failed comes back with a new idea (fast fail)."
+        0.3,
+        "Chance a founder whose startup failed comes back with a new idea (fast fail).",
+        "probability",
     )
-    founder_savings_months: NonNeg = _f(9.0, "Founder's own money, in monthly salaries.")
+    founder_savings_months: NonNeg = _f(
+        9.0, "Founder's own money, in monthly salaries.", "monthly salaries"
+    )
+    tolerance_offset: NonNeg = _k(
+        0.5,
+        "Reward multiplier is (this + the region's failure tolerance): the weight of the "
+        "reward at zero tolerance.",
+        "x",
+        "mechanisms/m03_founding.py:founding_probability",
+    )
+    risk_offset: NonNeg = _k(
+        0.5,
+        "Reward multiplier is (this + personal risk appetite): the weight at zero appetite.",
+        "x",
+        "mechanisms/m03_founding.py:founding_probability",
+    )
+    credential_stability: NonNeg = _k(
+        2.0,
+        "Extra weight of a stable job for a credentialed person, per unit of the region's "
+        "credential preference (elite involution).",
+        "x",
+        "mechanisms/m03_founding.py:founding_probability",
+    )
+    start_rent_months: NonNeg = _k(
+        12.0,
+        "Months of (subsidised) office rent counted in the cost of starting a firm.",
+        "months",
+        "mechanisms/m03_founding.py:founding_probability",
+    )
+    initial_fit: Share = _k(
+        0.02,
+        "Product-market fit of a new startup.",
+        "fit",
+        "mechanisms/m03_founding.py:decide_and_found",
+    )
+    potential_half_quality: Positive = _k(
+        2.0,
+        "Idea quality at which a startup's potential fit is one half: potential = q / (q + this).",
+        "quality",
+        "mechanisms/m03_founding.py:decide_and_found",
+    )
 
 
 class Experiments(Model):
@@ -411,43 +514,225 @@ class Experiments(Model):
         1.0, "Experiments per team member per month.", "1/month"
     )
     yield_rate: Annotated[float, Field(gt=0.0, le=1.0)] = _f(
-        0.06, "Fit gained per experiment, as share of the gap to potential."
+        0.06,
+        "Fit gained per experiment, as share of the gap to potential.",
+        "share of gap per experiment",
     )
-    shared_lab_cut: Share = _f(0.5, "Cost cut of experiments at full shared-lab coverage.")
-    platform_cut: Share = _f(0.4, "Cost cut of experiments at full anchor platform services.")
-    open_data_boost: NonNeg = _f(0.5, "Yield boost at full open data (data-driven domains).")
-    open_scenario_boost: NonNeg = _f(0.3, "Yield boost at full open scenarios.")
+    shared_lab_cut: Share = _f(0.5, "Cost cut of experiments at full shared-lab coverage.", "share")
+    platform_cut: Share = _f(
+        0.4, "Cost cut of experiments at full anchor platform services.", "share"
+    )
+    open_data_boost: NonNeg = _f(0.5, "Yield boost at full open data (data-driven domains).", "x")
+    open_scenario_boost: NonNeg = _f(0.3, "Yield boost at full open scenarios.", "x")
+    established_per_person: NonNeg = _k(
+        0.3,
+        "Experiments per employee per month of an established firm (SME or listed).",
+        "1/month",
+        "mechanisms/m04_experiments.py:monthly_burn and firm_month",
+    )
+    reference_ttm: Positive = _k(
+        12.0,
+        "Time to market at which yield_rate holds; a domain's yield is yield_rate x this / its "
+        "time_to_market.",
+        "months",
+        "mechanisms/m04_experiments.py:firm_month",
+    )
+    max_yield: Share = _k(
+        0.9,
+        "Cap on the fit gained per experiment.",
+        "share",
+        "mechanisms/m04_experiments.py:firm_month",
+    )
+    fit_noise: NonNeg = _k(
+        0.01,
+        "Sd of the monthly noise on a firm's fit.",
+        "fit",
+        "mechanisms/m04_experiments.py:firm_month",
+    )
+    min_cost_share: Share = _k(
+        0.05,
+        "Floor of an experiment's cost after every cut, as a share of the domain's base cost.",
+        "share",
+        "mechanisms/m10_policy.py:experiment_costs",
+    )
+    open_scenario_revenue: NonNeg = _k(
+        0.3,
+        "Revenue boost of a young startup at full open scenarios (first buyers).",
+        "share",
+        "mechanisms/m04_experiments.py:firm_month",
+    )
+    open_scenario_months: NonNeg = _k(
+        24.0,
+        "Age below which a startup gets the open-scenario revenue boost.",
+        "months",
+        "mechanisms/m04_experiments.py:firm_month",
+    )
 
 
 class Capital(Model):
     """M5: rounds, screening and valuations."""
 
     runway_trigger: Months = _f(6.0, "A startup raises when runway drops below this.", "months")
-    pitches: Annotated[int, Field(ge=1, le=20)] = _f(3, "Investors pitched per attempt.")
+    pitches: Annotated[int, Field(ge=1, le=20)] = _f(
+        3, "Investors pitched per attempt.", "investors per attempt"
+    )
     seed_cheque: Positive = _f(3.0, "Seed round size (x capital intensity).", "million yuan")
     early_cheque: Positive = _f(25.0, "Early round size.", "million yuan")
     late_cheque: Positive = _f(150.0, "Late round size.", "million yuan")
-    screening_noise: LogSd = _f(0.12, "Noise of investors' read of fit.")
+    screening_noise: LogSd = _f(0.12, "Noise of investors' read of fit.", "fit sd")
     revenue_multiple: Annotated[float, Field(gt=0.0, le=10_000.0)] = _f(
         60.0, "Valuation in months of revenue.", "months"
     )
-    valuation_sd: LogSd = _f(0.5, "Log-sd of round valuations (heavy-tailed venture prices).")
+    valuation_sd: LogSd = _f(
+        0.5, "Log-sd of round valuations (heavy-tailed venture prices).", "log-sd"
+    )
+    seed_base: NonNeg = _k(
+        12.0,
+        "Least pre-money of a seed round (x market size), before fit and potential.",
+        "million yuan",
+        "mechanisms/m05_capital.py:pre_money",
+    )
+    early_base: NonNeg = _k(
+        80.0, "Least pre-money of an early round (x market size).", "million yuan",
+        "mechanisms/m05_capital.py:pre_money",
+    )  # fmt: skip
+    late_base: NonNeg = _k(
+        600.0, "Least pre-money of a late round (x market size).", "million yuan",
+        "mechanisms/m05_capital.py:pre_money",
+    )  # fmt: skip
+    valuation_fit_offset: NonNeg = _k(
+        0.3, "Valuation multiplier is (this + fit).", "fit", "mechanisms/m05_capital.py:pre_money"
+    )
+    valuation_potential_offset: NonNeg = _k(
+        0.5,
+        "Valuation multiplier is (this + potential fit).",
+        "fit",
+        "mechanisms/m05_capital.py:pre_money",
+    )
+    down_round_floor: NonNeg = _k(
+        0.7,
+        "A round never prices a firm below this share of its last post-money.",
+        "share",
+        "mechanisms/m05_capital.py:pre_money",
+    )
+    seed_bar: NonNeg = _k(
+        0.5,
+        "Screening bar on the investor's read of fit for a seed round (before risk appetite).",
+        "fit",
+        "mechanisms/m05_capital.py:willing",
+    )
+    later_bar: NonNeg = _k(
+        0.55,
+        "Screening bar for early and late rounds (before risk appetite).",
+        "fit",
+        "mechanisms/m05_capital.py:willing",
+    )
+    bar_scale: NonNeg = _k(
+        1.2,
+        "Bar multiplier is (this - bar_risk_cut x the investor's risk appetite).",
+        "x",
+        "mechanisms/m05_capital.py:willing",
+    )
+    bar_risk_cut: NonNeg = _k(
+        0.4,
+        "How much risk appetite lowers the bar multiplier.",
+        "x",
+        "mechanisms/m05_capital.py:willing",
+    )
+    credential_penalty: NonNeg = _k(
+        0.35,
+        "Signal lost by a team without elite credentials, per unit of the investor's "
+        "credential weight.",
+        "fit",
+        "mechanisms/m05_capital.py:willing",
+    )
+    state_bonus: NonNeg = _k(
+        0.3,
+        "Signal gained by a state-linked firm, per unit of the investor's state preference.",
+        "fit",
+        "mechanisms/m05_capital.py:willing",
+    )
+    nonstate_penalty: NonNeg = _k(
+        0.2,
+        "Signal lost by a private firm, per unit of the investor's state preference.",
+        "fit",
+        "mechanisms/m05_capital.py:willing",
+    )
+    raise_interval: NonNeg = _k(
+        3.0,
+        "Least months between two rounds of a firm.",
+        "months",
+        "mechanisms/m05_capital.py:raise_rounds",
+    )
+    cheque_fit_offset: NonNeg = _k(
+        0.5, "Cheque multiplier is (this + fit).", "fit", "mechanisms/m05_capital.py:raise_rounds"
+    )
+    rescue_min_fit: Share = _k(
+        0.35,
+        "Least fit of a cash-short late-stage firm that a rescue fund will save.",
+        "fit",
+        "mechanisms/m05_capital.py:raise_rounds",
+    )
+    hiring_runway_months: Positive = _k(
+        12.0,
+        "Months of burn a funded startup plans its team for.",
+        "months",
+        "mechanisms/m05_capital.py:plan_hiring",
+    )
+    angel_patience: NonNeg = _k(
+        48.0,
+        "Patience of a founder-turned-angel.",
+        "months",
+        "mechanisms/m06_lifecycle.py:new_angel",
+    )
+    angel_seed_weight: Share = _k(
+        1.0,
+        "Seed-round weight of a founder-turned-angel.",
+        "share",
+        "mechanisms/m06_lifecycle.py:new_angel",
+    )
+    angel_early_weight: Share = _k(
+        0.6,
+        "Early-round weight of a founder-turned-angel.",
+        "share",
+        "mechanisms/m06_lifecycle.py:new_angel",
+    )
+    angel_late_weight: Share = _k(
+        0.1,
+        "Late-round weight of a founder-turned-angel.",
+        "share",
+        "mechanisms/m06_lifecycle.py:new_angel",
+    )
+    angel_risk_appetite: Share = _k(
+        0.7,
+        "Risk appetite of a founder-turned-angel.",
+        "share",
+        "mechanisms/m06_lifecycle.py:new_angel",
+    )
+    angel_home_bias: Share = _k(
+        0.9,
+        "Home bias of a founder-turned-angel.",
+        "share",
+        "mechanisms/m06_lifecycle.py:new_angel",
+    )
 
 
 class Exits(Model):
     """M6: growth, failure and exits."""
 
     growth_rate: Share = _f(0.04, "Monthly headcount growth at full fit.", "1/month")
-    startup_pay: Share = _f(0.6, "Share of the market salary a startup pays its people.")
-    growth_noise: LogSd = _f(0.08, "Log-sd of monthly headcount growth (Gibrat).")
+    startup_pay: Share = _f(0.6, "Share of the market salary a startup pays its people.", "share")
+    growth_noise: LogSd = _f(
+        0.08, "Log-sd of monthly headcount growth (Gibrat).", "log-sd per month"
+    )
     revenue_per_employee: Positive = _f(
         0.05, "Monthly revenue per employee at full fit.", "million yuan/month"
     )
     ipo_valuation: Positive = _f(3000.0, "Valuation that makes an IPO possible.", "million yuan")
-    ipo_probability: Share = _f(0.03, "Monthly IPO chance once eligible.")
-    acquisition_probability: Share = _f(0.02, "Monthly acquisition chance at fit 1.")
+    ipo_probability: Share = _f(0.03, "Monthly IPO chance once eligible.", "1/month")
+    acquisition_probability: Share = _f(0.02, "Monthly acquisition chance at fit 1.", "1/month")
     unicorn_valuation: Positive = _f(7100.0, "A 'dragon': USD 1bn.", "million yuan")
-    mature_months: Months = _f(84.0, "Age at which a surviving startup counts as an SME.")
+    mature_months: Months = _f(84.0, "Age at which a surviving startup counts as an SME.", "months")
     disruption_rate: Share = _f(
         0.015,
         "Monthly chance that a startup's market shifts under it (potential and fit fall; a "
@@ -461,11 +746,115 @@ class Exits(Model):
         0.88,
         "Fit above which an SME of 10-1,000 people counts as specialised (专精特新; fitted to "
         "Caohejing's 78 per km², seed 000).",
+        "fit",
     )
-    job_finding: Share = _f(0.25, "Monthly chance an unemployed person finds a job.")
+    job_finding: Share = _f(0.25, "Monthly chance an unemployed person finds a job.", "1/month")
     retirement_age: Annotated[float, Field(ge=25.0, le=100.0)] = _f(
         60.0, "Age of leaving the workforce.", "years"
     )
+    established_disruption: NonNeg = _k(
+        0.2,
+        "Disruption rate of an established firm relative to a startup's.",
+        "x",
+        "mechanisms/m04_experiments.py:firm_month",
+        "established firms have weathered shifts before: a fifth",
+    )
+    disruption_hit_min: Share = _k(
+        0.2,
+        "Least share of potential and fit kept after a disruption (uniform up to "
+        "this + disruption_hit_range).",
+        "share",
+        "mechanisms/m04_experiments.py:firm_month",
+    )
+    disruption_hit_range: Share = _k(
+        0.5,
+        "Width of the uniform share of potential and fit kept after a disruption.",
+        "share",
+        "mechanisms/m04_experiments.py:firm_month",
+    )
+    revenue_min_fit: Share = _k(
+        0.25,
+        "Fit above which a startup earns revenue.",
+        "fit",
+        "mechanisms/m04_experiments.py:firm_month",
+    )
+    ipo_min_fit: Share = _k(
+        0.5, "Least fit for an IPO.", "fit", "mechanisms/m06_lifecycle.py:lifecycle"
+    )
+    ipo_min_rounds: Annotated[int, Field(ge=0)] = _k(
+        2,
+        "Least funding rounds before an IPO.",
+        "rounds",
+        "mechanisms/m06_lifecycle.py:lifecycle",
+    )
+    ipo_premium: Positive = _k(
+        1.3,
+        "Exit value of an IPO over the last valuation.",
+        "x",
+        "mechanisms/m06_lifecycle.py:lifecycle",
+    )
+    acquisition_min_age: NonNeg = _k(
+        12.0, "Least age of an acquired startup.", "months", "mechanisms/m06_lifecycle.py:lifecycle"
+    )
+    acquisition_min_fit: Share = _k(
+        0.3,
+        "Fit above which a startup can be acquired.",
+        "fit",
+        "mechanisms/m06_lifecycle.py:lifecycle",
+    )
+    acquisition_premium_mu: float = _k(
+        0.15,
+        "Log-mean of the acquisition price over max(valuation, money raised).",
+        "log x",
+        "mechanisms/m06_lifecycle.py:lifecycle",
+    )
+    acquisition_premium_sd: NonNeg = _k(
+        0.6,
+        "Log-sd of the acquisition price draw.",
+        "log x",
+        "mechanisms/m06_lifecycle.py:lifecycle",
+    )
+    angel_min_proceeds: NonNeg = _k(
+        20.0,
+        "Founders' exit proceeds above which they become an angel investor.",
+        "million yuan",
+        "mechanisms/m06_lifecycle.py:lifecycle",
+    )
+    angel_share: Share = _k(
+        0.3,
+        "Share of founders' exit proceeds a new angel invests (dry powder).",
+        "share",
+        "mechanisms/m06_lifecycle.py:lifecycle",
+    )
+    growth_min_fit: Annotated[float, Field(ge=0.0, lt=1.0)] = _k(
+        0.4,
+        "Fit above which a firm grows; growth is growth_rate x (fit - this) / (1 - this).",
+        "fit",
+        "mechanisms/m06_lifecycle.py:lifecycle",
+    )
+    growth_runway_months: NonNeg = _k(
+        6.0,
+        "Months of burn a firm must hold in cash to grow.",
+        "months",
+        "mechanisms/m06_lifecycle.py:lifecycle",
+        "6 x burn",
+    )
+    established_growth: NonNeg = _k(
+        0.1,
+        "Growth of an established firm relative to a startup's.",
+        "x",
+        "mechanisms/m06_lifecycle.py:lifecycle",
+    )
+    shrink_max_fit: Share = _k(
+        0.2,
+        "Fit below which a firm older than its domain's time to market shrinks.",
+        "fit",
+        "mechanisms/m06_lifecycle.py:lifecycle",
+    )
+    shrink_rate: NonNeg = _k(
+        0.05, "Monthly log-shrinkage of such a firm's headcount target.", "1/month",
+        "mechanisms/m06_lifecycle.py:lifecycle",
+    )  # fmt: skip
 
 
 class Spillovers(Model):
@@ -476,7 +865,9 @@ class Spillovers(Model):
         "Monthly spin-out idea chance of an employee of a startup or established firm.",
         "1/person/month",
     )
-    breakthrough_knowledge: NonNeg = _f(0.5, "Knowledge added by one usable breakthrough.")
+    breakthrough_knowledge: NonNeg = _f(
+        0.5, "Knowledge added by one usable breakthrough.", "field units"
+    )
     breakthrough_halflife: Months = _f(60.0, "Half-life of a breakthrough's effect.", "months")
     patent_rate: Chance = _f(
         0.0001, "Monthly invention patents per worker in firms.", "1/person/month"
@@ -484,14 +875,110 @@ class Spillovers(Model):
     patent_life_months: Annotated[float, Field(ge=1.0, le=1200.0)] = _f(
         120.0, "Mean life of a valid patent.", "months"
     )
+    spinout_quality: NonNeg = _k(
+        1.2,
+        "Quality premium of a spin-out idea (insider knowledge of a market).",
+        "x",
+        "mechanisms/m07_anchors.py:spinout_ideas",
+    )
+    spinout_same_domain: Share = _k(
+        0.8,
+        "Chance that a spin-out idea is in the parent's domain.",
+        "share",
+        "mechanisms/m07_anchors.py:spinout_ideas",
+    )
+    transfer_gain: Share = _k(
+        0.1,
+        "Share of the gap to full potential that one technology transfer closes.",
+        "share",
+        "mechanisms/m08_knowledge.py:tech_transfer",
+    )
+    transfer_tries: Annotated[int, Field(ge=0, le=10_000)] = _k(
+        200,
+        "Random firms tried when looking for a licensee (none found: no transfer).",
+        "firms",
+        "mechanisms/m08_knowledge.py:tech_transfer",
+    )
+    transfer_same_domain_tries: Annotated[int, Field(ge=0, le=10_000)] = _k(
+        100,
+        "Of those, the first tries accept only a firm of the technology's domain.",
+        "firms",
+        "mechanisms/m08_knowledge.py:tech_transfer",
+    )
+    graduate_age_min: Annotated[int, Field(ge=14, le=60)] = _k(
+        23,
+        "Youngest age of a new graduate.",
+        "years",
+        "mechanisms/m08_knowledge.py:universities_month",
+    )
+    graduate_age_span: Annotated[int, Field(ge=1, le=30)] = _k(
+        5,
+        "Graduates' ages are uniform over this many whole years from graduate_age_min.",
+        "years",
+        "mechanisms/m08_knowledge.py:universities_month",
+    )
+    university_quality_mu: float = _k(
+        0.3,
+        "Log-mean quality of a university spin-out idea (contact ideas: 0).",
+        "log quality",
+        "mechanisms/m08_knowledge.py:universities_month",
+    )
+    breakthrough_transfers: NonNeg = _k(
+        2.0,
+        "Mean technology transfers to local firms per usable breakthrough.",
+        "1/breakthrough",
+        "engine/core.py:Engine._facilities",
+    )
+    breakthrough_spinout_probability: NonNeg = _k(
+        0.5,
+        "Spin-out ideas per usable breakthrough (a chance at scale 1).",
+        "1/breakthrough",
+        "engine/core.py:Engine._facilities",
+    )
+    breakthrough_quality_mu: float = _k(
+        0.5,
+        "Log-mean quality of a breakthrough's spin-out idea.",
+        "log quality",
+        "engine/core.py:Engine._facilities",
+    )
+    breakthrough_quality_sd: NonNeg = _k(
+        1.0,
+        "Log-sd of the quality of a breakthrough's spin-out idea.",
+        "log quality",
+        "engine/core.py:Engine._facilities",
+    )
+    university_patent_scale: Positive = _k(
+        100.0,
+        "Patents a year at which a university's knowledge strength is sqrt(2) x spillover: "
+        "strength = spillover x sqrt(1 + patents / this).",
+        "patents/yr",
+        "engine/build.py:build_world",
+    )
+    anchor_staff_scale: Positive = _k(
+        10_000.0,
+        "Employees at which an anchor's knowledge strength is sqrt(2) x spillover.",
+        "people",
+        "engine/build.py:build_world",
+    )
 
 
 class Belief(Model):
     """M9: success stories raise the belief that founding pays off."""
 
-    success_impact: NonNeg = _f(0.02, "Belief added per success per 10,000 people.")
+    success_impact: NonNeg = _f(
+        0.02, "Belief added per success per 10,000 people.", "belief per success per 10,000 people"
+    )
     halflife_months: Months = _f(36.0, "Half-life of a success story.", "months")
-    colleague_boost: NonNeg = _f(0.5, "Extra belief of the successful firm's people.")
+    colleague_boost: NonNeg = _f(0.5, "Extra belief of the successful firm's people.", "belief")
+    acquisition_weight: NonNeg = _k(
+        0.05,
+        "Weight of an acquisition as a success story (a unicorn or an IPO weighs 1).",
+        "successes",
+        "mechanisms/m06_lifecycle.py:lifecycle",
+    )
+    max_belief: Positive = _k(
+        2.0, "Cap on a region's belief.", "belief", "mechanisms/m09_belief.py:update_belief"
+    )
 
 
 class Migration(Model):
@@ -499,49 +986,77 @@ class Migration(Model):
 
     base_rate: Share = _f(0.002, "Monthly chance an employee weighs a move.", "1/month")
     mobile_factor: Annotated[float, Field(ge=0.0, le=100.0)] = _f(
-        5.0, "How much more often graduates and failed founders weigh a move."
+        5.0, "How much more often graduates and failed founders weigh a move.", "x"
     )
-    wage_weight: NonNeg = _f(1.0, "Utility weight of log after-tax wage.")
+    wage_weight: NonNeg = _f(1.0, "Utility weight of log after-tax wage.", "utility per log yuan")
     opportunity_weight: NonNeg = _f(
-        1.0, "Utility weight of foundings per 1,000 people per year (opportunity)."
+        1.0,
+        "Utility weight of foundings per 1,000 people per year (opportunity).",
+        "utility per founding per 1,000 people-year",
     )
-    openness_weight: NonNeg = _f(1.0, "Utility weight of openness and tolerance.")
-    housing_weight: NonNeg = _f(1.0, "Utility weight of log housing cost.")
+    openness_weight: NonNeg = _f(
+        1.0, "Utility weight of openness and tolerance.", "utility per index point"
+    )
+    housing_weight: NonNeg = _f(1.0, "Utility weight of log housing cost.", "utility per log cost")
     distance_km: Annotated[float, Field(ge=0.01, le=MAX_DISTANCE_KM)] = _f(
         500.0, "Distance that costs one unit of utility.", "km"
     )
-    moving_cost: NonNeg = _f(1.0, "Utility cost of moving (family ties, inertia).")
+    moving_cost: NonNeg = _f(1.0, "Utility cost of moving (family ties, inertia).", "utility")
     lag_months: Annotated[int, Field(ge=0, le=24)] = _f(
         2, "Months a mover needs to settle before looking for work.", "months"
     )
     temperature: Annotated[float, Field(ge=0.001, le=1000.0)] = _f(
-        0.5, "Noise of the destination choice (logit)."
+        0.5, "Noise of the destination choice (logit).", "utility (logit scale)"
+    )
+    mobile_age: NonNeg = _k(
+        28.0,
+        "Age below which an unemployed person counts as a mobile graduate.",
+        "years",
+        "mechanisms/m11_migration.py:migrate",
+    )
+    opportunity_smoothing: Share = _k(
+        0.1,
+        "Weight of this month's foundings in the smoothed opportunity term (exponential "
+        "smoothing; the rest is last month's value).",
+        "share",
+        "engine/core.py:Engine.step",
     )
 
 
 class Rents(Model):
     """M11: rents respond to crowding and capital inflow."""
 
-    density_elasticity: Elasticity = _f(1.0, "Elasticity of rent to people in the region.")
-    capital_elasticity: Elasticity = _f(0.2, "Elasticity of rent to venture investment per person.")
+    density_elasticity: Elasticity = _f(
+        1.0, "Elasticity of rent to people in the region.", "elasticity"
+    )
+    capital_elasticity: Elasticity = _f(
+        0.2, "Elasticity of rent to venture investment per person.", "elasticity"
+    )
+    investment_smoothing: Share = _k(
+        0.1,
+        "Weight of this month's venture investment in the smoothed investment per person "
+        "that rents follow.",
+        "share",
+        "engine/core.py:Engine.step",
+    )
 
 
 class Connect(Model):
     """M12: hybrid collaboration, large events, cross-region capital, supply chains."""
 
     hybrid: Share = _f(
-        0.0, "Share of collaboration that can be remote (NVIDIA/DeepMind hybrid model)."
+        0.0, "Share of collaboration that can be remote (NVIDIA/DeepMind hybrid model).", "share"
     )
     remote_contact_boost: NonNeg = _f(
-        0.2, "Extra remote-contact share at full hybrid collaboration."
+        0.2, "Extra remote-contact share at full hybrid collaboration.", "share"
     )
     event_months: list[Annotated[int, Field(ge=0, le=11)]] = _f(
-        [], "Months of the year with a large GTC-like event (0 = January)."
+        [], "Months of the year with a large GTC-like event (0 = January).", "month of year (0-11)"
     )
     event_boost: Annotated[float, Field(ge=0.0, le=100.0)] = _f(
-        5.0, "Remote-contact multiplier in an event month."
+        5.0, "Remote-contact multiplier in an event month.", "x"
     )
-    local_pitch_share: Share = _f(0.9, "Share of pitches made at home without hybrid.")
+    local_pitch_share: Share = _f(0.9, "Share of pitches made at home without hybrid.", "share")
     investment_distance_km: Annotated[float, Field(gt=0.0, le=MAX_DISTANCE_KM)] = _f(
         1500.0, "Distance at which out-of-region deals fall by 1/e.", "km"
     )
@@ -557,10 +1072,181 @@ class Connect(Model):
     default_distance_km: Annotated[float, Field(gt=0.0, le=MAX_DISTANCE_KM)] = _f(
         1000.0, "Distance between regions not listed in distances_km.", "km"
     )
+    max_remote_share: Share = _k(
+        0.9,
+        "Cap on the share of remote contacts (hybrid work and events included).",
+        "share",
+        "engine/core.py:Engine.step",
+    )
+    hybrid_local_pitch_share: Share = _k(
+        0.5,
+        "Share of pitches made at home at full hybrid collaboration.",
+        "share",
+        "engine/core.py:Engine.step",
+    )
+
+
+class Grants(Model):
+    """M10: the rules of R&D subsidies and grants, shared by every region (the levels are each
+    region's ``policy``)."""
+
+    rd_salary_share: Share = _k(
+        0.5,
+        "Share of salaries counted as R&D cost in a subsidy claim (experiments count whole).",
+        "share",
+        "mechanisms/m04_experiments.py:firm_month",
+    )
+    min_fit: Share = _k(
+        0.3,
+        "Least fit of a startup eligible for a grant.",
+        "fit",
+        "mechanisms/m04_experiments.py:firm_month",
+    )
+    state_bonus: NonNeg = _k(
+        1.5,
+        "Grant odds multiplier of a state-linked startup is 1 + state_preference x this.",
+        "x",
+        "mechanisms/m10_policy.py:grant_amount",
+    )
+    nonstate_cut: NonNeg = _k(
+        0.8,
+        "Grant odds multiplier of a private startup is 1 - state_preference x this.",
+        "x",
+        "mechanisms/m10_policy.py:grant_amount",
+    )
+    min_share: Share = _k(
+        0.1,
+        "Smallest grant as a share of grant_max (grants are uniform from this to 1).",
+        "share",
+        "mechanisms/m10_policy.py:grant_amount",
+    )
+
+
+class Labour(Model):
+    """M6: the labour market's search and the newcomers who keep a region's workforce."""
+
+    poach_tries: Annotated[int, Field(ge=0, le=1000)] = _k(
+        8,
+        "People a hiring firm approaches per poaching search.",
+        "people",
+        "mechanisms/m06_lifecycle.py:hire_and_match",
+    )
+    poach_max_misses: Annotated[int, Field(ge=1, le=1000)] = _k(
+        3,
+        "Fruitless poaching searches after which a firm stops hiring for the month.",
+        "searches",
+        "mechanisms/m06_lifecycle.py:hire_and_match",
+    )
+    entrant_age_min: Annotated[int, Field(ge=14, le=60)] = _k(
+        22,
+        "Youngest age of a newcomer who fills the workforce.",
+        "years",
+        "engine/bookkeeping.py:add_entrants",
+    )
+    entrant_age_span: Annotated[int, Field(ge=1, le=40)] = _k(
+        9,
+        "Newcomers' ages are uniform over this many whole years from entrant_age_min.",
+        "years",
+        "engine/bookkeeping.py:add_entrants",
+    )
+
+
+class Initial(Model):
+    """The initial state: established firms' sizes, fits, ages and cash; people's ages."""
+
+    firm_size_min: Positive = _k(
+        2.0,
+        "Scale of the Zipf size draw of established firms: size = floor(this / U^(1/a)).",
+        "people",
+        "engine/build.py:build_world",
+    )
+    firm_size_exponent: Positive = _f(
+        1.05,
+        "Zipf exponent a of established firm sizes.",
+        "x",
+        source="public: Axtell (2001), Science 293:1818, US firm sizes (Zipf, a = 1.059); "
+        "first edition's value, a literal in engine/build.py:build_world",
+    )
+    firm_size_max: Positive = _k(
+        5000.0, "Largest established firm at the start.", "people", "engine/build.py:build_world"
+    )
+    firm_employment_cap: Share = _k(
+        0.7,
+        "Most of the employable people established firms may employ at the start (sizes are "
+        "scaled down to fit).",
+        "share",
+        "engine/build.py:build_world",
+    )
+    firm_fit_low: Share = _k(
+        0.6, "Lowest fit of an established firm (uniform).", "fit", "engine/build.py:build_world"
+    )
+    firm_fit_high: Share = _k(
+        0.95, "Highest fit of an established firm.", "fit", "engine/build.py:build_world"
+    )
+    firm_age_min: Annotated[int, Field(ge=0)] = _k(
+        12, "Youngest established firm (uniform integer months).", "months",
+        "engine/build.py:build_world",
+    )  # fmt: skip
+    firm_age_max: Annotated[int, Field(ge=1)] = _k(
+        360, "Established firms are younger than this.", "months", "engine/build.py:build_world"
+    )
+    firm_cash_months: NonNeg = _k(
+        12.0,
+        "Months of salaries and rent an established firm starts with in the bank.",
+        "months",
+        "engine/build.py:build_world",
+    )
+    person_age_min: Positive = _k(
+        22.0,
+        "Youngest person at the start (the young are uniform from here to 35).",
+        "years",
+        "engine/build.py:build_world",
+    )
+    person_age_max: Positive = _k(
+        60.0,
+        "Oldest person at the start (the others are uniform from 35 to here).",
+        "years",
+        "engine/build.py:build_world",
+    )
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Initial:
+        if not self.firm_fit_low <= self.firm_fit_high:
+            raise ValueError("firm_fit_low must not exceed firm_fit_high")
+        if not self.firm_age_min < self.firm_age_max:
+            raise ValueError("firm_age_min must be below firm_age_max")
+        if not self.person_age_min <= 35.0 <= self.person_age_max:
+            raise ValueError("person_age_min <= 35 <= person_age_max (35: under35_share)")
+        return self
 
 
 class Mechanisms(Model):
-    """Global mechanism parameters, shared by every region."""
+    """Global mechanism parameters, shared by every region.
+
+    Plug-in mechanisms (:func:`rainforest.mechanisms.register`) add a section named after
+    themselves, validated by their own parameter model (defaults when absent)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, validate_default=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plugin_sections(cls, data):
+        from rainforest.mechanisms.contract import plugins
+
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        known = {p.name: p.param_model for p in plugins()}
+        for key in data:
+            if key not in cls.model_fields and key not in known:
+                raise ValueError(
+                    f"unknown mechanism section {key!r}; expected one of "
+                    f"{', '.join([*cls.model_fields, *known])}"
+                )
+        for name, model in known.items():
+            value = data.get(name, {})
+            data[name] = value if isinstance(value, model) else model.model_validate(value)
+        return data
 
     contacts: Contacts = Field(default_factory=Contacts)
     ideas: Ideas = Field(default_factory=Ideas)
@@ -573,6 +1259,9 @@ class Mechanisms(Model):
     migration: Migration = Field(default_factory=Migration)
     rents: Rents = Field(default_factory=Rents)
     connect: Connect = Field(default_factory=Connect)
+    grants: Grants = Field(default_factory=Grants)
+    labour: Labour = Field(default_factory=Labour)
+    initial: Initial = Field(default_factory=Initial)
 
 
 class Shock(Model):
@@ -585,7 +1274,14 @@ class Shock(Model):
     region: str = _f(..., "Region it hits.")
     anchor: str = _f("", "Anchor name (anchor_collapse).")
     layoff_share: Share = _f(0.8, "Share of the anchor's staff laid off.")
-    capital_cut: Share = _f(0.5, "Share of dry powder frozen for two years (funding_winter).")
+    capital_cut: Share = _f(0.5, "Share of dry powder frozen for freeze_months (funding_winter).")
+    freeze_months: Annotated[int, Field(ge=1, le=600)] = _k(
+        24,
+        "Months the frozen dry powder stays frozen (funding_winter).",
+        "months",
+        "engine/core.py:Engine._apply_shocks",
+        "two years",
+    )
     field: str = _f("", "Policy field to change (policy_change), e.g. 'sandbox'.")
     value: float = _f(0.0, "New value of the policy field (policy_change).")
 

@@ -2,13 +2,14 @@
 live series, stop, and a clean record when the server stops mid-job.
 
 A run job is :func:`rainforest.simulate` with an ``on_month`` callback, so the page can draw
-the series while they grow; stopping is cooperative (checked after every month). The pool has
-``max_jobs`` threads and the manager refuses new jobs while that many are queued or running.
+the series while they grow; a job of several seeds is :func:`rainforest.experiments.ensemble`
+and an explanation is :func:`rainforest.explain.explain`. Stopping is cooperative (checked
+after every month or run). The pool has ``max_jobs`` threads and the manager refuses new jobs
+while that many are queued or running.
 """
 
 from __future__ import annotations
 
-import inspect
 import logging
 import threading
 import time
@@ -22,6 +23,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rainforest.api import simulate
+from rainforest.experiments import ensemble
+from rainforest.experiments.runner import ID_COLUMNS
+from rainforest.explain import DEFAULT_GROUPS, explain
+from rainforest.explain.explain import DEFAULT_PERMUTATIONS
+from rainforest.explain.shapley import EXACT_MAX
+from rainforest.report._common import INVESTMENT_COLUMNS, metric_label, metric_unit
 from rainforest.scenario import Scenario
 
 log = logging.getLogger("rainforest.web")
@@ -64,8 +72,6 @@ def series_payload(metrics: pd.DataFrame, names: tuple[str, ...] = SERIES_METRIC
 
     For several runs (an ensemble's table) the values are means over runs, and ``lo``/``hi``
     hold the 5% and 95% quantiles in the same layout (``runs`` says how many)."""
-    from rainforest.report._common import INVESTMENT_COLUMNS, metric_label, metric_unit
-
     if metrics is None or metrics.empty:
         return {"months": [], "regions": [], "metrics": {}, "units": {}, "labels": {}}
     m = metrics
@@ -216,43 +222,22 @@ class Job:
 
 
 def explain_function() -> Callable[..., Any] | None:
-    """The explanation API of this build (``rainforest.explain.explain``, or
-    ``rainforest.experiments.explain``), or None when there is none."""
-    from importlib import import_module
+    """The function explanation jobs call: :func:`rainforest.explain.explain`.
 
-    for mod_name in ("rainforest.explain", "rainforest.experiments"):
-        try:
-            mod = import_module(mod_name)
-        except ImportError:
-            continue
-        fn = getattr(mod, "explain", None)
-        if callable(fn):
-            return fn
-        inner = getattr(fn, "explain", None)
-        if callable(inner):
-            return inner
-    return None
+    One place to swap it: tests put a quick stand-in here, and None (a server that offers no
+    explanations) makes ``POST /api/explain`` answer 501 and ``/api/health`` say so."""
+    return explain
 
 
 def explain_arms() -> tuple[int, int]:
-    """Runs per replicate of an explanation: (coalitions run on B, runs of A)."""
-    try:
-        from rainforest.explain import DEFAULT_GROUPS
-
-        n = len(DEFAULT_GROUPS)
-    except (ImportError, TypeError):
-        n = 7
-    return 2 ** min(n, 10), 1
-
-
-def explain_scale_factor() -> float:
-    """The explanation API's default scale multiple of B's scale (4 if it says none)."""
-    try:
-        from rainforest.explain import SCALE_FACTOR
-
-        return float(SCALE_FACTOR)
-    except (ImportError, TypeError, ValueError):
-        return 4.0
+    """Runs per replicate of an explanation over the default lever groups: (coalitions run on
+    B, runs of A). Exact Shapley runs every one of the 2**n coalitions; beyond
+    :data:`~rainforest.explain.shapley.EXACT_MAX` groups the sampled orders run at most one
+    coalition per prefix of each order, plus the single groups and the whole set."""
+    n = len(DEFAULT_GROUPS)
+    if n <= EXACT_MAX:
+        return 2**n, 1
+    return min(2**n, DEFAULT_PERMUTATIONS * (n + 1) + n + 1), 1
 
 
 class JobManager:
@@ -400,8 +385,6 @@ class JobManager:
     def _record_ensemble(self, job: Job) -> None:
         """Write each run of a finished job of several seeds (nothing for an unfinished one:
         its ensemble never returned)."""
-        from rainforest.experiments.runner import ID_COLUMNS
-
         ens = job.result
         if job.status != "done" or ens is None:
             return
@@ -444,8 +427,6 @@ class JobManager:
         if job.runs > 1:
             self._ensemble(job)
             return
-        from rainforest.api import simulate
-
         job.warmup_months = 12 * int(job.scenario.warmup_years)
         job.total = job.warmup_months + 12 * job.years
         self._record(job, running=True)
@@ -463,8 +444,6 @@ class JobManager:
 
     def _ensemble(self, job: Job) -> None:
         """Several seeds of one scenario in this job's thread; progress counts runs."""
-        from rainforest.experiments import ensemble
-
         job.total = job.runs
         job.result = ensemble(
             job.scenario,
@@ -480,21 +459,17 @@ class JobManager:
         fn = explain_function()
         if fn is None:
             raise RuntimeError("explanation is not available in this build")
-        kwargs = {
-            "vs": job.other,
-            "runs": job.runs,
-            "years": job.years,
-            "seed": job.seed,
-            "scale": job.scale,
-            "executor": "sequential",
-        }
-        params = inspect.signature(fn).parameters
-        if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
-            kwargs = {k: v for k, v in kwargs.items() if k in params}
-        if "progress" in params:
-            kwargs["progress"] = self._progress(job)
         job.total = max(job.total, 1)
-        job.explanation = fn(job.scenario, **kwargs)
+        job.explanation = fn(
+            job.scenario,
+            vs=job.other,
+            runs=job.runs,
+            years=job.years,
+            seed=job.seed,
+            scale=job.scale,
+            executor="sequential",
+            progress=self._progress(job),
+        )
         job.done = job.total
 
     # -- stopping --------------------------------------------------------------------------

@@ -1,19 +1,21 @@
 """Keep Numba's on-disk cache honest across kernel edits.
 
-Numba keys a cached function by its own source file's timestamp only. The month's two compiled
-halves (:mod:`rainforest.engine.phases`) contain every mechanism kernel, so after an edit to,
-say, ``m06_lifecycle.py`` they would keep running the old code from their cache. Before any
-kernel is called, :func:`drop_stale` deletes all cache files of the engine and mechanism
-packages when any of their sources is newer than the oldest cache file; they are then rebuilt
-(about a minute). An installed package never changes, so this costs a few ``stat`` calls.
+Numba keys a cached function by its own source file's timestamp only. A compiled kernel that
+calls kernels of other files (every hook, every fused segment of the month) would keep running
+their old code from its cache after an edit to, say, ``m06_lifecycle.py``. Before any kernel is
+called, :func:`drop_stale` deletes all cache files of the state and mechanism packages
+(``engine/`` holds no kernels) when any of their sources is newer than the oldest cache file;
+they are then rebuilt (a few minutes). The month's generated segments are keyed by a hash of
+these sources (:mod:`rainforest.engine.month`), so they never go stale. An installed package
+never changes, so this costs a few ``stat`` calls.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent
-COMPILED = ("engine", "mechanisms")
+PACKAGE = Path(__file__).resolve().parent
+COMPILED = ("state", "mechanisms")  # engine/ holds no kernels; the month is generated
 
 
 def drop_stale(root: Path = PACKAGE) -> int:

@@ -1,0 +1,89 @@
+"""The books: not a mechanism but the month's frame that every mechanism relies on.
+
+It seeds Numba's generator for the month (from the run's NumPy generator, so a run is a
+function of its seed whatever process runs it) and, after the people's month, counts the firm
+stocks and the output of established employers into the accounts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from rainforest.mechanisms.contract import Hook, Mechanism, declare
+from rainforest.state.accounts import (
+    M_FIRMS,
+    M_LISTED,
+    M_OUTPUT,
+    M_SMES,
+    M_SPEC_SMES,
+    M_STARTUPS,
+)
+from rainforest.state.tables import (
+    ANCHOR,
+    FACILITY,
+    INCUMBENT,
+    LISTED,
+    SME,
+    STARTUP,
+    STATE,
+)
+
+
+@njit(cache=True)
+def org_metrics(O, R, k, specialised_fit, acc):
+    """Firm stocks and the output of anchors and established employers for the month.
+    Unique institutions count 1/k in the scaled accounts so that they report as one."""
+    for org in range(O.n[0]):
+        if O.alive[org] == 0:
+            continue
+        r = O.region[org]
+        kind = O.kind[org]
+        if kind == STARTUP:
+            acc[r, M_STARTUPS] += 1.0
+            acc[r, M_FIRMS] += 1.0
+        elif kind == SME:
+            acc[r, M_SMES] += 1.0
+            acc[r, M_FIRMS] += 1.0
+            if 10 <= O.emp[org] <= 1000 and O.fit[org] >= specialised_fit:
+                acc[r, M_SPEC_SMES] += 1.0
+        elif kind == LISTED:
+            acc[r, M_LISTED] += 1.0
+            acc[r, M_FIRMS] += 1.0
+        elif kind == ANCHOR:
+            acc[r, M_FIRMS] += 1.0 / k
+            if O.listed[org] == 1:
+                acc[r, M_LISTED] += 1.0 / k
+        if kind == ANCHOR or kind == INCUMBENT or kind == STATE or kind == FACILITY:
+            acc[r, M_OUTPUT] += R.productivity[r] * O.prod[org] * O.emp[org]
+
+
+# --- the frame's place in the month (see rainforest.mechanisms.contract) -------------------
+@njit(cache=True, inline="always")
+def hook_seed(T, X, M):
+    """Seed Numba's generator for the month."""
+    np.random.seed(M.seed)
+
+
+@njit(cache=True, inline="always")
+def hook_firms(T, X, M):
+    """Firm stocks and output of the month."""
+    org_metrics(T.O, T.R, M.scale, T.glob.specialised_fit, X.acc)
+
+
+MECHANISM = declare(
+    Mechanism(
+        code="books",
+        name="books",
+        title="The month's frame: the generator's seed and the firm accounts",
+        module=__name__,
+        params=(),
+        metrics=("startups_alive", "smes", "specialised_smes", "listed_firms", "firms", "output"),
+        hooks=(
+            Hook("books.seed", hook_seed, doc="seed Numba's generator"),
+            Hook("books.firms", hook_firms, doc="firm stocks and output"),
+        ),
+        off=None,
+        essential="it seeds the month's random numbers and counts the firm stocks",
+    )
+)

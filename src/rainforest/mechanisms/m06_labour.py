@@ -1,0 +1,393 @@
+"""M6 (labour market) — people find, keep and lose jobs; the region's labour force is refilled.
+
+Kept apart from the firms' life cycle (:mod:`rainforest.mechanisms.m06_lifecycle`) because it is
+a different market with its own parameters: every person is employed, founding or unemployed;
+they retire at ``mechanisms.exits.retirement_age``, leave the district at each region's
+``turnover`` rate, are laid off when their firm shrinks below its head count, closes or is
+acquired, and the unemployed find jobs with monthly chance ``mechanisms.exits.job_finding``,
+in firms that are hiring near where they live. Newcomers (graduates and people from outside the
+modelled regions, counted as arrivals) fill each region's labour force to its target size.
+The people pass also applies the inspiration of colleagues of a winning firm (M9) and queues
+the comeback ideas of founders whose firm failed (fast fail, fast learn; M3 decides).
+
+Parameters: ``mechanisms.exits`` (job_finding, retirement_age), ``mechanisms.founding``
+(refound_probability), each region's ``turnover`` and ``population``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from rainforest.mechanisms.common import LANES, join, leave_job, make_unemployed, new_person
+from rainforest.mechanisms.contract import Hook, Mechanism, declare
+from rainforest.mechanisms.m02_ideas import add_cand
+from rainforest.state.accounts import (
+    M_ARRIVALS,
+    M_DEPARTURES,
+    M_EMPLOYED,
+    M_FOUNDERS,
+    M_PEOPLE,
+    M_UNDER35,
+    M_UNEMPLOYED,
+)
+from rainforest.state.tables import (
+    ANCHOR,
+    EMPLOYED,
+    EXIT_ACQ,
+    EXIT_IPO,
+    FACILITY,
+    FOUNDER,
+    GONE,
+    GRASSROOTS,
+    INCUMBENT,
+    LISTED,
+    SME,
+    STARTUP,
+    STATE,
+    UNEMPLOYED,
+)
+
+
+@njit(cache=True)
+def people_month(P, O, glob, month, inspired_decay, alive, acc, refound):
+    """Retirements, people released by firms that closed, and the belief of colleagues of a
+    winner; run after the firms' month so nobody is left attached to a closed firm. Counts the
+    people still in each region into ``alive``. Founders of a firm that just failed come back
+    with a new idea with probability ``refound_p`` (queued in ``refound`` for next month)."""
+    # columns are bound to locals once: a table's attribute read inside the loop costs a
+    # reference-count update per access, which made this pass four times slower
+    status, birth, employer, region, inspired = P.status, P.birth, P.employer, P.region, P.inspired
+    alive_org, emp, exit_month, exit_kind, domain = O.alive, O.emp, O.exit_month, O.exit, O.domain
+    retire, refound_p, qsd, boost = (
+        glob.retire_months,
+        glob.refound_p,
+        glob.qsd,
+        glob.colleague_boost,
+    )
+    tally = np.zeros((alive.shape[0], LANES))
+    for i in range(P.n[0]):
+        st = status[i]
+        live = st != GONE
+        e = employer[i]
+        x = max(e, 0)
+        # the common case (living or departed, nothing happens) is handled without branching
+        # on `live`, which is unpredictable (see m01.index_by_cell); the rare rows go below
+        event = (month - birth[i] >= retire) | (
+            (e >= 0) & ((alive_org[x] == 0) | (exit_month[x] == month))
+        )
+        if not (live & event):
+            inspired[i] *= inspired_decay if live else 1.0
+            tally[region[i], i % LANES] += live
+            continue
+        if month - birth[i] >= retire:
+            leave_job(employer, emp, i)
+            status[i] = GONE
+            acc[region[i], M_DEPARTURES] += 1.0
+            continue
+        if alive_org[e] == 0:
+            if st == FOUNDER and np.random.random() < refound_p:
+                q = np.exp(np.random.normal(0.0, qsd))  # experience enters in M3
+                add_cand(refound, i, -1, q, domain[e], GRASSROOTS, -1)
+            make_unemployed(status, employer, emp, i)
+        elif exit_kind[e] == EXIT_IPO or exit_kind[e] == EXIT_ACQ:  # exited this month
+            inspired[i] += boost
+            if st == FOUNDER:
+                status[i] = EMPLOYED  # after the exit, free to leave or found again
+        inspired[i] *= inspired_decay
+        tally[region[i], i % LANES] += 1.0
+    alive[:] = tally.sum(axis=1)
+
+
+@njit(cache=True)
+def turnover(P, O, monthly_rate, month, acc):
+    """Workers leave the district for good (career moves, family, elsewhere) at each region's
+    turnover rate; newcomers replace them (see ``add_entrants``). Founders stay with their
+    firms. Sampled by thinning: O(leavers), not O(people)."""
+    n = P.n[0]
+    rmax = monthly_rate.max() if monthly_rate.shape[0] else 0.0
+    if n == 0 or rmax <= 0.0:
+        return
+    for _ in range(np.random.poisson(n * rmax)):
+        i = np.random.randint(n)
+        if P.status[i] == GONE or P.status[i] == FOUNDER:
+            continue
+        r = P.region[i]
+        if np.random.random() * rmax >= monthly_rate[r]:
+            continue
+        leave_job(P.employer, O.emp, i)
+        P.status[i] = GONE
+        acc[r, M_DEPARTURES] += 1.0
+
+
+@njit(cache=True)
+def count_people(P, month, acc):
+    """End-of-month head counts by status and age."""
+    # tally[r, slot, lane]: slots are the statuses (GONE included, ignored) and the under-35s;
+    # branch-free for the reason given in m01.index_by_cell
+    tally = np.zeros((acc.shape[0], 5, LANES), np.int64)
+    status, region, birth = P.status, P.region, P.birth  # locals: see people_month
+    for i in range(P.n[0]):
+        st = status[i]
+        r = region[i]
+        lane = i % LANES
+        tally[r, st, lane] += 1
+        tally[r, 4, lane] += (month - birth[i] < 35 * 12) & (st != GONE)
+    for r in range(acc.shape[0]):
+        emp = tally[r, EMPLOYED].sum()
+        unemp = tally[r, UNEMPLOYED].sum()
+        found = tally[r, FOUNDER].sum()
+        acc[r, M_PEOPLE] += emp + unemp + found
+        acc[r, M_EMPLOYED] += emp
+        acc[r, M_UNEMPLOYED] += unemp
+        acc[r, M_FOUNDERS] += found
+        acc[r, M_UNDER35] += tally[r, 4].sum()
+
+
+@njit(cache=True)
+def index_by_employer(P, n_orgs, order, start):
+    """Counting sort of employees (not founders) by employer."""
+    status, employer = P.status, P.employer  # locals: see people_month
+    # branch-free, as m01.index_by_cell; rows that are not employees go to dump buckets after
+    # the last organisation. Lanes only while the tally stays small enough for the cache:
+    # with tens of thousands of employers, cache misses cost more than the chains they break.
+    lanes = LANES if n_orgs * LANES <= 32768 else 1
+    mask = lanes - 1  # LANES is a power of two
+    tally = np.zeros((n_orgs + lanes, lanes), np.int64)
+    for i in range(P.n[0]):
+        e = employer[i]
+        take = (status[i] == EMPLOYED) & (e >= 0)
+        tally[e if take else n_orgs + (i & mask), i & mask] += 1
+    start[:] = 0
+    for o in range(n_orgs):
+        start[o + 1] = start[o] + tally[o].sum()
+    fill = np.empty(n_orgs + lanes, np.int64)
+    fill[:n_orgs] = start[:n_orgs]
+    fill[n_orgs:] = order.shape[0] - lanes + np.arange(lanes)  # dump slots, never read
+    for i in range(P.n[0]):
+        e = employer[i]
+        b = e if (status[i] == EMPLOYED) & (e >= 0) else n_orgs + (i & mask)
+        order[fill[b]] = i
+        fill[b] += b < n_orgs
+
+
+@njit(cache=True)
+def fire_surplus(P, O, emp_order, emp_start):
+    """Firms above their headcount target let employees go (founders stay)."""
+    for org in range(O.n[0]):
+        if O.alive[org] == 0:
+            continue
+        kind = O.kind[org]
+        if kind == INCUMBENT or kind == STATE:
+            continue
+        surplus = O.emp[org] - int(np.ceil(O.target[org]))
+        lo = emp_start[org]
+        hi = emp_start[org + 1]
+        n = hi - lo
+        while surplus > 0 and n > 0:
+            x = lo + np.random.randint(n)
+            i = emp_order[x]
+            emp_order[x] = emp_order[lo + n - 1]
+            n -= 1
+            if P.employer[i] == org and P.status[i] == EMPLOYED:
+                make_unemployed(P.status, P.employer, O.emp, i)
+                surplus -= 1
+
+
+@njit(cache=True)
+def index_unemployed(P, n_regions, month, order, start):
+    """Counting sort of the unemployed by region (the hiring pool of the month). People still
+    settling in after a move (``settled`` in the future, M11) are not yet in the pool."""
+    status, settled, region = P.status, P.settled, P.region  # locals: see people_month
+    start[:] = 0
+    for i in range(P.n[0]):
+        if status[i] == UNEMPLOYED and settled[i] <= month:
+            start[region[i] + 1] += 1
+    for r in range(n_regions):
+        start[r + 1] += start[r]
+    fill = start[:-1].copy()
+    for i in range(P.n[0]):
+        if status[i] == UNEMPLOYED and settled[i] <= month:
+            r = region[i]
+            order[fill[r]] = i
+            fill[r] += 1
+
+
+@njit(cache=True)
+def hire_and_match(
+    P, O, R, glob, cell_order, cell_start, G, pool, pool_start, incumbent_of, state_of
+):
+    """Firms below target hire from the unemployed, then poach from established employers
+    (giving up for the month after ``poach_max_misses`` fruitless searches); the rest of the
+    unemployed find jobs at incumbent or state employers at the job-finding rate."""
+    n_regions = pool_start.shape[0] - 1
+    left = np.empty(n_regions, np.int64)
+    for r in range(n_regions):
+        left[r] = pool_start[r + 1] - pool_start[r]
+    n_orgs = O.n[0]
+    if n_orgs == 0:
+        return
+    off = np.random.randint(n_orgs)
+    for y in range(n_orgs):
+        org = (y + off) % n_orgs
+        if O.alive[org] == 0:
+            continue
+        kind = O.kind[org]
+        if kind == INCUMBENT or kind == STATE:
+            continue
+        if not (
+            kind == STARTUP or kind == SME or kind == LISTED or kind == ANCHOR or kind == FACILITY
+        ):
+            continue
+        need = int(np.floor(O.target[org])) - O.emp[org]
+        r = O.region[org]
+        misses = 0
+        while need > 0:
+            if left[r] > 0:
+                lo = pool_start[r]
+                x = lo + np.random.randint(left[r])
+                i = pool[x]
+                pool[x] = pool[lo + left[r] - 1]
+                left[r] -= 1
+                if P.status[i] == UNEMPLOYED:
+                    join(P.status, P.employer, O.emp, i, org)
+                    need -= 1
+                continue
+            # poach from established employers (not from founders, startups or anchors)
+            lo = cell_start[G.reg_cell0[r]]
+            hi = cell_start[G.reg_cell0[r] + G.reg_ncell[r]]
+            got = False
+            for _ in range(int(glob.poach_tries)):
+                if hi <= lo:
+                    break
+                i = cell_order[lo + np.random.randint(hi - lo)]
+                e = P.employer[i]
+                if P.status[i] == EMPLOYED and e >= 0 and e != org:
+                    ek = O.kind[e]
+                    if ek == INCUMBENT or ek == STATE or ek == SME or ek == LISTED:
+                        join(P.status, P.employer, O.emp, i, org)
+                        got = True
+                        break
+            if not got:
+                misses += 1
+                if misses >= glob.poach_misses:
+                    break
+                continue
+            need -= 1
+    for r in range(n_regions):
+        lo = pool_start[r]
+        for x in range(lo, lo + left[r]):
+            i = pool[x]
+            if P.status[i] == UNEMPLOYED and np.random.random() < glob.job_finding:
+                org = state_of[r] if np.random.random() < R.state_share[r] else incumbent_of[r]
+                join(P.status, P.employer, O.emp, i, org)
+
+
+@njit(cache=True)
+def add_entrants(P, G, R, glob, skill_cdf, month, deficit, acc):
+    """Young workers arrive to fill each region's labour-force deficit (ages from
+    ``mechanisms.labour``)."""
+    age0, span = int(glob.entrant_age_min), int(glob.entrant_age_span)
+    for r in range(deficit.shape[0]):
+        for _ in range(int(deficit[r])):
+            x = np.random.random()
+            skill = 0
+            while skill < 3 and x >= skill_cdf[r, skill]:
+                skill += 1
+            cell = G.reg_cell0[r] + np.random.randint(G.reg_ncell[r])
+            birth = month - (age0 + np.random.randint(span)) * 12
+            risk = min(max(np.random.normal(R.risk_mu[r], R.risk_sd[r]), 0.0), 1.0)
+            if new_person(P, r, cell, skill, birth, 0, risk, UNEMPLOYED, -1) < 0:
+                return
+            acc[r, M_ARRIVALS] += 1.0
+
+
+# --- the mechanism's place in the month (see rainforest.mechanisms.contract) ---------------
+@njit(cache=True, inline="always")
+def hook_index_employers(T, X, M):
+    """Index employees by employer."""
+    index_by_employer(T.P, T.O.n[0], X.emp_order, X.emp_start)
+
+
+@njit(cache=True, inline="always")
+def hook_fire(T, X, M):
+    """Firms above their head-count target shed staff."""
+    fire_surplus(T.P, T.O, X.emp_order, X.emp_start)
+
+
+@njit(cache=True, inline="always")
+def hook_turnover(T, X, M):
+    """Workers leave the district at each region's turnover rate."""
+    turnover(T.P, T.O, T.turnover, M.month, X.acc)
+
+
+@njit(cache=True, inline="always")
+def hook_people(T, X, M):
+    """Retirements, release from closed firms, colleagues' inspiration, comeback ideas."""
+    people_month(T.P, T.O, T.glob, M.month, M.idecay, X.alive, X.acc, X.refound)
+
+
+@njit(cache=True, inline="always")
+def hook_entrants(T, X, M):
+    """Newcomers fill each region's labour force to its target."""
+    add_entrants(
+        T.P, T.G, T.R, T.glob, T.skill_cdf, M.month, np.maximum(T.pop_target - X.alive, 0.0),
+        X.acc,
+    )  # fmt: skip
+
+
+@njit(cache=True, inline="always")
+def hook_index_unemployed(T, X, M):
+    """Index the unemployed who can look for work, by region."""
+    index_unemployed(T.P, T.pop_target.shape[0], M.month, X.pool, X.pool_start)
+
+
+@njit(cache=True, inline="always")
+def hook_hire(T, X, M):
+    """Firms hire and the unemployed find jobs."""
+    hire_and_match(
+        T.P, T.O, T.R, T.glob, X.cell_order, X.cell_start, T.G, X.pool, X.pool_start,
+        T.incumbent_of, T.state_of,
+    )  # fmt: skip
+
+
+@njit(cache=True, inline="always")
+def hook_count(T, X, M):
+    """End-of-month head counts by status and age."""
+    count_people(T.P, M.month, X.acc)
+
+
+MECHANISM = declare(
+    Mechanism(
+        code="M6L",
+        name="labour",
+        title="The labour market: retirement, turnover, lay-offs, hiring and newcomers",
+        module=__name__,
+        params=("mechanisms.exits", "regions.*.turnover", "regions.*.population"),
+        metrics=(
+            "people",
+            "employed",
+            "unemployed",
+            "founders",
+            "under35",
+            "arrivals",
+            "departures",
+            "under35_share",
+        ),
+        hooks=(
+            Hook("labour.index_employers", hook_index_employers, doc="employees by employer"),
+            Hook("labour.fire", hook_fire, doc="firms shed surplus staff"),
+            Hook("labour.turnover", hook_turnover, doc="people leave the district"),
+            Hook("labour.people", hook_people, doc="retirements and the people pass"),
+            Hook("labour.entrants", hook_entrants, doc="newcomers fill the labour force"),
+            Hook("labour.index_unemployed", hook_index_unemployed, doc="job seekers by region"),
+            Hook("labour.hire", hook_hire, doc="hiring and job finding"),
+            Hook("labour.count", hook_count, doc="head counts"),
+        ),
+        off=None,
+        essential="every person must be employed, founding or unemployed each month, and the "
+        "head counts that every per-capita outcome divides by are counted here",
+        direction_tests=("tests/test_mechanisms.py::test_labour_job_finding_lowers_unemployment",),
+        references=("seed 000: 快速失敗、快速學習 (founders return to the talent pool)",),
+    )
+)

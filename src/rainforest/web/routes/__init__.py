@@ -1,0 +1,21 @@
+"""The dashboard's routes, one :class:`fastapi.APIRouter` per subject.
+
+:func:`rainforest.web.create_app` includes them in the order of :data:`ROUTERS` (the page
+first, so ``/static/plotly.min.js`` is matched before the ``/static`` mount). Routes read the
+server's shared objects (job manager, catalogue, run store, limits) through the dependencies
+in :mod:`~rainforest.web.routes.deps`.
+"""
+
+from rainforest.web.routes import explain, jobs, pages, reports, runs, scenarios, server
+
+#: Routers after the ``/static`` mount, in the order their routes were always declared.
+ROUTERS = (
+    server.router,
+    scenarios.router,
+    jobs.router,
+    reports.router,
+    explain.router,
+    runs.router,
+)
+
+__all__ = ["ROUTERS", "explain", "jobs", "pages", "reports", "runs", "scenarios", "server"]

@@ -1,0 +1,33 @@
+"""``/api/jobs/{id}/report``: the self-contained HTML report of a finished run or explanation
+(built once per job by :func:`rainforest.report.report_html`, then kept)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import HTMLResponse
+
+from rainforest.report import report_html
+from rainforest.web.routes.deps import Manager, Reports, job_or_404
+
+router = APIRouter(tags=["jobs"])
+
+
+@router.get(
+    "/api/jobs/{job_id}/report",
+    response_class=HTMLResponse,
+    responses={409: {"description": "The job has no result yet."}},
+)
+def job_report(
+    job_id: str, manager: Manager, reports: Reports, download: bool = False
+) -> HTMLResponse:
+    """The self-contained HTML report of a finished job (``download=true`` to save it)."""
+    job = job_or_404(manager, job_id)
+    obj = job.result if job.result is not None else job.explanation
+    if obj is None:
+        raise HTTPException(409, f"job {job_id} has no result (status {job.status})")
+    if job_id not in reports:
+        reports[job_id] = report_html(obj)
+    headers = {}
+    if download:
+        headers["Content-Disposition"] = f'attachment; filename="rainforest-{job_id}.html"'
+    return HTMLResponse(reports[job_id], headers=headers)

@@ -1,0 +1,134 @@
+"""Conformance: every registered mechanism keeps the contract (like scikit-learn's
+``check_estimator``): parameters documented with units, metrics registered and reported, a
+direction test that exists, a deterministic run, and a run with the mechanism switched off."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rainforest import registry
+from rainforest.api import simulate
+from rainforest.engine.month import PLAN, plan_names
+from rainforest.mechanisms import mechanisms
+from rainforest.scenario import scenario_from_dict, with_values
+from rainforest.scenario.schema import Mechanisms, Scenario
+from rainforest.state import accounts
+from tests.conftest import base_region, scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+MECHS = mechanisms()
+
+
+def small_world() -> Scenario:
+    """Two regions with every institution kind, a facility and a shock: every hook has work."""
+    north = base_region(population=20000)
+    north["facilities"] = [
+        {"name": "F", "domain": "biomedicine", "breakthroughs_per_year": 6.0, "lag_months": 2.0}
+    ]
+    data = scenario({"north": north, "south": base_region(population=20000)})
+    data["distances_km"] = {"north|south": 120.0}
+    data["mechanisms"]["migration"] = {"base_rate": 0.01}
+    data["shocks"] = [{"month": 3, "kind": "anchor_collapse", "region": "north", "anchor": "A"}]
+    return scenario_from_dict(data)
+
+
+@pytest.fixture(scope="module")
+def world():
+    return small_world()
+
+
+@pytest.fixture(scope="module")
+def baseline(world):
+    return simulate(world, years=1, seed=11)
+
+
+def _section(path: str):
+    """The pydantic model of a ``mechanisms.<section>`` path."""
+    name = path.split(".")[1]
+    return Mechanisms.model_fields[name].annotation
+
+
+def _expand(sc: Scenario, values: dict) -> dict:
+    """``regions.*.x`` paths expanded to every region."""
+    out = {}
+    for path, v in values.items():
+        if path.startswith("regions.*."):
+            for r in sc.regions:
+                out[path.replace("*", r, 1)] = v
+        else:
+            out[path] = v
+    return out
+
+
+@pytest.mark.parametrize("mech", MECHS, ids=lambda m: m.name)
+def test_parameters_are_documented_with_units(mech):
+    for path in mech.params:
+        if not path.startswith("mechanisms."):
+            continue
+        model = _section(path)
+        for name, f in model.model_fields.items():
+            extra = f.json_schema_extra or {}
+            assert f.description, f"{path}.{name}: no description"
+            assert extra.get("unit"), f"{path}.{name}: no unit"
+
+
+@pytest.mark.parametrize("mech", MECHS, ids=lambda m: m.name)
+def test_metrics_are_registered_and_reported(mech, baseline):
+    for name in mech.metrics:
+        m = registry.get(name)
+        assert m.label and m.unit
+        if m.source in ("account", "derived"):
+            assert name in baseline.metrics.columns, name
+        elif m.source == "internal":
+            assert name in accounts.accounts()
+
+
+def test_every_reported_metric_is_owned_by_a_mechanism():
+    owned = {n for m in MECHS for n in m.metrics}
+    reported = set(accounts.reported())
+    assert reported <= owned, sorted(reported - owned)
+
+
+@pytest.mark.parametrize("mech", MECHS, ids=lambda m: m.name)
+def test_direction_test_exists(mech):
+    if mech.off is None:  # essential frames still need a test when they model something
+        pass
+    if mech.code == "books":
+        return
+    assert mech.direction_tests, f"{mech.name}: no direction test"
+    for ref in mech.direction_tests:
+        file, func = ref.split("::")
+        tree = ast.parse((ROOT / file).read_text())
+        names = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+        assert func in names, f"{mech.name}: {ref} does not exist"
+
+
+def test_every_hook_is_in_the_month_once():
+    names = plan_names()
+    assert len(names) == len(set(names))
+    declared = {h.name for m in MECHS for h in m.hooks}
+    assert declared == set(PLAN)
+
+
+@pytest.mark.parametrize("mech", MECHS, ids=lambda m: m.name)
+def test_runs_switched_off_and_deterministically(mech, world, baseline):
+    if mech.off is None:
+        assert mech.essential
+        return
+    sc = with_values(world, _expand(world, mech.off)) if mech.off else world
+    a = simulate(sc, years=1, seed=11)
+    b = simulate(sc, years=1, seed=11)
+    num = a.metrics.select_dtypes("number")
+    assert np.array_equal(num.to_numpy(), b.metrics.select_dtypes("number").to_numpy())
+    assert np.isfinite(
+        num.drop(
+            columns=["time_to_subsidy_days", "experiment_cost", "cross_skill_share"]
+        ).to_numpy()
+    ).all()
+    assert (a.metrics.people > 0).all()
+    # switching it off changes the run (the mechanism does something in this world)
+    assert not a.metrics.select_dtypes("number").equals(baseline.metrics.select_dtypes("number"))

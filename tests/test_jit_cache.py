@@ -8,7 +8,7 @@ from rainforest.jit_cache import drop_stale
 def _package(tmp_path):
     for d in ("state", "mechanisms"):
         (tmp_path / d / "__pycache__").mkdir(parents=True)
-        (tmp_path / d / "kernel.py").write_text("x = 1\n")
+        (tmp_path / d / "kernel.py").write_text("from numba import njit\n")
         for ext in ("nbi", "nbc"):
             (tmp_path / d / "__pycache__" / f"kernel.f-1.py311.{ext}").write_bytes(b"c")
     return tmp_path
@@ -42,3 +42,11 @@ def test_no_caches_is_a_no_op(tmp_path):
     (tmp_path / "state").mkdir()
     (tmp_path / "state" / "a.py").write_text("")
     assert drop_stale(tmp_path) == 0
+
+
+def test_a_numpy_only_module_does_not_drop_caches(tmp_path):
+    root = _package(tmp_path)
+    (root / "mechanisms" / "contract.py").write_text("x = 2\n")  # no kernels in it
+    _stamp(root, sources=1_000, caches=2_000)
+    os.utime(root / "mechanisms" / "contract.py", (3_000, 3_000))
+    assert drop_stale(root) == 0

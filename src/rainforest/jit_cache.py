@@ -18,14 +18,27 @@ PACKAGE = Path(__file__).resolve().parent
 COMPILED = ("state", "mechanisms")  # engine/ holds no kernels; the month is generated
 
 
+def kernel_sources(root: Path = PACKAGE) -> list[Path]:
+    """The sources compiled code depends on: every module of ``state/`` (codes and account
+    indices are compiled into kernels as constants), the metric registry, and the modules of
+    ``mechanisms/`` that define Numba kernels."""
+    found = sorted((root / "state").glob("*.py"))
+    if (root / "registry.py").exists():
+        found.append(root / "registry.py")
+    found += [p for p in sorted((root / "mechanisms").glob("*.py")) if "njit" in p.read_text()]
+    return found
+
+
 def drop_stale(root: Path = PACKAGE) -> int:
-    """Delete the compiled packages' cache files if a source is newer; returns how many."""
+    """Delete the compiled packages' cache files if a kernel source is newer; returns how many."""
     dirs = [root / d for d in COMPILED]
-    sources = [p for d in dirs for p in d.glob("*.py")]
+    sources = kernel_sources(root)
     caches = [p for d in dirs for p in (d / "__pycache__").glob("*.nb[ic]")]
     try:
-        if not caches or max(p.stat().st_mtime for p in sources) <= min(
-            p.stat().st_mtime for p in caches
+        if (
+            not caches
+            or not sources
+            or max(p.stat().st_mtime for p in sources) <= min(p.stat().st_mtime for p in caches)
         ):
             return 0
     except OSError:  # a file vanished meanwhile (another process cleaning up): leave it

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from rainforest.jit_cache import kernel_sources
 from rainforest.mechanisms import contract
 from rainforest.mechanisms.contract import ContractError, Hook
 
@@ -185,7 +186,6 @@ def _is_plugin(hook_name: str) -> bool:
 
 
 # --- code generation of fused segments ---------------------------------------------------
-_SOURCES = ("state", "mechanisms")  # where kernels and the constants compiled into them live
 _loaded: dict[str, object] = {}
 
 
@@ -204,12 +204,13 @@ def cache_dir() -> Path:
 
 
 def _source_hash() -> str:
-    pkg = Path(__file__).resolve().parent.parent
+    """Hash of what compiled code depends on: the state tables and accounts (codes and column
+    indices are compiled in as constants), the metric registry (it sets those indices) and
+    the mechanism modules that define kernels (NumPy-only modules cannot change them)."""
     h = hashlib.sha256()
-    for d in _SOURCES:
-        for p in sorted((pkg / d).glob("*.py")):
-            h.update(p.name.encode())
-            h.update(p.read_bytes())
+    for p in kernel_sources():
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
     return h.hexdigest()
 
 

@@ -35,6 +35,8 @@ from typing import Any
 
 from rainforest import registry
 from rainforest.registry import Metric
+from rainforest.scenario.plugins import add_section, remove_section
+from rainforest.scenario.schema import Mechanisms
 
 
 class ContractError(ValueError):
@@ -190,8 +192,6 @@ def register(mech: Mechanism) -> Mechanism:
         raise ContractError(f"mechanism {mech.name!r}: a plug-in needs a param_model")
     if mech.name in _MECHANISMS and mech.name not in _PLUGINS:
         raise ContractError(f"mechanism {mech.name!r} is built in")
-    from rainforest.scenario.schema import Mechanisms
-
     if mech.name in Mechanisms.model_fields:
         raise ContractError(f"mechanism {mech.name!r} would shadow mechanisms.{mech.name}")
     for m in mech.new_metrics:
@@ -206,6 +206,7 @@ def register(mech: Mechanism) -> Mechanism:
         for m in mech.new_metrics:
             registry.unregister_metric(m.name)
         raise
+    add_section(mech.name, mech.param_model)
     _MECHANISMS[mech.name] = mech
     if mech.name not in _PLUGINS:
         _PLUGINS.append(mech.name)
@@ -218,6 +219,7 @@ def unregister(name: str) -> None:
         raise ContractError(f"{name!r} is not a registered plug-in")
     mech = _MECHANISMS.pop(name)
     _PLUGINS.remove(name)
+    remove_section(name)
     for m in mech.new_metrics:
         registry.unregister_metric(m.name)
 

@@ -1231,12 +1231,12 @@ class Mechanisms(Model):
     @model_validator(mode="before")
     @classmethod
     def _plugin_sections(cls, data):
-        from rainforest.mechanisms.contract import plugins
+        from rainforest.scenario.plugins import sections
 
         if not isinstance(data, dict):
             return data
         data = dict(data)
-        known = {p.name: p.param_model for p in plugins()}
+        known = sections()
         for key in data:
             if key not in cls.model_fields and key not in known:
                 raise ValueError(

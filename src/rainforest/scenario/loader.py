@@ -140,6 +140,14 @@ def preset_text(name: str) -> str:
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
     """Validate a plain dict (as read from TOML) into a Scenario."""
+    from rainforest.scenario.budget import MAX_REGIONS
+
+    regions = data.get("regions") if isinstance(data, dict) else None
+    if isinstance(regions, dict) and len(regions) > MAX_REGIONS:  # before validating them all
+        raise ScenarioError(
+            f"{source}: invalid scenario: regions: {len(regions):,} regions, more than the "
+            f"{MAX_REGIONS} a scenario may have (merge small regions or split the scenario)"
+        )
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:

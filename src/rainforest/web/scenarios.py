@@ -27,6 +27,7 @@ from rainforest.scenario import (
     preset_names,
     preset_text,
     scenario_from_dict,
+    scenario_from_text,
     scenario_hash,
     with_values,
 )
@@ -199,11 +200,7 @@ class Catalogue:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             raise ScenarioError(f"{label}: not a UTF-8 text file") from None
-        try:
-            raw = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as err:
-            raise ScenarioError(f"{label}: not valid TOML: {err}") from None
-        sc = scenario_from_dict(raw, label)
+        sc = scenario_from_text(text, label)  # size, key and nesting caps before parsing
         ident = f"upload:{scenario_hash(sc)}"
         entry = Entry(ident, sc, "upload")
         with self._lock:

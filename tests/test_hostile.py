@@ -304,7 +304,7 @@ VALUES = st.one_of(
 
 
 @settings(
-    max_examples=60,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -313,14 +313,16 @@ def test_any_value_in_any_field_is_refused_by_name_or_runs_finite(leaf, value):
     path, _ = leaf
     data = _full_base()
     _set_path(data, path, value)
-    field = path.split(".")[-1]
+    parts = path.split(".")
+    field, parent = parts[-1], parts[-2] if len(parts) > 1 else parts[-1]
     try:
         sc = scenario_from_dict(data, "gen.toml")
         b = check_budget(sc, years=1, source="gen.toml")
     except ScenarioError as err:
         first = _first_line(str(err))
         assert first.startswith("gen.toml: "), first
-        assert field in first or field in str(err).split("\n")[0], first
+        # the field, or the table whose rule it broke (skill shares must sum to 1)
+        assert field in first or parent in first, first
         return
     assume(b.person_months <= 2e6)  # larger runs are fine but too slow for a property test
     kind, detail = _run_limited(data)

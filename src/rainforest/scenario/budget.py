@@ -44,8 +44,9 @@ ORG_BYTES = 320
 INVESTOR_BYTES = 112
 INVESTMENT_BYTES = 45
 EVENT_BYTES = 37
-#: Growth of the tables over a run, per simulated person-month (measured on the presets and
-#: rounded up: newcomers replacing leavers, organisations founded, rounds and events).
+#: Growth of the tables over a run, per simulated person-month (assumed upper bounds:
+#: newcomers replacing leavers, organisations founded, rounds and events; tests/test_hostile.py
+#: checks that the estimate bounds what a run really holds).
 PERSON_ROWS_PER_PERSON_MONTH = 0.02
 ORG_ROWS_PER_PERSON_MONTH = 0.002
 EVENT_ROWS_PER_PERSON_MONTH = 0.05

@@ -86,6 +86,7 @@ def run_case(case: Case, folder: Path, timeout: float, src: str | None = None) -
     first = lines[0] if lines else ""
     if rc is not None and "Traceback" in out + err:
         first = next((ln for ln in reversed(lines) if ln.strip()), first)
+    first = first.replace(f"{folder}/", "")  # the file's name, not the temporary folder
     return {
         "case": case.name,
         "outcome": classify(rc, out, err, case.expect),

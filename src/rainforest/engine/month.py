@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -245,6 +246,7 @@ def _generated_module(segments: list[tuple]):
             os.unlink(tmp)
     spec = importlib.util.spec_from_file_location(f"rainforest_month_{key}", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # else Numba caches its segments as '<dynamic>' (unloadable)
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     _loaded[key] = module
     return module

@@ -23,13 +23,11 @@ import math
 import os
 from dataclasses import dataclass, field
 
-from rainforest.scenario.loader import ScenarioError
+from rainforest.scenario.loader import MAX_REGIONS, ScenarioError
 from rainforest.scenario.schema import Scenario
 
 #: Share of the machine's physical memory a run may plan to use.
 MEMORY_FRACTION = 0.5
-#: Most regions in one scenario (the presets have at most 6; region matrices grow as n²).
-MAX_REGIONS = 200
 #: Most simulated years (reported plus warm-up).
 MAX_YEARS = 130
 #: Most simulated person-months in one run (about an hour at 3 million person-months a
@@ -190,8 +188,8 @@ def check_budget(
     k = float(scale if scale is not None else sc.scale)
     if not math.isfinite(k) or k < 1.0:
         raise BudgetError(
-            f"{where}: scale must be a finite number of at least 1 (real people per simulated "
-            f"person), got {k!r}"
+            f"{where}: scale must be positive and finite, at least 1 real person per simulated "
+            f"person; got {k!r}"
         )
     yrs = sc.years if years is None else years
     if isinstance(yrs, float) and not yrs.is_integer():

@@ -32,6 +32,8 @@ MAX_ERRORS = 20
 MAX_SCENARIO_BYTES = 8 * 2**20
 MAX_KEYS = 100_000
 MAX_DEPTH = 32
+#: Most regions in one scenario (the presets have at most 6; region matrices grow as n²).
+MAX_REGIONS = 200
 _SAFE_PART = re.compile(r"^[A-Za-z0-9_\-]{1,60}$")
 _SUBPATH = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*): (.*)$", re.S)
 _TOKENS = re.compile(
@@ -140,8 +142,6 @@ def preset_text(name: str) -> str:
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
     """Validate a plain dict (as read from TOML) into a Scenario."""
-    from rainforest.scenario.budget import MAX_REGIONS
-
     regions = data.get("regions") if isinstance(data, dict) else None
     if isinstance(regions, dict) and len(regions) > MAX_REGIONS:  # before validating them all
         raise ScenarioError(

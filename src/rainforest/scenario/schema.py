@@ -55,7 +55,8 @@ _NAME_BAD = re.compile(r"[\x00-\x1f\x7f|.\[\]{}<>/\\\"`]")
 def _safe_name(v: str) -> str:
     """Names are field-path parts, dict keys and labels: no '|' (distance keys), '.' (paths),
     brackets, quotes, slashes or control characters; 1 to 80 characters, not blank."""
-    if not v.strip() or len(v) > 80 or v != v.strip() or _NAME_BAD.search(v):
+    bad = _NAME_BAD.search(v) or not v.isprintable()
+    if not v.strip() or len(v) > 80 or v != v.strip() or bad:
         raise ValueError(
             "a name needs 1 to 80 characters, no leading or trailing spaces and none of "
             '| . [ ] { } < > / \\ " ` or control characters'
@@ -64,6 +65,17 @@ def _safe_name(v: str) -> str:
 
 
 Name = Annotated[str, AfterValidator(_safe_name)]
+
+
+def _label(v: str) -> str:
+    """A scenario's name is a label (derived names such as 'a+b[culture]' are fine): printable,
+    not blank, at most 200 characters."""
+    if not v.strip() or len(v) > 200 or not v.isprintable():
+        raise ValueError("a scenario name needs 1 to 200 printable characters")
+    return v
+
+
+Label = Annotated[str, AfterValidator(_label)]
 
 
 def _f(default, description: str, unit: str = "", source: str = "", **kw):
@@ -1336,7 +1348,7 @@ def default_domains() -> list[Domain]:
 class Scenario(Model):
     """A complete, validated scenario: what a run is a function of (with seed and scale)."""
 
-    name: Name = _f("scenario", "Scenario name.")
+    name: Label = _f("scenario", "Scenario name.")
     description: Annotated[str, Field(max_length=20_000)] = _f("", "What this scenario represents.")
     years: Annotated[int, Field(ge=1, le=100)] = _f(20, "Default simulated years.", "years")
     warmup_years: Annotated[int, Field(ge=0, le=30)] = _f(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import pickle
 import resource
 import threading
 import time
@@ -517,6 +518,17 @@ class JobManager:
             "download its report to keep it"
         )
 
+    @staticmethod
+    def _progress(job: Job) -> Callable[[int, int], None]:
+        """A progress callback for work run in this process (a test's stand-in)."""
+
+        def cb(done: int, total: int) -> None:
+            job.done, job.total = int(done), int(total)
+            if job.stop_event.is_set():
+                raise JobStoppedError(job.id)
+
+        return cb
+
     def _run(self, job: Job) -> None:
         if job.runs > 1:
             self._ensemble(job)
@@ -542,6 +554,15 @@ class JobManager:
             raise RuntimeError("explanation is not available in this build")
         job.total = max(job.total, 1)
         kw = {"vs": job.other, "runs": job.runs, "years": job.years, "seed": job.seed, "fn": fn}
+        try:
+            pickle.dumps(fn)
+        except Exception:  # a stand-in defined inside a test: run it here
+            job.explanation = fn(
+                job.scenario, vs=job.other, runs=job.runs, years=job.years, seed=job.seed,
+                scale=job.scale, executor="sequential", progress=self._progress(job),
+            )  # fmt: skip
+            job.done = job.total
+            return
         job.explanation = self._in_worker(
             job, "explain", {"scenario": job.scenario, "scale": job.scale, **kw}
         )

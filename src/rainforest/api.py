@@ -14,6 +14,7 @@ from rainforest.engine import Engine
 from rainforest.engine.core import SeedLike
 from rainforest.result import Result, build_result, metrics_frame
 from rainforest.scenario import Scenario, load_scenario
+from rainforest.scenario.budget import check_budget
 
 
 def _seed_info(seed: SeedLike) -> Any:
@@ -62,9 +63,15 @@ def simulate(
     from rainforest import __version__
 
     sc = load_scenario(scenario)
+    if isinstance(seed, int | np.integer) and not isinstance(seed, bool) and seed < 0:
+        raise ValueError(f"seed must be a whole number of at least 0, got {seed}")
+    if isinstance(years, float) and not years.is_integer():
+        raise ValueError(f"years must be a whole number, got {years}")
     yrs = sc.years if years is None else int(years)
     if yrs < 1:
         raise ValueError(f"years must be at least 1, got {yrs}")
+    source = str(scenario) if isinstance(scenario, str | Path) else None
+    check_budget(sc, years=yrs, scale=scale, source=source)
     t0 = time.perf_counter()
     eng = Engine(sc, seed=seed, scale=scale)
     eng.timings["build_s"] = time.perf_counter() - t0

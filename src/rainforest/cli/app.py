@@ -7,6 +7,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 app = typer.Typer(
     name="rainforest",
@@ -74,5 +75,6 @@ def compile_notice() -> None:
 
 def fail(message: str, code: int = 2) -> None:
     """Print an error to stderr and exit with ``code`` (no traceback for user errors)."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    # user text (region names, values) is never markup, and a long line is not wrapped
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)

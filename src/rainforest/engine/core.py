@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from rainforest.engine import guards
 from rainforest.engine.build import World, build_world
 from rainforest.engine.month import Plan, build_plan, run_segment
 from rainforest.engine.params import distance_matrix, policy_arrays
@@ -182,6 +183,7 @@ class Engine:
         if self.month >= 0:
             self.records.append(self.acc.copy())
         self.month += 1
+        guards.check_month(self)
 
     def run(self, months: int, progress: Callable[[int, int], None] | None = None) -> None:
         """Run the warm-up, then ``months`` reported months."""

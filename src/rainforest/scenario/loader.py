@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -25,17 +26,105 @@ class ScenarioError(ValueError):
     """A scenario could not be read or validated; the message says where and why."""
 
 
+#: Most problems listed in one error; the rest are counted ("and N more").
+MAX_ERRORS = 20
+#: Caps checked on the raw text before the TOML parser sees it (a preset has < 1,000 keys,
+#: nesting of 4 and 60 KB; these leave room for hundreds of regions).
+MAX_SCENARIO_BYTES = 8 * 2**20
+MAX_KEYS = 100_000
+MAX_DEPTH = 32
+#: Most regions in one scenario (the presets have at most 6; region matrices grow as n²).
+MAX_REGIONS = 200
+_SAFE_PART = re.compile(r"^[A-Za-z0-9_\-]{1,60}$")
+_SUBPATH = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*): (.*)$", re.S)
+_TOKENS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]'
+)
+
+
+def _part(p: Any) -> str:
+    """One step of a field path, quoted when it is not a plain name (odd region names)."""
+    s = str(p)
+    if _SAFE_PART.match(s):
+        return s
+    return repr(s if len(s) <= 40 else s[:40] + "...")
+
+
+def _got(value: Any) -> str:
+    if isinstance(value, dict | list) or value is None:
+        return ""
+    text = repr(value)
+    return f" (got {text if len(text) <= 60 else text[:60] + '...'})"
+
+
+def _problem(e: dict[str, Any]) -> str:
+    """One problem as 'path: message (got value)' on one line."""
+    loc = list(e["loc"])
+    msg = str(e["msg"])
+    key = bool(loc) and loc[-1] == "[key]"
+    if key:  # a bad dict key (a region name): the path ends at the key, no value shown
+        loc = loc[:-1]
+    if e["type"] == "extra_forbidden":
+        msg = "unknown field (check the spelling; see `rainforest presets show` for fields)"
+    if msg.startswith(("Value error, ", "Assertion failed, ")):
+        msg = msg.split(", ", 1)[1]
+    m = _SUBPATH.match(msg)
+    if m:  # a model validator naming the field inside the model it checks
+        loc = [*loc, *m.group(1).split(".")]
+        msg = m.group(2)
+    path = ".".join(_part(p) for p in loc) or "(top level)"
+    got = "" if key or m or " got " in msg else _got(e.get("input"))
+    text = f"{path}: {msg}{got}"
+    return " ".join(text.split())  # one line, whatever the message held
+
+
 def _format_errors(source: str, err: ValidationError) -> str:
-    lines = [f"{source}: invalid scenario ({err.error_count()} problem(s))"]
-    for e in err.errors():
-        path = ".".join(str(p) for p in e["loc"]) or "(top level)"
-        msg = e["msg"]
-        if e["type"] == "extra_forbidden":
-            msg = "unknown field (check the spelling; see `rainforest presets show` for fields)"
-        got = e.get("input")
-        got_s = "" if isinstance(got, dict | list) else f" (got {got!r})"
-        lines.append(f"  - {path}: {msg}{got_s}")
+    """The first line names the file and the first problem; at most MAX_ERRORS in all."""
+    errors = err.errors(include_url=False)
+    n = len(errors)
+    items = [_problem(e) for e in errors[:MAX_ERRORS]]
+    count = "" if n == 1 else f" ({n} problems)"
+    lines = [f"{source}: invalid scenario{count}: {items[0]}"]
+    lines += [f"  - {x}" for x in items[1:]]
+    if n > MAX_ERRORS:
+        lines.append(f"  and {n - MAX_ERRORS} more")
     return "\n".join(lines)
+
+
+def check_text(text: str, source: str) -> None:
+    """Refuse, before parsing, text too large, with too many keys or nested too deeply.
+
+    The TOML parser recurses on nesting and keeps every key; these caps keep a hostile file
+    from exhausting the stack, the memory or the time of the process reading it.
+    """
+    keys = text.count("=")
+    if keys > MAX_KEYS:
+        raise ScenarioError(
+            f"{source}: about {keys:,} keys, more than the {MAX_KEYS:,} a scenario may have "
+            "(a preset has fewer than 1,000)"
+        )
+    size = len(text.encode("utf-8", "replace")) if len(text) * 4 > MAX_SCENARIO_BYTES else 0
+    if size > MAX_SCENARIO_BYTES:
+        raise ScenarioError(
+            f"{source}: {size / 2**20:.1f} MiB, larger than the "
+            f"{MAX_SCENARIO_BYTES // 2**20} MiB a scenario may have"
+        )
+    depth = deepest = 0
+    where = 0
+    for m in _TOKENS.finditer(text):
+        tok = m.group()
+        if tok in ("[", "{"):
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, m.start()
+                if deepest > MAX_DEPTH:
+                    line = text.count("\n", 0, where) + 1
+                    raise ScenarioError(
+                        f"{source}: nesting deeper than {MAX_DEPTH} levels (line {line}); "
+                        "a scenario needs at most 5"
+                    )
+        elif tok in ("]", "}"):
+            depth = max(depth - 1, 0)
 
 
 def preset_names() -> list[str]:
@@ -56,6 +145,12 @@ def preset_text(name: str) -> str:
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
     """Validate a plain dict (as read from TOML) into a Scenario."""
+    regions = data.get("regions") if isinstance(data, dict) else None
+    if isinstance(regions, dict) and len(regions) > MAX_REGIONS:  # before validating them all
+        raise ScenarioError(
+            f"{source}: invalid scenario: regions: {len(regions):,} regions, more than the "
+            f"{MAX_REGIONS} a scenario may have (merge small regions or split the scenario)"
+        )
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
@@ -63,10 +158,18 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario
 
 
 def _parse_toml(text: str, source: str) -> dict[str, Any]:
+    check_text(text, source)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{source}: not valid TOML: {err}") from None
+    except RecursionError:  # the caps above should make this unreachable
+        raise ScenarioError(f"{source}: nested too deeply to read") from None
+
+
+def scenario_from_text(text: str, source: str) -> Scenario:
+    """Check, parse and validate TOML text (a file's or an upload's) into a Scenario."""
+    return scenario_from_dict(_parse_toml(text, source), source)
 
 
 def load_scenario(spec: str | Path | dict[str, Any] | Scenario) -> Scenario:
@@ -92,11 +195,16 @@ def load_scenario(spec: str | Path | dict[str, Any] | Scenario) -> Scenario:
     if path.suffix == ".toml" or path.exists():
         if not path.is_file():
             raise ScenarioError(f"{path}: no such scenario file")
+        if path.stat().st_size > 8 * MAX_SCENARIO_BYTES:  # not even read (check_text: less)
+            raise ScenarioError(
+                f"{path}: {path.stat().st_size / 2**20:.1f} MiB, larger than the "
+                f"{MAX_SCENARIO_BYTES // 2**20} MiB a scenario may have"
+            )
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise ScenarioError(f"{path}: not a UTF-8 text file") from None
-        return scenario_from_dict(_parse_toml(text, str(path)), str(path))
+        return scenario_from_text(text, str(path))
     name = str(spec)
     return scenario_from_dict(_parse_toml(preset_text(name), f"preset {name}"), f"preset {name}")
 

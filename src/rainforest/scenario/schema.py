@@ -11,9 +11,20 @@ Money is in million yuan (CNY) throughout; US figures are converted at 7.1 CNY p
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import math
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 SKILLS = ("tech", "market", "capital", "design")
 INVESTOR_KINDS = ("angel", "vc", "cvc", "state", "bank")
@@ -22,6 +33,49 @@ STAGES = ("seed", "early", "late")
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Positive = Annotated[float, Field(gt=0.0)]
 NonNeg = Annotated[float, Field(ge=0.0)]
+#: A monthly (or per-contact) chance: a probability, so at most 1.
+Chance = Annotated[float, Field(ge=0.0, le=1.0)]
+#: An elasticity: beyond 3, a doubling multiplies by more than 8 (and overflows soon after).
+Elasticity = Annotated[float, Field(ge=0.0, le=3.0)]
+#: A log standard deviation: beyond 2, one draw in six is 7 times the median or more.
+LogSd = Annotated[float, Field(ge=0.0, le=2.0)]
+#: A span of months: at least a day (the step is a month), at most a century.
+Months = Annotated[float, Field(ge=0.03, le=1200.0)]
+
+#: No number in a scenario may exceed this in magnitude (a trillion of anything is a typo).
+MAX_MAGNITUDE = 1e12
+#: Half the Earth's circumference: no two places are further apart.
+MAX_DISTANCE_KM = 20_037.5
+#: Knowledge workers per km² beyond the densest business districts (Midtown Manhattan has
+#: about 300,000 jobs per km²).
+MAX_DENSITY = 500_000.0
+_NAME_BAD = re.compile(r"[\x00-\x1f\x7f|.\[\]{}<>/\\\"`]")
+
+
+def _safe_name(v: str) -> str:
+    """Names are field-path parts, dict keys and labels: no '|' (distance keys), '.' (paths),
+    brackets, quotes, slashes or control characters; 1 to 80 characters, not blank."""
+    bad = _NAME_BAD.search(v) or not v.isprintable()
+    if not v.strip() or len(v) > 80 or v != v.strip() or bad:
+        raise ValueError(
+            "a name needs 1 to 80 characters, no leading or trailing spaces and none of "
+            '| . [ ] { } < > / \\ " ` or control characters'
+        )
+    return v
+
+
+Name = Annotated[str, AfterValidator(_safe_name)]
+
+
+def _label(v: str) -> str:
+    """A scenario's name is a label (derived names such as 'a+b[culture]' are fine): printable,
+    not blank, at most 200 characters."""
+    if not v.strip() or len(v) > 200 or not v.isprintable():
+        raise ValueError("a scenario name needs 1 to 200 printable characters")
+    return v
+
+
+Label = Annotated[str, AfterValidator(_label)]
 
 
 def _f(default, description: str, unit: str = "", source: str = "", **kw):
@@ -48,21 +102,41 @@ def _k(default, description: str, unit: str, where: str, why: str = "", **kw):
 
 
 class Model(BaseModel):
-    """Base: unknown keys are errors, instances are immutable."""
+    """Base: unknown keys are errors, instances are immutable, numbers are finite, at most
+    :data:`MAX_MAGNITUDE` in size, and never booleans (``area_km2 = true`` is not 1)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain_numbers(cls, v: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        ann = field.annotation if field is not None else bool
+        if ann is bool or (isinstance(ann, type) and issubclass(ann, BaseModel)):
+            return v  # a switch, or a nested model (checked field by field itself)
+        values = v.values() if isinstance(v, dict) else v if isinstance(v, list) else [v]
+        for x in values:
+            if isinstance(x, bool):
+                raise ValueError(f"expected a number, got {str(x).lower()}")
+            if isinstance(x, int | float) and math.isfinite(x) and abs(x) > MAX_MAGNITUDE:
+                raise ValueError(f"{x:g} is larger than any sensible value (at most 1e12)")
+        return v
 
 
 class Domain(Model):
     """A technology domain (market) in which ideas, startups and anchors live."""
 
-    name: str = _f(..., "Domain identifier, e.g. 'ai_software'.")
-    market_size: Positive = _f(1.0, "Relative size of the addressable market (1 = average).", "x")
-    capital_intensity: Positive = _f(
+    name: Name = _f(..., "Domain identifier, e.g. 'ai_software'.")
+    market_size: Annotated[float, Field(gt=0.0, le=1000.0)] = _f(
+        1.0, "Relative size of the addressable market (1 = average).", "x"
+    )
+    capital_intensity: Annotated[float, Field(gt=0.0, le=1000.0)] = _f(
         1.0, "Multiplier on cheque sizes and burn (hardware > software).", "x"
     )
     experiment_cost: Positive = _f(0.02, "Cost of one product experiment.", "million yuan")
-    time_to_market: Positive = _f(
+    time_to_market: Months = _f(
         18.0, "Typical months from founding to product-market fit.", "months"
     )
     regulated: bool = _f(False, "Founding needs a regulatory sandbox or liability exemption (M10).")
@@ -74,7 +148,7 @@ class Domain(Model):
 class University(Model):
     """A university: graduates, patents and their conversion into startups (M8)."""
 
-    name: str = _f(..., "Name.")
+    name: Name = _f(..., "Name.")
     graduates_per_year: NonNeg = _f(
         2000.0, "Graduates entering the local talent pool.", "people/yr"
     )
@@ -97,10 +171,14 @@ class University(Model):
 class Facility(Model):
     """A large science facility or national lab: breakthroughs with long lags (M8)."""
 
-    name: str = _f(..., "Name.")
+    name: Name = _f(..., "Name.")
     domain: str = _f(..., "Domain its breakthroughs feed.")
-    breakthroughs_per_year: NonNeg = _f(2.0, "Usable breakthroughs produced.", "1/yr")
-    lag_months: NonNeg = _f(60.0, "Months before a breakthrough is usable by firms.", "months")
+    breakthroughs_per_year: Annotated[float, Field(ge=0.0, le=1000.0)] = _f(
+        2.0, "Usable breakthroughs produced.", "1/yr"
+    )
+    lag_months: Annotated[float, Field(ge=0.0, le=1200.0)] = _f(
+        60.0, "Months before a breakthrough is usable by firms.", "months"
+    )
     spillover: NonNeg = _f(2.0, "Knowledge spillover strength (relative).", "x")
     staff: NonNeg = _f(500.0, "Researchers employed.", "people")
     spinout_rate: NonNeg = _k(
@@ -114,10 +192,10 @@ class Facility(Model):
 class Anchor(Model):
     """An anchor firm or platform: jobs, demand, spillovers, spin-outs (M7)."""
 
-    name: str = _f(..., "Name.")
+    name: Name = _f(..., "Name.")
     domain: str = _f(..., "Main domain.")
     employees: NonNeg = _f(5000.0, "Local employees.", "people")
-    spinout_rate: NonNeg = _f(
+    spinout_rate: Chance = _f(
         0.0005, "Monthly chance that an employee has a spin-out idea.", "1/person/month"
     )
     platform_services: Share = _f(
@@ -129,7 +207,7 @@ class Anchor(Model):
     state_linked: bool = _f(False, "A state-owned or state-linked organisation.")
     spillover: NonNeg = _f(1.0, "Knowledge spillover strength (relative).", "x")
     listed: bool = _f(True, "A listed company (counts in listed firms per km²).")
-    productivity: Positive = _f(
+    productivity: Annotated[float, Field(gt=0.0, le=1000.0)] = _f(
         2.0, "Output per employee relative to the region's established employers.", "x"
     )
 
@@ -138,9 +216,13 @@ class InvestorPool(Model):
     """A pool of investors of one kind (M5); each member is an agent."""
 
     kind: Literal["angel", "vc", "cvc", "state", "bank"] = _f(..., "Investor kind.")
-    count: Annotated[int, Field(ge=0)] = _f(10, "Number of investors.", "investors")
+    count: Annotated[int, Field(ge=0, le=1_000_000)] = _f(
+        10, "Number of investors (at most a million: more than all venture firms).", "investors"
+    )
     dry_powder: NonNeg = _f(500.0, "Capital available per investor.", "million yuan")
-    patience: NonNeg = _f(36.0, "Months the investor will wait for product-market fit.", "months")
+    patience: Annotated[float, Field(ge=0.0, le=1200.0)] = _f(
+        36.0, "Months the investor will wait for product-market fit.", "months"
+    )
     stage_preference: dict[str, NonNeg] = _f(
         {"seed": 1.0, "early": 1.0, "late": 1.0}, "Weights on seed / early / late rounds."
     )
@@ -168,7 +250,7 @@ class Culture(Model):
 
     failure_tolerance: Share = _f(0.5, "Social acceptance of failure (1 = fully tolerant).")
     risk_appetite: Share = _f(0.5, "Mean personal risk appetite.")
-    risk_appetite_sd: NonNeg = _f(0.15, "Spread of personal risk appetite.")
+    risk_appetite_sd: Share = _f(0.15, "Spread of personal risk appetite.")
     credential_preference: Share = _f(
         0.3, "Weight credentialed people put on stable jobs (elite involution)."
     )
@@ -181,7 +263,9 @@ class Policy(Model):
 
     rd_subsidy_share: Share = _f(0.0, "Share of experiment (R&D) cost refunded.", "share")
     rent_subsidy_share: Share = _f(0.0, "Share of office rent refunded.", "share")
-    rent_subsidy_months: NonNeg = _f(0.0, "Months of rent subsidy after founding.", "months")
+    rent_subsidy_months: Annotated[float, Field(ge=0.0, le=1200.0)] = _f(
+        0.0, "Months of rent subsidy after founding.", "months"
+    )
     talent_subsidy: NonNeg = _f(0.0, "Lump sum per founder at founding.", "million yuan")
     grant_max: NonNeg = _f(0.0, "Largest single grant to a promising startup.", "million yuan")
     grant_rate: Share = _f(
@@ -189,10 +273,12 @@ class Policy(Model):
         "Monthly chance an eligible startup (fit at least mechanisms.grants.min_fit) gets a grant.",
         "1/month",
     )
-    service_latency_days: NonNeg = _f(
+    service_latency_days: Annotated[float, Field(ge=0.0, le=36500.0)] = _f(
         60.0, "Days between a subsidy claim and its payment (stamps).", "days"
     )
-    registration_days: NonNeg = _f(30.0, "Days to register a firm and get approvals.", "days")
+    registration_days: Annotated[float, Field(ge=0.0, le=36500.0)] = _f(
+        30.0, "Days to register a firm and get approvals.", "days"
+    )
     liability_exemption: Share = _f(
         0.0, "Officials' liability exemption for failed support (创新免责).", "share"
     )
@@ -205,7 +291,9 @@ class Policy(Model):
         0.0, "First-buyer / open-scenario programmes (raise yield and early revenue).", "share"
     )
     shared_labs: Share = _f(0.0, "Open/shared labs and model platforms (cut cost).", "share")
-    land_price_factor: Positive = _f(1.0, "R&D office rent relative to commercial rent.", "x")
+    land_price_factor: Annotated[float, Field(gt=0.0, le=1000.0)] = _f(
+        1.0, "R&D office rent relative to commercial rent.", "x"
+    )
     state_preference: Share = _f(
         0.0, "Bias of grants and space toward state-linked organisations (国家队).", "share"
     )
@@ -214,9 +302,13 @@ class Policy(Model):
 class Region(Model):
     """A district or city: people, space, institutions, capital, culture and policy."""
 
-    area_km2: Positive = _f(..., "Area of the innovation district.", "km²")
-    population: Positive = _f(
-        ..., "Knowledge workers in the innovation economy (not all residents).", "people"
+    area_km2: Annotated[float, Field(ge=0.01, le=2e7)] = _f(
+        ..., "Area of the innovation district (a hectare to more than Russia).", "km²"
+    )
+    population: Annotated[float, Field(ge=1.0, le=1e9)] = _f(
+        ...,
+        "Knowledge workers in the innovation economy (not all residents; at most a billion).",
+        "people",
     )
     under35_share: Share = _f(0.5, "Share of people under 35.", "share")
     skill_mix: dict[str, NonNeg] = _f(
@@ -230,7 +322,9 @@ class Region(Model):
     unemployment: Share = _f(0.05, "Initial share of people between jobs.", "share")
     wage: Positive = _f(0.02, "Monthly salary of a knowledge worker.", "million yuan/month")
     office_rent: NonNeg = _f(0.004, "Office cost per desk per month.", "million yuan/desk/month")
-    third_places_per_km2: NonNeg = _f(20.0, "Cafés, incubators, hacker houses per km².", "1/km²")
+    third_places_per_km2: Annotated[float, Field(ge=0.0, le=10_000.0)] = _f(
+        20.0, "Cafés, incubators, hacker houses per km².", "1/km²"
+    )
     openness: Share = _f(0.5, "Openness and tolerance (M11 attraction).", "share")
     domain_mix: dict[str, NonNeg] = _f({}, "Local industry mix by domain (weights; empty = even).")
     productivity: Positive = _f(
@@ -241,7 +335,9 @@ class Region(Model):
         "Share of workers who leave the district each year, replaced by young newcomers.",
         "1/yr",
     )
-    housing_cost: Positive = _f(1.0, "Housing cost relative to an average region (M11).", "x")
+    housing_cost: Annotated[float, Field(gt=0.0, le=1000.0)] = _f(
+        1.0, "Housing cost relative to an average region (M11).", "x"
+    )
     tax_rate: Share = _f(0.2, "Effective tax on income and profits (M11).", "share")
     land_supply: Share = _f(
         0.5, "How freely space can be added (1 = rents do not rise with crowding).", "share"
@@ -275,38 +371,59 @@ class Region(Model):
         staff = sum(a.employees for a in self.anchors) + sum(f.staff for f in self.facilities)
         if staff > self.population:
             raise ValueError(
-                f"anchors and facilities employ {staff:.0f} people but the population is "
-                f"only {self.population:.0f}"
+                f"population: anchors and facilities employ {staff:.0f} people (employees and "
+                f"staff) but the population is only {self.population:.0f}"
             )
+        density = self.population / self.area_km2
+        if density > MAX_DENSITY:
+            raise ValueError(
+                f"area_km2: {self.population:,.0f} people on {self.area_km2:g} km² is "
+                f"{density:,.0f} per km², more than the {MAX_DENSITY:,.0f} of the densest "
+                "business districts; enlarge the area or lower the population"
+            )
+        for i, u in enumerate(self.universities):
+            if u.graduates_per_year > self.population:
+                raise ValueError(
+                    f"universities.{i}.graduates_per_year: {u.graduates_per_year:,.0f} a year "
+                    f"is more than the region's whole population of {self.population:,.0f}"
+                )
         return self
 
 
 class Contacts(Model):
     """M1: random contacts and where they happen."""
 
-    base_rate: Positive = _f(12.0, "Contacts per person-month at reference density.", "1/month")
+    base_rate: Annotated[float, Field(gt=0.0, le=1000.0)] = _f(
+        12.0, "Contacts per person-month at reference density.", "1/month"
+    )
     reference_density: Positive = _f(5000.0, "People per km² at which base_rate holds.", "1/km²")
-    density_elasticity: NonNeg = _f(0.3, "Elasticity of contacts to density.", "elasticity")
-    third_place_effect: NonNeg = _f(
+    density_elasticity: Elasticity = _f(0.3, "Elasticity of contacts to density.", "elasticity")
+    third_place_effect: Annotated[float, Field(ge=0.0, le=1.0)] = _f(
         0.01, "Extra contact rate per third place per km².", "x per 1/km²"
     )
     same_cell_share: Share = _f(0.6, "Share of local contacts in one's own neighbourhood.", "share")
-    cell_km: Positive = _f(0.5, "Side of a neighbourhood cell.", "km")
+    cell_km: Annotated[float, Field(ge=0.05, le=100.0)] = _f(
+        0.5, "Side of a neighbourhood cell.", "km"
+    )
     remote_share: Share = _f(0.02, "Share of contacts with people in other regions (M12).", "share")
 
 
 class Ideas(Model):
     """M2: ideas from complementary contacts and local knowledge."""
 
-    base_probability: Positive = _f(
+    base_probability: Annotated[float, Field(gt=0.0, le=1.0)] = _f(
         0.0000025, "Idea chance per complementary contact with no knowledge stock.", "1/contact"
     )
     same_skill_factor: Share = _f(0.25, "Relative idea chance of same-skill contacts.", "x")
     knowledge_effect: NonNeg = _f(
         0.5, "Weight of the local knowledge field.", "x per unit of field"
     )
-    decay_km: Positive = _f(1.0, "Distance at which spillovers fall by 1/e.", "km")
-    quality_sd: Positive = _f(1.0, "Log-sd of idea quality.", "log-sd")
+    decay_km: Annotated[float, Field(ge=0.01, le=MAX_DISTANCE_KM)] = _f(
+        1.0, "Distance at which spillovers fall by 1/e.", "km"
+    )
+    quality_sd: Annotated[float, Field(gt=0.0, le=2.0)] = _f(
+        1.0, "Log-sd of idea quality.", "log-sd"
+    )
     knowledge_quality: NonNeg = _k(
         0.25,
         "Idea quality multiplier per unit of local knowledge: quality x (1 + this x knowledge) "
@@ -343,12 +460,14 @@ class Founding(Model):
     reward_scale: Positive = _f(
         20.0, "Expected reward of an average idea, in monthly salaries.", "monthly salaries"
     )
-    horizon_months: Positive = _f(24.0, "Months of salary an employee gives up.", "months")
-    temperature: Positive = _f(0.8, "Noise of the decision (logit scale).", "logit scale")
+    horizon_months: Months = _f(24.0, "Months of salary an employee gives up.", "months")
+    temperature: Annotated[float, Field(ge=0.001, le=1000.0)] = _f(
+        0.8, "Noise of the decision (logit scale).", "logit scale"
+    )
     unemployed_cost_factor: Share = _f(
         0.3, "Opportunity cost of the unemployed vs employed.", "share"
     )
-    experience_boost: NonNeg = _f(
+    experience_boost: Annotated[float, Field(ge=0.0, le=10.0)] = _f(
         0.3, "Log-reward boost per past founding (serial founders).", "log-reward per founding"
     )
     cofounder_probability: Share = _f(0.5, "Chance the contact joins as co-founder.", "probability")
@@ -403,8 +522,10 @@ class Founding(Model):
 class Experiments(Model):
     """M4: experiments raise product-market fit."""
 
-    per_person: Positive = _f(1.0, "Experiments per team member per month.", "1/month")
-    yield_rate: Positive = _f(
+    per_person: Annotated[float, Field(gt=0.0, le=100.0)] = _f(
+        1.0, "Experiments per team member per month.", "1/month"
+    )
+    yield_rate: Annotated[float, Field(gt=0.0, le=1.0)] = _f(
         0.06,
         "Fit gained per experiment, as share of the gap to potential.",
         "share of gap per experiment",
@@ -463,16 +584,18 @@ class Experiments(Model):
 class Capital(Model):
     """M5: rounds, screening and valuations."""
 
-    runway_trigger: Positive = _f(6.0, "A startup raises when runway drops below this.", "months")
+    runway_trigger: Months = _f(6.0, "A startup raises when runway drops below this.", "months")
     pitches: Annotated[int, Field(ge=1, le=20)] = _f(
         3, "Investors pitched per attempt.", "investors per attempt"
     )
     seed_cheque: Positive = _f(3.0, "Seed round size (x capital intensity).", "million yuan")
     early_cheque: Positive = _f(25.0, "Early round size.", "million yuan")
     late_cheque: Positive = _f(150.0, "Late round size.", "million yuan")
-    screening_noise: NonNeg = _f(0.12, "Noise of investors' read of fit.", "fit sd")
-    revenue_multiple: Positive = _f(60.0, "Valuation in months of revenue.", "months")
-    valuation_sd: NonNeg = _f(
+    screening_noise: LogSd = _f(0.12, "Noise of investors' read of fit.", "fit sd")
+    revenue_multiple: Annotated[float, Field(gt=0.0, le=10_000.0)] = _f(
+        60.0, "Valuation in months of revenue.", "months"
+    )
+    valuation_sd: LogSd = _f(
         0.5, "Log-sd of round valuations (heavy-tailed venture prices).", "log-sd"
     )
     seed_base: NonNeg = _k(
@@ -609,9 +732,9 @@ class Capital(Model):
 class Exits(Model):
     """M6: growth, failure and exits."""
 
-    growth_rate: NonNeg = _f(0.04, "Monthly headcount growth at full fit.", "1/month")
+    growth_rate: Share = _f(0.04, "Monthly headcount growth at full fit.", "1/month")
     startup_pay: Share = _f(0.6, "Share of the market salary a startup pays its people.", "share")
-    growth_noise: NonNeg = _f(
+    growth_noise: LogSd = _f(
         0.08, "Log-sd of monthly headcount growth (Gibrat).", "log-sd per month"
     )
     revenue_per_employee: Positive = _f(
@@ -621,9 +744,7 @@ class Exits(Model):
     ipo_probability: Share = _f(0.03, "Monthly IPO chance once eligible.", "1/month")
     acquisition_probability: Share = _f(0.02, "Monthly acquisition chance at fit 1.", "1/month")
     unicorn_valuation: Positive = _f(7100.0, "A 'dragon': USD 1bn.", "million yuan")
-    mature_months: Positive = _f(
-        84.0, "Age at which a surviving startup counts as an SME.", "months"
-    )
+    mature_months: Months = _f(84.0, "Age at which a surviving startup counts as an SME.", "months")
     disruption_rate: Share = _f(
         0.015,
         "Monthly chance that a startup's market shifts under it (potential and fit fall; a "
@@ -640,7 +761,9 @@ class Exits(Model):
         "fit",
     )
     job_finding: Share = _f(0.25, "Monthly chance an unemployed person finds a job.", "1/month")
-    retirement_age: Positive = _f(60.0, "Age of leaving the workforce.", "years")
+    retirement_age: Annotated[float, Field(ge=25.0, le=100.0)] = _f(
+        60.0, "Age of leaving the workforce.", "years"
+    )
     established_disruption: NonNeg = _k(
         0.2,
         "Disruption rate of an established firm relative to a startup's.",
@@ -749,7 +872,7 @@ class Exits(Model):
 class Spillovers(Model):
     """M7-M8: anchors, universities, facilities."""
 
-    startup_spinout_rate: NonNeg = _f(
+    startup_spinout_rate: Chance = _f(
         0.00005,
         "Monthly spin-out idea chance of an employee of a startup or established firm.",
         "1/person/month",
@@ -757,11 +880,13 @@ class Spillovers(Model):
     breakthrough_knowledge: NonNeg = _f(
         0.5, "Knowledge added by one usable breakthrough.", "field units"
     )
-    breakthrough_halflife: Positive = _f(60.0, "Half-life of a breakthrough's effect.", "months")
-    patent_rate: NonNeg = _f(
+    breakthrough_halflife: Months = _f(60.0, "Half-life of a breakthrough's effect.", "months")
+    patent_rate: Chance = _f(
         0.0001, "Monthly invention patents per worker in firms.", "1/person/month"
     )
-    patent_life_months: Positive = _f(120.0, "Mean life of a valid patent.", "months")
+    patent_life_months: Annotated[float, Field(ge=1.0, le=1200.0)] = _f(
+        120.0, "Mean life of a valid patent.", "months"
+    )
     spinout_quality: NonNeg = _k(
         1.2,
         "Quality premium of a spin-out idea (insider knowledge of a market).",
@@ -855,7 +980,7 @@ class Belief(Model):
     success_impact: NonNeg = _f(
         0.02, "Belief added per success per 10,000 people.", "belief per success per 10,000 people"
     )
-    halflife_months: Positive = _f(36.0, "Half-life of a success story.", "months")
+    halflife_months: Months = _f(36.0, "Half-life of a success story.", "months")
     colleague_boost: NonNeg = _f(0.5, "Extra belief of the successful firm's people.", "belief")
     acquisition_weight: NonNeg = _k(
         0.05,
@@ -872,7 +997,7 @@ class Migration(Model):
     """M11: people move between regions by utility."""
 
     base_rate: Share = _f(0.002, "Monthly chance an employee weighs a move.", "1/month")
-    mobile_factor: NonNeg = _f(
+    mobile_factor: Annotated[float, Field(ge=0.0, le=100.0)] = _f(
         5.0, "How much more often graduates and failed founders weigh a move.", "x"
     )
     wage_weight: NonNeg = _f(1.0, "Utility weight of log after-tax wage.", "utility per log yuan")
@@ -885,12 +1010,14 @@ class Migration(Model):
         1.0, "Utility weight of openness and tolerance.", "utility per index point"
     )
     housing_weight: NonNeg = _f(1.0, "Utility weight of log housing cost.", "utility per log cost")
-    distance_km: Positive = _f(500.0, "Distance that costs one unit of utility.", "km")
+    distance_km: Annotated[float, Field(ge=0.01, le=MAX_DISTANCE_KM)] = _f(
+        500.0, "Distance that costs one unit of utility.", "km"
+    )
     moving_cost: NonNeg = _f(1.0, "Utility cost of moving (family ties, inertia).", "utility")
     lag_months: Annotated[int, Field(ge=0, le=24)] = _f(
         2, "Months a mover needs to settle before looking for work.", "months"
     )
-    temperature: Positive = _f(
+    temperature: Annotated[float, Field(ge=0.001, le=1000.0)] = _f(
         0.5, "Noise of the destination choice (logit).", "utility (logit scale)"
     )
     mobile_age: NonNeg = _k(
@@ -911,10 +1038,10 @@ class Migration(Model):
 class Rents(Model):
     """M11: rents respond to crowding and capital inflow."""
 
-    density_elasticity: NonNeg = _f(
+    density_elasticity: Elasticity = _f(
         1.0, "Elasticity of rent to people in the region.", "elasticity"
     )
-    capital_elasticity: NonNeg = _f(
+    capital_elasticity: Elasticity = _f(
         0.2, "Elasticity of rent to venture investment per person.", "elasticity"
     )
     investment_smoothing: Share = _k(
@@ -938,19 +1065,23 @@ class Connect(Model):
     event_months: list[Annotated[int, Field(ge=0, le=11)]] = _f(
         [], "Months of the year with a large GTC-like event (0 = January).", "month of year (0-11)"
     )
-    event_boost: NonNeg = _f(5.0, "Remote-contact multiplier in an event month.", "x")
+    event_boost: Annotated[float, Field(ge=0.0, le=100.0)] = _f(
+        5.0, "Remote-contact multiplier in an event month.", "x"
+    )
     local_pitch_share: Share = _f(0.9, "Share of pitches made at home without hybrid.", "share")
-    investment_distance_km: Positive = _f(
+    investment_distance_km: Annotated[float, Field(gt=0.0, le=MAX_DISTANCE_KM)] = _f(
         1500.0, "Distance at which out-of-region deals fall by 1/e.", "km"
     )
-    contact_distance_km: Positive = _f(
+    contact_distance_km: Annotated[float, Field(gt=0.0, le=MAX_DISTANCE_KM)] = _f(
         1000.0, "Distance at which remote contacts fall by 1/e.", "km"
     )
-    supply_chain_radius_km: Positive = _f(50.0, "Reach of a supply chain (Shenzhen: 50 km).", "km")
+    supply_chain_radius_km: Annotated[float, Field(gt=0.0, le=MAX_DISTANCE_KM)] = _f(
+        50.0, "Reach of a supply chain (Shenzhen: 50 km).", "km"
+    )
     supply_chain_cut: Share = _f(
         0.5, "Cut in hardware experiment cost at a full supply chain.", "share"
     )
-    default_distance_km: Positive = _f(
+    default_distance_km: Annotated[float, Field(gt=0.0, le=MAX_DISTANCE_KM)] = _f(
         1000.0, "Distance between regions not listed in distances_km.", "km"
     )
     max_remote_share: Share = _k(
@@ -1148,7 +1279,9 @@ class Mechanisms(Model):
 class Shock(Model):
     """A scheduled event: an anchor's collapse, a funding winter or a policy change."""
 
-    month: Annotated[int, Field(ge=0)] = _f(..., "Month of the shock (0 = start).", "month")
+    month: Annotated[int, Field(ge=0, le=1200)] = _f(
+        ..., "Month of the shock (0 = start).", "month"
+    )
     kind: Literal["anchor_collapse", "funding_winter", "policy_change"] = _f(..., "What happens.")
     region: str = _f(..., "Region it hits.")
     anchor: str = _f("", "Anchor name (anchor_collapse).")
@@ -1215,18 +1348,20 @@ def default_domains() -> list[Domain]:
 class Scenario(Model):
     """A complete, validated scenario: what a run is a function of (with seed and scale)."""
 
-    name: str = _f("scenario", "Scenario name.")
-    description: str = _f("", "What this scenario represents.")
+    name: Label = _f("scenario", "Scenario name.")
+    description: Annotated[str, Field(max_length=20_000)] = _f("", "What this scenario represents.")
     years: Annotated[int, Field(ge=1, le=100)] = _f(20, "Default simulated years.", "years")
     warmup_years: Annotated[int, Field(ge=0, le=30)] = _f(
         0,
         "Years simulated before the reported period (build-up from the initial state).",
         "years",
     )
-    scale: Positive = _f(100.0, "Default real people per simulated person.", "people")
-    domains: list[Domain] = Field(default_factory=default_domains)
-    regions: dict[str, Region] = Field(..., description="Regions by name.")
-    distances_km: dict[str, float] = _f(
+    scale: Annotated[float, Field(ge=1.0, le=1e6)] = _f(
+        100.0, "Default real people per simulated person (at least 1).", "people"
+    )
+    domains: list[Domain] = Field(default_factory=default_domains, min_length=1, max_length=100)
+    regions: dict[Name, Region] = Field(..., description="Regions by name.")
+    distances_km: dict[str, Annotated[float, Field(ge=0.0, le=MAX_DISTANCE_KM)]] = _f(
         {}, "Distances between regions, keyed 'a|b' (M11-M12).", "km"
     )
     mechanisms: Mechanisms = Field(default_factory=Mechanisms)
@@ -1239,7 +1374,7 @@ class Scenario(Model):
         if len(set(names)) != len(names):
             raise ValueError(f"domain names must be unique, got {names}")
         if not self.regions:
-            raise ValueError("a scenario needs at least one region")
+            raise ValueError("regions: a scenario needs at least one region")
         for rname, r in self.regions.items():
             for key in r.domain_mix:
                 if key not in names:
@@ -1263,16 +1398,26 @@ class Scenario(Model):
                 raise ValueError(
                     f"distances_km: key {key!r} must be 'region_a|region_b' with known regions"
                 )
-        for s in self.shocks:
+        for i, s in enumerate(self.shocks):
             if s.region not in self.regions:
-                raise ValueError(f"shocks: unknown region {s.region!r}")
+                raise ValueError(f"shocks.{i}.region: unknown region {s.region!r}")
             if s.kind == "policy_change" and s.field not in Policy.model_fields:
                 raise ValueError(
-                    f"shocks: unknown policy field {s.field!r}; expected one of "
+                    f"shocks.{i}.field: unknown policy field {s.field!r}; expected one of "
                     f"{sorted(Policy.model_fields)}"
                 )
+            if s.kind == "policy_change":  # the new value must be valid where it lands
+                try:
+                    Policy.model_validate({s.field: s.value})
+                except ValidationError as err:
+                    raise ValueError(
+                        f"shocks.{i}.value: {s.value:g} is not a valid policy.{s.field}: "
+                        f"{err.errors(include_url=False)[0]['msg']}"
+                    ) from None
             if s.kind == "anchor_collapse" and s.anchor not in {
                 a.name for a in self.regions[s.region].anchors
             }:
-                raise ValueError(f"shocks: region {s.region!r} has no anchor {s.anchor!r}")
+                raise ValueError(
+                    f"shocks.{i}.anchor: region {s.region!r} has no anchor {s.anchor!r}"
+                )
         return self

@@ -24,7 +24,8 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from rainforest import __version__
-from rainforest.web.jobs import JobManager, jsonable
+from rainforest.web.cache import DEFAULT_REPORT_BYTES, ReportCache
+from rainforest.web.jobs import DEFAULT_TIME_LIMIT_S, JobManager, jsonable
 from rainforest.web.routes import ROUTERS, pages
 from rainforest.web.scenarios import Catalogue
 from rainforest.web.storage import WebStore
@@ -57,6 +58,9 @@ def create_app(
     max_person_months: float = DEFAULT_MAX_PERSON_MONTHS,
     max_jobs: int = DEFAULT_MAX_JOBS,
     scenarios: Mapping[str, Any] | None = None,
+    job_time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    job_memory_bytes: float | None = None,
+    report_cache_bytes: int = DEFAULT_REPORT_BYTES,
 ) -> FastAPI:
     """Build the dashboard app.
 
@@ -73,6 +77,11 @@ def create_app(
     scenarios
         Extra scenarios to offer besides the presets: name -> Scenario, dict or TOML path
         (read once here, by the operator; requests never name paths).
+    job_time_limit_s, job_memory_bytes
+        Limits of each job's worker process: it is killed past the time, and fails alone past
+        the memory (default: the run budget's limit shared by ``max_jobs``).
+    report_cache_bytes
+        Bytes of built HTML reports kept (least recently used dropped first).
 
     Returns
     -------
@@ -82,7 +91,12 @@ def create_app(
         ``catalogue``, ``store``, ``max_person_months`` and the ``reports`` already built.
     """
     store = WebStore(store_path) if store_path is not None else None
-    manager = JobManager(max_jobs=max_jobs, store=store)
+    manager = JobManager(
+        max_jobs=max_jobs,
+        store=store,
+        time_limit_s=job_time_limit_s,
+        memory_bytes=job_memory_bytes,
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -110,7 +124,7 @@ def create_app(
     app.state.catalogue = Catalogue(scenarios)
     app.state.store = store
     app.state.max_person_months = float(max_person_months)
-    app.state.reports = {}
+    app.state.reports = ReportCache(report_cache_bytes)
     app.add_exception_handler(RequestValidationError, _validation)
 
     app.include_router(pages.router)

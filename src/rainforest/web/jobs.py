@@ -1,16 +1,26 @@
-"""Background jobs of the dashboard: runs (and explanations) in a thread pool, with progress,
-live series, stop, and a clean record when the server stops mid-job.
+"""Background jobs of the dashboard: runs (and explanations) in worker processes, with
+progress, live series, stop, limits, and a clean record when the server stops mid-job.
 
 A run job is :func:`rainforest.simulate` with an ``on_month`` callback, so the page can draw
 the series while they grow; a job of several seeds is :func:`rainforest.experiments.ensemble`
-and an explanation is :func:`rainforest.explain.explain`. Stopping is cooperative (checked
-after every month or run). The pool has ``max_jobs`` threads and the manager refuses new jobs
-while that many are queued or running.
+and an explanation is :func:`rainforest.explain.explain`.
+
+Each job's work runs in its own process (:func:`_worker_main`, forked from a fork server that
+has the package imported), never in the server's: compiled kernels hold the interpreter lock
+while they run, so a job in a thread could freeze every request, and a kernel cannot be
+interrupted. The server's thread for the job relays the worker's messages (progress, live
+series at most twice a second, the result) and kills the worker at once when the job is
+stopped, passes the time limit per job, or the server stops; the worker's address space is
+capped, so a job over the memory limit fails alone. The pool has ``max_jobs`` threads and the
+manager refuses new jobs while that many are queued or running.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import pickle
+import resource
 import threading
 import time
 import traceback
@@ -56,6 +66,66 @@ class JobStoppedError(Exception):
 
 class TooManyJobsError(RuntimeError):
     """The server already runs its maximum number of jobs."""
+
+
+class JobFailedError(RuntimeError):
+    """A job's worker failed, died or passed a limit; the message is shown as is."""
+
+
+#: Time limit per job (seconds) unless the server is given another.
+DEFAULT_TIME_LIMIT_S = 3600.0
+#: Attempts to write a finished run when the store is busy (another process holds its lock).
+STORE_ATTEMPTS = 6
+_CTX: Any = None
+
+
+def _context() -> Any:
+    """The fork-server context (started once, with the package imported, before any job)."""
+    global _CTX
+    if _CTX is None:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["rainforest.web.jobs"])
+        _CTX = ctx
+    return _CTX
+
+
+def _worker_main(kind: str, kwargs: dict[str, Any], conn: Any, memory_bytes: float) -> None:
+    """A job's process: cap its memory, do the work, send progress, live series and result."""
+    if memory_bytes:
+        try:
+            limit = int(memory_bytes)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        except (ValueError, OSError):  # pragma: no cover - a platform without the limit
+            pass
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        conn.send(("progress", int(done), int(total)))
+
+    def on_month(done: int, total: int, so_far: Callable[[], pd.DataFrame]) -> None:
+        now = time.monotonic()
+        if now - last[0] > 0.5 or done == total:
+            last[0] = now
+            conn.send(("live", so_far()))
+
+    try:
+        sc = kwargs.pop("scenario")
+        if kind == "run":
+            out = simulate(sc, **kwargs, progress=progress, on_month=on_month)
+        elif kind == "ensemble":
+            out = ensemble(sc, **kwargs, executor="sequential", progress=progress)
+        else:  # the server's explain_function(), passed by reference (tests swap it)
+            fn = kwargs.pop("fn", None) or explain
+            out = fn(sc, **kwargs, executor="sequential", progress=progress)
+        conn.send(("result", out))
+    except MemoryError:
+        gib = memory_bytes / 2**30
+        conn.send(("error", f"MemoryError: over this server's memory limit of {gib:.1f} GiB "
+                   "per job; raise scale or run fewer years"))  # fmt: skip
+    except BaseException as err:  # reported to the server, which marks the job failed
+        conn.send(("error", f"{type(err).__name__}: {err}"))
+    finally:
+        conn.close()
 
 
 def _replicated(metrics: pd.DataFrame) -> bool:
@@ -192,6 +262,7 @@ class Job:
     explanation: Any = None
     live: pd.DataFrame | None = None
     stored: bool = False
+    store_error: str | None = None
     stop_event: threading.Event = field(default_factory=threading.Event)
     store_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -218,6 +289,7 @@ class Job:
             "error": self.error,
             "has_report": self.result is not None or self.explanation is not None,
             "stored": self.stored,
+            "store_error": self.store_error,
         }
 
 
@@ -251,12 +323,29 @@ class JobManager:
         A :class:`~rainforest.web.storage.WebStore`, or None to keep runs in memory only.
     keep
         Finished jobs kept in memory (oldest dropped first).
+    time_limit_s
+        Seconds a job may run before its worker is killed (it then fails with a message).
+    memory_bytes
+        Address space of each job's worker (default: the run budget's memory limit, twice,
+        shared by ``max_jobs`` workers); a job over it fails alone.
     """
 
-    def __init__(self, max_jobs: int = 2, store: Any = None, keep: int = 100):
+    def __init__(
+        self,
+        max_jobs: int = 2,
+        store: Any = None,
+        keep: int = 100,
+        time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+        memory_bytes: float | None = None,
+    ):
+        from rainforest.scenario.budget import memory_limit
+
         self.max_jobs = max(1, int(max_jobs))
         self.store = store
         self.keep = keep
+        self.time_limit_s = float(time_limit_s)
+        self.memory_bytes = float(memory_bytes or 2 * memory_limit() / self.max_jobs)
+        self._workers: dict[str, Any] = {}
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=self.max_jobs, thread_name_prefix="rf-job")
@@ -345,7 +434,8 @@ class JobManager:
             with self._lock:
                 if job.status == "running":
                     job.status = "failed"
-                    job.error = f"{type(err).__name__}: {err}"
+                    failed = isinstance(err, JobFailedError)
+                    job.error = str(err) if failed else f"{type(err).__name__}: {err}"
                     job.error_trace = traceback.format_exc(limit=6)  # type: ignore[attr-defined]
         finally:
             job.finished = job.finished or time.time()
@@ -377,10 +467,11 @@ class JobManager:
                     self.store.mark_interrupted(job)
                 else:
                     status = "finished" if job.status == "done" else job.status
-                    self.store.record(job, status, metrics, job.error)
+                    self._retrying(lambda: self.store.record(job, status, metrics, job.error))
                 job.stored = not running
-            except Exception as err:  # the store is optional; say so and go on
-                log.warning("could not store job %s: %s", job.id, err)
+                job.store_error = None
+            except Exception as err:  # the store is optional; say so, keep the run, go on
+                self._store_failed(job, err)
 
     def _record_ensemble(self, job: Job) -> None:
         """Write each run of a finished job of several seeds (nothing for an unfinished one:
@@ -392,34 +483,49 @@ class JobManager:
             try:
                 for rep, seed in zip(ens.runs["replicate"], ens.runs["seed"], strict=True):
                     m = ens.metrics[ens.metrics["replicate"] == rep].drop(columns=list(ID_COLUMNS))
-                    self.store.record(
-                        job, "finished", m.reset_index(drop=True), replicate=int(rep),
-                        seed=int(seed),
+                    self._retrying(
+                        lambda m=m, rep=rep, seed=seed: self.store.record(
+                            job, "finished", m.reset_index(drop=True), replicate=int(rep),
+                            seed=int(seed),
+                        )
                     )  # fmt: skip
                 job.stored = True
-            except Exception as err:  # the store is optional; say so and go on
-                log.warning("could not store job %s: %s", job.id, err)
+                job.store_error = None
+            except Exception as err:  # the store is optional; say so, keep the run, go on
+                self._store_failed(job, err)
 
-    def _progress(self, job: Job) -> Callable[[int, int], None]:
-        """A progress callback that counts months and stops the job when asked to."""
+    @staticmethod
+    def _retrying(write: Callable[[], None]) -> None:
+        """Write, retrying with back-off (0.25 s doubling, about 8 s in all) while the store
+        is busy (a CLI holding its lock); the last error is raised."""
+        for attempt in range(STORE_ATTEMPTS):
+            try:
+                write()
+                return
+            except Exception:
+                if attempt == STORE_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.25 * 2**attempt)
+
+    @staticmethod
+    def _store_failed(job: Job, err: Exception) -> None:
+        log.warning("could not store job %s: %s", job.id, err)
+        job.stored = False
+        first = str(err).splitlines()[0] if str(err) else ""
+        job.store_error = (
+            f"not written to the run store after {STORE_ATTEMPTS} attempts "
+            f"({type(err).__name__}: {first}); the run is kept here while the server runs: "
+            "download its report to keep it"
+        )
+
+    @staticmethod
+    def _progress(job: Job) -> Callable[[int, int], None]:
+        """A progress callback for work run in this process (a test's stand-in)."""
 
         def cb(done: int, total: int) -> None:
             job.done, job.total = int(done), int(total)
             if job.stop_event.is_set():
                 raise JobStoppedError(job.id)
-
-        return cb
-
-    @staticmethod
-    def _live(job: Job) -> Callable[[int, int, Callable[[], pd.DataFrame]], None]:
-        """An ``on_month`` callback that refreshes the live series at most four times a second."""
-        last = [0.0]
-
-        def cb(done: int, total: int, metrics_so_far: Callable[[], pd.DataFrame]) -> None:
-            now = time.monotonic()
-            if now - last[0] > 0.25 or done == total:
-                last[0] = now
-                job.live = metrics_so_far()
 
         return cb
 
@@ -430,47 +536,99 @@ class JobManager:
         job.warmup_months = 12 * int(job.scenario.warmup_years)
         job.total = job.warmup_months + 12 * job.years
         self._record(job, running=True)
-        res = simulate(
-            job.scenario,
-            years=job.years,
-            seed=job.seed,
-            scale=job.scale,
-            progress=self._progress(job),
-            on_month=self._live(job),
-        )
+        kw = {"scenario": job.scenario, "years": job.years, "seed": job.seed, "scale": job.scale}
+        res = self._in_worker(job, "run", kw)
         job.result = res
         job.simulated_people = int(res.meta.get("simulated_people", 0))
         job.live = None
 
     def _ensemble(self, job: Job) -> None:
-        """Several seeds of one scenario in this job's thread; progress counts runs."""
+        """Several seeds of one scenario in this job's worker; progress counts runs."""
         job.total = job.runs
-        job.result = ensemble(
-            job.scenario,
-            runs=job.runs,
-            seed=job.seed,
-            years=job.years,
-            scale=job.scale,
-            executor="sequential",
-            progress=self._progress(job),
-        )
+        kw = {"runs": job.runs, "seed": job.seed, "years": job.years, "scale": job.scale}
+        job.result = self._in_worker(job, "ensemble", {"scenario": job.scenario, **kw})
 
     def _explain(self, job: Job) -> None:
         fn = explain_function()
         if fn is None:
             raise RuntimeError("explanation is not available in this build")
         job.total = max(job.total, 1)
-        job.explanation = fn(
-            job.scenario,
-            vs=job.other,
-            runs=job.runs,
-            years=job.years,
-            seed=job.seed,
-            scale=job.scale,
-            executor="sequential",
-            progress=self._progress(job),
+        kw = {"vs": job.other, "runs": job.runs, "years": job.years, "seed": job.seed, "fn": fn}
+        try:
+            pickle.dumps(fn)
+        except Exception:  # a stand-in defined inside a test: run it here
+            job.explanation = fn(
+                job.scenario, vs=job.other, runs=job.runs, years=job.years, seed=job.seed,
+                scale=job.scale, executor="sequential", progress=self._progress(job),
+            )  # fmt: skip
+            job.done = job.total
+            return
+        job.explanation = self._in_worker(
+            job, "explain", {"scenario": job.scenario, "scale": job.scale, **kw}
         )
         job.done = job.total
+
+    def _in_worker(self, job: Job, kind: str, kwargs: dict[str, Any]) -> Any:
+        """Run ``kind`` in a worker process and relay its messages until its result.
+
+        Raises
+        ------
+        JobStoppedError
+            If the job was stopped (the worker is killed at once, mid-kernel if need be).
+        JobFailedError
+            If the worker failed, died (e.g. over the memory limit) or passed the time limit.
+        """
+        ctx = _context()
+        recv, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(
+            target=_worker_main, args=(kind, kwargs, send, self.memory_bytes), daemon=True
+        )
+        proc.start()
+        send.close()
+        with self._lock:
+            self._workers[job.id] = proc
+        deadline = time.monotonic() + self.time_limit_s
+        try:
+            while True:
+                if job.stop_event.is_set():
+                    raise JobStoppedError(job.id)
+                if time.monotonic() > deadline:
+                    raise JobFailedError(
+                        f"stopped at this server's time limit of {self.time_limit_s:g} s per "
+                        "job; raise scale or run fewer years"
+                    )
+                if recv.poll(0.1):
+                    try:
+                        msg = recv.recv()
+                    except EOFError:
+                        msg = ("died",)
+                elif not proc.is_alive():
+                    msg = recv.recv() if recv.poll(0.1) else ("died",)
+                else:
+                    continue
+                tag = msg[0]
+                if tag == "progress":
+                    job.done, job.total = msg[1], msg[2]
+                elif tag == "live":
+                    job.live = msg[1]
+                elif tag == "result":
+                    return msg[1]
+                elif tag == "error":
+                    raise JobFailedError(msg[1])
+                else:
+                    proc.join(timeout=5)
+                    raise JobFailedError(
+                        f"the job's worker process ended without a result (exit code "
+                        f"{proc.exitcode}); it may have passed this server's memory limit of "
+                        f"{self.memory_bytes / 2**30:.1f} GiB per job"
+                    )
+        finally:
+            with self._lock:
+                self._workers.pop(job.id, None)
+            if proc.is_alive():
+                proc.kill()
+            proc.join(timeout=5)
+            recv.close()
 
     # -- stopping --------------------------------------------------------------------------
     def shutdown(self) -> list[Job]:
@@ -488,6 +646,11 @@ class JobManager:
                 j.stop_event.set()
         for j in hit:
             self._record(j)
+        with self._lock:
+            workers = list(self._workers.values())
+        for proc in workers:  # a worker never outlives the server
+            if proc.is_alive():
+                proc.kill()
         self._pool.shutdown(wait=False, cancel_futures=True)
         return hit
 

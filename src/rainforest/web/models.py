@@ -99,6 +99,9 @@ class JobInfo(BaseModel):
     error: str | None = None
     has_report: bool
     stored: bool
+    store_error: str | None = Field(
+        None, description="Why a finished run is not in the run store (it is kept in memory)."
+    )
 
 
 class JobDetail(JobInfo):

@@ -27,6 +27,7 @@ from rainforest.scenario import (
     preset_names,
     preset_text,
     scenario_from_dict,
+    scenario_from_text,
     scenario_hash,
     with_values,
 )
@@ -92,13 +93,13 @@ def _bounds(info: Any, value: float) -> tuple[float, float, float]:
             hi = float(m.le)
         if getattr(m, "lt", None) is not None:
             hi = float(m.lt)
-    if hi is None:
-        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        unit = str(extra.get("unit", ""))
-        floor = {"days": 365.0, "months": 60.0, "x": 5.0, "million yuan": 10.0}.get(unit, 1.0)
-        raw = max(4.0 * abs(value), 2.0 * abs(float(info.default or 0.0)), floor)
-        mag = 10 ** math.floor(math.log10(raw))
-        hi = math.ceil(raw / mag) * mag
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    unit = str(extra.get("unit", ""))
+    floor = {"days": 365.0, "months": 60.0, "x": 5.0, "million yuan": 10.0}.get(unit, 1.0)
+    raw = max(4.0 * abs(value), 2.0 * abs(float(info.default or 0.0)), floor)
+    mag = 10 ** math.floor(math.log10(raw))
+    # a schema bound far above any sensible value (a century of days) is a guard, not a range
+    hi = math.ceil(raw / mag) * mag if hi is None else min(hi, math.ceil(raw / mag) * mag)
     step = (hi - lo) / 100.0 if hi > lo else 0.01
     if hi - lo >= 100:
         step = max(1.0, round(step))
@@ -209,11 +210,7 @@ class Catalogue:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             raise ScenarioError(f"{label}: not a UTF-8 text file") from None
-        try:
-            raw = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as err:
-            raise ScenarioError(f"{label}: not valid TOML: {err}") from None
-        sc = scenario_from_dict(raw, label)
+        sc = scenario_from_text(text, label)  # size, key and nesting caps before parsing
         ident = f"upload:{scenario_hash(sc)}"
         entry = Entry(ident, sc, "upload")
         with self._lock:

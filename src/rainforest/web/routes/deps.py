@@ -8,6 +8,8 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
+from rainforest.scenario import Scenario
+from rainforest.web.cache import ReportCache
 from rainforest.web.jobs import Job, JobManager
 from rainforest.web.scenarios import Catalogue, Entry
 from rainforest.web.storage import WebStore
@@ -25,7 +27,7 @@ def _store(request: Request) -> WebStore | None:
     return request.app.state.store
 
 
-def _reports(request: Request) -> dict[str, str]:
+def _reports(request: Request) -> ReportCache:
     return request.app.state.reports
 
 
@@ -36,7 +38,7 @@ def _max_person_months(request: Request) -> float:
 Manager = Annotated[JobManager, Depends(_manager)]
 Scenarios = Annotated[Catalogue, Depends(_catalogue)]
 Store = Annotated[WebStore | None, Depends(_store)]
-Reports = Annotated[dict[str, str], Depends(_reports)]
+Reports = Annotated[ReportCache, Depends(_reports)]
 MaxPersonMonths = Annotated[float, Depends(_max_person_months)]
 
 
@@ -54,6 +56,17 @@ def job_or_404(manager: JobManager, job_id: str) -> Job:
     if job is None:
         raise HTTPException(404, f"unknown job {job_id!r}")
     return job
+
+
+def check_budget(sc: Scenario, years: int, scale: float) -> None:
+    """A 422 naming the field when a run would not fit the machine (see scenario/budget.py)."""
+    from rainforest.scenario.budget import BudgetError
+    from rainforest.scenario.budget import check_budget as check
+
+    try:
+        check(sc, years=years, scale=scale)
+    except BudgetError as err:
+        raise HTTPException(422, str(err)) from None
 
 
 def check_size(pm: float, cap: float) -> None:

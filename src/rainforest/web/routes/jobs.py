@@ -14,6 +14,7 @@ from rainforest.web.routes.deps import (
     Manager,
     MaxPersonMonths,
     Scenarios,
+    check_budget,
     check_size,
     entry,
     job_or_404,
@@ -43,6 +44,7 @@ def start_job(
     except ScenarioError as err:
         raise HTTPException(422, str(err)) from None
     scale = float(req.scale if req.scale is not None else sc.scale)
+    check_budget(sc, req.years, scale)
     pm = req.runs * person_months(sc, req.years, scale)
     check_size(pm, cap)
     job = J.Job(

@@ -25,9 +25,12 @@ def job_report(
     obj = job.result if job.result is not None else job.explanation
     if obj is None:
         raise HTTPException(409, f"job {job_id} has no result (status {job.status})")
-    if job_id not in reports:
-        reports[job_id] = report_html(obj)
+    html = reports.get(job_id)
+    if html is None:
+        html = report_html(obj)
+        reports[job_id] = html  # kept while it fits the cache's bytes (LRU)
+        reports.keep_only(j.id for j in manager.list())  # and only for jobs still kept
     headers = {}
     if download:
         headers["Content-Disposition"] = f'attachment; filename="rainforest-{job_id}.html"'
-    return HTMLResponse(reports[job_id], headers=headers)
+    return HTMLResponse(html, headers=headers)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, File, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from rainforest.scenario import ScenarioError
@@ -41,8 +42,9 @@ async def upload(
 ) -> Any:
     """Upload a TOML scenario; it is parsed in memory and never written to disk."""
     data = await file.read(MAX_UPLOAD_BYTES + 1)
-    try:
-        e = catalogue.upload(data, file.filename or "upload.toml")
+    try:  # parsing and validation run off the event loop: other requests keep answering
+        e = await run_in_threadpool(catalogue.upload, data, file.filename or "upload.toml")
+        lev = await run_in_threadpool(levers, e.scenario)
     except ScenarioError as err:
         return JSONResponse(status_code=422, content={"detail": str(err)})
-    return {**e.info(), "levers": levers(e.scenario)}
+    return {**e.info(), "levers": lev}

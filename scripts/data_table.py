@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from rainforest.data import compare_model
+from rainforest.data.compare import compare_model
 
 
 def _num(v: float) -> str:

@@ -249,8 +249,8 @@ def test_cli_data_show_unknown_place_fails_cleanly(wide):
 
 
 def test_compare_model_tabulates_ratios_and_intervals_over_runs():
-    from rainforest.data import compare_model
     from rainforest.data.compare import COLUMNS as CMP
+    from rainforest.data.compare import compare_model
 
     table = compare_model("caohejing", years=1, runs=2, scale=40, public=load_statistics())
     assert list(table.columns) == CMP
@@ -267,7 +267,7 @@ def test_compare_model_tabulates_ratios_and_intervals_over_runs():
 
 
 def test_compare_model_sums_a_network_for_its_own_figures():
-    from rainforest.data import compare_model
+    from rainforest.data.compare import compare_model
 
     table = compare_model("greater-bay-area", years=1, runs=1, scale=60)
     whole = table[table["region"] == "(all regions)"]

@@ -311,13 +311,6 @@ def coverage(df: pd.DataFrame | None = None) -> pd.DataFrame:
     return table.reindex(columns=list(GROUPS), fill_value=0)
 
 
-def compare_model(*args, **kwargs):
-    """See :func:`rainforest.data.compare.compare_model` (imported lazily: it loads the engine)."""
-    from rainforest.data.compare import compare_model as _compare
-
-    return _compare(*args, **kwargs)
-
-
 __all__ = [
     "COLUMNS",
     "DATA_DIR",
@@ -327,7 +320,6 @@ __all__ = [
     "SCOPES",
     "UNITS",
     "DataError",
-    "compare_model",
     "coverage",
     "load_statistics",
     "measure_group",

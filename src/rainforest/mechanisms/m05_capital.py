@@ -252,7 +252,7 @@ MECHANISM = declare(
         ),
         events=("funding", "rescue"),
         hooks=(Hook("capital.raise", hook_raise, doc="rounds, rescues and loans"),),
-        off={"mechanisms.capital.runway_trigger": 1e-9},
+        off={"regions.*.investors": []},  # no capital: no investor in any region
         direction_tests=(
             "tests/test_mechanisms.py::test_m5_patient_seed_capital_gives_more_seed_survivors",
         ),

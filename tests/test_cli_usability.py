@@ -61,11 +61,16 @@ def test_compile_notice_before_a_cold_start(monkeypatch):
     cli_app = importlib.import_module("rainforest.cli.app")  # the module, not the Typer app
 
     monkeypatch.setattr(cli_app, "kernels_cached", lambda: False)
-    res = runner.invoke(app, ["run", "hangzou", "--no-store"])
+    tiny = ["run", str(EXAMPLE), "--years", "1", "--scale", "200", "--no-store"]
+    res = runner.invoke(app, tiny)
+    assert res.exit_code == 0, res.output
     assert "compiling kernels, about 2 minutes the first time" in res.output
-    monkeypatch.setattr(cli_app, "kernels_cached", lambda: True)
+    # a scenario that cannot run is named alone: no notice about compiling before the error
     res = runner.invoke(app, ["run", "hangzou", "--no-store"])
-    assert "compiling" not in res.output
+    assert res.exit_code == 2 and "compiling" not in res.output
+    monkeypatch.setattr(cli_app, "kernels_cached", lambda: True)
+    res = runner.invoke(app, tiny)
+    assert res.exit_code == 0 and "compiling" not in res.output
 
 
 def test_kernels_cached_reads_the_numba_cache():

@@ -46,21 +46,20 @@ def kernels_cached() -> bool:
     """Whether the kernels are compiled and cached (no minutes-long compile ahead).
 
     True when the compiled packages (:data:`rainforest.jit_cache.COMPILED`) have cache files
-    none older than their sources (those :func:`rainforest.jit_cache.drop_stale` keeps), and
-    the generated month modules (:func:`rainforest.engine.month.cache_dir`) have a cache
-    index newer than those sources.
+    none older than the kernels' sources (the rule :func:`rainforest.jit_cache.drop_stale`
+    keeps) and the month's generated module for these sources has a cache index
+    (:func:`rainforest.engine.month.month_cached`). Its age does not matter: the module's
+    name carries a hash of the sources, so a cache kept from an earlier checkout is valid.
     """
-    from rainforest.engine.month import cache_dir
-    from rainforest.jit_cache import COMPILED, PACKAGE
+    from rainforest.engine.month import month_cached
+    from rainforest.jit_cache import COMPILED, PACKAGE, kernel_sources
 
     try:
-        dirs = [PACKAGE / d for d in COMPILED]
-        newest = max(p.stat().st_mtime for d in dirs for p in d.glob("*.py"))
-        caches = [p for d in dirs for p in (d / "__pycache__").glob("*.nb[ic]")]
+        newest = max(p.stat().st_mtime for p in kernel_sources())
+        caches = [p for d in COMPILED for p in (PACKAGE / d / "__pycache__").glob("*.nb[ic]")]
         if not caches or min(p.stat().st_mtime for p in caches) < newest:
             return False
-        month = list((cache_dir() / "__pycache__").glob("*.nbi"))
-        return any(p.stat().st_mtime >= newest for p in month)
+        return month_cached()
     except (OSError, ValueError):
         return False
 

@@ -57,6 +57,12 @@ def run(
         fail(f"--years must be at least 1, got {years}")
     if scale is not None and scale <= 0:
         fail(f"--scale must be positive, got {scale}")
+    from rainforest.scenario import load_scenario
+
+    try:  # a bad scenario is named before any notice about compiling
+        scenario_obj = load_scenario(scenario)
+    except (ScenarioError, ValueError) as err:
+        fail(str(err))
     compile_notice()
     started = time.time()
     with Progress(
@@ -73,7 +79,7 @@ def run(
             bar.update(task, completed=done, total=total)
 
         try:
-            res = simulate(scenario, years=years, seed=seed, scale=scale, progress=progress)
+            res = simulate(scenario_obj, years=years, seed=seed, scale=scale, progress=progress)
         except (ScenarioError, ValueError) as err:
             fail(str(err))
     meta = res.meta

@@ -8,6 +8,7 @@ in brackets); ratios between sizes use the fastest repeats.
 
     python benchmarks/bench_engine.py            # 100k, 1M, 5M people, 24 months, 3 repeats
     python benchmarks/bench_engine.py --sizes 100000 --months 12 --repeats 1
+    python benchmarks/bench_engine.py --sizes 1000000 --network both   # living network off/on
 """
 
 from __future__ import annotations
@@ -23,12 +24,18 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def one(people: int, months: int, regions: int) -> dict:
-    """Run one size in this process and return its figures."""
+def one(people: int, months: int, regions: int, network: bool = False) -> dict:
+    """Run one size in this process and return its figures (``network``: the living network,
+    M13-M16, switched on)."""
     sys.path.insert(0, str(HERE))
-    from configurations import district
+    from configurations import district as plain
     from rainforest.engine import Engine
+    from rainforest.mechanisms.m13_network import ON
+    from rainforest.scenario import with_values
     from rainforest.state import tables as S
+
+    def district(n: int, r: int):
+        return with_values(plain(n, r), ON) if network else plain(n, r)
 
     warm = Engine(district(5000, regions), seed=0)
     for _ in range(2):
@@ -48,6 +55,7 @@ def one(people: int, months: int, regions: int) -> dict:
     alive = int((S.rows(w.P)["status"] != S.GONE).sum())
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
+        "network": network,
         "people": people,
         "regions": regions,
         "months": months,
@@ -68,31 +76,51 @@ def main() -> None:
     ap.add_argument("--months", type=int, default=24)
     ap.add_argument("--regions", type=int, default=1)
     ap.add_argument("--repeats", type=int, default=3, help="runs per size; the fastest counts")
+    ap.add_argument(
+        "--network", choices=("off", "on", "both"), default="off", help="living network M13-M16"
+    )
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
-        print(json.dumps(one(a.sizes[0], a.months, a.regions)))
+        print(json.dumps(one(a.sizes[0], a.months, a.regions, a.network == "on")))
         return
-    runs: dict[int, list[dict]] = {n: [] for n in a.sizes}
-    for _ in range(max(a.repeats, 1)):
-        for n in a.sizes:
-            out = subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "--child",
-                    "--sizes",
-                    str(n),
-                    "--months",
-                    str(a.months),
-                    "--regions",
-                    str(a.regions),
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            runs[n].append(json.loads(out.stdout.strip().splitlines()[-1]))
+    modes = ("off", "on") if a.network == "both" else (a.network,)
+    runs = {m: {n: [] for n in a.sizes} for m in modes}
+    for _ in range(max(a.repeats, 1)):  # interleaved: the machine's load drifts
+        for mode in modes:
+            measure(a, mode, runs[mode])
+    for mode in modes:
+        if len(modes) > 1:
+            print(f"living network {mode}:", flush=True)
+        report(a, runs[mode])
+
+
+def measure(a: argparse.Namespace, mode: str, runs: dict[int, list[dict]]) -> None:
+    """Run every size once, in its own process, adding the figures to ``runs``."""
+    for n in a.sizes:
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                "--sizes",
+                str(n),
+                "--months",
+                str(a.months),
+                "--regions",
+                str(a.regions),
+                "--network",
+                mode,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs[n].append(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def report(a: argparse.Namespace, runs: dict[int, list[dict]]) -> None:
+    """Print the fastest repeat of each size, and ratios between sizes."""
     rows = []
     for n in a.sizes:
         r = min(runs[n], key=lambda x: x["ns_per_person_step"])

@@ -14,6 +14,8 @@ from rainforest import registry
 from rainforest.api import simulate
 from rainforest.engine.month import PLAN, plan_names
 from rainforest.mechanisms import mechanisms
+from rainforest.mechanisms.m13_network import MECHANISMS as NETWORK
+from rainforest.mechanisms.m13_network import ON as NETWORK_ON
 from rainforest.scenario import scenario_from_dict, with_values
 from rainforest.scenario.schema import Mechanisms, Scenario
 from rainforest.state import accounts
@@ -140,5 +142,9 @@ def test_runs_switched_off_and_deterministically(mech, world, baseline):
         ).to_numpy()
     ).all()
     assert (a.metrics.people > 0).all()
-    # switching it off changes the run (the mechanism does something in this world)
+    # switching it off changes the run (the mechanism does something in this world); the
+    # living network (M13-M16) is off by default, so there switching it on must change it
+    if mech.name in {m.name for m in NETWORK}:
+        assert a.metrics.select_dtypes("number").equals(baseline.metrics.select_dtypes("number"))
+        a = simulate(with_values(world, NETWORK_ON), years=1, seed=11)
     assert not a.metrics.select_dtypes("number").equals(baseline.metrics.select_dtypes("number"))

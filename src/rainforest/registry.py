@@ -551,6 +551,35 @@ _builtin(
     "view",
 )
 
+# --- the living network (M13-M16, issue 14): appended, so the accounts above keep their columns
+_builtin(
+    "ties_formed",
+    "flow",
+    "ties/month",
+    "Ties formed",
+    "M13",
+    "New persistent ties (encounters, closure, alumni), spread over regions by population.",
+    "新建联系",
+)
+_builtin(
+    "recombinant_ideas",
+    "flow",
+    "ideas/month",
+    "Recombinant ideas",
+    "M15",
+    "Ideas from two tied people combining their knowledge.",
+    "重组创意",
+)
+_builtin(
+    "people_spinoffs",
+    "flow",
+    "people/month",
+    "Spin-off leavers",
+    "M16",
+    "Employees drawn by the spin-off hazard to leave and found (candidates for M3).",
+    "员工衍生创业",
+)
+
 #: the built-in metrics (cannot be unregistered)
 BUILTIN_NAMES = frozenset(_REGISTRY)
 

@@ -5,6 +5,7 @@ it); importing them here registers them.
 """
 
 from rainforest.cli import (  # noqa: F401  (importing registers the commands)
+    channels,
     data,
     demo,
     diagnose,

@@ -48,6 +48,12 @@ def run(
     store: Path = store_option(),
     no_store: bool = no_store_option(),
     report: Path = report_option(),
+    network: bool = typer.Option(
+        False,
+        "--network",
+        help="Switch the living network on: ties, knowledge, recombinant ideas and people's "
+        "spin-offs (M13-M16; not yet calibrated, see docs/networks.md).",
+    ),
 ) -> None:
     """Simulate SCENARIO month by month, print per-region totals and store the run."""
     from rainforest.api import simulate
@@ -61,6 +67,11 @@ def run(
 
     try:  # a bad scenario is named before any notice about compiling
         scenario_obj = load_scenario(scenario)
+        if network:
+            from rainforest.mechanisms.m13_network import ON
+            from rainforest.scenario import with_values
+
+            scenario_obj = with_values(scenario_obj, ON)
     except (ScenarioError, ValueError) as err:
         fail(str(err))
     compile_notice()

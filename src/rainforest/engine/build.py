@@ -126,6 +126,7 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
     D = domain_params(sc)
     glob = globals_(sc, k)
     ini, spill = sc.mechanisms.initial, sc.mechanisms.spillovers
+    people_spin = sc.mechanisms.people_spinoffs.enabled  # M16 replaces spinout_rate
     G = _geometry(sc, rng, nd)
 
     n_people = np.array([stochastic_round(r.population / k, rng) for r in regions])
@@ -205,7 +206,7 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
                 S.FACILITY, r, random_cell(r), names.index(f.domain), start_month - 360, 1.0
             )
             O.state[o] = 1
-            O.spin_rate[o] = f.spinout_rate
+            O.spin_rate[o] = 0.0 if people_spin else f.spinout_rate
             facilities.append(o)
             f_rate.append(f.breakthroughs_per_year)
             f_lag.append(f.lag_months)
@@ -215,7 +216,7 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
             inst_dom.append(np.eye(nd)[names.index(f.domain)])
         for a in reg.anchors:
             o = add_org(S.ANCHOR, r, random_cell(r), names.index(a.domain), start_month - 240, 1.0)
-            O.spin_rate[o] = a.spinout_rate
+            O.spin_rate[o] = 0.0 if people_spin else a.spinout_rate
             O.demand[o] = a.local_demand
             O.state[o] = int(a.state_linked)
             O.listed[o] = int(a.listed)

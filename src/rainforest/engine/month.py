@@ -53,6 +53,9 @@ PLAN: tuple[str, ...] = (
     "knowledge.universities",
     # NumPy: facilities' breakthroughs (few, drawn from the run's generator)
     "knowledge.facilities",
+    # NumPy + kernels: the living network's month (ties, learning, recombinant ideas and
+    # people's spin-offs join the founding candidates; off by default)
+    "ties.month",
     # compiled: founding, firms, capital, the people's month, migration, the labour market
     "contacts.sample",
     "founding.refound",

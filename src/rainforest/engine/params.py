@@ -168,7 +168,8 @@ def globals_(sc: Scenario, scale: float) -> Globals:
         k=float(scale),
         same_cell_share=m.contacts.same_cell_share,
         remote_share=m.contacts.remote_share,
-        base_p=m.ideas.base_probability,
+        # recombinant ideas (M15) replace the contact lottery when switched on
+        base_p=0.0 if m.recombination.enabled else m.ideas.base_probability,
         same_skill=m.ideas.same_skill_factor,
         ke=m.ideas.knowledge_effect,
         qsd=m.ideas.quality_sd,
@@ -205,7 +206,8 @@ def globals_(sc: Scenario, scale: float) -> Globals:
         mature_months=m.exits.mature_months,
         job_finding=m.exits.job_finding,
         retire_months=m.exits.retirement_age * 12.0,
-        startup_spin=m.spillovers.startup_spinout_rate,
+        # people's spin-off hazard (M16) replaces the fixed per-employee rates when on
+        startup_spin=0.0 if m.people_spinoffs.enabled else m.spillovers.startup_spinout_rate,
         patent_rate=m.spillovers.patent_rate,
         patent_life=m.spillovers.patent_life_months,
         colleague_boost=m.belief.colleague_boost,

@@ -24,13 +24,11 @@ Almeida & Kogut (1999), Management Science 45:905; Singh (2005), Management Scie
 from __future__ import annotations
 
 from collections import namedtuple
-from typing import Annotated
 
 import numpy as np
 from numba import njit
-from pydantic import Field
 
-from rainforest.scenario.schema import Model, NonNeg, Positive, Share, _f
+from rainforest.scenario.schema import KnowledgeParams
 
 D = 8  # technology classes of the compact vector
 TENURES = 1200  # months tabulated for the learning integral (100 years)
@@ -45,39 +43,6 @@ Knowledge = namedtuple("Knowledge", "k meta")
 # One row per organisation (float64): the D sums of its people's vectors, head count and
 # learning multiplier.
 OrgKnowledge = namedtuple("OrgKnowledge", "org")
-
-
-class KnowledgeParams(Model):
-    """Knowledge vectors (issue 14): learning on the job and through ties."""
-
-    enabled: bool = _f(
-        False, "Switch knowledge vectors on (off keeps the first edition).", "switch"
-    )
-    classes: Annotated[int, Field(ge=2, le=16)] = _f(
-        D, "Technology classes in a knowledge vector (the kernels use 8).", "classes"
-    )
-    eta: Share = _f(
-        0.05,
-        "Monthly share of the gap to the employer's knowledge closed by a new hire "
-        "(assumed; learning-curve literature, Argote & Epple 1990).",
-        "1/month",
-    )
-    tenure_months: Positive = _f(
-        24.0, "Tenure at which the learning rate has halved (learning curve).", "months"
-    )
-    quality_effect: NonNeg = _f(
-        0.5,
-        "Log-increase of the learning rate per standard deviation of employer quality.",
-        "log per sd",
-    )
-    tie_rate: Share = _f(
-        0.05,
-        "Share of a partner's extra knowledge learned per use of a full-strength tie.",
-        "share per use",
-    )
-    initial_depth: Positive = _f(
-        1.0, "Mean norm of a newcomer's knowledge vector (units of the class scale).", "x"
-    )
 
 
 def learning_integral(p: KnowledgeParams) -> np.ndarray:

@@ -25,13 +25,16 @@ from rainforest.state.accounts import M_CONTACT_SAMPLE, M_CONTACTS, M_CROSS_SAMP
 from rainforest.state.tables import GONE
 
 
-def contact_rates(people_real, area, third_places, contacts) -> np.ndarray:
-    """Contacts per person-month in each region (region-level, computed once a month)."""
+def contact_rates(people_real, area, third_places, contacts, exponent: bool = True) -> np.ndarray:
+    """Contacts per person-month in each region (region-level, computed once a month).
+    ``exponent=False`` (the living network, M13, is on): no density exponent; density then
+    acts only through who is near in the network's encounters."""
     density = np.asarray(people_real) / np.asarray(area)
     ratio = np.maximum(density / contacts.reference_density, 1e-9)
+    power = contacts.density_elasticity if exponent else 0.0
     return (
         contacts.base_rate
-        * ratio**contacts.density_elasticity
+        * ratio**power
         * (1.0 + contacts.third_place_effect * np.asarray(third_places))
     )
 
@@ -154,8 +157,9 @@ def rates(eng) -> None:
     """This month's contact rate per region, from last month's living people."""
     R = eng.w.R
     people_real = eng.people_sim * eng.scale
+    mech = eng.sc.mechanisms
     R.contact_rate[:] = contact_rates(
-        people_real, R.area, R.third_places, eng.sc.mechanisms.contacts
+        people_real, R.area, R.third_places, mech.contacts, exponent=not mech.ties.enabled
     )
 
 

@@ -24,48 +24,14 @@ Management Science 47:117; Cohen & Levinthal (1990), Administrative Science Quar
 from __future__ import annotations
 
 from collections import namedtuple
-from typing import Annotated
 
 import numpy as np
 from numba import njit
-from pydantic import Field
 
 from rainforest.mechanisms.knowledge_vec import IDEAS
-from rainforest.scenario.schema import Model, NonNeg, Positive, Share, _f
+from rainforest.scenario.schema import RecombinationParams
 
 IdeaBuffer = namedtuple("IdeaBuffer", "n person partner month a b distance quality")
-
-
-class RecombinationParams(Model):
-    """Recombinant ideas (issue 14): chance and quality of a combination."""
-
-    enabled: bool = _f(
-        False, "Switch recombinant ideas on (off keeps the first edition).", "switch"
-    )
-    p0: Share = _f(0.02, "Scale of the idea chance per tie use (assumed, to be fitted).", "1/use")
-    distance_penalty: Positive = _f(
-        1.0,
-        "b in p0 · d · (c − b d): how fast understandability falls with distance "
-        "(Nooteboom et al. 2007).",
-        "1/distance",
-    )
-    quality_mean: float = _f(0.0, "Log-mean quality of a familiar combination.", "log")
-    quality_sd: Positive = _f(0.5, "Log-sd of quality of a familiar combination.", "log")
-    novelty_mean_penalty: NonNeg = _f(
-        0.3, "Fall of the log-mean for a never-used combination (Fleming 2001).", "log"
-    )
-    novelty_sd_gain: NonNeg = _f(
-        1.0,
-        "Relative rise of the log-sd for a never-used combination (Fleming 2001).",
-        "x",
-    )
-    familiar_uses: Positive = _f(20.0, "Uses at which a combination is half familiar.", "ideas")
-    wear: NonNeg = _f(
-        0.1, "Fall of the log-mean per log of (1 + uses / familiar_uses): wear-out.", "log"
-    )
-    max_unpursued: Annotated[int, Field(ge=1, le=255)] = _f(
-        15, "Cap of a person's count of ideas not (yet) pursued.", "ideas"
-    )
 
 
 def params_tuple(p: RecombinationParams) -> tuple:

@@ -34,52 +34,7 @@ import numpy as np
 from numba import njit
 
 from rainforest.mechanisms.knowledge_vec import EMP, HIRED, IDEAS, catch_up
-from rainforest.scenario.schema import Model, NonNeg, Positive, Share, _f
-
-
-class SpinoffParams(Model):
-    """Spin-off hazard of employees (issue 14); replaces per-anchor spin-out rates."""
-
-    enabled: bool = _f(
-        False, "Switch people's spin-off hazard on (off keeps spinout_rate).", "switch"
-    )
-    base_hazard: Share = _f(
-        0.0002,
-        "Monthly hazard of an average employee of an average firm after long tenure "
-        "(assumed, the one global rate to fit).",
-        "1/month",
-    )
-    knowledge_effect: NonNeg = _f(
-        1.0, "Log-hazard per unit of knowledge depth above 1.", "log per unit"
-    )
-    tenure_months: Positive = _f(
-        36.0, "Tenure by which 63% of the full hazard is reached.", "months"
-    )
-    quality_effect: NonNeg = _f(
-        0.5,
-        "Log-hazard per standard deviation of employer quality (Klepper 2007).",
-        "log per sd",
-    )
-    growth_effect: NonNeg = _f(
-        1.0,
-        "Log-hazard per unit of the employer's yearly log growth (Agarwal et al. 2004).",
-        "log per log-growth",
-    )
-    decline_effect: NonNeg = _f(
-        5.0,
-        "Necessity spin-offs: extra hazard, in base hazards, per unit of yearly log "
-        "decline of the employer (Eriksson & Kuhn 2006).",
-        "base hazards per log-decline",
-    )
-    idea_effect: NonNeg = _f(
-        0.3, "Log-hazard per unpursued idea (Klepper & Sleeper 2005).", "log per idea"
-    )
-    max_hazard: Share = _f(0.02, "Cap of the monthly hazard (and the thinning rate).", "1/month")
-    stay_nearby: Share = _f(
-        0.8,
-        "Chance that a spin-off starts in its parent's cell (else elsewhere in the region).",
-        "probability",
-    )
+from rainforest.scenario.schema import SpinoffParams
 
 
 def params_tuple(p: SpinoffParams) -> tuple:

@@ -46,16 +46,14 @@ Watts (2006), Science 311:88 (triadic closure).
 from __future__ import annotations
 
 from collections import namedtuple
-from typing import Annotated
 
 import numpy as np
 from llvmlite import ir
 from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
-from pydantic import Field
 
-from rainforest.scenario.schema import Model, NonNeg, Positive, Share, _f
+from rainforest.scenario.schema import TiesParams
 
 ENCOUNTER, FORMER_COWORKER, COFOUNDER, ALUMNI, INVESTOR, INTRODUCED = 0, 1, 2, 3, 4, 5
 KINDS = ("encounter", "former_coworker", "cofounder", "alumni", "investor", "introduced")
@@ -66,68 +64,6 @@ AGES = 4096  # length of the decay table
 
 Ties = namedtuple("Ties", "slot deg")
 Grid = namedtuple("Grid", "cell0 side sat0 sat")
-
-
-class TiesParams(Model):
-    """Persistent ties (issue 14): encounters by rank, closure, decay unless used."""
-
-    enabled: bool = _f(
-        False, "Switch the living network on (off keeps the first edition).", "switch"
-    )
-    slots: Annotated[int, Field(ge=2, le=64)] = _f(
-        16, "Tie slots per person (K); Dunbar-like support cliques are ~15.", "ties"
-    )
-    attempt_rate: Share = _f(
-        0.1,
-        "Tie attempts per person-month (assumed: one per 10 person-months, MODEL.md §8).",
-        "1/month",
-    )
-    closure_share: Share = _f(
-        0.3,
-        "Share of attempts that introduce a friend of a friend (Kossinets & Watts 2006).",
-        "share",
-    )
-    alumni_share: Share = _f(
-        0.05,
-        "Share of attempts with a member of one's university cohort or alumni group.",
-        "share",
-    )
-    encounter_base: Share = _f(
-        0.5,
-        "Chance that an attempt becomes an encounter in a cell without venues (assumed).",
-        "probability",
-    )
-    third_place_effect: NonNeg = _f(
-        0.05,
-        "Hazard of meeting added by each third place (café, meetup space) in the cell.",
-        "1/place",
-    )
-    coworking_effect: NonNeg = _f(
-        2.0, "Hazard of meeting added by the share of the cell's people in co-working.", "x"
-    )
-    campus_effect: NonNeg = _f(
-        1.0, "Hazard of meeting added by the share of the cell's people on a campus.", "x"
-    )
-    new_strength: Share = _f(0.3, "Strength of a new encounter or introduced tie.", "strength 0-1")
-    coworker_strength: Share = _f(0.6, "Strength of a stored former co-worker tie.", "strength 0-1")
-    cofounder_strength: Share = _f(0.9, "Strength of a co-founder tie.", "strength 0-1")
-    alumni_strength: Share = _f(0.3, "Strength of a classmate or alumni tie.", "strength 0-1")
-    investor_strength: Share = _f(0.5, "Strength of an investor-founder tie.", "strength 0-1")
-    use_gain: Share = _f(0.2, "Strength gained per use: s += gain (1 - s).", "share")
-    half_life_months: Positive = _f(
-        24.0, "Months for an unused tie to lose half its strength (Burt 2000).", "months"
-    )
-    drop_below: Share = _f(
-        0.02, "Effective strength below which a tie is forgotten.", "strength 0-1"
-    )
-    coworkers_kept: Annotated[int, Field(ge=0, le=16)] = _f(
-        3, "Co-worker ties stored when a person leaves an employer.", "ties"
-    )
-    coworker_use_share: Share = _f(
-        0.5,
-        "Share of an employee's tie uses that go to a co-worker (implicit tie).",
-        "share",
-    )
 
 
 def params_tuple(p: TiesParams) -> tuple:

@@ -1232,6 +1232,191 @@ class Initial(Model):
         return self
 
 
+# --- the living network (issue 14; docs/networks.md): ties, knowledge, ideas, spin-offs ---
+class TiesParams(Model):
+    """Persistent ties (issue 14): encounters by rank, closure, decay unless used."""
+
+    enabled: bool = _f(
+        False, "Switch the living network on (off keeps the first edition).", "switch"
+    )
+    slots: Annotated[int, Field(ge=2, le=64)] = _f(
+        16, "Tie slots per person (K); Dunbar-like support cliques are ~15.", "ties"
+    )
+    attempt_rate: Share = _f(
+        0.1,
+        "Tie attempts per person-month (assumed: one per 10 person-months, MODEL.md §8).",
+        "1/month",
+    )
+    closure_share: Share = _f(
+        0.3,
+        "Share of attempts that introduce a friend of a friend (Kossinets & Watts 2006).",
+        "share",
+    )
+    alumni_share: Share = _f(
+        0.05,
+        "Share of attempts with a member of one's university cohort or alumni group.",
+        "share",
+    )
+    encounter_base: Share = _f(
+        0.5,
+        "Chance that an attempt becomes an encounter in a cell without venues (assumed).",
+        "probability",
+    )
+    third_place_effect: NonNeg = _f(
+        0.05,
+        "Hazard of meeting added by each third place (café, meetup space) in the cell.",
+        "1/place",
+    )
+    coworking_effect: NonNeg = _f(
+        2.0, "Hazard of meeting added by the share of the cell's people in co-working.", "x"
+    )
+    campus_effect: NonNeg = _f(
+        1.0, "Hazard of meeting added by the share of the cell's people on a campus.", "x"
+    )
+    new_strength: Share = _f(0.3, "Strength of a new encounter or introduced tie.", "strength 0-1")
+    coworker_strength: Share = _f(0.6, "Strength of a stored former co-worker tie.", "strength 0-1")
+    cofounder_strength: Share = _f(0.9, "Strength of a co-founder tie.", "strength 0-1")
+    alumni_strength: Share = _f(0.3, "Strength of a classmate or alumni tie.", "strength 0-1")
+    investor_strength: Share = _f(0.5, "Strength of an investor-founder tie.", "strength 0-1")
+    use_gain: Share = _f(0.2, "Strength gained per use: s += gain (1 - s).", "share")
+    half_life_months: Positive = _f(
+        24.0, "Months for an unused tie to lose half its strength (Burt 2000).", "months"
+    )
+    drop_below: Share = _f(
+        0.02, "Effective strength below which a tie is forgotten.", "strength 0-1"
+    )
+    coworkers_kept: Annotated[int, Field(ge=0, le=16)] = _f(
+        3, "Co-worker ties stored when a person leaves an employer.", "ties"
+    )
+    coworker_use_share: Share = _f(
+        0.5,
+        "Share of an employee's tie uses that go to a co-worker (implicit tie).",
+        "share",
+    )
+
+
+class KnowledgeParams(Model):
+    """Knowledge vectors (issue 14): learning on the job and through ties."""
+
+    enabled: bool = _f(
+        False, "Switch knowledge vectors on (off keeps the first edition).", "switch"
+    )
+    classes: Annotated[int, Field(ge=2, le=16)] = _f(
+        8, "Technology classes in a knowledge vector (the kernels use 8).", "classes"
+    )
+    eta: Share = _f(
+        0.05,
+        "Monthly share of the gap to the employer's knowledge closed by a new hire "
+        "(assumed; learning-curve literature, Argote & Epple 1990).",
+        "1/month",
+    )
+    tenure_months: Positive = _f(
+        24.0, "Tenure at which the learning rate has halved (learning curve).", "months"
+    )
+    quality_effect: NonNeg = _f(
+        0.5,
+        "Log-increase of the learning rate per standard deviation of employer quality.",
+        "log per sd",
+    )
+    tie_rate: Share = _f(
+        0.05,
+        "Share of a partner's extra knowledge learned per use of a full-strength tie.",
+        "share per use",
+    )
+    initial_depth: Positive = _f(
+        1.0, "Mean norm of a newcomer's knowledge vector (units of the class scale).", "x"
+    )
+    employer_weight: NonNeg = _f(
+        1.0,
+        "Weight of the employer's domain in a newcomer's knowledge mix, against a Dirichlet(1) "
+        "mix of weight 1 (assumed: people are hired for what the firm does).",
+        "x",
+    )
+    field_weight: NonNeg = _f(
+        1.0,
+        "Weight of the local knowledge field's domain mix (universities, labs, anchors nearby) "
+        "in a newcomer's knowledge mix: graduates carry their place's research mix (assumed).",
+        "x",
+    )
+
+
+class RecombinationParams(Model):
+    """Recombinant ideas (issue 14): chance and quality of a combination."""
+
+    enabled: bool = _f(
+        False, "Switch recombinant ideas on (off keeps the first edition).", "switch"
+    )
+    p0: Share = _f(0.02, "Scale of the idea chance per tie use (assumed, to be fitted).", "1/use")
+    distance_penalty: Positive = _f(
+        1.0,
+        "b in p0 · d · (c − b d): how fast understandability falls with distance "
+        "(Nooteboom et al. 2007).",
+        "1/distance",
+    )
+    quality_mean: float = _f(0.0, "Log-mean quality of a familiar combination.", "log")
+    quality_sd: Positive = _f(0.5, "Log-sd of quality of a familiar combination.", "log")
+    novelty_mean_penalty: NonNeg = _f(
+        0.3, "Fall of the log-mean for a never-used combination (Fleming 2001).", "log"
+    )
+    novelty_sd_gain: NonNeg = _f(
+        1.0,
+        "Relative rise of the log-sd for a never-used combination (Fleming 2001).",
+        "x",
+    )
+    familiar_uses: Positive = _f(20.0, "Uses at which a combination is half familiar.", "ideas")
+    wear: NonNeg = _f(
+        0.1, "Fall of the log-mean per log of (1 + uses / familiar_uses): wear-out.", "log"
+    )
+    max_unpursued: Annotated[int, Field(ge=1, le=255)] = _f(
+        15, "Cap of a person's count of ideas not (yet) pursued.", "ideas"
+    )
+
+
+class SpinoffParams(Model):
+    """Spin-off hazard of employees (issue 14); replaces per-anchor spin-out rates."""
+
+    enabled: bool = _f(
+        False, "Switch people's spin-off hazard on (off keeps spinout_rate).", "switch"
+    )
+    base_hazard: Share = _f(
+        0.0002,
+        "Monthly hazard of an average employee of an average firm after long tenure "
+        "(assumed, the one global rate to fit).",
+        "1/month",
+    )
+    knowledge_effect: NonNeg = _f(
+        1.0, "Log-hazard per unit of knowledge depth above 1.", "log per unit"
+    )
+    tenure_months: Positive = _f(
+        36.0, "Tenure by which 63% of the full hazard is reached.", "months"
+    )
+    quality_effect: NonNeg = _f(
+        0.5,
+        "Log-hazard per standard deviation of employer quality (Klepper 2007).",
+        "log per sd",
+    )
+    growth_effect: NonNeg = _f(
+        1.0,
+        "Log-hazard per unit of the employer's yearly log growth (Agarwal et al. 2004).",
+        "log per log-growth",
+    )
+    decline_effect: NonNeg = _f(
+        5.0,
+        "Necessity spin-offs: extra hazard, in base hazards, per unit of yearly log "
+        "decline of the employer (Eriksson & Kuhn 2006).",
+        "base hazards per log-decline",
+    )
+    idea_effect: NonNeg = _f(
+        0.3, "Log-hazard per unpursued idea (Klepper & Sleeper 2005).", "log per idea"
+    )
+    max_hazard: Share = _f(0.02, "Cap of the monthly hazard (and the thinning rate).", "1/month")
+    stay_nearby: Share = _f(
+        0.8,
+        "Chance that a spin-off starts in its parent's cell (else elsewhere in the region).",
+        "probability",
+    )
+
+
 class Mechanisms(Model):
     """Global mechanism parameters, shared by every region.
 
@@ -1273,6 +1458,10 @@ class Mechanisms(Model):
     connect: Connect = Field(default_factory=Connect)
     grants: Grants = Field(default_factory=Grants)
     labour: Labour = Field(default_factory=Labour)
+    ties: TiesParams = Field(default_factory=TiesParams)
+    knowledge_vectors: KnowledgeParams = Field(default_factory=KnowledgeParams)
+    recombination: RecombinationParams = Field(default_factory=RecombinationParams)
+    people_spinoffs: SpinoffParams = Field(default_factory=SpinoffParams)
     initial: Initial = Field(default_factory=Initial)
 
 

@@ -1,0 +1,439 @@
+"""M13 — the living network: persistent ties, knowledge, recombinant ideas, people's spin-offs.
+
+Seed 000's 温度、密度、连接 and 大厂人才外溢 as processes rather than constants (issue 14,
+docs/networks.md). Four mechanisms share one hook, ``ties.month``, placed after the facilities'
+breakthroughs and before the founding decision (M3):
+
+* ``ties``: people keep ties in fixed slots; encounters by rank (no density exponent: density
+  acts only through who is near), closure, co-workers, decay unless used. Where people meet
+  sets the chance that an attempt becomes an encounter: each cell's third places (the region's
+  ``third_places_per_km2`` times the cell's area).
+* ``knowledge_vectors``: each person's knowledge over 8 classes; a newcomer's mix leans to the
+  employer's domain and to the local knowledge field (universities', labs' and anchors'
+  spillovers, M8), so graduates of a place carry its research mix; learning on the job and
+  through ties.
+* ``recombination``: an idea is two tied people combining what they know (inverted U in
+  cognitive distance, novelty risk, wear-out). Switched on, these ideas are the founding
+  candidates and M2's contact lottery is off; with ``people_spinoffs`` on too, an employee's
+  idea is not a candidate at once but one more unpursued idea raising their spin-off hazard
+  (Klepper & Sleeper 2005: spin-offs carry ideas their parents did not pursue).
+* ``people_spinoffs``: an employee's hazard of leaving to found, from knowledge, tenure, the
+  employer's quality and trajectory and unpursued ideas. Switched on, these draws are the
+  spin-out candidates and the per-anchor ``spinout_rate`` inputs (and M7's startup rate) are
+  not used.
+
+Knowledge classes map to the scenario's domains by index (class ``d % 8`` for domain ``d``);
+an idea's domain is one of its two classes' domains (a class with no domain: the region's
+industry mix). Each section's ``enabled`` switch is off by default, so the first edition's
+outputs stay as they were until the calibration issue (15) re-fits the model with them on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from rainforest.mechanisms import knowledge_vec as kv
+from rainforest.mechanisms import living_network as ln
+from rainforest.mechanisms import recombination as rc
+from rainforest.mechanisms import spinoff_people as sp
+from rainforest.mechanisms import ties as tk
+from rainforest.mechanisms.contract import Column, Hook, Mechanism, declare
+from rainforest.state import accounts
+from rainforest.state.tables import (
+    ANCHOR,
+    EMPLOYED,
+    FACILITY,
+    FOUNDER,
+    FROM_ANCHOR,
+    FROM_FACILITY,
+    FROM_STARTUP,
+    GONE,
+    GRASSROOTS,
+    STARTUP,
+)
+
+
+@njit(cache=True)
+def _sync(T, K, O, C, status, employer, n_old, n, month, emp_order, emp_start, tp, decay):
+    """Follow the People table since last month: new rows start now; people gone forget their
+    ties and leave their employer's books; a change of employer keeps a few co-worker ties
+    (``coworkers_kept`` = ``tp[9]``) and moves the person's knowledge between the books."""
+    left = 0
+    for i in range(n):
+        st = status[i]
+        if i >= n_old:
+            K.meta[i, kv.SEEN] = month
+            K.meta[i, kv.HIRED] = month
+            K.meta[i, kv.EMP] = -1
+            T.deg[i] = 0
+        now = employer[i] if (st == EMPLOYED or st == FOUNDER) else -1
+        if st == GONE:
+            now = -1
+            if T.deg[i] > 0:
+                tk.forget(T, i)
+        old = K.meta[i, kv.EMP]
+        if old == now:
+            continue
+        if old >= 0:
+            if st != GONE and old < emp_start.shape[0] - 1:
+                tk.keep_coworkers(T, i, K.meta[:, kv.EMP], emp_order, emp_start, int(tp[9]),
+                                  tp[8], month, decay, tp[5])  # fmt: skip
+            kv.leave(K, O, i, month, C)
+            left += 1
+        if now >= 0 and now < O.org.shape[0]:
+            kv.join(K, O, i, now, month)
+    return left
+
+
+def _grow(st: dict, cap: int, n_orgs: int, sc, rng: np.random.Generator) -> None:
+    """(Re)size the network's per-person and per-organisation arrays, keeping their contents."""
+    tp_, kp = sc.mechanisms.ties, sc.mechanisms.knowledge_vectors
+    T = st.get("T")
+    if T is None or T.slot.shape[0] < cap:
+        new = tk.new_ties(cap, tp_.slots)
+        Knew = kv.new_knowledge(cap, rng, kp)
+        if T is not None:
+            m = T.slot.shape[0]
+            new.slot[:m] = T.slot
+            new.deg[:m] = T.deg
+            Knew.meta[:m] = st["K"].meta
+            Knew.k[:m] = st["K"].k
+        Knew.meta[st.get("n", 0) :, kv.EMP] = -1
+        st["T"], st["K"] = new, Knew
+        st["order"] = np.zeros(cap, np.int32)
+        st["emp_order"] = np.zeros(cap, np.int32)
+        st["group"] = np.full(cap, -1, np.int32)
+    O = st.get("O")
+    if O is None or O.org.shape[0] < n_orgs:
+        org = np.zeros((n_orgs, kv.D + 2), np.float64)
+        if O is not None:
+            org[: O.org.shape[0]] = O.org
+        st["O"] = kv.OrgKnowledge(org=org)
+        st["emp_start"] = np.zeros(n_orgs + 1, np.int64)
+
+
+def _class_domains(n_domains: int) -> np.ndarray:
+    """For each knowledge class, a domain (-1: no domain maps to it)."""
+    out = np.full(kv.D, -1, np.int64)
+    for d in range(min(n_domains, kv.D)):
+        out[d] = d
+    return out
+
+
+def _domain_classes(n_domains: int) -> np.ndarray:
+    """The knowledge class of each domain (``d % 8``)."""
+    return np.arange(n_domains) % kv.D
+
+
+def _seed_knowledge(st: dict, lo: int, hi: int, eng) -> None:
+    """Knowledge of the people in rows ``lo..hi-1`` (new this month): a Dirichlet(1) mix plus
+    ``employer_weight`` on the employer's domain and ``field_weight`` on the local knowledge
+    field's mix (their cell's universities, labs and anchors), depth about ``initial_depth``."""
+    if hi <= lo:
+        return
+    kp, w, rng = eng.sc.mechanisms.knowledge_vectors, eng.w, st["rng"]
+    P, O, G = w.P, w.O, w.G
+    m = hi - lo
+    mix = rng.dirichlet(np.ones(kv.D), size=m)
+    cls = st["dom_cls"]
+    emp = P.employer[lo:hi]
+    has = (emp >= 0) & (emp < O.kind.shape[0])
+    rows = np.nonzero(has)[0]
+    mix[rows, cls[O.domain[emp[rows]]]] += kp.employer_weight
+    field = G.kf[P.cell[lo:hi]]  # (m, n_domains)
+    total = field.sum(axis=1, keepdims=True)
+    share = np.divide(field, total, out=np.zeros_like(field), where=total > 0)
+    np.add.at(mix, (np.repeat(np.arange(m), len(cls)), np.tile(cls, m)),
+              kp.field_weight * share.ravel())  # fmt: skip
+    mix /= np.linalg.norm(mix, axis=1, keepdims=True)
+    depth = kp.initial_depth * rng.lognormal(0.0, 0.25, size=(m, 1))
+    st["K"].k[lo:hi] = mix * depth
+
+
+def _meeting(eng, tp_) -> np.ndarray:
+    """Chance per cell that an attempt becomes an encounter, from its third places."""
+    w = eng.w
+    cell_km2 = eng.sc.mechanisms.contacts.cell_km**2
+    places = w.R.third_places[w.G.cell_region] * cell_km2
+    zeros = np.zeros_like(places)
+    return tk.meeting_chance(places, zeros, zeros, tp_)
+
+
+def _origin(O, emp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Origin code and parent of ideas of people working for ``emp`` (-1: none), as M2 does."""
+    origin = np.full(emp.shape[0], GRASSROOTS, np.int8)
+    parent = np.full(emp.shape[0], -1, np.int32)
+    ok = emp >= 0
+    kind = np.full(emp.shape[0], -1, np.int64)
+    kind[ok] = O.kind[emp[ok]]
+    for k, code in ((ANCHOR, FROM_ANCHOR), (FACILITY, FROM_FACILITY), (STARTUP, FROM_STARTUP)):
+        hit = kind == k
+        origin[hit] = code
+        parent[hit] = emp[hit]
+    return origin, parent
+
+
+def _queue(C, person, partner, quality, domain, origin, parent) -> int:
+    """Append ideas to the founding candidates ``C`` (as many as fit); returns how many."""
+    k = int(C.n[0])
+    m = min(person.shape[0], C.person.shape[0] - k)
+    if m <= 0:
+        return 0
+    sl = slice(k, k + m)
+    C.person[sl] = person[:m]
+    C.partner[sl] = partner[:m]
+    C.quality[sl] = quality[:m]
+    C.domain[sl] = domain[:m]
+    C.origin[sl] = origin[:m]
+    C.parent[sl] = parent[:m]
+    C.n[0] = k + m
+    return m
+
+
+def _idea_domains(st, classes: np.ndarray, region: np.ndarray, base_mix) -> np.ndarray:
+    """Domain of ideas in knowledge ``classes``; a class no domain maps to takes the region's
+    industry mix."""
+    dom = st["cls_dom"][classes]
+    free = np.nonzero(dom < 0)[0]
+    if free.size:
+        cdf = np.cumsum(base_mix, axis=1)
+        cdf /= cdf[:, -1:]
+        u = st["rng"].random(free.size)
+        r = region[free]
+        dom[free] = np.minimum((u[:, None] > cdf[r]).sum(axis=1), base_mix.shape[1] - 1)
+    return dom
+
+
+def month_hook(eng) -> None:
+    """``ties.month``: the living network's month for the engine's people (NumPy side)."""
+    mech = eng.sc.mechanisms
+    tp_ = mech.ties
+    if not tp_.enabled:
+        return
+    kp, rp_ = mech.knowledge_vectors, mech.recombination
+    w = eng.w
+    P, O = w.P, w.O
+    n, cap, n_orgs = int(P.n[0]), P.status.shape[0], O.kind.shape[0]
+    st = eng.cache.setdefault("ties", {})
+    if not st:
+        st["rng"] = np.random.default_rng(int(eng.rng.integers(2**63)))
+        st["decay"] = tk.decay_table(tp_.half_life_months)
+        learn = kp if kp.enabled else kp.model_copy(update={"eta": 0.0})
+        st["C"] = kv.learning_integral(learn)
+        st["tie_rate"] = float(kp.tie_rate) if kp.enabled else 0.0
+        st["rp"] = rc.params_tuple(rp_ if rp_.enabled else rp_.model_copy(update={"p0": 0.0}))
+        st["tp"] = (*tk.params_tuple(tp_), float(tp_.coworkers_kept))
+        st["combos"] = np.zeros((kv.D, kv.D), np.int64)
+        st["Gd"] = tk.grid(w.G.reg_cell0, w.G.reg_ncell)
+        st["start"] = np.zeros(len(w.G.cell_x) + 1, np.int64)
+        st["n"] = 0
+        st["out"] = np.zeros(len(ln.COUNTERS), np.int64)
+        st["dom_cls"] = _domain_classes(len(w.domain_names))
+        st["cls_dom"] = _class_domains(len(w.domain_names))
+    _grow(st, cap, n_orgs, eng.sc, st["rng"])
+    T, K, Ok = st["T"], st["K"], st["O"]
+    month = int(eng.month)
+    _seed_knowledge(st, st["n"], n, eng)
+    st["meet"] = _meeting(eng, tp_)
+    theta = O.theta[:n_orgs]
+    live = O.alive[:n_orgs] > 0
+    mean, sd = (theta[live].mean(), theta[live].std()) if live.any() else (0.0, 1.0)
+    quality = (theta - mean) / (sd if sd > 0 else 1.0)  # employers' standardised potential
+    Ok.org[:, kv.MULT] = np.exp(kp.quality_effect * quality)
+    _sync(T, K, Ok, st["C"], P.status, P.employer, st["n"], n, month, st["emp_order"],
+          st["emp_start"], st["tp"], st["decay"])  # fmt: skip
+    st["n"] = n
+    status = P.status[:n]
+    alive = status != GONE
+    live_cell = np.where(alive, P.cell[:n], -1).astype(np.int64)
+    tk.index_groups(live_cell, len(w.G.cell_x), st["order"], st["start"])
+    tk.index_groups(K.meta[:n, kv.EMP], n_orgs, st["emp_order"], st["emp_start"])
+    tk.fill_sat(st["Gd"], st["start"])
+    out = st["out"]
+    before = out.copy()
+    buf = rc.new_buffer(max(1024, n // 50))
+    ln.network_month(
+        T, K, Ok, st["C"], st["combos"], buf, month, n, P.cell, P.region, alive,
+        K.meta[:, kv.EMP], st["emp_order"], st["emp_start"], st["meet"], st["Gd"], st["order"],
+        st["start"], st["group"], st["order"], st["start"], st["decay"], st["tp"][:9],
+        st["tie_rate"], st["rp"], out,
+    )  # fmt: skip
+    nr = eng.acc.shape[0]
+    names = accounts.accounts()
+    share = np.bincount(P.region[:n][alive], minlength=nr) / max(int(alive.sum()), 1)
+    eng.acc[:, names.index("ties_formed")] += (out[1] - before[1]) * share
+    k = int(buf.n[0])
+    person = buf.person[:k]
+    region = P.region[person]
+    eng.acc[:, names.index("recombinant_ideas")] += np.bincount(region, minlength=nr)
+    spp = mech.people_spinoffs
+    if rp_.enabled and k:
+        # the ideas are the month's founding candidates (M2's contact lottery is off); with
+        # people's spin-offs on, an employee's idea is not pursued at once: it counts among
+        # their unpursued ideas, which raise the hazard of leaving to found (M16)
+        rows = np.arange(k)
+        if spp.enabled:
+            rows = rows[P.status[person] != EMPLOYED]
+        pick = st["rng"].random(rows.size) < 0.5
+        classes = np.where(pick, buf.a[rows], buf.b[rows]).astype(np.int64)
+        who = person[rows]
+        origin, parent = _origin(O, P.employer[who])
+        _queue(eng.C, who, buf.partner[rows], buf.quality[rows].astype(np.float64),
+               _idea_domains(st, classes, region[rows], w.base_mix), origin, parent)  # fmt: skip
+    if spp.enabled:
+        founders = np.zeros(max(64, n // 100), np.int64)
+        parents = np.zeros_like(founders)
+        growth = _growth(st, O, n_orgs)
+        m = sp.draw_spinoffs(K, Ok, st["C"], alive, n, month, quality, growth,
+                             sp.params_tuple(spp), founders, parents)  # fmt: skip
+        founders, parents = founders[:m], parents[:m]
+        eng.acc[:, names.index("people_spinoffs")] += np.bincount(P.region[founders], minlength=nr)
+        if m:
+            _queue_spinoffs(st, eng, founders, parents)
+
+
+def _growth(st: dict, O, n_orgs: int) -> np.ndarray:
+    """Each organisation's log growth of head count over the last 12 months (its trajectory,
+    for the spin-off hazard), from a ring of monthly head counts kept here."""
+    hist = st.get("emp_hist")
+    if hist is None or hist.shape[1] < n_orgs:
+        grown = np.zeros((12, n_orgs), np.float64)
+        if hist is not None:
+            grown[:, : hist.shape[1]] = hist
+        st["emp_hist"] = hist = grown
+        st.setdefault("hist_at", 0)
+    at = st["hist_at"]
+    now = O.emp[:n_orgs].astype(np.float64)
+    past = hist[at % 12, :n_orgs].copy() if at >= 12 else now
+    hist[at % 12, :n_orgs] = now
+    st["hist_at"] = at + 1
+    return np.log1p(now) - np.log1p(past)
+
+
+def _queue_spinoffs(st: dict, eng, founders: np.ndarray, parents: np.ndarray) -> None:
+    """People's spin-off draws become spin-out candidates for the founding decision: the
+    parent's domain (or, with chance ``1 − spinout_same_domain``, one of the founder's
+    classes), a co-worker as possible co-founder, quality log-normal times the founder's depth
+    of knowledge (what they learned) and the local knowledge field, as M7 did."""
+    w, rng = eng.w, st["rng"]
+    P, O, G, glob = w.P, w.O, w.G, w.glob
+    m = founders.shape[0]
+    K = st["K"]
+    depth = np.linalg.norm(K.k[founders].astype(np.float64), axis=1)
+    depth /= max(eng.sc.mechanisms.knowledge_vectors.initial_depth, 1e-12)
+    cell = P.cell[founders]
+    quality = (
+        np.exp(rng.normal(0.0, glob.qsd, m))
+        * (1.0 + glob.k_quality * G.ktot[cell])
+        * glob.spin_quality
+        * depth
+    )
+    own = np.argmax(K.k[founders], axis=1).astype(np.int64)
+    domain = np.where(
+        rng.random(m) < glob.spin_same_domain,
+        O.domain[parents],
+        _idea_domains(st, own, P.region[founders], w.base_mix),
+    )
+    origin, parent = _origin(O, parents.astype(np.int64))
+    lo, hi = eng.emp_start[parents], eng.emp_start[parents + 1]
+    size = hi - lo
+    mate = np.full(m, -1, np.int32)
+    ok = size > 1
+    draw = lo[ok] + (rng.random(int(ok.sum())) * size[ok]).astype(np.int64)
+    mate[ok] = eng.emp_order[draw]
+    mate[mate == founders] = -1
+    _queue(eng.C, founders.astype(np.int32), mate, quality, domain, origin, parent)
+
+
+TIES = declare(
+    Mechanism(
+        code="M13",
+        name="ties",
+        title="Persistent ties: encounters by rank, co-workers, closure, decay unless used",
+        module=__name__,
+        params=("mechanisms.ties", "regions.*.third_places_per_km2"),
+        columns=(
+            Column("People", "tie_slot", "int32[K, 2]", "partner and packed strength/kind/month"),
+            Column("People", "tie_deg", "uint8", "used tie slots"),
+        ),
+        metrics=("ties_formed",),
+        hooks=(Hook("ties.month", month_hook, compiled=False, doc="the living network's month"),),
+        off={"mechanisms.ties.enabled": False},
+        direction_tests=(
+            "tests/test_ties.py::test_denser_places_give_more_near_ties_without_an_exponent",
+            "tests/test_ties.py::test_closure_raises_clustering",
+            "tests/test_ties.py::test_unused_ties_decay_and_are_forgotten_used_ones_last",
+            "tests/test_m13_network.py::test_third_places_raise_encounters_in_the_engine",
+        ),
+        references=("Liben-Nowell et al. 2005", "Pan et al. 2013", "Kossinets & Watts 2006"),
+    )
+)
+
+KNOWLEDGE_VECTORS = declare(
+    Mechanism(
+        code="M14",
+        name="knowledge_vectors",
+        title="People's knowledge vectors: learning on the job and through ties",
+        module=__name__,
+        params=("mechanisms.knowledge_vectors",),
+        columns=(
+            Column("People", "knowledge_row", "int32[16]", "vector, months, employer, ideas"),
+        ),
+        off={"mechanisms.knowledge_vectors.enabled": False},
+        direction_tests=(
+            "tests/test_knowledge_vec.py::test_learning_moves_people_toward_their_employer",
+            "tests/test_knowledge_vec.py::"
+            "test_better_firms_teach_faster_and_learning_slows_with_tenure",
+        ),
+        references=("Argote & Epple 1990", "Cohen & Levinthal 1990", "Singh 2005"),
+    )
+)
+
+RECOMBINATION = declare(
+    Mechanism(
+        code="M15",
+        name="recombination",
+        title="Recombinant ideas from tied pairs: inverted U in distance, novelty risk, wear-out",
+        module=__name__,
+        params=("mechanisms.recombination",),
+        metrics=("recombinant_ideas",),
+        off={"mechanisms.recombination.enabled": False},
+        direction_tests=(
+            "tests/test_recombination.py::test_ideas_are_commonest_at_middling_distance",
+            "tests/test_recombination.py::"
+            "test_novel_combinations_have_lower_mean_and_higher_variance",
+            "tests/test_m13_network.py::test_recombinant_ideas_found_firms",
+        ),
+        references=("Weitzman 1998", "Nooteboom et al. 2007", "Fleming 2001"),
+    )
+)
+
+PEOPLE_SPINOFFS = declare(
+    Mechanism(
+        code="M16",
+        name="people_spinoffs",
+        title="Employees' hazard of leaving to found, from knowledge, tenure and the employer",
+        module=__name__,
+        params=("mechanisms.people_spinoffs",),
+        metrics=("people_spinoffs",),
+        off={"mechanisms.people_spinoffs.enabled": False},
+        direction_tests=(
+            "tests/test_spinoff_people.py::test_hazard_rises_with_each_driver_and_with_decline",
+            "tests/test_spinoff_people.py::"
+            "test_thinned_draws_match_the_hazard_and_favour_better_parents",
+            "tests/test_m13_network.py::test_people_spinoffs_replace_spinout_rates",
+        ),
+        references=("Klepper 2007", "Eriksson & Kuhn 2006", "Agarwal et al. 2004"),
+    )
+)
+
+MECHANISMS = (TIES, KNOWLEDGE_VECTORS, RECOMBINATION, PEOPLE_SPINOFFS)
+
+#: the switches that turn the living network on (``rainforest run ... --network``)
+ON = {
+    "mechanisms.ties.enabled": True,
+    "mechanisms.knowledge_vectors.enabled": True,
+    "mechanisms.recombination.enabled": True,
+    "mechanisms.people_spinoffs.enabled": True,
+}

@@ -1,0 +1,49 @@
+"""Channels of foundings (metrics/channels.py, `rainforest channels`)."""
+
+from __future__ import annotations
+
+import pytest
+import tomli_w
+from typer.testing import CliRunner
+
+from rainforest.api import simulate
+from rainforest.cli import app
+from rainforest.metrics.channels import CHANNELS, channel_counts, channels
+from rainforest.scenario import scenario_from_dict, with_values
+from tests.conftest import base_region, scenario
+
+
+def world():
+    return scenario_from_dict(scenario({"district": base_region(population=20000)}))
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return [simulate(world(), years=2, seed=s) for s in (1, 2, 3)]
+
+
+def test_shares_sum_to_one_and_counts_match_the_foundings(runs):
+    table = channels(runs).set_index("channel")
+    assert table.loc[list(CHANNELS), "share"].sum() == pytest.approx(1.0)
+    assert (table["low"] <= table["share"] + 1e-12).all()
+    assert (table["share"] <= table["high"] + 1e-12).all()
+    for res in runs:  # every startup founded in the reported months has one channel
+        c = channel_counts(res)
+        assert c[list(CHANNELS)].sum() == pytest.approx(res.metrics["foundings"].sum())
+
+
+def test_an_anchor_that_sheds_more_people_takes_a_larger_share(runs):
+    more = with_values(world(), {"regions.district.anchors.0.spinout_rate": 0.01})
+    many = channels([simulate(more, years=2, seed=s) for s in (1, 2, 3)]).set_index("channel")
+    base = channels(runs).set_index("channel")
+    assert many.loc["anchor", "share"] > base.loc["anchor", "share"]
+
+
+def test_the_command_prints_the_table(tmp_path):
+    path = tmp_path / "w.toml"
+    path.write_text(tomli_w.dumps(scenario({"district": base_region(population=20000)})))
+    res = CliRunner().invoke(app, ["channels", str(path), "--runs", "2", "--years", "1"])
+    assert res.exit_code == 0, res.output
+    assert "anchor" in res.output and "90% interval" in res.output
+    bad = CliRunner().invoke(app, ["channels", str(path), "--runs", "0"])
+    assert bad.exit_code == 2

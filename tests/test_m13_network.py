@@ -1,0 +1,114 @@
+"""The living network in the engine (mechanisms/m13_network.py, M13-M16).
+
+Off by default, the first edition's numbers are unchanged (tests/test_regression.py pins them);
+switched on, it runs deterministically, its ideas and spin-off draws found firms through the
+founding decision, the per-anchor spin-out rates and M2's contact lottery are no longer used,
+third places raise encounters and there is no density exponent left in the contact rate.
+Direction tests are over several seeds (sums), never one lucky run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rainforest.api import simulate
+from rainforest.mechanisms import get
+from rainforest.mechanisms.m01_contacts import contact_rates
+from rainforest.mechanisms.m13_network import MECHANISMS, ON
+from rainforest.scenario import Scenario, scenario_from_dict, with_values
+from tests.conftest import base_region, scenario
+
+SEEDS = (1, 2, 3)
+
+
+def world(**over) -> Scenario:
+    return scenario_from_dict(scenario({"district": base_region(population=20000, **over)}))
+
+
+def on(sc: Scenario, **extra) -> Scenario:
+    return with_values(sc, {**ON, **extra})
+
+
+def total(sc: Scenario, metric: str, years: int = 1) -> float:
+    return float(sum(simulate(sc, years=years, seed=s).metrics[metric].sum() for s in SEEDS))
+
+
+def test_declarations_keep_the_contract():
+    for m in MECHANISMS:
+        m.check()
+        assert get(m.name) is m
+        assert m.off and all(v is False for v in m.off.values())
+    fields = Scenario.model_fields["mechanisms"].annotation.model_fields
+    for name in ("ties", "knowledge_vectors", "recombination", "people_spinoffs"):
+        for fname, f in fields[name].annotation.model_fields.items():
+            assert f.description and (f.json_schema_extra or {}).get("unit"), (name, fname)
+    assert get("ties").hooks[0].name == "ties.month"
+
+
+def test_off_by_default_reports_zeros():
+    res = simulate(world(), years=1, seed=3)
+    for col in ("ties_formed", "recombinant_ideas", "people_spinoffs"):
+        assert (res.metrics[col] == 0).all(), col
+
+
+@pytest.fixture(scope="module")
+def switched_on():
+    sc = on(world())
+    return sc, simulate(sc, years=1, seed=3)
+
+
+def test_switched_on_it_runs_deterministically_and_reports(switched_on):
+    sc, a = switched_on
+    b = simulate(sc, years=1, seed=3)
+    num = a.metrics.select_dtypes("number")
+    assert np.array_equal(
+        num.to_numpy(), b.metrics.select_dtypes("number").to_numpy(), equal_nan=True
+    )
+    assert a.metrics.ties_formed.sum() > 0
+    assert a.metrics.recombinant_ideas.sum() > 0
+    assert (a.metrics.people > 0).all()
+
+
+def test_recombinant_ideas_found_firms(switched_on):
+    _, res = switched_on
+    assert res.metrics.ideas.sum() == 0  # M2's contact lottery is off
+    assert res.metrics.foundings.sum() > 0
+    # without people's spin-offs every recombinant idea is a founding candidate; with none
+    # (p0 = 0) foundings fall to the anchors' fixed spin-out rates and the universities
+    sc = on(world(), **{"mechanisms.people_spinoffs.enabled": False})
+    none = with_values(sc, {"mechanisms.recombination.p0": 0.0})
+    many = with_values(sc, {"mechanisms.recombination.p0": 0.5})
+    assert total(many, "recombinant_ideas", 2) > 10 * max(total(sc, "recombinant_ideas", 2), 1)
+    assert total(many, "foundings", 2) > 1.3 * total(none, "foundings", 2)
+
+
+def test_people_spinoffs_replace_spinout_rates():
+    sc = on(world())
+    # the anchor's spinout_rate input is not used any more: a tenfold rate changes nothing
+    tenfold = with_values(sc, {"regions.district.anchors.0.spinout_rate": 0.01})
+    a = simulate(sc, years=1, seed=2).metrics.select_dtypes("number").to_numpy()
+    b = simulate(tenfold, years=1, seed=2).metrics.select_dtypes("number").to_numpy()
+    assert np.array_equal(a, b, equal_nan=True)
+    # the people's hazard is what makes spin-outs now
+    low = with_values(sc, {"mechanisms.people_spinoffs.base_hazard": 0.00002})
+    high = with_values(sc, {"mechanisms.people_spinoffs.base_hazard": 0.002})
+    assert total(high, "people_spinoffs") > 3 * total(low, "people_spinoffs")
+    assert total(high, "spinouts") > total(low, "spinouts")
+
+
+def test_third_places_raise_encounters_in_the_engine():
+    few = on(world(third_places_per_km2=0.0))
+    many = on(world(third_places_per_km2=60.0))
+    assert total(many, "ties_formed") > 1.05 * total(few, "ties_formed")
+
+
+def test_no_density_exponent_with_the_network_on():
+    sc = world()
+    c = sc.mechanisms.contacts
+    dense = contact_rates([200_000], [1.0], [10.0], c, exponent=False)
+    sparse = contact_rates([2_000], [1.0], [10.0], c, exponent=False)
+    assert dense[0] == pytest.approx(sparse[0])
+    assert (
+        contact_rates([200_000], [1.0], [10.0], c)[0] > contact_rates([2_000], [1.0], [10.0], c)[0]
+    )

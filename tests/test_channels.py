@@ -47,3 +47,24 @@ def test_the_command_prints_the_table(tmp_path):
     assert "anchor" in res.output and "90% interval" in res.output
     bad = CliRunner().invoke(app, ["channels", str(path), "--runs", "0"])
     assert bad.exit_code == 2
+
+
+def test_genealogy_follows_parent_links_to_the_earliest_large_firms():
+    import pandas as pd
+
+    from rainforest.metrics.channels import genealogy
+
+    class R:
+        orgs = pd.DataFrame(
+            {
+                "kind": ["anchor", "startup", "startup", "startup", "startup"],
+                "parent": [-1, 0, 1, -1, 3],
+                "founded": [-240, 1, 5, 2, 9],
+                "employees": [100, 5, 3, 4, 2],
+                "weight": [1.0, 10, 10, 10, 10],
+                "alive": [True, True, True, True, True],
+            }
+        )
+
+    # firms 1 and 2 descend from the anchor (2 through 1); 3 and 4 do not
+    assert genealogy(R(), roots=1) == pytest.approx(0.5)

@@ -112,3 +112,24 @@ def test_no_density_exponent_with_the_network_on():
     assert (
         contact_rates([200_000], [1.0], [10.0], c)[0] > contact_rates([2_000], [1.0], [10.0], c)[0]
     )
+
+
+def test_the_result_carries_the_network_measures(switched_on):
+    _, res = switched_on
+    net = res.meta["network"]
+    assert net["mean_degree"] > 0
+    assert 0.0 <= net["within_1km_share"] <= 1.0
+    assert 0.0 <= net["clustering"] <= 1.0
+    assert 0.0 <= net["novel_share"] <= 1.0
+    assert net["cofounder_ties"] >= 0
+    assert "network" not in simulate(world(), years=1, seed=3).meta  # off: nothing to measure
+
+
+def test_novel_combinations_are_counted_before_each_idea():
+    from rainforest.mechanisms.m13_network import _novel
+
+    before = np.zeros((8, 8), np.int64)
+    before[0, 1] = 19  # one use short of familiar (20)
+    a = np.array([0, 0, 2], np.uint8)
+    b = np.array([1, 1, 3], np.uint8)
+    assert _novel(before, a, b, 20.0) == 2  # the second (0, 1) idea finds it familiar

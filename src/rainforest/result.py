@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from rainforest import registry
+from rainforest.mechanisms.m13_network import network_state
+from rainforest.metrics.ties import network_measures
 from rainforest.scenario import Scenario, scenario_hash, scenario_to_toml
 from rainforest.state import accounts
 from rainforest.state import tables as S
@@ -300,4 +302,7 @@ def build_result(engine, seed_info: Any, version: str) -> Result:
         "person_records": int(S.rows(w.P)["status"].size),
         "timings": engine.timings,
     }
+    net = network_state(engine)
+    if net is not None:  # the living network (M13-M16) was on: its measures at the end
+        meta["network"] = network_measures(net, w.G.cell_x, w.G.cell_y)
     return Result(engine.sc, metrics, events, orgs, investments, investors, contact_distance, meta)

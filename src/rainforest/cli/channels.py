@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
@@ -26,6 +27,7 @@ def channels(
     from rainforest.api import simulate
     from rainforest.mechanisms.m13_network import ON
     from rainforest.metrics.channels import channels as table_of
+    from rainforest.metrics.channels import genealogy
     from rainforest.scenario import ScenarioError, load_scenario, with_values
 
     if runs < 1:
@@ -70,3 +72,19 @@ def channels(
         )
     console.print(out)
     console.print("comeback overlaps the other channels (a share of all foundings).", style="dim")
+    shares = [genealogy(r) for r in results]
+    console.print(
+        f"genealogy: {np.nanmean(shares):.0%} of living firms descend from the five earliest "
+        "large organisations",
+        highlight=False,
+    )
+    nets = [r.meta["network"] for r in results if "network" in r.meta]
+    if nets:
+        mean = {k: float(np.nanmean([n[k] for n in nets])) for k in nets[0]}
+        console.print(
+            f"network: {mean['mean_degree']:.1f} ties a person, clustering "
+            f"{mean['clustering']:.2f}, path length {mean['path_length']:.1f}, "
+            f"{mean['within_1km_share']:.0%} of ties within 1 km, "
+            f"{mean['novel_share']:.0%} of recombinant ideas novel combinations",
+            highlight=False,
+        )

@@ -86,6 +86,48 @@ def _sync(T, K, O, C, status, employer, n_old, n, month, emp_order, emp_start, t
     return left
 
 
+@njit(cache=True)
+def _link_groups(T, members, starts, kind, strength, month, decay, gain):
+    """Tie every pair within each group ``members[starts[g]:starts[g+1]]`` (co-founders of a
+    new firm); returns the ties made or reinforced."""
+    made = 0
+    for g in range(starts.shape[0] - 1):
+        for a in range(starts[g], starts[g + 1]):
+            for b in range(a + 1, starts[g + 1]):
+                made += tk.link(T, members[a], members[b], kind, strength, month, decay, gain) > 0
+    return made
+
+
+def _cofounder_ties(st: dict, eng, n: int, month: int) -> int:
+    """Founders of the firms founded last month are tied (``cofounder_strength``)."""
+    P, O = eng.w.P, eng.w.O
+    emp = P.employer[:n]
+    cand = np.nonzero((P.status[:n] == FOUNDER) & (emp >= 0))[0]
+    cand = cand[O.founded[emp[cand]] == month - 1]
+    if cand.size < 2:
+        return 0
+    cand = cand[np.argsort(emp[cand], kind="stable")]
+    _, starts = np.unique(emp[cand], return_index=True)
+    starts = np.append(starts, cand.size).astype(np.int64)
+    tp_ = eng.sc.mechanisms.ties
+    return int(_link_groups(st["T"], cand.astype(np.int64), starts, tk.COFOUNDER,
+                            tp_.cofounder_strength, month, st["decay"], tp_.use_gain))  # fmt: skip
+
+
+def _novel(combos_before: np.ndarray, a: np.ndarray, b: np.ndarray, familiar: float) -> int:
+    """How many of this month's ideas combined a class pair used fewer than ``familiar``
+    times before them (novel combinations, Fleming 2001)."""
+    if a.size == 0:
+        return 0
+    pair = a.astype(np.int64) * kv.D + b.astype(np.int64)
+    order = np.argsort(pair, kind="stable")
+    sp_ = pair[order]
+    first = np.r_[0, np.nonzero(np.diff(sp_))[0] + 1]
+    rank = np.arange(sp_.size) - np.repeat(first, np.diff(np.r_[first, sp_.size]))
+    before = combos_before.ravel()[sp_] + rank
+    return int((before < familiar).sum())
+
+
 def _grow(st: dict, cap: int, n_orgs: int, sc, rng: np.random.Generator) -> None:
     """(Re)size the network's per-person and per-organisation arrays, keeping their contents."""
     tp_, kp = sc.mechanisms.ties, sc.mechanisms.knowledge_vectors
@@ -244,6 +286,7 @@ def month_hook(eng) -> None:
     _sync(T, K, Ok, st["C"], P.status, P.employer, st["n"], n, month, st["emp_order"],
           st["emp_start"], st["tp"], st["decay"])  # fmt: skip
     st["n"] = n
+    st["cofounder_ties"] = st.get("cofounder_ties", 0) + _cofounder_ties(st, eng, n, month)
     status = P.status[:n]
     alive = status != GONE
     live_cell = np.where(alive, P.cell[:n], -1).astype(np.int64)
@@ -252,6 +295,7 @@ def month_hook(eng) -> None:
     tk.fill_sat(st["Gd"], st["start"])
     out = st["out"]
     before = out.copy()
+    combos_before = st["combos"].copy()
     buf = rc.new_buffer(max(1024, n // 50))
     ln.network_month(
         T, K, Ok, st["C"], st["combos"], buf, month, n, P.cell, P.region, alive,
@@ -264,6 +308,10 @@ def month_hook(eng) -> None:
     share = np.bincount(P.region[:n][alive], minlength=nr) / max(int(alive.sum()), 1)
     eng.acc[:, names.index("ties_formed")] += (out[1] - before[1]) * share
     k = int(buf.n[0])
+    st["ideas"] = st.get("ideas", 0) + k
+    st["novel"] = st.get("novel", 0) + _novel(
+        combos_before, buf.a[:k], buf.b[:k], rp_.familiar_uses
+    )
     person = buf.person[:k]
     region = P.region[person]
     eng.acc[:, names.index("recombinant_ideas")] += np.bincount(region, minlength=nr)
@@ -429,6 +477,29 @@ PEOPLE_SPINOFFS = declare(
 )
 
 MECHANISMS = (TIES, KNOWLEDGE_VECTORS, RECOMBINATION, PEOPLE_SPINOFFS)
+
+
+def network_state(eng) -> dict | None:
+    """What the measures of a finished run need from the living network (``None`` when it
+    was off): the tie table over the people's rows, their cells, the month, the decay table,
+    and the counts of ideas, novel combinations and co-founder ties."""
+    st = eng.cache.get("ties")
+    if not st:
+        return None
+    n = int(st["n"])
+    return {
+        "slot": st["T"].slot[:n],
+        "deg": st["T"].deg[:n],
+        "alive": eng.w.P.status[:n] != GONE,
+        "cell": eng.w.P.cell[:n],
+        "month": int(eng.month),
+        "decay": st["decay"],
+        "ideas": int(st.get("ideas", 0)),
+        "novel": int(st.get("novel", 0)),
+        "cofounder_ties": int(st.get("cofounder_ties", 0)),
+        "counters": dict(zip(ln.COUNTERS, (int(x) for x in st["out"]), strict=True)),
+    }
+
 
 #: the switches that turn the living network on (``rainforest run ... --network``)
 ON = {

@@ -198,3 +198,25 @@ def summary(
     out.update(clustering(a, b, n, sample, seed))
     out.update(path_length(a, b, n, sources, seed))
     return out
+
+
+def network_measures(state: dict, cell_x: np.ndarray, cell_y: np.ndarray) -> dict[str, float]:
+    """The living network's measures at the end of a run, from
+    :func:`rainforest.mechanisms.m13_network.network_state`: :func:`summary` (degrees over
+    living people), the share of recombinant ideas that were novel combinations and the
+    co-founder ties made."""
+    out = summary(
+        state["slot"], state["deg"], state["cell"], cell_x, cell_y, state["month"],
+        state["decay"],
+    )  # fmt: skip
+    a, b = edges(state["slot"], state["deg"])
+    dg = degrees(a, b, state["deg"].shape[0])[state["alive"]]
+    out["people"] = float(dg.size)
+    out["mean_degree"] = float(dg.mean()) if dg.size else 0.0
+    out["degree_sd"] = float(dg.std()) if dg.size else 0.0
+    out["isolated_share"] = float((dg == 0).mean()) if dg.size else 0.0
+    ideas = state["ideas"]
+    out["recombinant_ideas"] = float(ideas)
+    out["novel_share"] = state["novel"] / ideas if ideas else float("nan")
+    out["cofounder_ties"] = float(state["cofounder_ties"])
+    return out

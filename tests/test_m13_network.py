@@ -133,3 +133,30 @@ def test_novel_combinations_are_counted_before_each_idea():
     a = np.array([0, 0, 2], np.uint8)
     b = np.array([1, 1, 3], np.uint8)
     assert _novel(before, a, b, 20.0) == 2  # the second (0, 1) idea finds it familiar
+
+
+def _depth_vs_employer(sc: Scenario, seed: int) -> float:
+    """Correlation, over employees of startups and anchors, of the depth of their knowledge
+    with their employer's potential θ after two years."""
+    from rainforest.engine import Engine
+    from rainforest.state.tables import EMPLOYED
+
+    eng = Engine(sc, seed=seed)
+    for _ in range(24):
+        eng.step()
+    st = eng.cache["ties"]
+    P, O = eng.w.P, eng.w.O
+    n = int(st["n"])
+    emp = P.employer[:n]
+    ok = (P.status[:n] == EMPLOYED) & (emp >= 0)
+    depth = np.linalg.norm(st["K"].k[:n][ok].astype(float), axis=1)
+    return float(np.corrcoef(depth, O.theta[emp[ok]])[0, 1])
+
+
+def test_people_of_better_firms_learn_more_know_how():
+    with_knowhow = on(world())
+    without = on(world(), **{"mechanisms.knowledge_vectors.firm_knowhow": 0.0})
+    r_with = np.mean([_depth_vs_employer(with_knowhow, s) for s in SEEDS])
+    r_without = np.mean([_depth_vs_employer(without, s) for s in SEEDS])
+    assert r_with > 0.2
+    assert r_with > r_without + 0.15

@@ -128,6 +128,31 @@ def _novel(combos_before: np.ndarray, a: np.ndarray, b: np.ndarray, familiar: fl
     return int((before < familiar).sum())
 
 
+def _knowhow(st: dict, eng, n_orgs: int) -> None:
+    """Firms' own know-how in what their people learn (``firm_knowhow``): each organisation's
+    knowledge sum holds, beside its people's vectors, a share of virtual members knowing
+    ``θ · knowhow_depth · initial_depth`` of its domain's class, so people of better firms
+    learn more of it and carry it into their spin-offs. Last month's share is taken out first
+    (the sums are kept incrementally)."""
+    kp = eng.sc.mechanisms.knowledge_vectors
+    O, Ok = eng.w.O, st["O"]
+    rows = Ok.org.shape[0]
+    vw, vvec = st.get("vw"), st.get("vvec")
+    if vw is None or vw.shape[0] < rows:
+        vw2, vvec2 = np.zeros(rows), np.zeros((rows, kv.D))
+        if vw is not None:
+            vw2[: vw.shape[0]], vvec2[: vw.shape[0]] = vw, vvec
+        vw, vvec = vw2, vvec2
+    people = np.maximum(Ok.org[:, kv.SIZE] - vw, 0.0)
+    w_new = kp.firm_knowhow * people
+    depth = kp.knowhow_depth * kp.initial_depth * np.clip(O.theta[:rows], 0.0, None)
+    v_new = np.zeros((rows, kv.D))
+    v_new[np.arange(rows), st["dom_cls"][O.domain[:rows]]] = w_new * depth
+    Ok.org[:, : kv.D] += v_new - vvec
+    Ok.org[:, kv.SIZE] += w_new - vw
+    st["vw"], st["vvec"] = w_new, v_new
+
+
 def _grow(st: dict, cap: int, n_orgs: int, sc, rng: np.random.Generator) -> None:
     """(Re)size the network's per-person and per-organisation arrays, keeping their contents."""
     tp_, kp = sc.mechanisms.ties, sc.mechanisms.knowledge_vectors
@@ -287,6 +312,8 @@ def month_hook(eng) -> None:
           st["emp_start"], st["tp"], st["decay"])  # fmt: skip
     st["n"] = n
     st["cofounder_ties"] = st.get("cofounder_ties", 0) + _cofounder_ties(st, eng, n, month)
+    if kp.enabled:
+        _knowhow(st, eng, n_orgs)
     status = P.status[:n]
     alive = status != GONE
     live_cell = np.where(alive, P.cell[:n], -1).astype(np.int64)

@@ -1332,6 +1332,19 @@ class KnowledgeParams(Model):
         "mix of weight 1 (assumed: people are hired for what the firm does).",
         "x",
     )
+    firm_knowhow: NonNeg = _f(
+        1.0,
+        "Weight, per employee, of a firm's own know-how in what its people learn on the job: "
+        "the firm's potential θ times knowhow_depth in its domain's class, beside its people's "
+        "mean (assumed; Klepper 2007: spin-offs inherit their parents' capabilities through "
+        "what employees learned there).",
+        "x per person",
+    )
+    knowhow_depth: NonNeg = _f(
+        2.0,
+        "Depth, in units of initial_depth, of a firm of potential 1's know-how (assumed).",
+        "x",
+    )
     field_weight: NonNeg = _f(
         1.0,
         "Weight of the local knowledge field's domain mix (universities, labs, anchors nearby) "

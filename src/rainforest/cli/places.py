@@ -98,7 +98,7 @@ def calibrate_places(
     console.print(t1)
     console.print(_level_table(res.table, "targets at the fitted values (fit and held out)"))
     t3 = Table(title="fit vs prediction", box=box.SIMPLE_HEAD)
-    for c in ("values", "targets", "n", "RMS z", "median |log10 x off|", "within 2x"):
+    for c in ("values", "targets", "n", "RMS z", "median |z|", "median |log10 x|", "within 2x"):
         t3.add_column(c, justify="left" if c in ("values", "targets") else "right")
     for r in res.summary().itertuples(index=False):
         t3.add_row(
@@ -106,6 +106,7 @@ def calibrate_places(
             r.targets,
             str(r.n),
             f"{r.rms_z:.2f}",
+            f"{r.median_abs_z:.2f}",
             _fmt(r.median_abs_log10_factor),
             r.within_2x,
         )
@@ -160,10 +161,12 @@ def validate_places_cmd(
         )
     console.print(t)
     s = Table(title="summary", box=box.SIMPLE_HEAD)
-    for c in ("targets", "n", "within 2x / match", "RMS z"):
+    for c in ("targets", "n", "within 2x / match", "RMS z", "median |z|"):
         s.add_column(c)
     for r in v.summary().itertuples(index=False):
-        s.add_row(r.role, str(r.n), r.within_2x, "" if math.isnan(r.rms_z) else f"{r.rms_z:.2f}")
+        z = "" if math.isnan(r.rms_z) else f"{r.rms_z:.2f}"
+        mz = "" if math.isnan(r.median_abs_z) else f"{r.median_abs_z:.2f}"
+        s.add_row(r.role, str(r.n), r.within_2x, z, mz)
     console.print(s)
 
 
@@ -182,7 +185,7 @@ def claims(
     group between the two places: a claim that falls when the input that states it is swapped
     is labelled 'by assumption'."""
     from rainforest.cli.experiments import progress_bar
-    from rainforest.experiments.claims import CLAIMS, GROUPS, test_claims
+    from rainforest.experiments.claims import CLAIMS, GROUPS, check_claims
 
     chosen = CLAIMS
     if only:
@@ -194,7 +197,7 @@ def claims(
     if seeds < 2:
         fail("--seeds must be at least 2 (runs are the units of the statistics)")
     with progress_bar("claims") as bar:
-        res = test_claims(
+        res = check_claims(
             chosen,
             seeds=tuple(range(seeds)),
             years=years,

@@ -265,7 +265,7 @@ def _runs(
 
 @dataclass
 class ClaimsResult:
-    """Result of :func:`test_claims`: one row per claim and one per (claim, swap)."""
+    """Result of :func:`check_claims`: one row per claim and one per (claim, swap)."""
 
     claims: pd.DataFrame
     ablations: pd.DataFrame
@@ -276,7 +276,7 @@ def _verdict(t: float, t_min: float) -> bool:
     return bool(math.isfinite(t) and t >= t_min) or t == math.inf
 
 
-def test_claims(
+def check_claims(
     claims: Sequence[Claim] = CLAIMS,
     seeds: Sequence[int] = (0, 1, 2, 3),
     years: int = 5,
@@ -411,4 +411,4 @@ def test_claims(
     )
 
 
-__all__ = ["CLAIMS", "GROUPS", "Claim", "ClaimsResult", "measures", "swap", "test_claims", "welch"]
+__all__ = ["CLAIMS", "GROUPS", "Claim", "ClaimsResult", "check_claims", "measures", "swap", "welch"]

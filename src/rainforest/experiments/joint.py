@@ -624,6 +624,7 @@ class JointFit:
                         "targets": role,
                         "n": len(t),
                         "rms_z": float(np.sqrt(np.mean(np.square(t["z"])))),
+                        "median_abs_z": float(np.median(np.abs(t["z"]))),
                         "median_abs_log10_factor": float(
                             np.nanmedian(np.abs(np.log10(t["factor"].astype(float))))
                         )

@@ -62,6 +62,7 @@ class PlaceValidation:
                     "n": len(t),
                     "within_2x": f"{int(f.sum())}/{len(f)}",
                     "rms_z": float(np.sqrt(np.mean(np.square(t["z"])))),
+                    "median_abs_z": float(np.median(np.abs(t["z"]))),
                 }
             )
         d = self.directions[self.directions["history"] != "no data"]
@@ -71,6 +72,7 @@ class PlaceValidation:
                 "n": len(d),
                 "within_2x": f"{int(d['match'].sum())}/{len(d)} match",
                 "rms_z": math.nan,
+                "median_abs_z": math.nan,
             }
         )
         return pd.DataFrame(rows)

@@ -196,3 +196,16 @@ def test_cli_claims_runs_and_refuses_unknown_claims():
     )
     assert r.exit_code == 0, r.output
     assert "conversion" in r.output and "ablations" in r.output
+
+
+def test_free_parameters_parse_and_unknown_paths_are_refused():
+    from rainforest.experiments.joint import parse_free
+
+    p = parse_free("mechanisms.exits.established_disruption=0.05:1")
+    assert (p.low, p.high, p.log) == (0.05, 1.0, True)
+    assert not parse_free("mechanisms.founding.founder_savings_months=3:24:lin").log
+    for bad in ("mechanisms.x", "mechanisms.exits.growth_rate=1:0", "a=0:1"):
+        with pytest.raises(ExperimentError):
+            parse_free(bad)
+    with pytest.raises(ExperimentError, match="no such"):
+        fit_places(parameters=[FreeParameter("mechanisms.exits.nope", 0.1, 1.0)], trials=1)

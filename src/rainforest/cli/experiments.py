@@ -588,6 +588,12 @@ def calibrate(
     save: Path = typer.Option(
         None, "--save", help="--places: fit TOML to write (default: the shipped fit)."
     ),
+    free: list[str] = typer.Option(
+        None,
+        "--free",
+        help="--places: a free parameter PATH=LOW:HIGH (log scale; add :lin for linear), "
+        "repeatable (default: the four of docs/calibration.md).",
+    ),
 ) -> None:
     """Fit parameters to targets with optuna (TPE); print best values, spread and fit.
     With --places: fit the global behavioural parameters jointly to many places' public
@@ -597,7 +603,7 @@ def calibrate(
     if places is not None:
         from rainforest.cli.places import calibrate_places
 
-        calibrate_places(places, hold_out, trials or 24, years, seeds, scale, seed, save)
+        calibrate_places(places, hold_out, trials or 24, years, seeds, scale, seed, save, free)
         return
     if experiment is None:
         fail("give an experiment TOML, or --places")

@@ -66,6 +66,7 @@ def calibrate_places(
     scale: float,
     seed: int,
     save: Path | None,
+    free: list[str] | None = None,
 ) -> None:
     """Body of ``rainforest calibrate --places``."""
     from rainforest.cli.experiments import progress_bar
@@ -73,17 +74,20 @@ def calibrate_places(
         DEFAULT_HOLDOUT,
         DEFAULT_PLACES,
         FITTED_PATH,
+        GLOBAL_PARAMETERS,
         Budget,
         fit_places,
+        parse_free,
     )
     from rainforest.experiments.parameters import ExperimentError
     from rainforest.scenario import ScenarioError
 
     ps, ho = _list(places, DEFAULT_PLACES), _list(hold_out, DEFAULT_HOLDOUT)
     try:
+        params = tuple(parse_free(f) for f in free) if free else GLOBAL_PARAMETERS
         budget = Budget(years=years, seeds=tuple(range(seeds)), scale=scale)
         with progress_bar("calibrate --places") as bar:
-            res = fit_places(ps, ho, trials=trials, budget=budget, seed=seed, progress=bar)
+            res = fit_places(ps, ho, params, trials=trials, budget=budget, seed=seed, progress=bar)
     except (ExperimentError, ScenarioError) as err:
         fail(str(err))
     t1 = Table(

@@ -105,6 +105,20 @@ GLOBAL_PARAMETERS = (
 )
 
 
+def parse_free(text: str) -> FreeParameter:
+    """A free parameter from ``PATH=LOW:HIGH`` (log scale) or ``PATH=LOW:HIGH:lin``."""
+    try:
+        path, rng = text.split("=", 1)
+        parts = rng.split(":")
+        low, high = float(parts[0]), float(parts[1])
+        scale = parts[2] if len(parts) > 2 else "log"
+    except (ValueError, IndexError):
+        raise ExperimentError(f"--free {text!r}: expected PATH=LOW:HIGH[:lin]") from None
+    if scale not in ("log", "lin") or not 0 <= low < high or (scale == "log" and low <= 0):
+        raise ExperimentError(f"--free {text!r}: need 0 <= LOW < HIGH (LOW > 0 on a log scale)")
+    return FreeParameter(path.strip(), low, high, scale == "log")
+
+
 # --- moments: one number per run and place, scale-free -------------------------------------
 
 
@@ -756,13 +770,18 @@ def fit_places(
             )
     if trials < 1:
         raise ExperimentError("trials must be at least 1")
+    base = place_scenario(places[0])
+    for p in params:
+        try:
+            _current(base, p.path)
+        except AttributeError:
+            raise ExperimentError(f"{p.path}: no such mechanism parameter") from None
     targets = build_targets(places, holdout)
     n_fit = sum(t.role == "fit" for t in targets)
     if n_fit <= len(params):
         raise ExperimentError(
             f"{n_fit} fitted targets for {len(params)} free parameters: need more targets"
         )
-    base = place_scenario(places[0])
     start = start or {p.path: _current(base, p.path) for p in params}
     fit_places_ = tuple(
         dict.fromkeys(t.place for t in targets if t.role == "fit" and t.place != "all")
@@ -884,6 +903,7 @@ __all__ = [
     "distance",
     "fit_places",
     "load_fitted",
+    "parse_free",
     "place_scenario",
     "run_moments",
     "target_table",

@@ -653,9 +653,14 @@ class JointFit:
         """``fitted: <target set>, <date>, <distance>`` for every fitted value."""
         n_fit = int((self.table["role"] == "fit").sum())
         n_out = int((self.table["role"] == "held out").sum())
+        fitted = ", ".join(
+            "US BLS survival" if p == "all" else p
+            for p in dict.fromkeys(self.table.loc[self.table["role"] == "fit", "place"])
+        )
         return (
-            f"fitted: joint SMM on {n_fit} public targets of {', '.join(self.places)} "
-            f"(held out {n_out}, incl. {', '.join(self.holdout) or 'none'}) from "
+            f"fitted: joint SMM on {n_fit} public targets ({fitted}; runs of "
+            f"{', '.join(self.places)}; held out {n_out}, incl. the places "
+            f"{', '.join(self.holdout) or 'none'}) from "
             f"rainforest/data/statistics, {self.date}, distance = mean squared standardised "
             f"error {self.distance:.3g} (start {self.start_distance:.3g}); "
             f"{len(self.budget.seeds)} seeds, scale {self.budget.scale:g}, "
@@ -701,6 +706,7 @@ class JointFit:
                     "start_distance": self.start_distance,
                     "summary": self.summary().to_dict("records"),
                     "targets": self.table.to_dict("records"),
+                    "start_targets": self.start_table.to_dict("records"),
                     "trials": self.trials.to_dict("records"),
                     **self.meta,
                 },

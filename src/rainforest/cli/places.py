@@ -6,21 +6,67 @@ tested per capita with ablations. The commands' bodies live here; ``calibrate`` 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich import box
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from rainforest.cli.app import app, console, fail
 
 
 def _fmt(v: Any) -> str:
-    from rainforest.cli.experiments import fmt
+    """A compact number (3 significant digits; thousands separators above 100)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    v = float(v)
+    if v == 0:
+        return "0"
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    return f"{v:,.1f}" if abs(v) >= 1 else f"{v:.3g}"
 
-    return fmt(v)
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on a terminal; in logs, a line every 5% of the runs."""
+    from rainforest.cli.app import compile_notice
+
+    compile_notice()
+    if not console.is_terminal:
+        last = [0]
+
+        def plain(done: int, total: int) -> None:
+            if done >= total or done - last[0] >= max(1, total // 20):
+                last[0] = done
+                print(f"{label}: {done}/{total} runs", flush=True)
+
+        yield plain
+        return
+    with Progress(
+        TextColumn(f"[bold]{label}[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("runs"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def _list(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -69,7 +115,6 @@ def calibrate_places(
     free: list[str] | None = None,
 ) -> None:
     """Body of ``rainforest calibrate --places``."""
-    from rainforest.cli.experiments import progress_bar
     from rainforest.experiments.joint import (
         DEFAULT_HOLDOUT,
         DEFAULT_PLACES,
@@ -125,7 +170,6 @@ def validate_places_cmd(
     places: str | None, fitted: Path | None, no_fit: bool, seeds: int, scale: float, years: int
 ) -> None:
     """Body of ``rainforest validate --places``."""
-    from rainforest.cli.experiments import progress_bar
     from rainforest.experiments.joint import FITTED_PATH
     from rainforest.experiments.parameters import ExperimentError
     from rainforest.experiments.placecheck import VALIDATE_PLACES
@@ -188,7 +232,6 @@ def claims(
     """Test the essays' comparative claims per capita (runs as units) and swap each input
     group between the two places: a claim that falls when the input that states it is swapped
     is labelled 'by assumption'."""
-    from rainforest.cli.experiments import progress_bar
     from rainforest.experiments.claims import CLAIMS, GROUPS, check_claims
 
     chosen = CLAIMS

@@ -12,6 +12,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from rainforest.cli import app
@@ -205,8 +207,31 @@ def test_free_parameters_parse_and_unknown_paths_are_refused():
     p = parse_free("mechanisms.exits.established_disruption=0.05:1")
     assert (p.low, p.high, p.log) == (0.05, 1.0, True)
     assert not parse_free("mechanisms.founding.founder_savings_months=3:24:lin").log
-    for bad in ("mechanisms.x", "mechanisms.exits.growth_rate=1:0", "a=0:1"):
+    for bad in ("mechanisms.x", "mechanisms.exits.growth_rate=1:0", "a=0:1", "a=1:inf"):
         with pytest.raises(ExperimentError):
             parse_free(bad)
     with pytest.raises(ExperimentError, match="no such"):
         fit_places(parameters=[FreeParameter("mechanisms.exits.nope", 0.1, 1.0)], trials=1)
+
+
+@given(
+    data=st.floats(1e-6, 1e6),
+    ratio=st.floats(1.01, 1e3),
+    sigma=st.floats(0.05, 2.0),
+)
+def test_level_error_is_symmetric_in_the_factor_off(data, ratio, sigma):
+    t = PlaceTarget("x", "entry_rate", data, None, sigma, "fit", "s", "d")
+    up, down = error(t, data * ratio), error(t, data / ratio)
+    assert up > 0 > down
+    assert up == pytest.approx(-down, rel=1e-9)
+
+
+@given(st.text(max_size=40))
+def test_free_parameter_text_is_parsed_or_refused(text):
+    from rainforest.experiments.joint import parse_free
+
+    try:
+        p = parse_free(text)
+    except ExperimentError:
+        return
+    assert math.isfinite(p.high) and 0 <= p.low < p.high and (not p.log or p.low > 0)

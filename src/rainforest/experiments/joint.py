@@ -114,7 +114,11 @@ def parse_free(text: str) -> FreeParameter:
         scale = parts[2] if len(parts) > 2 else "log"
     except (ValueError, IndexError):
         raise ExperimentError(f"--free {text!r}: expected PATH=LOW:HIGH[:lin]") from None
-    if scale not in ("log", "lin") or not 0 <= low < high or (scale == "log" and low <= 0):
+    if (
+        scale not in ("log", "lin")
+        or not (math.isfinite(low) and math.isfinite(high) and 0 <= low < high)
+        or (scale == "log" and low <= 0)
+    ):
         raise ExperimentError(f"--free {text!r}: need 0 <= LOW < HIGH (LOW > 0 on a log scale)")
     return FreeParameter(path.strip(), low, high, scale == "log")
 

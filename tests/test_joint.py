@@ -235,3 +235,17 @@ def test_free_parameter_text_is_parsed_or_refused(text):
     except ExperimentError:
         return
     assert math.isfinite(p.high) and 0 <= p.low < p.high and (not p.log or p.low > 0)
+
+
+def test_cli_calibrate_places_writes_the_fit(tmp_path):
+    save, out = tmp_path / "fit.toml", tmp_path / "out"
+    args = ["calibrate", "--places", "caohejing,hangzhou,zhangjiang", "--hold-out", "hefei"]
+    args += ["--trials", "1", "--seeds", "1", "--scale", "80", "--save", str(save)]
+    r = runner.invoke(app, [*args, "--out", str(out)], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "fit vs prediction" in r.output and "held out" in r.output
+    values, _ = load_fitted(save)
+    assert set(values) == {p.path for p in GLOBAL_PARAMETERS}
+    assert (out / "targets.parquet").exists() and save.with_suffix(".json").exists()
+    bad = runner.invoke(app, ["calibrate", "--places", "caohejing", "--free", "x=1"])
+    assert bad.exit_code == 2

@@ -603,7 +603,7 @@ def calibrate(
     if places is not None:
         from rainforest.cli.places import calibrate_places
 
-        calibrate_places(places, hold_out, trials or 24, years, seeds, scale, seed, save, free)
+        calibrate_places(places, hold_out, trials or 24, years, seeds, scale, seed, save, free, out)
         return
     if experiment is None:
         fail("give an experiment TOML, or --places")

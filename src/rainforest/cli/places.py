@@ -113,6 +113,7 @@ def calibrate_places(
     seed: int,
     save: Path | None,
     free: list[str] | None = None,
+    out: Path | None = None,
 ) -> None:
     """Body of ``rainforest calibrate --places``."""
     from rainforest.experiments.joint import (
@@ -163,6 +164,11 @@ def calibrate_places(
     path = save or FITTED_PATH
     toml, report = res.save(path)
     console.print(f"wrote {toml} and {report}", style="dim")
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+        res.table.to_parquet(out / "targets.parquet", index=False)
+        res.trials.to_parquet(out / "trials.parquet", index=False)
+        console.print(f"wrote {out}/targets.parquet, trials.parquet", style="dim")
     console.print(res.provenance(), style="dim")
 
 

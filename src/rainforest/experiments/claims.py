@@ -13,7 +13,8 @@ credentialed founders) is an assumption read back, not a finding. Here each clai
 - labelled: *does not hold* (no significant difference in the claimed direction),
   *by assumption* (it disappears when the input group that states it is swapped: the claim is
   the input read back), *carried by <group>* (it disappears when another group is swapped: it
-  emerges from that input through the mechanisms) or *emerges* (it survives every single swap).
+  emerges from that input through the mechanisms) or *emerges* (it survives every single swap;
+  *holds (not ablated)* or *survives N swap(s)* when fewer groups were swapped).
 """
 
 from __future__ import annotations
@@ -372,12 +373,17 @@ def check_claims(
                     "note": "states the claim" if g in c.says_so else "",
                 }
             )
+        tested = [g for g in groups if not isinstance(swapped[(pair, g)], str)]
         if not holds:
             label = "does not hold"
+        elif not tested:
+            label = "holds (not ablated)"
         elif any(g in c.says_so for g in broken):
             label = "by assumption"
         elif broken:
             label = "carried by " + ", ".join(broken)
+        elif len(tested) < len(GROUPS):
+            label = f"survives {len(tested)} swap(s)"
         else:
             label = "emerges"
         rows.append(

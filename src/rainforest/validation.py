@@ -23,7 +23,9 @@ over runs, and whether the model's value is inside the band.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -308,3 +310,34 @@ def validate(
         "runs_total": len(stats),
     }
     return Validation(pd.DataFrame(rows), runs, tuple(presets), meta)
+
+
+def validate_places(
+    places: Sequence[str] | None = None,
+    fitted: str | Path | None = "shipped",
+    seeds: Sequence[int] = (0, 1),
+    scale: float = 40.0,
+    years: int = 10,
+    progress: Callable[[int, int], None] | None = None,
+) -> Any:
+    """Each place against its public figures (see
+    :func:`rainforest.experiments.placecheck.validate_places`): levels per capita or per km²
+    with 90% intervals over seeds, factor off, within 2x, fitted or held out, and the
+    direction of ``years``-year change in output and firm stock against history.
+
+    ``fitted="shipped"`` applies the shipped joint fit
+    (:data:`rainforest.experiments.joint.FITTED_PATH`); None, the presets' own values.
+    """
+    from rainforest.experiments.joint import FITTED_PATH
+    from rainforest.experiments.placecheck import VALIDATE_PLACES
+    from rainforest.experiments.placecheck import validate_places as run
+
+    fit = FITTED_PATH if fitted == "shipped" else fitted
+    return run(
+        tuple(places or VALIDATE_PLACES),
+        fit,
+        seeds=seeds,
+        scale=scale,
+        years=years,
+        progress=progress,
+    )

@@ -565,17 +565,48 @@ def sensitivity(
 
 @app.command()
 def calibrate(
-    experiment: Path = typer.Argument(..., help="Experiment TOML with [targets]."),
+    experiment: Path = typer.Argument(None, help="Experiment TOML with [targets]."),
     trials: int = typer.Option(None, "--trials", help="Override calibration.trials."),
     workers: int = workers_option(),
     cluster: str = cluster_option(),
     store: Path = store_option(),
     no_store: bool = no_store_option(),
     out: Path = out_option(),
+    places: str = typer.Option(
+        None,
+        "--places",
+        help="Joint fit of the global mechanism parameters to the public figures of these "
+        "places ('default' or comma-separated; no experiment file needed).",
+    ),
+    hold_out: str = typer.Option(
+        None, "--hold-out", help="Places predicted, not fitted ('default', 'none' or a list)."
+    ),
+    years: int = typer.Option(4, "--years", "-y", help="--places: reported years per run."),
+    seeds: int = typer.Option(2, "--seeds", help="--places: seeds (common random numbers)."),
+    scale: float = typer.Option(40.0, "--scale", "-k", help="--places: population scale."),
+    seed: int = typer.Option(0, "--seed", "-s", help="--places: the sampler's seed."),
+    save: Path = typer.Option(
+        None, "--save", help="--places: fit TOML to write (default: the shipped fit)."
+    ),
+    free: list[str] = typer.Option(
+        None,
+        "--free",
+        help="--places: a free parameter PATH=LOW:HIGH (log scale; add :lin for linear), "
+        "repeatable (default: the four of docs/calibration.md).",
+    ),
 ) -> None:
-    """Fit parameters to targets with optuna (TPE); print best values, spread and fit."""
+    """Fit parameters to targets with optuna (TPE); print best values, spread and fit.
+    With --places: fit the global behavioural parameters jointly to many places' public
+    figures, and report fit and held-out prediction separately."""
     from rainforest.experiments import calibrate as run_calibrate
 
+    if places is not None:
+        from rainforest.cli.places import calibrate_places
+
+        calibrate_places(places, hold_out, trials or 24, years, seeds, scale, seed, save, free, out)
+        return
+    if experiment is None:
+        fail("give an experiment TOML, or --places")
     exp = _experiment(experiment)
     if not exp.targets:
         fail(f"{experiment}: calibration needs a [targets] table")

@@ -21,11 +21,26 @@ def validate(
     workers: int = workers_option(),
     cluster: str = cluster_option(),
     report: Path = report_option(),
+    places: str = typer.Option(
+        None,
+        "--places",
+        help="Instead: model vs the public figures of these places ('default' or a list), "
+        "fitted or held out, and the direction of change vs history.",
+    ),
+    fitted: Path = typer.Option(None, "--fitted", help="--places: fit TOML (default: shipped)."),
+    no_fit: bool = typer.Option(False, "--no-fit", help="--places: the presets' own values."),
+    scale: float = typer.Option(40.0, "--scale", "-k", help="--places: population scale."),
 ) -> None:
     """Run the five archetype presets and compare survival, firm sizes, venture outcomes and
-    the localisation of contacts with their published values."""
+    the localisation of contacts with their published values (or, with --places, each place
+    with its public figures)."""
     from rainforest.validation import validate as run_validation
 
+    if places is not None:
+        from rainforest.cli.places import validate_places_cmd
+
+        validate_places_cmd(places, fitted, no_fit, max(runs, 2), scale, min(years, 10))
+        return
     if runs < 1:
         fail(f"--runs must be at least 1, got {runs}")
     if years < 11:

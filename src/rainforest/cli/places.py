@@ -1,0 +1,297 @@
+"""`rainforest calibrate --places`, `rainforest validate --places` and `rainforest claims`:
+the model held against the public figures of many places at once, and the essays' claims
+tested per capita with ablations. The commands' bodies live here; ``calibrate`` and
+``validate`` call them when ``--places`` is given."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich import box
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from rainforest.cli.app import app, console, fail
+
+
+def _fmt(v: Any) -> str:
+    """A compact number (3 significant digits; thousands separators above 100)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    v = float(v)
+    if v == 0:
+        return "0"
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    return f"{v:,.1f}" if abs(v) >= 1 else f"{v:.3g}"
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on a terminal; in logs, a line every 5% of the runs."""
+    from rainforest.cli.app import compile_notice
+
+    compile_notice()
+    if not console.is_terminal:
+        last = [0]
+
+        def plain(done: int, total: int) -> None:
+            if done >= total or done - last[0] >= max(1, total // 20):
+                last[0] = done
+                print(f"{label}: {done}/{total} runs", flush=True)
+
+        yield plain
+        return
+    with Progress(
+        TextColumn(f"[bold]{label}[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("runs"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _list(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    if text is None or text.strip() in ("", "default"):
+        return default
+    if text.strip() == "none":
+        return ()
+    return tuple(p.strip() for p in text.split(",") if p.strip())
+
+
+def _level_table(tab: Any, title: str) -> Table:
+    t = Table(title=escape(title), box=box.SIMPLE_HEAD)
+    for c in ("place", "measure", "year", "data", "model [90%]", "x off", "<2x", "z", "role"):
+        t.add_column(c, justify="left" if c in ("place", "measure", "role") else "right")
+    for r in tab.itertuples(index=False):
+        growth = r.moment.endswith("growth") or r.moment.startswith("survival")
+        f = (lambda v: f"{v:+.1%}") if r.moment.endswith("growth") else _fmt
+        if r.moment.startswith("survival"):
+            f = lambda v: f"{v:.0%}"  # noqa: E731
+        within = "" if r.within_2x is None or growth else ("yes" if r.within_2x else "[red]no[/]")
+        t.add_row(
+            escape(r.place),
+            escape(r.label),
+            ""
+            if r.year is None or (isinstance(r.year, float) and math.isnan(r.year))
+            else str(int(r.year)),
+            f(r.data),
+            f"{f(r.model)} [{f(r.model_lo)}, {f(r.model_hi)}]",
+            "" if growth else _fmt(r.factor),
+            within,
+            f"{r.z:+.1f}",
+            escape(r.role),
+        )
+    return t
+
+
+def calibrate_places(
+    places: str | None,
+    hold_out: str | None,
+    trials: int,
+    years: int,
+    seeds: int,
+    scale: float,
+    seed: int,
+    save: Path | None,
+    free: list[str] | None = None,
+    out: Path | None = None,
+) -> None:
+    """Body of ``rainforest calibrate --places``."""
+    from rainforest.experiments.joint import (
+        DEFAULT_HOLDOUT,
+        DEFAULT_PLACES,
+        FITTED_PATH,
+        GLOBAL_PARAMETERS,
+        Budget,
+        fit_places,
+        parse_free,
+    )
+    from rainforest.experiments.parameters import ExperimentError
+    from rainforest.scenario import ScenarioError
+
+    ps, ho = _list(places, DEFAULT_PLACES), _list(hold_out, DEFAULT_HOLDOUT)
+    try:
+        params = tuple(parse_free(f) for f in free) if free else GLOBAL_PARAMETERS
+        budget = Budget(years=years, seeds=tuple(range(seeds)), scale=scale)
+        with progress_bar("calibrate --places") as bar:
+            res = fit_places(ps, ho, params, trials=trials, budget=budget, seed=seed, progress=bar)
+    except (ExperimentError, ScenarioError) as err:
+        fail(str(err))
+    t1 = Table(
+        title=f"global parameters: best of {trials} trials (distance {res.distance:.3g}, "
+        f"start {res.start_distance:.3g})",
+        box=box.SIMPLE_HEAD,
+    )
+    for c in ("parameter", "start", "fitted", "range searched"):
+        t1.add_column(c, justify="left" if c == "parameter" else "right")
+    for p in res.parameters:
+        t1.add_row(p.path, _fmt(res.start[p.path]), _fmt(res.best[p.path]), f"{p.low:g}–{p.high:g}")
+    console.print(t1)
+    console.print(_level_table(res.table, "targets at the fitted values (fit and held out)"))
+    t3 = Table(title="fit vs prediction", box=box.SIMPLE_HEAD)
+    for c in ("values", "targets", "n", "RMS z", "median |z|", "median |log10 x|", "within 2x"):
+        t3.add_column(c, justify="left" if c in ("values", "targets") else "right")
+    for r in res.summary().itertuples(index=False):
+        t3.add_row(
+            r.values,
+            r.targets,
+            str(r.n),
+            f"{r.rms_z:.2f}",
+            f"{r.median_abs_z:.2f}",
+            _fmt(r.median_abs_log10_factor),
+            r.within_2x,
+        )
+    console.print(t3)
+    path = save or FITTED_PATH
+    toml, report = res.save(path)
+    console.print(f"wrote {toml} and {report}", style="dim")
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+        res.table.to_parquet(out / "targets.parquet", index=False)
+        res.trials.to_parquet(out / "trials.parquet", index=False)
+        console.print(f"wrote {out}/targets.parquet, trials.parquet", style="dim")
+    console.print(res.provenance(), style="dim")
+
+
+def validate_places_cmd(
+    places: str | None, fitted: Path | None, no_fit: bool, seeds: int, scale: float, years: int
+) -> None:
+    """Body of ``rainforest validate --places``."""
+    from rainforest.experiments.joint import FITTED_PATH
+    from rainforest.experiments.parameters import ExperimentError
+    from rainforest.experiments.placecheck import VALIDATE_PLACES
+    from rainforest.validation import validate_places
+
+    ps = _list(places, VALIDATE_PLACES)
+    fit = None if no_fit else (fitted or FITTED_PATH)
+    if fit is not None and not Path(fit).exists():
+        fit = None
+        console.print("no fit found: the presets' own values", style="yellow")
+    try:
+        with progress_bar("validate --places") as bar:
+            v = validate_places(
+                ps, fit, seeds=tuple(range(seeds)), scale=scale, years=years, progress=bar
+            )
+    except ExperimentError as err:
+        fail(str(err))
+    console.print(f"values: {v.meta['provenance']}", style="dim")
+    console.print(
+        _level_table(
+            v.levels, f"model vs public figures ({seeds} seeds, {years} years, scale {scale:g})"
+        )
+    )
+    t = Table(title=f"direction of {years}-year change vs history", box=box.SIMPLE_HEAD)
+    for c in ("place", "quantity", "model change [90%]", "model", "history", "match", "evidence"):
+        t.add_column(c, justify="left")
+    for r in v.directions.itertuples(index=False):
+        match = "" if r.match is None else ("yes" if r.match else "[red]no[/]")
+        t.add_row(
+            escape(r.place),
+            r.quantity,
+            f"{r.model_change:+.1%} [{r.model_lo:+.1%}, {r.model_hi:+.1%}]",
+            r.model,
+            r.history,
+            match,
+            escape(r.evidence),
+        )
+    console.print(t)
+    s = Table(title="summary", box=box.SIMPLE_HEAD)
+    for c in ("targets", "n", "within 2x / match", "RMS z", "median |z|"):
+        s.add_column(c)
+    for r in v.summary().itertuples(index=False):
+        z = "" if math.isnan(r.rms_z) else f"{r.rms_z:.2f}"
+        mz = "" if math.isnan(r.median_abs_z) else f"{r.median_abs_z:.2f}"
+        s.add_row(r.role, str(r.n), r.within_2x, z, mz)
+    console.print(s)
+
+
+@app.command()
+def claims(
+    seeds: int = typer.Option(
+        4, "--seeds", help="Runs per place and swap (the statistics' units)."
+    ),
+    years: int = typer.Option(5, "--years", "-y", help="Reported years per run."),
+    scale: float = typer.Option(10.0, "--scale", "-k", help="Real people per simulated person."),
+    fitted: Path = typer.Option(None, "--fitted", help="Fit TOML to apply (default: none)."),
+    only: str = typer.Option(None, "--only", help="Comma-separated claim keys."),
+    no_ablation: bool = typer.Option(False, "--no-ablation", help="Test the claims only."),
+) -> None:
+    """Test the essays' comparative claims per capita (runs as units) and swap each input
+    group between the two places: a claim that falls when the input that states it is swapped
+    is labelled 'by assumption'."""
+    from rainforest.experiments.claims import CLAIMS, GROUPS, check_claims
+
+    chosen = CLAIMS
+    if only:
+        keys = set(_list(only, ()))
+        unknown = keys - {c.key for c in CLAIMS}
+        if unknown:
+            fail(f"unknown claim(s) {sorted(unknown)}; known: {', '.join(c.key for c in CLAIMS)}")
+        chosen = tuple(c for c in CLAIMS if c.key in keys)
+    if seeds < 2:
+        fail("--seeds must be at least 2 (runs are the units of the statistics)")
+    with progress_bar("claims") as bar:
+        res = check_claims(
+            chosen,
+            seeds=tuple(range(seeds)),
+            years=years,
+            scale=scale,
+            groups=() if no_ablation else tuple(GROUPS),
+            fitted=fitted,
+            progress=bar,
+        )
+    t = Table(title=f"claims per capita ({seeds} runs each, Welch t >= 2)", box=box.SIMPLE_HEAD)
+    for c in ("claim", "measure", "A", "B", "t", "label", "falls when swapping"):
+        t.add_column(c, justify="right" if c in ("A", "B", "t") else "left")
+    for r in res.claims.itertuples(index=False):
+        label = f"[yellow]{r.label}[/]" if r.label == "by assumption" else r.label
+        t.add_row(
+            escape(f"{r.text} ({r.a} > {r.b})"),
+            escape(r.unit),
+            _fmt(r.mean_a),
+            _fmt(r.mean_b),
+            f"{r.t:.1f}",
+            label,
+            escape(r.broken_by),
+        )
+    console.print(t)
+    if len(res.ablations):
+        a = Table(
+            title="ablations: t of the claim after swapping one input group", box=box.SIMPLE_HEAD
+        )
+        groups = list(dict.fromkeys(res.ablations["swap"]))
+        a.add_column("claim")
+        for g in groups:
+            a.add_column(g, justify="right")
+        for key, sub in res.ablations.groupby("claim", sort=False):
+            cells = []
+            for g in groups:
+                r = sub[sub["swap"] == g].iloc[0]
+                cell = "invalid" if r.survives is None else f"{r.t:.1f}"
+                if r.survives is False:
+                    cell = f"[red]{cell}[/]"
+                if r.note == "states the claim":
+                    cell += "*"
+                cells.append(cell)
+            a.add_row(key, *cells)
+        a.caption = "red: the claim no longer holds; *: the group that states the claim"
+        console.print(a)

@@ -1,0 +1,239 @@
+"""Model vs public data, place by place: levels (scale-free), fitted or held out, and the
+direction of ten-year change against history.
+
+Why: a calibrated model is only worth what it predicts. This table sets every mappable public
+figure (:func:`rainforest.experiments.joint.build_targets`) beside the model's value with a 90%
+interval over seeds, says how far off it is (model / data) and whether the figure was fitted,
+held out (a prediction) or set by a per-place input (it proves nothing), and adds, where the
+data show one, whether output and the firm stock moved the same way over ten simulated years as
+they did in history.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rainforest.data import load_statistics
+from rainforest.experiments.joint import (
+    DEFAULT_HOLDOUT,
+    DEFAULT_PLACES,
+    FITTED_PATH,
+    INPUT_SET,
+    MOMENTS,
+    SURVIVAL_AGES,
+    _survival_counts,
+    build_targets,
+    load_fitted,
+    place_scenario,
+    target_table,
+)
+
+#: Places checked by default: the fitted and held-out ones, and others with growth history.
+VALIDATE_PLACES = (*DEFAULT_PLACES, *DEFAULT_HOLDOUT, "nanjing", "eindhoven", "kendall-square")
+
+#: A change smaller than this (as a share over the run) counts as flat.
+FLAT = 0.02
+
+
+@dataclass
+class PlaceValidation:
+    """Result of :func:`validate_places`."""
+
+    levels: pd.DataFrame
+    directions: pd.DataFrame
+    meta: dict[str, Any]
+
+    def summary(self) -> pd.DataFrame:
+        """Per role: targets, within 2x, RMS standardised error."""
+        rows = []
+        for role, t in self.levels.groupby("role", sort=False):
+            f = t["within_2x"].dropna()
+            rows.append(
+                {
+                    "role": role,
+                    "n": len(t),
+                    "within_2x": f"{int(f.sum())}/{len(f)}",
+                    "rms_z": float(np.sqrt(np.mean(np.square(t["z"])))),
+                    "median_abs_z": float(np.median(np.abs(t["z"]))),
+                }
+            )
+        d = self.directions[self.directions["history"] != "no data"]
+        rows.append(
+            {
+                "role": "direction vs history",
+                "n": len(d),
+                "within_2x": f"{int(d['match'].sum())}/{len(d)} match",
+                "rms_z": math.nan,
+                "median_abs_z": math.nan,
+            }
+        )
+        return pd.DataFrame(rows)
+
+
+def _history(stats: pd.DataFrame, place: str) -> dict[str, tuple[str, str]]:
+    """History's direction of output and of the firm stock, with the evidence."""
+    s = stats[stats["place"] == place]
+    out: dict[str, tuple[str, str]] = {}
+    g = s[s["measure"].isin(["gdp_growth", "revenue_growth"])]
+    if len(g):
+        mean = float(g["value"].mean())
+        years = ", ".join(str(y) for y in g["year"].dropna().astype(int))
+        out["output"] = (_dir(mean), f"{'/'.join(sorted(set(g['measure'])))} {mean:+.1%} ({years})")
+    else:
+        for m in ("gdp", "revenue", "industrial_output"):
+            d = s[(s["measure"] == m) & s["year"].notna()].sort_values("year")
+            if len(d) >= 2:
+                a, b = d.iloc[0], d.iloc[-1]
+                out["output"] = (
+                    _dir(b.value / a.value - 1),
+                    f"{m} {a.value:,.0f} ({a.year}) -> {b.value:,.0f} ({b.year})",
+                )
+                break
+    for m in ("enterprises", "high_tech_enterprises", "biotech_companies"):
+        d = s[(s["measure"] == m) & s["year"].notna()]
+        d = d[d["scope"] == d["scope"].mode().iloc[0]] if len(d) else d
+        d = d.sort_values("year")
+        if len(d) >= 2 and d["year"].nunique() >= 2:
+            a, b = d.iloc[0], d.iloc[-1]
+            out["firm stock"] = (
+                _dir(b.value / a.value - 1),
+                f"{m} {a.value:,.0f} ({a.year}) -> {b.value:,.0f} ({b.year})",
+            )
+            break
+    return out
+
+
+def _dir(change: float) -> str:
+    if not math.isfinite(change):
+        return "?"
+    return "up" if change > FLAT else "down" if change < -FLAT else "flat"
+
+
+def validate_places(
+    places: Sequence[str] = VALIDATE_PLACES,
+    fitted: str | Path | None = FITTED_PATH,
+    seeds: Sequence[int] = (0, 1),
+    scale: float = 40.0,
+    years: int = 10,
+    progress: Callable[[int, int], None] | None = None,
+) -> PlaceValidation:
+    """Run each place ``years`` years per seed and set it beside its public figures.
+
+    Parameters
+    ----------
+    places
+        One-region presets with statistics.
+    fitted
+        A fit TOML (:func:`rainforest.experiments.joint.apply_fitted`); None for the presets'
+        own values. The fit's JSON report beside it says which places and figures were fitted.
+    seeds
+        Seeds (runs are the units of the intervals).
+    scale
+        Population scale.
+    years
+        Reported years (levels are measured on the whole run; directions compare its last
+        year with its first).
+    progress
+        ``progress(done_runs, total_runs)``.
+
+    Returns
+    -------
+    PlaceValidation
+        ``levels``: one row per public figure (place, moment, year, data, model mean and 5-95%
+        over seeds, factor = model / data, within 2x, z, role: fit / held out / input / not in
+        fit). ``directions``: per place and quantity, the model's ten-year change (mean and
+        range over seeds), its direction, history's direction and evidence, and whether they
+        match.
+    """
+    from rainforest.api import simulate
+
+    values: dict[str, Any] = {}
+    fit_places, fit_holdout = tuple(DEFAULT_PLACES), tuple(DEFAULT_HOLDOUT)
+    provenance = "the presets' own values (no fit applied)"
+    if fitted is not None:
+        values, sources = load_fitted(fitted)
+        provenance = next(iter(sources.values()), provenance)
+        report = Path(fitted).with_suffix(".json")
+        if report.exists():
+            info = json.loads(report.read_text(encoding="utf-8"))
+            fit_places, fit_holdout = tuple(info["places"]), tuple(info["holdout"])
+    stats = load_statistics()
+    # roles as the fit saw them; places outside the fit are "not in fit"
+    roles = {t.key: t.role for t in build_targets(fit_places, fit_holdout, stats=stats)}
+    targets = build_targets(places, (), stats=stats)
+    targets = [
+        t.__class__(**{**t.__dict__, "role": roles.get(t.key, _outside(t))}) for t in targets
+    ]
+    rows, dirs = [], []
+    surv = np.zeros((len(SURVIVAL_AGES), 2))
+    total, done = len(places) * len(seeds), 0
+    for place in places:
+        sc = place_scenario(place, values)
+        region, spec = next(iter(sc.regions.items()))
+        change: dict[str, list[float]] = {"output": [], "firm stock": []}
+        for seed in seeds:
+            r = simulate(sc, years=years, seed=seed, scale=scale)
+            m = r.metrics[r.metrics["region"].astype(str) == region].sort_values("month")
+            row: dict[str, Any] = {"place": place, "seed": seed}
+            for k, mo in MOMENTS.items():
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    row[k] = mo.value(m, spec.area_km2)
+            rows.append(row)
+            surv += _survival_counts(r)
+            out0, out1 = float(m["output"].iloc[:12].sum()), float(m["output"].iloc[-12:].sum())
+            change["output"].append(out1 / out0 - 1 if out0 > 0 else math.nan)
+            f0, f1 = float(m["firms"].iloc[0]), float(m["firms"].iloc[-1])
+            change["firm stock"].append(f1 / f0 - 1 if f0 > 0 else math.nan)
+            done += 1
+            if progress:
+                progress(done, total)
+        hist = _history(stats, place)
+        for q, ch in change.items():
+            v = np.array(ch)
+            h, evidence = hist.get(q, ("no data", ""))
+            md = _dir(float(np.nanmean(v)))
+            dirs.append(
+                {
+                    "place": place,
+                    "quantity": q,
+                    "model_change": float(np.nanmean(v)),
+                    "model_lo": float(np.nanquantile(v, 0.05)),
+                    "model_hi": float(np.nanquantile(v, 0.95)),
+                    "model": md,
+                    "history": h,
+                    "evidence": evidence,
+                    "match": (md == h) if h != "no data" else None,
+                }
+            )
+    runs = pd.DataFrame(rows)
+    levels = target_table(targets, runs, surv)
+    levels["note"] = [INPUT_SET.get(m, "") for m in levels["moment"]]
+    return PlaceValidation(
+        levels=levels,
+        directions=pd.DataFrame(dirs),
+        meta={
+            "places": list(places),
+            "seeds": list(seeds),
+            "scale": scale,
+            "years": years,
+            "values": values,
+            "provenance": provenance,
+            "fit_places": list(fit_places),
+            "fit_holdout": list(fit_holdout),
+        },
+    )
+
+
+def _outside(t: Any) -> str:
+    return "input" if t.moment in INPUT_SET else "not in fit"
+
+
+__all__ = ["VALIDATE_PLACES", "PlaceValidation", "validate_places"]

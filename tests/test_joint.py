@@ -1,0 +1,253 @@
+"""Joint calibration, per-place validation and the claims' ablations (issue 15).
+
+Small budgets throughout: these tests check that the machinery does what it says (targets,
+roles, distance, provenance, swaps), not the fit's quality, which the lead re-runs on the
+living-network mechanisms.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from rainforest.cli import app
+from rainforest.experiments.claims import CLAIMS, GROUPS, check_claims, swap, welch
+from rainforest.experiments.joint import (
+    ALWAYS_HELD_OUT,
+    DEFAULT_HOLDOUT,
+    FITTED_PATH,
+    GLOBAL_PARAMETERS,
+    INPUT_SET,
+    MOMENTS,
+    SIGMA_RULE,
+    Budget,
+    FreeParameter,
+    PlaceTarget,
+    apply_fitted,
+    build_targets,
+    error,
+    fit_places,
+    load_fitted,
+)
+from rainforest.experiments.parameters import ExperimentError
+from rainforest.scenario import load_scenario
+
+runner = CliRunner()
+
+
+def test_target_set_has_more_fitted_targets_than_parameters_and_honest_roles():
+    ts = build_targets()
+    roles = pd.Series([t.role for t in ts])
+    assert (roles == "fit").sum() > len(GLOBAL_PARAMETERS)
+    assert (roles == "held out").sum() >= 3
+    fitted_places = {t.place for t in ts if t.role == "fit"}
+    assert len(fitted_places - {"all"}) >= 3  # several places at once
+    for t in ts:
+        assert t.source and t.derivation
+        assert t.sigma > 0
+        if t.place in DEFAULT_HOLDOUT:
+            assert t.role in ("held out", "input"), t
+        if t.moment in INPUT_SET:
+            assert t.role == "input", t  # a figure an input sets is never fitted
+        if t.moment in ALWAYS_HELD_OUT:
+            assert t.role in ("held out", "input")
+        if t.moment in MOMENTS and MOMENTS[t.moment].kind == "log":
+            assert t.sigma in (
+                SIGMA_RULE["district"],
+                SIGMA_RULE["seed"],
+                SIGMA_RULE["wider"],
+                SIGMA_RULE["mixed_years"],
+            )
+
+
+def test_latest_year_of_a_repeated_figure_is_held_out():
+    ts = [t for t in build_targets() if t.place == "hangzhou" and t.moment == "output_growth"]
+    by_year = {t.year: t.role for t in ts}
+    assert by_year[2023] == "held out" and by_year[2022] == "fit"
+
+
+def test_ratios_pair_figures_of_the_same_year_only():
+    # Caohejing's 2007 foundings (174) must not be divided by its 2024 firm stock
+    ts = build_targets(["caohejing"], ())
+    assert not [t for t in ts if t.moment == "entry_rate" and t.year == 2007]
+
+
+def test_error_is_log_scale_for_levels_and_penalises_zero():
+    t = PlaceTarget("x", "firms_per_1k_workers", 10.0, None, 0.5, "fit", "s", "d")
+    assert error(t, 20.0) == pytest.approx(math.log(2) / 0.5)
+    assert error(t, 5.0) == pytest.approx(-math.log(2) / 0.5)
+    assert error(t, 0.0) == -5.0 and error(t, math.nan) == 5.0
+    g = PlaceTarget("x", "output_growth", 0.05, None, 0.03, "fit", "s", "d")
+    assert error(g, 0.02) == pytest.approx(-1.0)
+
+
+def test_per_place_knobs_are_refused():
+    with pytest.raises(ExperimentError, match="global"):
+        fit_places(parameters=[FreeParameter("regions.caohejing.productivity", 0.1, 0.5)], trials=1)
+
+
+def test_fit_saves_a_loadable_overlay_with_fitted_provenance(tmp_path):
+    params = GLOBAL_PARAMETERS[:2]
+    res = fit_places(
+        ("caohejing", "hangzhou", "zhangjiang"),
+        ("hefei",),
+        parameters=params,
+        trials=2,
+        budget=Budget(years=4, seeds=(0,), scale=80.0),
+    )
+    assert len(res.trials) == 2
+    assert res.distance <= res.start_distance  # the start values are trial 0
+    assert set(res.table["role"]) >= {"fit", "held out"}
+    assert (res.table.loc[res.table["place"] == "hefei", "role"] == "held out").all()
+    summary = res.summary()
+    assert set(summary["targets"]) >= {"fit", "held out"}
+    toml, report = res.save(tmp_path / "fit.toml")
+    values, sources = load_fitted(toml)
+    assert values == pytest.approx(res.best)
+    assert all(s.startswith("fitted: joint SMM") for s in sources.values())
+    sc = apply_fitted("nanjing", toml)
+    for p, v in res.best.items():
+        sect, name = p.split(".")[1:]
+        assert getattr(getattr(sc.mechanisms, sect), name) == pytest.approx(v)
+        assert sc.sources[p].startswith("fitted:")
+    assert report.exists()
+
+
+def test_shipped_fit_loads_onto_every_one_region_preset():
+    values, sources = load_fitted(FITTED_PATH)
+    assert values and all(p.startswith("mechanisms.") for p in values)  # global values only
+    assert all(sources[p].startswith("fitted: joint SMM") for p in values)
+    for name in ("caohejing", "hefei", "silicon-valley"):
+        sc = apply_fitted(name)
+        assert sc.sources["mechanisms.ideas.base_probability"].startswith("fitted:")
+
+
+def test_budget_refuses_runs_too_short_for_the_survival_targets():
+    with pytest.raises(ExperimentError):
+        Budget(years=2)
+
+
+def test_validate_places_table_and_directions():
+    from rainforest.validation import validate_places
+
+    v = validate_places(["zhangjiang", "hefei"], seeds=(0, 1), scale=80.0, years=4)
+    lv = v.levels
+    assert {"data", "model", "model_lo", "model_hi", "factor", "within_2x", "role"} <= set(lv)
+    assert (lv["model_lo"] <= lv["model"] + 1e-12).all()
+    assert (lv["model"] <= lv["model_hi"] + 1e-12).all()
+    d = v.directions.set_index(["place", "quantity"])
+    assert d.loc[("zhangjiang", "output"), "history"] == "up"  # revenue grew 8.3% (2022)
+    assert d.loc[("hefei", "firm stock"), "history"] == "up"  # high-tech 8,406 -> 10,000
+    assert d["model"].isin(["up", "down", "flat"]).all()
+    assert "direction vs history" in set(v.summary()["role"])
+
+
+def test_swap_exchanges_a_group_and_rescales_sizes():
+    a, b = load_scenario("hangzhou"), load_scenario("nanjing")
+    sa, sb = swap(a, b, "culture")
+    ra, rb = next(iter(sa.regions.values())), next(iter(sb.regions.values()))
+    assert ra.culture == next(iter(b.regions.values())).culture
+    assert rb.culture == next(iter(a.regions.values())).culture
+    assert ra.population == next(iter(a.regions.values())).population  # size stays
+    sa, _ = swap(a, b, "research")
+    ua = next(iter(sa.regions.values())).universities
+    ub = next(iter(b.regions.values())).universities
+    ratio = next(iter(a.regions.values())).population / next(iter(b.regions.values())).population
+    assert ua[0].graduates_per_year == pytest.approx(ub[0].graduates_per_year * ratio)
+    assert ua[0].conversion_rate == ub[0].conversion_rate  # intensities move unchanged
+    assert set(GROUPS) >= {"culture", "capital", "research", "industry"}
+
+
+def test_welch_uses_runs_as_units():
+    x, y = np.array([1.0, 1.1, 0.9, 1.0]), np.array([0.5, 0.6, 0.4, 0.5])
+    assert welch(x, y) > 5 and welch(y, x) < -5
+    assert math.isnan(welch(x[:1], y))
+
+
+def test_claims_are_per_capita_and_labelled():
+    claim = next(c for c in CLAIMS if c.key == "conversion")
+    res = check_claims([claim], seeds=(0, 1), years=3, scale=40.0, groups=("research",))
+    row = res.claims.iloc[0]
+    assert math.isfinite(row.mean_a) and math.isfinite(row.mean_b)
+    assert row.label in ("does not hold", "by assumption", "survives 1 swap(s)") or (
+        row.label.startswith("carried by")
+    )  # one group swapped: never "emerges"
+    bare = check_claims([claim], seeds=(0, 1), years=3, scale=40.0, groups=())
+    assert bare.claims.iloc[0].label in ("holds (not ablated)", "does not hold")
+    ab = res.ablations.iloc[0]
+    assert ab.swap == "research" and ab.note == "states the claim"
+    if row.holds and not ab.survives:
+        assert row.label == "by assumption"
+
+
+def test_cli_calibrate_needs_a_file_or_places():
+    r = runner.invoke(app, ["calibrate"])
+    assert r.exit_code == 2 and "--places" in r.output
+
+
+def test_cli_claims_runs_and_refuses_unknown_claims():
+    r = runner.invoke(app, ["claims", "--only", "nope"])
+    assert r.exit_code == 2
+    r = runner.invoke(
+        app,
+        ["claims", "--only", "conversion", "--seeds", "2", "--years", "3", "--scale", "40"],
+        env={"COLUMNS": "200"},
+    )
+    assert r.exit_code == 0, r.output
+    assert "conversion" in r.output and "ablations" in r.output
+
+
+def test_free_parameters_parse_and_unknown_paths_are_refused():
+    from rainforest.experiments.joint import parse_free
+
+    p = parse_free("mechanisms.exits.established_disruption=0.05:1")
+    assert (p.low, p.high, p.log) == (0.05, 1.0, True)
+    assert not parse_free("mechanisms.founding.founder_savings_months=3:24:lin").log
+    for bad in ("mechanisms.x", "mechanisms.exits.growth_rate=1:0", "a=0:1", "a=1:inf"):
+        with pytest.raises(ExperimentError):
+            parse_free(bad)
+    with pytest.raises(ExperimentError, match="no such"):
+        fit_places(parameters=[FreeParameter("mechanisms.exits.nope", 0.1, 1.0)], trials=1)
+
+
+@given(
+    data=st.floats(1e-6, 1e6),
+    ratio=st.floats(1.01, 1e3),
+    sigma=st.floats(0.05, 2.0),
+)
+def test_level_error_is_symmetric_in_the_factor_off(data, ratio, sigma):
+    t = PlaceTarget("x", "entry_rate", data, None, sigma, "fit", "s", "d")
+    up, down = error(t, data * ratio), error(t, data / ratio)
+    assert up > 0 > down
+    assert up == pytest.approx(-down, rel=1e-9)
+
+
+@given(st.text(max_size=40))
+def test_free_parameter_text_is_parsed_or_refused(text):
+    from rainforest.experiments.joint import parse_free
+
+    try:
+        p = parse_free(text)
+    except ExperimentError:
+        return
+    assert math.isfinite(p.high) and 0 <= p.low < p.high and (not p.log or p.low > 0)
+
+
+def test_cli_calibrate_places_writes_the_fit(tmp_path):
+    save, out = tmp_path / "fit.toml", tmp_path / "out"
+    args = ["calibrate", "--places", "caohejing,hangzhou,zhangjiang", "--hold-out", "hefei"]
+    args += ["--trials", "1", "--seeds", "1", "--scale", "80", "--save", str(save)]
+    r = runner.invoke(app, [*args, "--out", str(out)], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "fit vs prediction" in r.output and "held out" in r.output
+    values, _ = load_fitted(save)
+    assert set(values) == {p.path for p in GLOBAL_PARAMETERS}
+    assert (out / "targets.parquet").exists() and save.with_suffix(".json").exists()
+    bad = runner.invoke(app, ["calibrate", "--places", "caohejing", "--free", "x=1"])
+    assert bad.exit_code == 2

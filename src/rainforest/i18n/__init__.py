@@ -63,6 +63,10 @@ MESSAGES_EN: dict[str, str] = {
     "roots.",
     "net_sample_note": "At most {n} nodes: the largest families first, the last cut "
     "breadth-first from its best-connected member; layout by igraph (Reingold–Tilford).",
+    "net_axis_x_tree": "families side by side (layout, no unit)",
+    "net_axis_y_tree": "generation (roots at the top)",
+    "net_axis_x": "layout x (no unit)",
+    "net_axis_y": "layout y (no unit)",
     "wide_title": "Indicators by district",
     "wide_reading": "One row per indicator, one column per district (value in the indicator's "
     "unit; ± the standard deviation over runs where there were several).",

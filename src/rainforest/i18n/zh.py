@@ -219,6 +219,10 @@ MESSAGES: dict[str, str] = {
     "“母体 → 衍生”连接：最大的几个家族，自根部向下绘制。",
     "net_sample_note": "最多 {n} 个节点：先取最大的家族，最后一个按广度优先从连接最多的成员截取；"
     "布局由 igraph（Reingold–Tilford）计算。",
+    "net_axis_x_tree": "各家族并排（布局坐标，无单位）",
+    "net_axis_y_tree": "代际（根在最上方）",
+    "net_axis_x": "布局横坐标（无单位）",
+    "net_axis_y": "布局纵坐标（无单位）",
     "wide_title": "各区指标",
     "wide_reading": "每行一个指标，每列一个区（数值采用该指标的单位；多次运行时附 ± 标准差）。",
     "indicator": "指标",

@@ -226,7 +226,16 @@ def picture_figure(p: Picture, title: str) -> go.Figure:
                                           "line": {"width": 0.5, "color": "#333"}},
             )
         )  # fmt: skip
-    base_layout(fig, title, "", "", height=460)
+    from rainforest.i18n import t
+
+    tree = p.kind == "genealogy"
+    base_layout(
+        fig,
+        title,
+        t("net_axis_x_tree" if tree else "net_axis_x"),
+        t("net_axis_y_tree" if tree else "net_axis_y"),
+        height=460,
+    )
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
     fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False)
     return fig

@@ -19,29 +19,35 @@ const state = {
   lastSeries: null,
   explainScale: null,
   polling: null,
+  session: null,      // the District tab's step-by-step run
+  playing: false,
 };
 
 const $ = (id) => document.getElementById(id);
 
-/* -- language: English or simplified Chinese for the page's own words and the levers ---- */
-const ZH = {
-  "tab-run": "运行", "tab-compare": "对比", "tab-explain": "解释", "tab-runs": "历史运行",
-  culture: "文化", policy: "政策", Scenario: "场景", "Run settings": "运行设置", Levers: "杠杆",
-};
-function tr(word) {
-  return state.lang === "zh" && ZH[word] ? ZH[word] : word;
+/* -- language: English or simplified Chinese, words from the one catalogue (/api/i18n) --- */
+let WORDS = { en: {}, zh: {} };
+function tr(word, values) {
+  let text = (WORDS[state.lang] || {})[word] || WORDS.en[word] || word;
+  for (const [k, v] of Object.entries(values || {})) text = text.split(`{${k}}`).join(String(v));
+  return text;
 }
 function applyLang() {
   document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
   for (const t of document.querySelectorAll(".tab")) {
     t.dataset.en = t.dataset.en || t.textContent;
-    t.textContent = state.lang === "zh" ? ZH[`tab-${t.dataset.tab}`] : t.dataset.en;
+    t.textContent = WORDS.en[`tab-${t.dataset.tab}`] ? tr(`tab-${t.dataset.tab}`) : t.dataset.en;
   }
   for (const h of document.querySelectorAll(".interface h2")) {
     h.dataset.en = h.dataset.en || h.textContent;
     h.textContent = tr(h.dataset.en);
   }
+  for (const el of document.querySelectorAll("[data-i18n]")) {
+    el.dataset.en = el.dataset.en || el.textContent;
+    el.textContent = WORDS.en[el.dataset.i18n] ? tr(el.dataset.i18n) : el.dataset.en;
+  }
   if (state.current) renderLevers();
+  if (state.session && state.session.map) drawMap(state.session.map);
 }
 
 /* -- helpers ------------------------------------------------------------------------- */
@@ -442,6 +448,10 @@ function finishJob(job) {
     $("run-links").innerHTML = `<a href="/api/jobs/${job.id}/report" target="_blank" data-testid="report-link">Open the full report</a>
       · <a href="/api/jobs/${job.id}/report?download=true">download</a>`;
   }
+  if (job.has_report && job.kind === "run") {
+    $("run-links").insertAdjacentHTML("beforeend", ` · <a href="/api/jobs/${job.id}/metrics.csv" data-testid="metrics-csv">${escapeHtml(tr("dl_csv"))}</a>
+      · <a href="/api/jobs/${job.id}/metrics.xlsx" data-testid="metrics-xlsx">${escapeHtml(tr("dl_xlsx"))}</a>`);
+  }
   if (job.series && job.series.months && job.series.months.length) {
     const url = URL.createObjectURL(new Blob([seriesCsv(job.series)], { type: "text/csv" }));
     $("run-links").insertAdjacentHTML("beforeend", `${job.has_report ? " · " : ""}<a href="${url}" download="${escapeHtml(job.scenario)}-series.csv" data-testid="csv-link">series as CSV</a>`);
@@ -662,6 +672,165 @@ async function upload(ev) {
   }
 }
 
+/* -- district: a single run step by step, its map and network ---------------------- */
+function setStepping(open, playing = false) {
+  $("step-start").disabled = playing;
+  $("step-step").disabled = !open || playing || (state.session && state.session.finished);
+  $("step-play").disabled = !open || playing || (state.session && state.session.finished);
+  $("step-pause").disabled = !playing;
+  $("step-close").disabled = !open || playing;
+  $("net-draw").disabled = !open || playing;
+}
+
+async function stepStart() {
+  showError("");
+  if (!state.current) return;
+  await stepClose();
+  const s = settings();
+  const body = { scenario: state.current.id, years: s.years, seed: s.seed, levers: state.levers,
+    network: $("step-network").checked };
+  if (s.scale) body.scale = s.scale;
+  try {
+    const info = await api("/api/sessions", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body) });
+    state.session = { ...info, map: null };
+    $("district-map").innerHTML = "";
+    $("step-chart").innerHTML = "";
+    $("network-chart").innerHTML = "";
+    $("net-reading").textContent = "";
+    showPosition(info);
+    setStepping(true);
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+function showPosition(p) {
+  let text = p.month < 0 ? tr("step_warmup", { left: -p.month })
+    : tr("step_position", { month: p.month, total: p.total - p.warmup, done: p.done, all: p.total });
+  if (p.finished) text += ` · ${tr("step_finished")}`;
+  $("step-status").textContent = text;
+}
+
+async function stepOnce() {
+  const sid = state.session && state.session.id;
+  if (!sid) return null;
+  const months = Number($("step-speed").value) || 1;
+  const out = await api(`/api/sessions/${sid}/step?months=${months}`, { method: "POST" });
+  state.session = { ...state.session, ...out };
+  showPosition(out);
+  drawMap(out.map);
+  if (out.series && out.series.months && out.series.months.length) {
+    drawCharts("step-chart", out.series, ["startups_alive"], "step");
+  }
+  $("step-links").innerHTML = `<a href="/api/sessions/${sid}/metrics.csv" data-testid="step-csv">${escapeHtml(tr("dl_csv"))}</a>
+    · <a href="/api/sessions/${sid}/metrics.xlsx" data-testid="step-xlsx">${escapeHtml(tr("dl_xlsx"))}</a>`;
+  return out;
+}
+
+async function stepButton() {
+  showError("");
+  setStepping(true, true);
+  try { await stepOnce(); } catch (err) { showError(err.message); }
+  setStepping(!!state.session, false);
+}
+
+async function play() {
+  showError("");
+  state.playing = true;
+  setStepping(true, true);
+  try {
+    while (state.playing && state.session && !state.session.finished) {
+      await stepOnce();
+      await new Promise((r) => setTimeout(r, 50));  // let the page draw between steps
+    }
+  } catch (err) {
+    showError(err.message);
+  }
+  state.playing = false;
+  setStepping(!!state.session, false);
+  if (state.session && state.session.finished) drawNetwork();
+}
+
+function pause() {
+  state.playing = false;  // the step in flight finishes, then the loop stops
+}
+
+async function stepClose() {
+  state.playing = false;
+  const sid = state.session && state.session.id;
+  state.session = null;
+  setStepping(false);
+  if (sid) { try { await api(`/api/sessions/${sid}`, { method: "DELETE" }); } catch (_) { /* gone */ } }
+}
+
+function drawMap(snap) {
+  if (!snap || !snap.regions || !snap.regions.length) return;
+  const layer = $("map-layer").value;
+  const regs = snap.regions;
+  const cols = Math.min(regs.length, 3);
+  const rows = Math.ceil(regs.length / cols);
+  const vals = regs.flatMap((r) => r.layers[layer].flat()).filter((v) => v !== null);
+  const lo = Math.min(...vals);
+  const hi = Math.max(...vals);
+  const unit = snap.units[layer];
+  const data = regs.map((r, i) => ({
+    type: "heatmap", z: r.layers[layer], x: r.x_km, y: r.y_km, zmin: lo, zmax: hi === lo ? lo + 1 : hi,
+    colorscale: "Viridis", showscale: i === 0, colorbar: { title: { text: unit } },
+    xaxis: `x${i ? i + 1 : ""}`, yaxis: `y${i ? i + 1 : ""}`,
+    hovertemplate: `%{x} km, %{y} km<br>%{z}<extra>${escapeHtml(r.region)}</extra>`,
+  }));
+  const layout = {
+    title: { text: `${tr("map_title", { layer: tr(`layer_${layer}`) })} (${unit}) · month ${snap.month}`, x: 0, font: { size: 14 } },
+    grid: { rows, columns: cols, pattern: "independent" },
+    annotations: regs.map((r, i) => ({ text: escapeHtml(r.region), showarrow: false, xref: `x${i ? i + 1 : ""} domain`,
+      yref: `y${i ? i + 1 : ""} domain`, x: 0, y: 1.08, xanchor: "left", font: { size: 12 } })),
+    height: 280 * rows + 80, margin: { l: 50, r: 20, t: 60, b: 40 }, paper_bgcolor: "#fff", plot_bgcolor: "#fff",
+  };
+  regs.forEach((_, i) => {
+    const k = i ? i + 1 : "";
+    layout[`xaxis${k}`] = { title: { text: "km" }, constrain: "domain" };
+    layout[`yaxis${k}`] = { title: { text: "km" }, scaleanchor: `x${k}` };
+  });
+  Plotly.react("district-map", data, layout, { displaylogo: false, responsive: true });
+}
+
+async function drawNetwork() {
+  const sid = state.session && state.session.id;
+  if (!sid) return;
+  const kind = $("net-kind").value;
+  try {
+    const out = await api(`/api/sessions/${sid}/network?kind=${kind}`);
+    if (!out.available) {
+      $("net-reading").textContent = tr(`net_none_${kind}`);
+      Plotly.purge("network-chart");
+      return;
+    }
+    const p = out.picture;
+    const ex = [];
+    const ey = [];
+    p.src.forEach((a, i) => { const b = p.dst[i]; ex.push(p.x[a], p.x[b], null); ey.push(p.y[a], p.y[b], null); });
+    const groups = [...new Set(p.group)];
+    const data = [{ x: ex, y: ey, mode: "lines", line: { color: "#bbb", width: 0.8 }, hoverinfo: "skip",
+      name: kind === "ties" ? tr("net_ties") : tr("net_genealogy") }];
+    groups.forEach((g, gi) => {
+      const idx = p.group.map((x, i) => (x === g ? i : -1)).filter((i) => i >= 0);
+      data.push({ x: idx.map((i) => p.x[i]), y: idx.map((i) => p.y[i]), text: idx.map((i) => p.hover[i]),
+        mode: "markers", name: g, hoverinfo: "text",
+        marker: { size: 8, color: COLORS[gi % COLORS.length], line: { width: 0.5, color: "#333" } } });
+    });
+    Plotly.react("network-chart", data, {
+      title: { text: kind === "ties" ? tr("net_ties") : tr("net_genealogy"), x: 0, font: { size: 14 } },
+      xaxis: { visible: false }, yaxis: { visible: false }, height: 460,
+      legend: { orientation: "h", y: -0.05 }, margin: { l: 10, r: 10, t: 40, b: 40 },
+      paper_bgcolor: "#fff", plot_bgcolor: "#fff",
+    }, { displaylogo: false, responsive: true });
+    $("net-reading").textContent = tr("net_reading", { shown: p.nodes.length, total: fmt(p.total_nodes), edges: p.src.length });
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
 /* -- tabs and start-up --------------------------------------------------------------- */
 function activateTab(name) {
   for (const t of document.querySelectorAll(".tab")) t.classList.toggle("active", t.dataset.tab === name);
@@ -682,7 +851,18 @@ async function init() {
   $("compare-btn").addEventListener("click", compare);
   $("explain-btn").addEventListener("click", explain);
   $("runs-refresh").addEventListener("click", refreshRuns);
+  $("step-start").addEventListener("click", stepStart);
+  $("step-step").addEventListener("click", stepButton);
+  $("step-play").addEventListener("click", play);
+  $("step-pause").addEventListener("click", pause);
+  $("step-close").addEventListener("click", () => { stepClose(); $("step-status").textContent = ""; });
+  $("net-draw").addEventListener("click", drawNetwork);
+  $("map-layer").addEventListener("change", () => { if (state.session && state.session.map) drawMap(state.session.map); });
+  window.addEventListener("beforeunload", () => {
+    if (state.session) fetch(`/api/sessions/${state.session.id}`, { method: "DELETE", keepalive: true });
+  });
   $("reset-levers").addEventListener("click", () => { state.levers = {}; renderLevers(); });
+  try { WORDS = await api("/api/i18n"); } catch (_) { /* English words stay */ }
   $("lang").value = state.lang;
   $("lang").addEventListener("change", (e) => {
     state.lang = e.target.value;

@@ -449,8 +449,8 @@ function finishJob(job) {
       · <a href="/api/jobs/${job.id}/report?download=true">download</a>`;
   }
   if (job.has_report && job.kind === "run") {
-    $("run-links").insertAdjacentHTML("beforeend", ` · <a href="/api/jobs/${job.id}/metrics.csv" data-testid="metrics-csv">${escapeHtml(tr("dl_csv"))}</a>
-      · <a href="/api/jobs/${job.id}/metrics.xlsx" data-testid="metrics-xlsx">${escapeHtml(tr("dl_xlsx"))}</a>`);
+    $("run-links").insertAdjacentHTML("beforeend", ` · <a href="/api/jobs/${job.id}/metrics.csv" download data-testid="metrics-csv">${escapeHtml(tr("dl_csv"))}</a>
+      · <a href="/api/jobs/${job.id}/metrics.xlsx" download data-testid="metrics-xlsx">${escapeHtml(tr("dl_xlsx"))}</a>`);
   }
   if (job.series && job.series.months && job.series.months.length) {
     const url = URL.createObjectURL(new Blob([seriesCsv(job.series)], { type: "text/csv" }));
@@ -723,8 +723,8 @@ async function stepOnce() {
   if (out.series && out.series.months && out.series.months.length) {
     drawCharts("step-chart", out.series, ["startups_alive"], "step");
   }
-  $("step-links").innerHTML = `<a href="/api/sessions/${sid}/metrics.csv" data-testid="step-csv">${escapeHtml(tr("dl_csv"))}</a>
-    · <a href="/api/sessions/${sid}/metrics.xlsx" data-testid="step-xlsx">${escapeHtml(tr("dl_xlsx"))}</a>`;
+  $("step-links").innerHTML = `<a href="/api/sessions/${sid}/metrics.csv" download data-testid="step-csv">${escapeHtml(tr("dl_csv"))}</a>
+    · <a href="/api/sessions/${sid}/metrics.xlsx" download data-testid="step-xlsx">${escapeHtml(tr("dl_xlsx"))}</a>`;
   return out;
 }
 

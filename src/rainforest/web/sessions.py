@@ -37,7 +37,13 @@ MAX_STEP = 120
 
 
 class SessionError(RuntimeError):
-    """A session is unknown, closed, busy or failed; the message is shown as is."""
+    """A session is unknown, closed, busy or failed; the message is shown as is, with the
+    HTTP status that fits (404 unknown, 409 busy, 422 the engine refused the request, 429
+    too many sessions, 503 the session's process died or hung)."""
+
+    def __init__(self, message: str, status: int = 503):
+        super().__init__(message)
+        self.status = status
 
 
 def _session_main(conn: Any, scenario: Scenario, seed: int, scale: float, years: int,
@@ -214,7 +220,8 @@ class SessionManager:
                 raise SessionError(
                     f"{len(self._sessions)} step-by-step run(s) already open; this server "
                     f"keeps at most {self.max_sessions}. Close one (or wait {IDLE_S / 60:.0f} "
-                    "minutes for an idle one to close)."
+                    "minutes for an idle one to close).",
+                    429,
                 )
             self._sessions[s.id] = s
         ctx = _context()
@@ -243,7 +250,7 @@ class SessionManager:
                 "the step-by-step run's process ended (over this server's memory limit?)"
             ) from None
         if tag == "error":
-            raise SessionError(value)
+            raise SessionError(value, 422)
         return value
 
     def get(self, sid: str) -> Session | None:
@@ -266,9 +273,9 @@ class SessionManager:
         """
         s = self.get(sid)
         if s is None:
-            raise SessionError(f"unknown step-by-step run {sid!r} (closed or expired)")
+            raise SessionError(f"unknown step-by-step run {sid!r} (closed or expired)", 404)
         if not s.lock.acquire(blocking=False):
-            raise SessionError("this run is still busy with the last request")
+            raise SessionError("this run is still busy with the last request", 409)
         try:
             s.used = time.monotonic()
             s.conn.send(cmd)

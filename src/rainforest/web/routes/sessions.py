@@ -26,11 +26,7 @@ Sessions = Annotated[SessionManager, Depends(_sessions)]
 
 
 def _fail(err: SessionError) -> HTTPException:
-    text = str(err)
-    code = 404 if text.startswith("unknown") else 409 if "busy" in text else 503
-    if "at most" in text:
-        code = 429
-    return HTTPException(code, text)
+    return HTTPException(err.status, str(err))
 
 
 @router.post("/api/sessions", status_code=201)

@@ -116,6 +116,9 @@ class JobDetail(JobInfo):
     summary: list[dict[str, Any]] = Field(default_factory=list)
     attribution: list[dict[str, Any]] = Field(default_factory=list)
     total_gap: float | None = None
+    outcome: dict[str, str] | None = Field(
+        None, description="An explanation's outcome: name, label and unit."
+    )
 
 
 class ScenarioInfo(BaseModel):

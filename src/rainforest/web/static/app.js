@@ -577,15 +577,34 @@ async function explain() {
 }
 
 function drawWaterfall(out, job) {
+  // the outcome's name and unit in the title and on the axis, 90% intervals as whiskers at
+  // the end of each group's step (as in the report)
   const rows = job.attribution || [];
+  const oc = job.outcome || { label: "outcome", unit: "" };
+  const unit = oc.unit ? ` (${oc.unit})` : "";
   out.innerHTML = `<div id="explain-chart" class="chart"></div>`;
   const x = rows.map((r) => r.label || r.group).concat(["total gap"]);
   const y = rows.map((r) => r.value).concat([job.total_gap]);
-  Plotly.react("explain-chart", [{ type: "waterfall", x, y,
-    measure: rows.map(() => "relative").concat(["total"]) }], {
-    title: { text: `Attribution of the gap: ${job.scenario} vs ${job.vs} (total ${fmt(job.total_gap)})`, x: 0 },
-    xaxis: { title: { text: "Lever group" } }, yaxis: { title: { text: "Contribution to the gap" } },
-    plot_bgcolor: "#fff", paper_bgcolor: "#fff", height: 360 }, { displaylogo: false });
+  const data = [{ type: "waterfall", x, y, name: "contribution",
+    measure: rows.map(() => "relative").concat(["total"]) }];
+  let end = 0;
+  const wx = [], wy = [], up = [], down = [];
+  for (const r of rows) {
+    end += r.value;
+    if (r.lo === null || r.lo === undefined || r.hi === null || r.hi === undefined) continue;
+    wx.push(r.label || r.group); wy.push(end);
+    up.push(Math.abs(r.hi - r.value)); down.push(Math.abs(r.value - r.lo));
+  }
+  if (wx.length) {
+    data.push({ type: "scatter", mode: "markers", x: wx, y: wy, name: "90% interval",
+      marker: { size: 1, color: "#333" },
+      error_y: { type: "data", symmetric: false, array: up, arrayminus: down, color: "#333", width: 6 } });
+  }
+  Plotly.react("explain-chart", data, {
+    title: { text: `${oc.label}: attribution of the gap, ${job.scenario} vs ${job.vs} (total ${fmt(job.total_gap)}${unit})`, x: 0 },
+    xaxis: { title: { text: "Lever group" } }, yaxis: { title: { text: `Contribution to the gap${unit}` } },
+    legend: { orientation: "h", y: -0.25 },
+    plot_bgcolor: "#fff", paper_bgcolor: "#fff", height: 380 }, { displaylogo: false });
   if (job.has_report) out.insertAdjacentHTML("beforeend", `<p><a href="/api/jobs/${job.id}/report" target="_blank">Open the full report</a></p>`);
 }
 

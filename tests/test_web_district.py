@@ -148,6 +148,17 @@ def test_job_and_stored_run_downloads(client):
     while not client.get(f"/api/jobs/{job['id']}").json()["stored"]:
         assert time.monotonic() - t0 < 150
         time.sleep(0.05)
+    net = client.get(f"/api/jobs/{job['id']}/network").json()
+    res = client.app.state.manager.get(job["id"]).result
+    from rainforest.report.graph import genealogy_edges
+
+    a, _ = genealogy_edges(res.orgs)
+    assert net["available"] == (a.size > 0)
+    if a.size:  # every edge drawn is a parent -> spin-off link of the run
+        p = net["picture"]
+        parent = dict(zip(res.orgs["org"], res.orgs["parent"], strict=True))
+        for i, j in zip(p["src"], p["dst"], strict=True):
+            assert parent[p["nodes"][j]] == p["nodes"][i]
     csv = client.get(f"/api/jobs/{job['id']}/metrics.csv")
     assert csv.status_code == 200
     table = pd.read_csv(io.BytesIO(csv.content), encoding="utf-8-sig")

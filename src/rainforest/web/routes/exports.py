@@ -36,3 +36,22 @@ def run_metrics(run_id: str, fmt: str, store: Store) -> Response:
     except KeyError:
         raise HTTPException(404, f"unknown run {run_id!r}") from None
     return download(metrics, str(row["scenario_name"]), fmt)
+
+
+@router.get("/api/jobs/{job_id}/network")
+def job_network(job_id: str, manager: Manager) -> dict:
+    """The spin-off genealogy of a finished run (one seed) as a sampled picture: at most 300
+    nodes, igraph's Reingold–Tilford layout (:mod:`rainforest.report.graph`)."""
+    from rainforest.report import graph
+    from rainforest.report.network import institution_names
+
+    job = job_or_404(manager, job_id)
+    res = job.result
+    if res is None or not hasattr(res, "orgs"):
+        raise HTTPException(409, f"job {job_id} has no single run's organisations")
+    pic = graph.genealogy_picture(res.orgs, institution_names(res))
+    return {
+        "kind": "genealogy",
+        "available": pic is not None,
+        "picture": pic.to_json() if pic else None,
+    }

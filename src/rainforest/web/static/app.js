@@ -385,6 +385,7 @@ async function run() {
   if (!state.current) return;
   setRunning(true);
   $("run-charts").innerHTML = "";
+  Plotly.purge("run-network");
   $("run-summary").innerHTML = "";
   $("run-links").innerHTML = "";
   const changed = Object.keys(state.levers).length;
@@ -457,6 +458,11 @@ function finishJob(job) {
     $("run-links").insertAdjacentHTML("beforeend", `${job.has_report ? " · " : ""}<a href="${url}" download="${escapeHtml(job.scenario)}-series.csv" data-testid="csv-link">series as CSV</a>`);
     state.lastSeries = job.series;
     fillChartChooser(job.series);
+  }
+  if (job.status === "done" && job.kind === "run" && job.runs === 1) {
+    api(`/api/jobs/${job.id}/network`).then((out) => {
+      if (out.available) drawPicture("run-network", out.picture, tr("net_genealogy"), true);
+    }).catch(() => {});
   }
   if (job.status === "failed") showError(job.error || "the job failed");
 }
@@ -633,6 +639,7 @@ async function openRun(runId) {
     const run = await api(`/api/runs/${encodeURIComponent(runId)}`);
     activateTab("run");
     $("run-charts").innerHTML = "";
+    Plotly.purge("run-network");
     $("run-links").innerHTML = "";
     if (run.series && run.series.months) drawCharts("run-charts", run.series, CHARTS, "run");
     $("run-summary").innerHTML = summaryTable(run.summary);
@@ -814,6 +821,26 @@ function drawMap(snap) {
   Plotly.react("district-map", data, layout, { displaylogo: false, responsive: true });
 }
 
+function drawPicture(divId, p, title, withReading = false) {
+  // a sampled network: grey links, nodes coloured by group (kind of organisation or region)
+  const ex = [];
+  const ey = [];
+  p.src.forEach((a, i) => { const b = p.dst[i]; ex.push(p.x[a], p.x[b], null); ey.push(p.y[a], p.y[b], null); });
+  const data = [{ x: ex, y: ey, mode: "lines", line: { color: "#bbb", width: 0.8 }, hoverinfo: "skip", name: title }];
+  [...new Set(p.group)].forEach((g, gi) => {
+    const idx = p.group.map((x, i) => (x === g ? i : -1)).filter((i) => i >= 0);
+    data.push({ x: idx.map((i) => p.x[i]), y: idx.map((i) => p.y[i]), text: idx.map((i) => p.hover[i]),
+      mode: "markers", name: g, hoverinfo: "text",
+      marker: { size: 8, color: COLORS[gi % COLORS.length], line: { width: 0.5, color: "#333" } } });
+  });
+  Plotly.react(divId, data, {
+    title: { text: withReading ? `${title}: ${tr("net_reading", { shown: p.nodes.length, total: fmt(p.total_nodes), edges: p.src.length })}` : title, x: 0, font: { size: 13 } },
+    xaxis: { visible: false }, yaxis: { visible: false }, height: 460,
+    legend: { orientation: "h", y: -0.05 }, margin: { l: 10, r: 10, t: 50, b: 40 },
+    paper_bgcolor: "#fff", plot_bgcolor: "#fff",
+  }, { displaylogo: false, responsive: true });
+}
+
 async function drawNetwork() {
   const sid = state.session && state.session.id;
   if (!sid) return;
@@ -826,24 +853,7 @@ async function drawNetwork() {
       return;
     }
     const p = out.picture;
-    const ex = [];
-    const ey = [];
-    p.src.forEach((a, i) => { const b = p.dst[i]; ex.push(p.x[a], p.x[b], null); ey.push(p.y[a], p.y[b], null); });
-    const groups = [...new Set(p.group)];
-    const data = [{ x: ex, y: ey, mode: "lines", line: { color: "#bbb", width: 0.8 }, hoverinfo: "skip",
-      name: kind === "ties" ? tr("net_ties") : tr("net_genealogy") }];
-    groups.forEach((g, gi) => {
-      const idx = p.group.map((x, i) => (x === g ? i : -1)).filter((i) => i >= 0);
-      data.push({ x: idx.map((i) => p.x[i]), y: idx.map((i) => p.y[i]), text: idx.map((i) => p.hover[i]),
-        mode: "markers", name: g, hoverinfo: "text",
-        marker: { size: 8, color: COLORS[gi % COLORS.length], line: { width: 0.5, color: "#333" } } });
-    });
-    Plotly.react("network-chart", data, {
-      title: { text: kind === "ties" ? tr("net_ties") : tr("net_genealogy"), x: 0, font: { size: 14 } },
-      xaxis: { visible: false }, yaxis: { visible: false }, height: 460,
-      legend: { orientation: "h", y: -0.05 }, margin: { l: 10, r: 10, t: 40, b: 40 },
-      paper_bgcolor: "#fff", plot_bgcolor: "#fff",
-    }, { displaylogo: false, responsive: true });
+    drawPicture("network-chart", p, kind === "ties" ? tr("net_ties") : tr("net_genealogy"));
     $("net-reading").textContent = tr("net_reading", { shown: p.nodes.length, total: fmt(p.total_nodes), edges: p.src.length });
   } catch (err) {
     showError(err.message);

@@ -143,6 +143,7 @@ def test_every_dashboard_tab_and_the_district_tab(browser, server, shots):
     pg.select_option("#lang", "zh")
     assert pg.inner_text(".tab[data-tab='district']") == "街区"
     assert pg.inner_text("#step-play") == "播放"
+    assert "个节点" in pg.inner_text("#net-reading")  # the picture's reading follows the switch
     pg.screenshot(path=str(shots / "district-zh.png"))
     pg.select_option("#lang", "en")
     pg.click("#step-close")

@@ -20,6 +20,7 @@ const state = {
   explainScale: null,
   polling: null,
   session: null,      // the District tab's step-by-step run
+  picture: null,      // its last network picture: {p, kind}
   playing: false,
 };
 
@@ -48,6 +49,7 @@ function applyLang() {
   }
   if (state.current) renderLevers();
   if (state.session && state.session.map) drawMap(state.session.map);
+  if (state.session && state.picture) showPicture();
 }
 
 /* -- helpers ------------------------------------------------------------------------- */
@@ -720,6 +722,7 @@ async function stepStart() {
     const info = await api("/api/sessions", { method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body) });
     state.session = { ...info, map: null };
+    state.picture = null;
     $("district-map").innerHTML = "";
     $("step-chart").innerHTML = "";
     $("network-chart").innerHTML = "";
@@ -841,6 +844,13 @@ function drawPicture(divId, p, title, withReading = false) {
   }, { displaylogo: false, responsive: true });
 }
 
+function showPicture() {
+  // the District tab's network picture and its reading, in the page's language
+  const { p, kind } = state.picture;
+  drawPicture("network-chart", p, kind === "ties" ? tr("net_ties") : tr("net_genealogy"));
+  $("net-reading").textContent = tr("net_reading", { shown: p.nodes.length, total: fmt(p.total_nodes), edges: p.src.length });
+}
+
 async function drawNetwork() {
   const sid = state.session && state.session.id;
   if (!sid) return;
@@ -852,9 +862,8 @@ async function drawNetwork() {
       Plotly.purge("network-chart");
       return;
     }
-    const p = out.picture;
-    drawPicture("network-chart", p, kind === "ties" ? tr("net_ties") : tr("net_genealogy"));
-    $("net-reading").textContent = tr("net_reading", { shown: p.nodes.length, total: fmt(p.total_nodes), edges: p.src.length });
+    state.picture = { p: out.picture, kind };
+    showPicture();
   } catch (err) {
     showError(err.message);
   }

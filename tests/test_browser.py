@@ -244,6 +244,11 @@ def test_explain_draws_a_waterfall(page, monkeypatch):
     page.click("#explain-btn")
     page.wait_for_selector("#explain-chart .main-svg", timeout=60_000)
     assert "government services" in page.inner_text("#explain-result")
+    # the outcome's name and unit on the chart, and a 90% whisker per lever group
+    title = page.evaluate("document.getElementById('explain-chart').layout.title.text")
+    assert "attribution of the gap" in title
+    kinds = page.evaluate("document.getElementById('explain-chart').data.map((t) => t.name)")
+    assert kinds == ["contribution", "90% interval"]
     page.screenshot(path=str(ARTIFACTS / "dashboard-explain.png"))
 
 

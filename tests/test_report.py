@@ -213,7 +213,7 @@ def test_result_report(result, tmp_path):
     )
     sizes = by_title["Firm-size distribution of living firms"].figure
     assert sizes.layout.xaxis.type == "log" and sizes.layout.yaxis.type == "log"
-    assert "Survival of firms founded during the run" in by_title
+    assert "Survival of firms founded in the reported period" in by_title
     # two regions: a Sankey for each kind of flow the run has
     kinds = set(result.flows()["kind"]) if hasattr(result, "flows") else set()
     sankeys = [t for t, c in by_title.items() if c.figure.data[0].type == "sankey"]
@@ -267,7 +267,7 @@ def test_diagnosis_report(result, tmp_path):
     assert any(c.title == "Collaboration network" for c in charts)
     html = report(diag, tmp_path / "diag.html").read_text(encoding="utf-8")
     assert_offline(html)
-    assert "Scorecard" in html
+    assert "Indicators by district" in html  # one row per indicator, a column per district
 
 
 def test_explanation_waterfall(tmp_path):

@@ -28,7 +28,7 @@ def demo(
 ) -> None:
     """Compare Hangzhou, Zhangjiang and Caohejing and write HTML reports."""
     from rainforest.api import simulate
-    from rainforest.cli.experiments import progress_bar
+    from rainforest.cli.experiments import compact_interval, progress_bar
     from rainforest.experiments import compare
     from rainforest.report import report
 
@@ -55,12 +55,11 @@ def demo(
     t = cmp.table()
     for outcome in cmp.outcome_names:
         rows = t[t.outcome == outcome].set_index("scenario")
-        cells = []
-        for lab in cmp.labels:
-            mean, lo, hi = rows.loc[lab, ["mean", "q05", "q95"]]
-            cells.append(f"{mean:,.0f} [{lo:,.0f}–{hi:,.0f}]")
-        unit = " (M yuan)" if outcome == "output" else ""
-        table.add_row(outcome.replace("_", " ") + unit, *cells)
+        cells = [
+            compact_interval(*rows.loc[lab, ["mean", "q05", "q95"]], outcome=outcome)
+            for lab in cmp.labels
+        ]
+        table.add_row(outcome.replace("_", " "), *cells)
     console.print(table)
     out.mkdir(parents=True, exist_ok=True)
     cmp_path = report(cmp, out / "comparison.html")

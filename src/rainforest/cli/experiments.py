@@ -78,9 +78,21 @@ def compact(v: Any) -> str:
     return fmt(v)
 
 
-def compact_interval(mean: Any, lo: Any, hi: Any) -> str:
-    """``mean [q05, q95]`` in compact numbers."""
+def compact_interval(mean: Any, lo: Any, hi: Any, outcome: str | None = None) -> str:
+    """``mean [q05, q95]`` in compact numbers; money (an ``outcome`` whose unit is million
+    yuan) on one scale with its unit (``4.5 [4.1, 4.9] trillion yuan``, never "4.5M" under a
+    million-yuan heading)."""
+    if outcome is not None and _is_money(outcome):
+        from rainforest.report._common import money_interval
+
+        return money_interval(mean, lo, hi)
     return f"{compact(mean)} [{compact(lo)}, {compact(hi)}]"
+
+
+def _is_money(outcome: str) -> bool:
+    from rainforest.report._common import is_money, metric_unit
+
+    return is_money(metric_unit(outcome))
 
 
 def fits(columns: int, per_column: int = 22, first: int = 16) -> bool:
@@ -250,14 +262,19 @@ def ensemble(
         if sel.empty:
             continue
         n = str(int(sel["n"].min()))
-        label = metric_label(q) + (" (M yuan)" if q == "output" else "")
+        label = metric_label(q)
         if wide:
-            cell = interval if fits(len(regions), per_column=34) else compact_interval
-            cells = [cell(*sel.loc[r, ["mean", "q05", "q95"]]) for r in regions]
+            wide_cell = fits(len(regions), per_column=34) and not _is_money(q)
+            cells = [
+                interval(*sel.loc[r, ["mean", "q05", "q95"]])
+                if wide_cell
+                else compact_interval(*sel.loc[r, ["mean", "q05", "q95"]], outcome=q)
+                for r in regions
+            ]
             table.add_row(label, *cells, n)
             continue
         for i, r in enumerate(regions):
-            cell = compact_interval(*sel.loc[r, ["mean", "q05", "q95"]])
+            cell = compact_interval(*sel.loc[r, ["mean", "q05", "q95"]], outcome=q)
             table.add_row(label if i == 0 else "", str(r), cell, n if i == 0 else "")
         if len(regions) > 1:
             table.add_section()
@@ -300,7 +317,12 @@ def _outcome_table(title: str, summary: Any, by: list[str], caption: str, limit:
         for c, v in zip(by, key, strict=True):
             sel = sel[sel[c] == v]
         sel = sel.set_index("outcome")
-        cells = [interval(*sel.loc[o, ["mean", "q05", "q95"]]) for o in outcomes]
+        cells = [
+            compact_interval(*sel.loc[o, ["mean", "q05", "q95"]], outcome=o)
+            if _is_money(o)
+            else interval(*sel.loc[o, ["mean", "q05", "q95"]])
+            for o in outcomes
+        ]
         table.add_row(*[fmt(v) for v in key], *cells, str(int(sel["n"].min())))
     return table
 
@@ -327,7 +349,7 @@ def _outcome_table_long(
             f"{c}={fmt(v)}" if c != "point" else f"#{v}" for c, v in zip(by, key, strict=True)
         )
         for j, o in enumerate(outcomes):
-            cell = compact_interval(*sel.loc[o, ["mean", "q05", "q95"]])
+            cell = compact_interval(*sel.loc[o, ["mean", "q05", "q95"]], outcome=o)
             table.add_row(
                 escape(point) if j == 0 else "", escape(o), cell, str(int(sel.loc[o, "n"]))
             )
@@ -480,8 +502,12 @@ def _compare_long(res: Any, t: Any, d: Any, runs: int) -> None:
     table.add_column(f"vs {base} [90%]", justify="right", no_wrap=True)
     for o in res.outcome_names:
         for i, lab in enumerate(res.labels):
-            cell = compact_interval(*t.loc[(o, lab), ["mean", "q05", "q95"]])
-            diff = "" if i == 0 else compact_interval(*d.loc[(o, lab), ["mean", "q05", "q95"]])
+            cell = compact_interval(*t.loc[(o, lab), ["mean", "q05", "q95"]], outcome=o)
+            diff = (
+                ""
+                if i == 0
+                else compact_interval(*d.loc[(o, lab), ["mean", "q05", "q95"]], outcome=o)
+            )
             table.add_row(escape(metric_label(o)) if i == 0 else "", escape(lab), cell, diff)
         table.add_section()
     console.print(table)

@@ -138,6 +138,14 @@ def _num(v: Any) -> str:
     return fmt(v)
 
 
+def _money_or_num(outcome: str) -> Any:
+    """The formatter of an outcome's numbers: money with its unit (one formatter for money,
+    :func:`rainforest.report._common.money`), else :func:`_num`."""
+    from rainforest.report._common import is_money, metric_unit, money
+
+    return money if is_money(metric_unit(outcome)) else _num
+
+
 def _iv(lo: float, hi: float, pct: bool = False, f: Any = fmt) -> str:
     f = _pct if pct else f
     return f"[{f(lo)}, {f(hi)}]"
@@ -295,11 +303,12 @@ def print_whatif(res: Any, by_year: bool = False) -> None:
     table.add_column("difference [90%]", justify="right", no_wrap=True)
     table.add_column("rel.", justify="right", no_wrap=True)
     for r in res.overall().itertuples(index=False):
+        num = _money_or_num(r.outcome)
         table.add_row(
             escape(r.outcome.replace("_", " ")),
-            _num(r.baseline),
-            _num(r.changed),
-            f"{_num(r.difference)} {_iv(r.lo, r.hi, f=_num)}",
+            num(r.baseline),
+            num(r.changed),
+            f"{num(r.difference)} {_iv(r.lo, r.hi, f=num)}",
             "–" if r.relative != r.relative else f"{100 * r.relative:+.1f}%",
         )
     console.print(table)

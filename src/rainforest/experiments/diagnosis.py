@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -106,4 +107,17 @@ def diagnose(
                 progress(label, len(seeds), len(seeds))
             yield label, results
 
-    return diagnosis(districts(), observed, ref, meta={"runs": runs, "seed": seed, "years": years})
+    first: dict[str, Any] = {}
+
+    def keeping_first() -> Iterator[tuple[str, list[Any]]]:
+        # the first run's organisations of each district, for the report's network picture
+        for label, results in districts():
+            if results:
+                first[label] = SimpleNamespace(
+                    orgs=results[0].orgs, scenario=results[0].scenario, meta=results[0].meta
+                )
+            yield label, results
+
+    d = diagnosis(keeping_first(), observed, ref, meta={"runs": runs, "seed": seed, "years": years})
+    d.genealogy = first  # label -> (orgs, scenario) of the first run; not one of the tables
+    return d

@@ -57,6 +57,65 @@ MESSAGES_EN: dict[str, str] = {
     "years": "years",
     "seed": "seed",
     "scale": "scale",
+    "net_genealogy_title": "Spin-off genealogy (sampled neighbourhood)",
+    "net_genealogy_reading": "{shown} of the genealogy's {total} firms and institutions and "
+    "its {edges} parent → spin-off links: the largest families, drawn top-down from their "
+    "roots.",
+    "net_sample_note": "At most {n} nodes: the largest families first, the last cut "
+    "breadth-first from its best-connected member; layout by igraph (Reingold–Tilford).",
+    "net_axis_x_tree": "families side by side (layout, no unit)",
+    "net_axis_y_tree": "generation (roots at the top)",
+    "net_axis_x": "layout x (no unit)",
+    "net_axis_y": "layout y (no unit)",
+    "wide_title": "Indicators by district",
+    "wide_reading": "One row per indicator, one column per district (value in the indicator's "
+    "unit; ± the standard deviation over runs where there were several).",
+    "indicator": "indicator",
+}
+
+#: The dashboard's own words (``/api/i18n`` serves them; the page translates nothing itself).
+UI_EN: dict[str, str] = {
+    "tab-run": "Run",
+    "tab-compare": "Compare",
+    "tab-explain": "Explain",
+    "tab-runs": "Runs",
+    "tab-district": "District",
+    "culture": "culture",
+    "policy": "policy",
+    "Scenario": "Scenario",
+    "Run settings": "Run settings",
+    "Levers": "Levers",
+    "step_start": "Start",
+    "step_step": "Step",
+    "step_play": "Play",
+    "step_pause": "Pause",
+    "step_close": "Close",
+    "step_speed": "Months per step",
+    "step_network": "Living network (people's ties)",
+    "step_intro": "A single run, month by month: Start builds it with the Interface panel's "
+    "scenario, levers, years, seed and scale; Step advances it, Play keeps stepping until "
+    "Pause or the end.",
+    "step_position": "month {month} of {total} reported ({done} of {all} with the warm-up)",
+    "step_warmup": "warm-up: {left} months left before the reported period",
+    "step_finished": "finished",
+    "map_layer": "Map layer",
+    "layer_people": "People",
+    "layer_firms": "Firms (startups, SMEs, listed)",
+    "layer_belief": "Belief that founding pays",
+    "layer_rent": "R&D office rent",
+    "map_title": "District map: {layer}",
+    "map_note": "One square per cell of the district's grid; rent is set per region.",
+    "net_kind": "Network",
+    "net_genealogy": "Spin-off genealogy",
+    "net_ties": "People's ties",
+    "net_draw": "Draw the network",
+    "net_none_genealogy": "No spin-off yet: step further.",
+    "net_none_ties": "The living network is off: tick it and Start again.",
+    "net_reading": "{shown} of {total} nodes and their {edges} links in the picture "
+    "(sampled neighbourhood, igraph layout).",
+    "dl_csv": "metrics as CSV",
+    "dl_xlsx": "metrics as Excel",
+    "report_link": "Open the full report",
 }
 
 #: English names of the presets for menus, and the group each belongs to.
@@ -125,6 +184,13 @@ LEVERS_EN: dict[str, str] = {
     "under35_share": "Share under 35",
     "state_employment_share": "Share employed by the state",
 }
+
+
+def page_words(lang: str | None = None) -> dict[str, str]:
+    """The dashboard's words in ``lang`` (English where a Chinese entry is missing)."""
+    if not _is_zh(lang):
+        return dict(UI_EN)
+    return {k: zh.UI.get(k, v) for k, v in UI_EN.items()}
 
 
 def get_lang() -> str:
@@ -252,6 +318,7 @@ __all__ = [
     "lever_label",
     "metric_label",
     "normalise",
+    "page_words",
     "preset_group",
     "preset_group_label",
     "preset_label",

@@ -130,6 +130,57 @@ def fmt(x: Any, digits: int = 3) -> str:
     return s
 
 
+#: Money scales from million yuan: (factor, English unit, Chinese unit), largest first.
+_MONEY_EN = ((1e6, "trillion yuan"), (1e3, "billion yuan"), (1.0, "million yuan"),
+             (1e-3, "thousand yuan"), (1e-6, "yuan"))  # fmt: skip
+_MONEY_ZH = ((1e6, "万亿元"), (1e2, "亿元"), (1e-2, "万元"), (1e-6, "元"))
+
+
+def money_scale(million_yuan: Any) -> tuple[float, str]:
+    """The factor and unit that show ``million_yuan`` with a short number, in the current
+    language (``4.5e6`` -> ``(1e6, "trillion yuan")``; Chinese uses 万 and 亿)."""
+    from rainforest.i18n import get_lang
+
+    table = _MONEY_ZH if get_lang() == "zh" else _MONEY_EN
+    try:
+        a = abs(float(million_yuan))
+    except (TypeError, ValueError):
+        a = float("nan")
+    if not math.isfinite(a) or a == 0:
+        return (1.0, "million yuan") if table is _MONEY_EN else (1e-2, "万元")
+    for factor, unit in table:
+        if a >= factor:
+            return factor, unit
+    return table[-1]
+
+
+def money(million_yuan: Any, digits: int = 3) -> str:
+    """One formatter for money with its unit: a value in million yuan (the model's money
+    unit) as ``"4.5 trillion yuan"`` / ``"4.5 万亿元"``, never ``"4.5M million yuan"``."""
+    factor, unit = money_scale(million_yuan)
+    try:
+        v = float(million_yuan)
+    except (TypeError, ValueError):
+        return str(million_yuan)
+    if math.isnan(v):
+        return "n/a"
+    sep = "" if unit in ("万亿元", "亿元", "万元", "元") else " "
+    return f"{fmt(v / factor, digits)}{sep}{unit}"
+
+
+def money_interval(mean: Any, lo: Any, hi: Any, digits: int = 3) -> str:
+    """``"4.5 [4.1, 4.9] trillion yuan"``: mean and interval on the mean's scale, one unit."""
+    factor, unit = money_scale(mean)
+    sep = "" if unit in ("万亿元", "亿元", "万元", "元") else " "
+    parts = [fmt(float(v) / factor, digits) if v is not None else "n/a" for v in (mean, lo, hi)]
+    return f"{parts[0]} [{parts[1]}, {parts[2]}]{sep}{unit}"
+
+
+def is_money(unit: str) -> bool:
+    """Whether a unit string is money in million yuan (``"million yuan/month"`` included)."""
+    return unit.startswith("million yuan") or unit.startswith("百万元")
+
+
 def pct(x: float) -> str:
     """A share as a percentage for a sentence."""
     if x is None or (isinstance(x, float) and math.isnan(x)):

@@ -23,6 +23,7 @@ import pandas as pd
 from rainforest.report import (
     attribution,
     flows,
+    graph,
     network,
     outcomes,
     sizes,
@@ -180,7 +181,10 @@ def result_sections(res: Any) -> list[Section]:
             "Firms: survival and size",
             _keep(survival.survival_chart(res), sizes.size_chart(res)),
         ),
-        Section("Spin-off family trees", _keep(network.family_tree_chart(res))),
+        Section(
+            "Spin-off family trees",
+            _keep(network.family_tree_chart(res), graph.genealogy_chart(res)),
+        ),
         Section("Flows between regions", flows.flow_charts(res)),
     ]
     try:
@@ -372,15 +376,21 @@ def diagnosis_sections(diag: Any) -> list[Section]:
         secs.append(Section("District typology", items))
     ind = df_attr(diag, "scorecard", "indicators", "opportunity_density", "density")
     if ind is not None and not ind.empty:
-        reading = ""
-        if {"indicator", "value", "reference"} <= set(ind.columns):
-            reading = "Each indicator with its unit and reference (Caohejing, seed 000, or BLS)."
-        secs.append(Section("Indicators", [tables.frame_table(ind, "Scorecard", reading)]))
+        wide = tables.wide_indicators(ind)
+        if wide is not None:
+            from rainforest.i18n import t
+
+            items = [Table(t("wide_title"), wide, reading=t("wide_reading"), index=False)]
+        else:
+            items = [tables.frame_table(ind, "Scorecard")]
+        secs.append(Section("Indicators", items))
     net = df_attr(diag, "networks", "network", "edges")
-    if net is not None and not net.empty:
-        chart = network.edge_network_chart(net)
-        nitems: list[Chart | Table] = _keep(chart)
-        if chart is None:
+    pictures = _genealogy_pictures(diag)
+    if (net is not None and not net.empty) or pictures:
+        net = net if net is not None else pd.DataFrame()
+        chart = network.edge_network_chart(net) if not net.empty else None
+        nitems: list[Chart | Table] = [*pictures, *_keep(chart)]
+        if chart is None and not net.empty:
             nitems.append(tables.frame_table(net, "Network indicators"))
         fam = df_attr(diag, "family_trees")
         if fam is not None and not fam.empty:
@@ -408,6 +418,23 @@ def diagnosis_sections(diag: Any) -> list[Section]:
     if sc is not None:
         secs.append(Section("Scenario values and sources", tables.provenance_tables(sc)))
     return secs
+
+
+def _genealogy_pictures(diag: Any) -> list[Chart]:
+    """A network picture of each diagnosed district's spin-off genealogy (its first run),
+    from ``diag.genealogy`` (label -> object with ``orgs``) or ``diag.result``."""
+    runs = dict(getattr(diag, "genealogy", None) or {})
+    res = getattr(diag, "result", None)
+    if not runs and res is not None and isinstance(getattr(res, "orgs", None), pd.DataFrame):
+        runs = {_name(res): res}
+    out = []
+    for label, r in runs.items():
+        chart = graph.genealogy_chart(r)
+        if chart is not None:
+            chart.title = f"{chart.title}: {label}"
+            chart.figure.update_layout(title={"text": chart.title})
+            out.append(chart)
+    return out
 
 
 def explanation_sections(expl: Any) -> list[Section]:

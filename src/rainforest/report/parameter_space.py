@@ -72,14 +72,23 @@ def _runs_vs_parameters(res: Any, outcome: str) -> Chart:
         )
         if x.notna().all() and df[p].nunique() <= 12:
             m = means.groupby(p, sort=True)[outcome].mean()
+            runs = df.groupby(p, sort=True)[outcome]
+            lo, hi = runs.quantile(0.05).reindex(m.index), runs.quantile(0.95).reindex(m.index)
             fig.add_trace(
                 go.Scatter(
                     x=m.index,
                     y=m.to_numpy(),
                     mode="lines+markers",
                     line={"color": color(1)},
-                    name="mean over points",
+                    name="mean over points (bars: 90% of runs)",
                     showlegend=j == 1,
+                    error_y={
+                        "type": "data",
+                        "symmetric": False,
+                        "array": (hi - m).clip(lower=0).to_numpy(),
+                        "arrayminus": (m - lo).clip(lower=0).to_numpy(),
+                        "color": color(1),
+                    },
                 ),
                 row=1,
                 col=j,

@@ -1,7 +1,8 @@
 """Survival curves: the fraction of firms founded during a run that are still alive, by age.
 
-A Kaplan–Meier estimate over the firms the run founded (warm-up included): a failure is an
-event; firms still alive at the end, or gone by IPO or acquisition, are censored at their last
+A Kaplan–Meier estimate over the firms founded in the reported period (month 0 on; firms of
+the warm-up are left out, as are the firms a scenario starts with): a failure is an event;
+firms still alive at the end, or gone by IPO or acquisition, are censored at their last
 observed age. Reference points are the US establishment survival rates (BLS Business
 Employment Dynamics: ~80% at 1 year, ~66% at 2, ~50% at 5, ~35% at 10).
 
@@ -32,15 +33,15 @@ INSTITUTIONS = ("university", "facility", "anchor", "incumbent", "state")
 
 
 def founded_during_run(res: Any) -> pd.DataFrame:
-    """Firms founded during the run (warm-up included), with ``age`` and ``failed`` columns.
+    """Firms founded in the reported period (month 0 on: not the warm-up's firms, whose
+    failures before month 0 are not reported), with ``age`` and ``failed`` columns.
 
     ``age`` is in months: to failure, exit or the end of the run.
     """
     o = res.orgs
     meta = getattr(res, "meta", {}) or {}
-    start = -int(meta.get("warmup_months", 0) or 0)
     months = int(meta.get("months", int(res.metrics["month"].max()) + 1))
-    sel = (o["founded"] >= start) & ~o["kind"].astype(str).isin(INSTITUTIONS)
+    sel = (o["founded"] >= 0) & ~o["kind"].astype(str).isin(INSTITUTIONS)
     if "weight" in o.columns:
         sel &= o["weight"] > 0
     f = o.loc[sel].copy()
@@ -128,7 +129,7 @@ def survival_chart(res: Any) -> Chart | None:
             name="US new establishments (BLS)",
         )
     )
-    title = "Survival of firms founded during the run"
+    title = "Survival of firms founded in the reported period"
     base_layout(fig, title, "Age (years)", "Fraction surviving (share)")
     fig.update_yaxes(range=[0, 1.05])
     xs, ys = curves["all regions"]
@@ -137,7 +138,8 @@ def survival_chart(res: Any) -> Chart | None:
     weight = f["weight"].sum() if "weight" in f else len(f)
     bls = " (BLS: about 80%)" if horizon == 12.0 else " (the longest age observed)"
     text = (
-        f"Of about {fmt(weight)} firms founded during the run, {pct(s)} survive to age "
+        f"Of about {fmt(weight)} firms founded in the reported period (warm-up firms left "
+        f"out), {pct(s)} survive to age "
         f"{fmt(horizon / 12.0, 2)} year{'' if horizon == 12.0 else 's'}{bls}; "
         f"{int(f['failed'].sum())} of "
         f"{len(f)} simulated firms failed."

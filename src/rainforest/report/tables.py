@@ -243,3 +243,79 @@ def frame_table(df: pd.DataFrame, title: str, reading: str = "", collapsed: bool
             shown[c] = [fmt(v) for v in shown[c]]
     idx = not isinstance(df.index, pd.RangeIndex)
     return Table(title, shown, reading=reading, index=idx, collapsed=collapsed)
+
+
+def wide_indicators(scorecard: pd.DataFrame) -> pd.DataFrame | None:
+    """A scorecard as one row per indicator and one column per district, instead of one row
+    per indicator and district (a diagnosis of five districts is ~100 rows, not ~500).
+
+    Rows are labelled in words (the scorecard's ``description``, else the indicator name
+    prettified) with their group and unit; each district's cell is the value (``± sd`` over
+    runs when there were several; money with :func:`~rainforest.report._common.money`); a
+    reference column follows when the scorecard has one. None when the table has no
+    ``indicator``/``value`` columns.
+    """
+    from rainforest.i18n import metric_label, region_label, t, unit_label
+    from rainforest.report._common import is_money, money
+
+    df = scorecard
+    if not {"indicator", "value"} <= set(df.columns):
+        return None
+    keys = [c for c in ("scenario", "region") if c in df.columns]
+    if not keys:
+        return None
+    many_scenarios = "scenario" in df.columns and df["scenario"].astype(str).nunique() > 1
+    many_regions = "region" in df.columns and df["region"].astype(str).nunique() > 1
+
+    def district(row: pd.Series) -> str:
+        parts = []
+        if many_scenarios or not many_regions:
+            parts.append(str(row.get("scenario", "")))
+        if "region" in row and (many_regions or not parts[0]):
+            parts.append(region_label(str(row["region"])))
+        return " · ".join(p for p in parts if p)
+
+    d = df.assign(_district=df.apply(district, axis=1))
+    unit = d["unit"].astype(str) if "unit" in d.columns else pd.Series("", index=d.index)
+    sd = d["sd"] if "sd" in d.columns else pd.Series(np.nan, index=d.index)
+
+    def per(u: str) -> str:  # "million yuan/km²/yr" -> "/km²/yr"
+        return u.split("million yuan", 1)[-1] if is_money(u) else ""
+
+    def cell(v: Any, s: Any, u: str) -> str:
+        show = (lambda x: money(x) + per(u)) if is_money(u) else fmt
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return "–"
+        text = show(v)
+        if s is not None and isinstance(s, float) and np.isfinite(s) and s > 0:
+            text += f" ± {show(s)}"
+        return text
+
+    d = d.assign(_cell=[cell(v, s, u) for v, s, u in zip(d["value"], sd, unit, strict=True)])
+    if "description" in d.columns:
+        label = d["description"].fillna("").astype(str)
+        label = label.where(label != "", d["indicator"].map(metric_label))
+    else:
+        label = d["indicator"].map(metric_label)
+    # money cells carry their own scale (thousand, million, billion yuan): the unit column
+    # then says only what the money is per
+    shown_unit = [unit_label("yuan" + per(u)) if is_money(u) else unit_label(u) for u in unit]
+    d = d.assign(_label=label, _unit=shown_unit)
+    rows = [c for c in ("group", "_label", "_unit") if c in d.columns]
+    order = list(dict.fromkeys(d["_district"]))
+    wide = d.pivot_table(
+        index=rows, columns="_district", values="_cell", aggfunc="first", sort=False
+    )
+    wide = wide.reindex(columns=order)
+    if "reference" in d.columns:
+        ref = d.groupby(rows, sort=False)["reference"].first()
+        first_unit = d.assign(_raw=unit).groupby(rows, sort=False)["_raw"].first()
+        wide["reference"] = [
+            "–" if pd.isna(r) else (money(r) + per(u) if is_money(u) else fmt(r))
+            for r, u in zip(ref.reindex(wide.index), first_unit.reindex(wide.index), strict=True)
+        ]
+    wide = wide.reset_index().rename(
+        columns={"group": t("group"), "_label": t("indicator"), "_unit": t("unit")}
+    )
+    wide.columns.name = None
+    return wide

@@ -28,6 +28,7 @@ from rainforest.web.cache import DEFAULT_REPORT_BYTES, ReportCache
 from rainforest.web.jobs import DEFAULT_TIME_LIMIT_S, JobManager, jsonable
 from rainforest.web.routes import ROUTERS, pages
 from rainforest.web.scenarios import Catalogue
+from rainforest.web.sessions import SessionManager
 from rainforest.web.storage import WebStore
 
 log = logging.getLogger("rainforest.web")
@@ -35,6 +36,7 @@ log = logging.getLogger("rainforest.web")
 #: Default cap on simulated people × months per job (about a minute of compute).
 DEFAULT_MAX_PERSON_MONTHS = 3e8
 DEFAULT_MAX_JOBS = 2
+DEFAULT_MAX_SESSIONS = 2
 
 
 def _readable(err: RequestValidationError) -> str:
@@ -61,6 +63,7 @@ def create_app(
     job_time_limit_s: float = DEFAULT_TIME_LIMIT_S,
     job_memory_bytes: float | None = None,
     report_cache_bytes: int = DEFAULT_REPORT_BYTES,
+    max_sessions: int = DEFAULT_MAX_SESSIONS,
 ) -> FastAPI:
     """Build the dashboard app.
 
@@ -82,6 +85,8 @@ def create_app(
         the memory (default: the run budget's limit shared by ``max_jobs``).
     report_cache_bytes
         Bytes of built HTML reports kept (least recently used dropped first).
+    max_sessions
+        Step-by-step runs open at once (each holds an engine in its own process).
 
     Returns
     -------
@@ -98,6 +103,8 @@ def create_app(
         memory_bytes=job_memory_bytes,
     )
 
+    sessions = SessionManager(max_sessions=max_sessions)
+
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if store is not None:
@@ -108,6 +115,7 @@ def create_app(
             except Exception as err:  # a locked or broken store must not stop the page
                 log.warning("run store %s: %s", store.path, err)
         yield
+        sessions.shutdown()
         stopped = manager.shutdown()
         if stopped:
             log.warning("server stopping: %d job(s) marked interrupted", len(stopped))
@@ -121,6 +129,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.manager = manager
+    app.state.sessions = sessions
     app.state.catalogue = Catalogue(scenarios)
     app.state.store = store
     app.state.max_person_months = float(max_person_months)

@@ -686,4 +686,8 @@ def detail(job: Job) -> dict[str, Any]:
         cols = [c for c in ("group", "label", "value", "lo", "hi") if c in att.columns]
         out["attribution"] = jsonable(att[cols].to_dict("records"))
         out["total_gap"] = jsonable(float(getattr(ex, "total_gap", np.nan)))
+        from rainforest.report.attribution import describe
+
+        d = describe(ex)  # the outcome's name and unit, for the page's chart titles
+        out["outcome"] = {"name": d["metric"], "label": d["label"], "unit": d["unit"]}
     return out

@@ -10,6 +10,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from rainforest.web.scenarios import LEVER_RE
 
 
+def lever_paths(v: dict[str, Any]) -> dict[str, Any]:
+    """``v`` if every key is a lever path, else a ValueError naming the others."""
+    bad = [p for p in v if not LEVER_RE.match(p)]
+    if bad:
+        raise ValueError(
+            f"not lever paths: {bad[:5]}; expected regions.<region>.culture.<field> or "
+            "regions.<region>.policy.<field>"
+        )
+    return v
+
+
 class RunRequest(BaseModel):
     """Start one run of a catalogue scenario."""
 
@@ -45,13 +56,7 @@ class RunRequest(BaseModel):
     @field_validator("levers")
     @classmethod
     def _paths(cls, v: dict[str, Any]) -> dict[str, Any]:
-        bad = [p for p in v if not LEVER_RE.match(p)]
-        if bad:
-            raise ValueError(
-                f"not lever paths: {bad[:5]}; expected regions.<region>.culture.<field> or "
-                "regions.<region>.policy.<field>"
-            )
-        return v
+        return lever_paths(v)
 
 
 class ExplainRequest(BaseModel):
@@ -111,6 +116,9 @@ class JobDetail(JobInfo):
     summary: list[dict[str, Any]] = Field(default_factory=list)
     attribution: list[dict[str, Any]] = Field(default_factory=list)
     total_gap: float | None = None
+    outcome: dict[str, str] | None = Field(
+        None, description="An explanation's outcome: name, label and unit."
+    )
 
 
 class ScenarioInfo(BaseModel):
@@ -181,3 +189,27 @@ class Health(BaseModel):
     active_jobs: int
     store: str | None
     explain_available: bool
+
+
+class SessionRequest(BaseModel):
+    """Open a step-by-step run of a catalogue scenario (advanced a few months per request)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: str = Field(
+        ..., min_length=1, max_length=200, description="Catalogue id (see GET /api/scenarios)."
+    )
+    years: int = Field(2, ge=1, le=100, description="Reported years (after the warm-up).")
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="Random seed.")
+    scale: float | None = Field(None, gt=0, le=1e7, description="Real people per simulated one.")
+    levers: dict[str, float | bool] = Field(default_factory=dict, max_length=500)
+    network: bool = Field(
+        False,
+        description="Switch the living network on (persistent ties between people, "
+        "docs/networks.md), so the network picture can show the people's ties.",
+    )
+
+    @field_validator("levers")
+    @classmethod
+    def _paths(cls, v: dict[str, Any]) -> dict[str, Any]:
+        return lever_paths(v)

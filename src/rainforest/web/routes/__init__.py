@@ -6,7 +6,19 @@ server's shared objects (job manager, catalogue, run store, limits) through the 
 in :mod:`~rainforest.web.routes.deps`.
 """
 
-from rainforest.web.routes import docs, explain, jobs, pages, reports, runs, scenarios, server
+from rainforest.web.routes import (
+    docs,
+    explain,
+    exports,
+    i18n,
+    jobs,
+    pages,
+    reports,
+    runs,
+    scenarios,
+    server,
+    sessions,
+)
 
 #: Routers after the ``/static`` mount, in the order their routes were always declared.
 ROUTERS = (
@@ -16,7 +28,23 @@ ROUTERS = (
     reports.router,
     explain.router,
     runs.router,
+    sessions.router,
+    exports.router,
+    i18n.router,
     docs.router,
 )
 
-__all__ = ["ROUTERS", "docs", "explain", "jobs", "pages", "reports", "runs", "scenarios", "server"]
+__all__ = [
+    "ROUTERS",
+    "docs",
+    "explain",
+    "exports",
+    "i18n",
+    "jobs",
+    "pages",
+    "reports",
+    "runs",
+    "scenarios",
+    "server",
+    "sessions",
+]

@@ -19,29 +19,37 @@ const state = {
   lastSeries: null,
   explainScale: null,
   polling: null,
+  session: null,      // the District tab's step-by-step run
+  picture: null,      // its last network picture: {p, kind}
+  playing: false,
 };
 
 const $ = (id) => document.getElementById(id);
 
-/* -- language: English or simplified Chinese for the page's own words and the levers ---- */
-const ZH = {
-  "tab-run": "运行", "tab-compare": "对比", "tab-explain": "解释", "tab-runs": "历史运行",
-  culture: "文化", policy: "政策", Scenario: "场景", "Run settings": "运行设置", Levers: "杠杆",
-};
-function tr(word) {
-  return state.lang === "zh" && ZH[word] ? ZH[word] : word;
+/* -- language: English or simplified Chinese, words from the one catalogue (/api/i18n) --- */
+let WORDS = { en: {}, zh: {} };
+function tr(word, values) {
+  let text = (WORDS[state.lang] || {})[word] || WORDS.en[word] || word;
+  for (const [k, v] of Object.entries(values || {})) text = text.split(`{${k}}`).join(String(v));
+  return text;
 }
 function applyLang() {
   document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
   for (const t of document.querySelectorAll(".tab")) {
     t.dataset.en = t.dataset.en || t.textContent;
-    t.textContent = state.lang === "zh" ? ZH[`tab-${t.dataset.tab}`] : t.dataset.en;
+    t.textContent = WORDS.en[`tab-${t.dataset.tab}`] ? tr(`tab-${t.dataset.tab}`) : t.dataset.en;
   }
   for (const h of document.querySelectorAll(".interface h2")) {
     h.dataset.en = h.dataset.en || h.textContent;
     h.textContent = tr(h.dataset.en);
   }
+  for (const el of document.querySelectorAll("[data-i18n]")) {
+    el.dataset.en = el.dataset.en || el.textContent;
+    el.textContent = WORDS.en[el.dataset.i18n] ? tr(el.dataset.i18n) : el.dataset.en;
+  }
   if (state.current) renderLevers();
+  if (state.session && state.session.map) drawMap(state.session.map);
+  if (state.session && state.picture) showPicture();
 }
 
 /* -- helpers ------------------------------------------------------------------------- */
@@ -379,6 +387,7 @@ async function run() {
   if (!state.current) return;
   setRunning(true);
   $("run-charts").innerHTML = "";
+  Plotly.purge("run-network");
   $("run-summary").innerHTML = "";
   $("run-links").innerHTML = "";
   const changed = Object.keys(state.levers).length;
@@ -442,11 +451,20 @@ function finishJob(job) {
     $("run-links").innerHTML = `<a href="/api/jobs/${job.id}/report" target="_blank" data-testid="report-link">Open the full report</a>
       · <a href="/api/jobs/${job.id}/report?download=true">download</a>`;
   }
+  if (job.has_report && job.kind === "run") {
+    $("run-links").insertAdjacentHTML("beforeend", ` · <a href="/api/jobs/${job.id}/metrics.csv" download data-testid="metrics-csv">${escapeHtml(tr("dl_csv"))}</a>
+      · <a href="/api/jobs/${job.id}/metrics.xlsx" download data-testid="metrics-xlsx">${escapeHtml(tr("dl_xlsx"))}</a>`);
+  }
   if (job.series && job.series.months && job.series.months.length) {
     const url = URL.createObjectURL(new Blob([seriesCsv(job.series)], { type: "text/csv" }));
     $("run-links").insertAdjacentHTML("beforeend", `${job.has_report ? " · " : ""}<a href="${url}" download="${escapeHtml(job.scenario)}-series.csv" data-testid="csv-link">series as CSV</a>`);
     state.lastSeries = job.series;
     fillChartChooser(job.series);
+  }
+  if (job.status === "done" && job.kind === "run" && job.runs === 1) {
+    api(`/api/jobs/${job.id}/network`).then((out) => {
+      if (out.available) drawPicture("run-network", out.picture, tr("net_genealogy"), true);
+    }).catch(() => {});
   }
   if (job.status === "failed") showError(job.error || "the job failed");
 }
@@ -567,15 +585,34 @@ async function explain() {
 }
 
 function drawWaterfall(out, job) {
+  // the outcome's name and unit in the title and on the axis, 90% intervals as whiskers at
+  // the end of each group's step (as in the report)
   const rows = job.attribution || [];
+  const oc = job.outcome || { label: "outcome", unit: "" };
+  const unit = oc.unit ? ` (${oc.unit})` : "";
   out.innerHTML = `<div id="explain-chart" class="chart"></div>`;
   const x = rows.map((r) => r.label || r.group).concat(["total gap"]);
   const y = rows.map((r) => r.value).concat([job.total_gap]);
-  Plotly.react("explain-chart", [{ type: "waterfall", x, y,
-    measure: rows.map(() => "relative").concat(["total"]) }], {
-    title: { text: `Attribution of the gap: ${job.scenario} vs ${job.vs} (total ${fmt(job.total_gap)})`, x: 0 },
-    xaxis: { title: { text: "Lever group" } }, yaxis: { title: { text: "Contribution to the gap" } },
-    plot_bgcolor: "#fff", paper_bgcolor: "#fff", height: 360 }, { displaylogo: false });
+  const data = [{ type: "waterfall", x, y, name: "contribution",
+    measure: rows.map(() => "relative").concat(["total"]) }];
+  let end = 0;
+  const wx = [], wy = [], up = [], down = [];
+  for (const r of rows) {
+    end += r.value;
+    if (r.lo === null || r.lo === undefined || r.hi === null || r.hi === undefined) continue;
+    wx.push(r.label || r.group); wy.push(end);
+    up.push(Math.abs(r.hi - r.value)); down.push(Math.abs(r.value - r.lo));
+  }
+  if (wx.length) {
+    data.push({ type: "scatter", mode: "markers", x: wx, y: wy, name: "90% interval",
+      marker: { size: 1, color: "#333" },
+      error_y: { type: "data", symmetric: false, array: up, arrayminus: down, color: "#333", width: 6 } });
+  }
+  Plotly.react("explain-chart", data, {
+    title: { text: `${oc.label}: attribution of the gap, ${job.scenario} vs ${job.vs} (total ${fmt(job.total_gap)}${unit})`, x: 0 },
+    xaxis: { title: { text: "Lever group" } }, yaxis: { title: { text: `Contribution to the gap${unit}` } },
+    legend: { orientation: "h", y: -0.25 },
+    plot_bgcolor: "#fff", paper_bgcolor: "#fff", height: 380 }, { displaylogo: false });
   if (job.has_report) out.insertAdjacentHTML("beforeend", `<p><a href="/api/jobs/${job.id}/report" target="_blank">Open the full report</a></p>`);
 }
 
@@ -604,6 +641,7 @@ async function openRun(runId) {
     const run = await api(`/api/runs/${encodeURIComponent(runId)}`);
     activateTab("run");
     $("run-charts").innerHTML = "";
+    Plotly.purge("run-network");
     $("run-links").innerHTML = "";
     if (run.series && run.series.months) drawCharts("run-charts", run.series, CHARTS, "run");
     $("run-summary").innerHTML = summaryTable(run.summary);
@@ -662,6 +700,175 @@ async function upload(ev) {
   }
 }
 
+/* -- district: a single run step by step, its map and network ---------------------- */
+function setStepping(open, playing = false) {
+  $("step-start").disabled = playing;
+  $("step-step").disabled = !open || playing || (state.session && state.session.finished);
+  $("step-play").disabled = !open || playing || (state.session && state.session.finished);
+  $("step-pause").disabled = !playing;
+  $("step-close").disabled = !open || playing;
+  $("net-draw").disabled = !open || playing;
+}
+
+async function stepStart() {
+  showError("");
+  if (!state.current) return;
+  await stepClose();
+  const s = settings();
+  const body = { scenario: state.current.id, years: s.years, seed: s.seed, levers: state.levers,
+    network: $("step-network").checked };
+  if (s.scale) body.scale = s.scale;
+  try {
+    const info = await api("/api/sessions", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body) });
+    state.session = { ...info, map: null };
+    state.picture = null;
+    $("district-map").innerHTML = "";
+    $("step-chart").innerHTML = "";
+    $("network-chart").innerHTML = "";
+    $("net-reading").textContent = "";
+    showPosition(info);
+    setStepping(true);
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+function showPosition(p) {
+  let text = p.month < 0 ? tr("step_warmup", { left: -p.month })
+    : tr("step_position", { month: p.month, total: p.total - p.warmup, done: p.done, all: p.total });
+  if (p.finished) text += ` · ${tr("step_finished")}`;
+  $("step-status").textContent = text;
+}
+
+async function stepOnce() {
+  const sid = state.session && state.session.id;
+  if (!sid) return null;
+  const months = Number($("step-speed").value) || 1;
+  const out = await api(`/api/sessions/${sid}/step?months=${months}`, { method: "POST" });
+  state.session = { ...state.session, ...out };
+  showPosition(out);
+  drawMap(out.map);
+  if (out.series && out.series.months && out.series.months.length) {
+    drawCharts("step-chart", out.series, ["startups_alive"], "step");
+  }
+  $("step-links").innerHTML = `<a href="/api/sessions/${sid}/metrics.csv" download data-testid="step-csv">${escapeHtml(tr("dl_csv"))}</a>
+    · <a href="/api/sessions/${sid}/metrics.xlsx" download data-testid="step-xlsx">${escapeHtml(tr("dl_xlsx"))}</a>`;
+  return out;
+}
+
+async function stepButton() {
+  showError("");
+  setStepping(true, true);
+  try { await stepOnce(); } catch (err) { showError(err.message); }
+  setStepping(!!state.session, false);
+}
+
+async function play() {
+  showError("");
+  state.playing = true;
+  setStepping(true, true);
+  try {
+    while (state.playing && state.session && !state.session.finished) {
+      await stepOnce();
+      await new Promise((r) => setTimeout(r, 50));  // let the page draw between steps
+    }
+  } catch (err) {
+    showError(err.message);
+  }
+  state.playing = false;
+  setStepping(!!state.session, false);
+  if (state.session && state.session.finished) drawNetwork();
+}
+
+function pause() {
+  state.playing = false;  // the step in flight finishes, then the loop stops
+}
+
+async function stepClose() {
+  state.playing = false;
+  const sid = state.session && state.session.id;
+  state.session = null;
+  setStepping(false);
+  if (sid) { try { await api(`/api/sessions/${sid}`, { method: "DELETE" }); } catch (_) { /* gone */ } }
+}
+
+function drawMap(snap) {
+  if (!snap || !snap.regions || !snap.regions.length) return;
+  const layer = $("map-layer").value;
+  const regs = snap.regions;
+  const cols = Math.min(regs.length, 3);
+  const rows = Math.ceil(regs.length / cols);
+  const vals = regs.flatMap((r) => r.layers[layer].flat()).filter((v) => v !== null);
+  const lo = Math.min(...vals);
+  const hi = Math.max(...vals);
+  const unit = snap.units[layer];
+  const data = regs.map((r, i) => ({
+    type: "heatmap", z: r.layers[layer], x: r.x_km, y: r.y_km, zmin: lo, zmax: hi === lo ? lo + 1 : hi,
+    colorscale: "Viridis", showscale: i === 0, colorbar: { title: { text: unit } },
+    xaxis: `x${i ? i + 1 : ""}`, yaxis: `y${i ? i + 1 : ""}`,
+    hovertemplate: `%{x} km, %{y} km<br>%{z}<extra>${escapeHtml(r.region)}</extra>`,
+  }));
+  const layout = {
+    title: { text: `${tr("map_title", { layer: tr(`layer_${layer}`) })} (${unit}) · month ${snap.month}`, x: 0, font: { size: 14 } },
+    grid: { rows, columns: cols, pattern: "independent" },
+    annotations: regs.map((r, i) => ({ text: escapeHtml(r.region), showarrow: false, xref: `x${i ? i + 1 : ""} domain`,
+      yref: `y${i ? i + 1 : ""} domain`, x: 0, y: 1.08, xanchor: "left", font: { size: 12 } })),
+    height: 280 * rows + 80, margin: { l: 50, r: 20, t: 60, b: 40 }, paper_bgcolor: "#fff", plot_bgcolor: "#fff",
+  };
+  regs.forEach((_, i) => {
+    const k = i ? i + 1 : "";
+    layout[`xaxis${k}`] = { title: { text: "km" }, constrain: "domain" };
+    layout[`yaxis${k}`] = { title: { text: "km" }, scaleanchor: `x${k}` };
+  });
+  Plotly.react("district-map", data, layout, { displaylogo: false, responsive: true });
+}
+
+function drawPicture(divId, p, title, withReading = false) {
+  // a sampled network: grey links, nodes coloured by group (kind of organisation or region)
+  const ex = [];
+  const ey = [];
+  p.src.forEach((a, i) => { const b = p.dst[i]; ex.push(p.x[a], p.x[b], null); ey.push(p.y[a], p.y[b], null); });
+  const data = [{ x: ex, y: ey, mode: "lines", line: { color: "#bbb", width: 0.8 }, hoverinfo: "skip", name: title }];
+  [...new Set(p.group)].forEach((g, gi) => {
+    const idx = p.group.map((x, i) => (x === g ? i : -1)).filter((i) => i >= 0);
+    data.push({ x: idx.map((i) => p.x[i]), y: idx.map((i) => p.y[i]), text: idx.map((i) => p.hover[i]),
+      mode: "markers", name: g, hoverinfo: "text",
+      marker: { size: 8, color: COLORS[gi % COLORS.length], line: { width: 0.5, color: "#333" } } });
+  });
+  Plotly.react(divId, data, {
+    title: { text: withReading ? `${title}: ${tr("net_reading", { shown: p.nodes.length, total: fmt(p.total_nodes), edges: p.src.length })}` : title, x: 0, font: { size: 13 } },
+    xaxis: { visible: false }, yaxis: { visible: false }, height: 460,
+    legend: { orientation: "h", y: -0.05 }, margin: { l: 10, r: 10, t: 50, b: 40 },
+    paper_bgcolor: "#fff", plot_bgcolor: "#fff",
+  }, { displaylogo: false, responsive: true });
+}
+
+function showPicture() {
+  // the District tab's network picture and its reading, in the page's language
+  const { p, kind } = state.picture;
+  drawPicture("network-chart", p, kind === "ties" ? tr("net_ties") : tr("net_genealogy"));
+  $("net-reading").textContent = tr("net_reading", { shown: p.nodes.length, total: fmt(p.total_nodes), edges: p.src.length });
+}
+
+async function drawNetwork() {
+  const sid = state.session && state.session.id;
+  if (!sid) return;
+  const kind = $("net-kind").value;
+  try {
+    const out = await api(`/api/sessions/${sid}/network?kind=${kind}`);
+    if (!out.available) {
+      $("net-reading").textContent = tr(`net_none_${kind}`);
+      Plotly.purge("network-chart");
+      return;
+    }
+    state.picture = { p: out.picture, kind };
+    showPicture();
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
 /* -- tabs and start-up --------------------------------------------------------------- */
 function activateTab(name) {
   for (const t of document.querySelectorAll(".tab")) t.classList.toggle("active", t.dataset.tab === name);
@@ -682,7 +889,18 @@ async function init() {
   $("compare-btn").addEventListener("click", compare);
   $("explain-btn").addEventListener("click", explain);
   $("runs-refresh").addEventListener("click", refreshRuns);
+  $("step-start").addEventListener("click", stepStart);
+  $("step-step").addEventListener("click", stepButton);
+  $("step-play").addEventListener("click", play);
+  $("step-pause").addEventListener("click", pause);
+  $("step-close").addEventListener("click", () => { stepClose(); $("step-status").textContent = ""; });
+  $("net-draw").addEventListener("click", drawNetwork);
+  $("map-layer").addEventListener("change", () => { if (state.session && state.session.map) drawMap(state.session.map); });
+  window.addEventListener("beforeunload", () => {
+    if (state.session) fetch(`/api/sessions/${state.session.id}`, { method: "DELETE", keepalive: true });
+  });
   $("reset-levers").addEventListener("click", () => { state.levers = {}; renderLevers(); });
+  try { WORDS = await api("/api/i18n"); } catch (_) { /* English words stay */ }
   $("lang").value = state.lang;
   $("lang").addEventListener("change", (e) => {
     state.lang = e.target.value;

@@ -82,20 +82,12 @@ def _session_main(conn: Any, scenario: Scenario, seed: int, scale: float, years:
     conn.close()
 
 
-_HELD: list[Any] = []
-
-
 def _with_living_network(scenario: Scenario) -> Scenario:
-    """The scenario with persistent ties on, the plug-ins registered for good (this process
-    holds one run, so nothing else sees them)."""
-    from rainforest.mechanisms.network_plugins import living_network
-    from rainforest.scenario import scenario_from_dict, with_values
+    """The scenario with the living network (M13-M16) switched on."""
+    from rainforest.mechanisms.m13_network import ON
+    from rainforest.scenario import with_values
 
-    if not _HELD:  # kept referenced: a dropped context manager would unregister them
-        _HELD.append(living_network())
-        _HELD[0].__enter__()
-    again = scenario_from_dict(scenario.model_dump(mode="json"))  # now with the plug-ins' sections
-    return with_values(again, {"mechanisms.ties.enabled": True})
+    return with_values(scenario, ON)
 
 
 def _position(eng: Any, years: int) -> dict[str, Any]:

@@ -75,6 +75,13 @@ MESSAGES_EN: dict[str, str] = {
 
 #: The dashboard's own words (``/api/i18n`` serves them; the page translates nothing itself).
 UI_EN: dict[str, str] = {
+    "ui_preset": "Preset or scenario",
+    "ui_upload": "Upload a TOML scenario",
+    "ui_years": "Years",
+    "ui_seed": "Seed",
+    "ui_scale": "Scale",
+    "ui_more_charts": "More charts",
+    "ui_runs": "runs",
     "tab-run": "Run",
     "tab-compare": "Compare",
     "tab-explain": "Explain",

@@ -232,6 +232,13 @@ MESSAGES: dict[str, str] = {
 }
 
 UI: dict[str, str] = {
+    "ui_preset": "预设或场景",
+    "ui_upload": "上传 TOML 场景文件",
+    "ui_years": "年数",
+    "ui_seed": "随机种子",
+    "ui_scale": "比例(每个模拟人代表的真实人数)",
+    "ui_more_charts": "更多图表",
+    "ui_runs": "运行次数",
     "tab-run": "运行",
     "tab-compare": "对比",
     "tab-explain": "解释",

@@ -144,8 +144,9 @@ def _knowhow(st: dict, eng, n_orgs: int) -> None:
             vw2[: vw.shape[0]], vvec2[: vw.shape[0]] = vw, vvec
         vw, vvec = vw2, vvec2
     people = np.maximum(Ok.org[:, kv.SIZE] - vw, 0.0)
-    w_new = kp.firm_knowhow * people
-    depth = kp.knowhow_depth * kp.initial_depth * np.clip(O.theta[:rows], 0.0, None)
+    theta = np.clip(O.theta[:rows], 0.0, None)
+    w_new = np.where(theta > 0.0, kp.firm_knowhow * people, 0.0)  # firms with a potential
+    depth = kp.knowhow_depth * kp.initial_depth * theta
     v_new = np.zeros((rows, kv.D))
     v_new[np.arange(rows), st["dom_cls"][O.domain[:rows]]] = w_new * depth
     Ok.org[:, : kv.D] += v_new - vvec

@@ -1336,8 +1336,9 @@ class KnowledgeParams(Model):
         1.0,
         "Weight, per employee, of a firm's own know-how in what its people learn on the job: "
         "the firm's potential θ times knowhow_depth in its domain's class, beside its people's "
-        "mean (assumed; Klepper 2007: spin-offs inherit their parents' capabilities through "
-        "what employees learned there).",
+        "mean; organisations without a potential (θ = 0: incumbents, state firms, "
+        "universities) have none (assumed; Klepper 2007: spin-offs inherit their parents' "
+        "capabilities through what employees learned there).",
         "x per person",
     )
     knowhow_depth: NonNeg = _f(

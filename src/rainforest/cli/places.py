@@ -279,7 +279,8 @@ def claims(
             title="ablations: t of the claim after swapping one input group", box=box.SIMPLE_HEAD
         )
         groups = list(dict.fromkeys(res.ablations["swap"]))
-        a.add_column("claim")
+        keys = [str(k) for k in dict.fromkeys(res.ablations["claim"])]
+        a.add_column("claim", no_wrap=True, min_width=max(len(k) for k in keys))
         for g in groups:
             a.add_column(g, justify="right")
         for key, sub in res.ablations.groupby("claim", sort=False):

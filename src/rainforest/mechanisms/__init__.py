@@ -23,6 +23,7 @@ from rainforest.mechanisms import (  # noqa: F401  (importing declares each mech
     m10_policy,
     m11_migration,
     m12_connections,
+    m13_instruments,
     shocks,
 )
 from rainforest.mechanisms.contract import (

@@ -12,6 +12,7 @@ from rainforest.cli import (  # noqa: F401  (importing registers the commands)
     explain,
     levers,
     mechanisms,
+    packages,
     presets,
     run,
     runs,

@@ -60,7 +60,11 @@ def _store(path: Path | None, no_store: bool = False) -> Any:
 
 
 def _pct(x: float) -> str:
-    return "–" if x != x else f"{100 * x:.0f}%"
+    if x != x:
+        return "–"
+    if abs(x) == float("inf"):
+        return "∞" if x > 0 else "-∞"
+    return f"{100 * x:.0f}%"
 
 
 def _groups_arg(groups: str | None) -> Any:
@@ -230,10 +234,23 @@ def parse_assignment(text: str) -> tuple[str, Any]:
 def whatif_cmd(
     scenario: str = typer.Argument(..., help="Preset name or scenario TOML path."),
     set_: list[str] = typer.Option(
-        ...,
+        None,
         "--set",
         help="A change PATH=VALUE, e.g. regions.zhangjiang.policy.sandbox=0.8 (repeatable); "
         "`rainforest levers SCENARIO` lists the paths with units and current values.",
+    ),
+    package: str = typer.Option(
+        None,
+        "--package",
+        "-p",
+        help="Adopt a named policy package (`rainforest packages list`), e.g. "
+        "shanghai-2025-ai-measures; --set values apply on top.",
+    ),
+    vs: str = typer.Option(
+        None,
+        "--vs",
+        help="A model place (preset) run with the same seeds: report the share of the gap "
+        "to it that the change closes.",
     ),
     runs: int = typer.Option(16, "--runs", "-n", help="Replicates of each arm (same seeds)."),
     years: int = years_option(),
@@ -251,10 +268,14 @@ def whatif_cmd(
     report: Path = report_option(),
     out: Path = out_option(short=False),  # -o is --outcome here
 ) -> None:
-    """What if SCENARIO changed? Paired differences of every outcome, with 90% intervals."""
+    """What if SCENARIO changed? Paired differences of every outcome, with 90% intervals,
+    the public cost per extra founding, high-growth firm and unit of output, and (with --vs)
+    the share of the gap to a model place closed."""
     from rainforest.explain import whatif as run_whatif
 
-    changes = dict(parse_assignment(s) for s in set_)
+    changes = dict(parse_assignment(s) for s in set_ or [])
+    if not changes and not package:
+        fail("give at least one --set PATH=VALUE or a --package NAME")
     st = _store(store, no_store)
     with _errors(st), progress_bar("whatif") as bar:
         res = run_whatif(
@@ -269,6 +290,8 @@ def whatif_cmd(
             store=st,
             region=region,
             progress=bar,
+            package=package,
+            vs=vs,
         )
     print_whatif(res, by_year)
     if out:
@@ -283,6 +306,8 @@ def whatif_cmd(
 def print_whatif(res: Any, by_year: bool = False) -> None:
     """The overall differences (and per year on request)."""
     change = ", ".join(f"{k} = {v}" for k, v in res.changes.items())
+    if getattr(res, "package", ""):
+        change = f"package {res.package}"
     table = Table(
         title=escape(f"What if {res.scenario}: {change}? ({res.runs} runs, same seeds)"),
         caption="whole reported period; difference = changed - baseline, paired by seed; "
@@ -317,8 +342,54 @@ def print_whatif(res: Any, by_year: bool = False) -> None:
                 f"{_num(r.difference)} {_iv(r.lo, r.hi, f=_num)}",
             )
         console.print(yt)
+    print_cost(res)
     parts = [f"experiment {res.experiment_id}", f"{res.executed} run(s) computed"]
     if res.reused:
         parts.append(f"{res.reused} reused from the store")
     parts.append(f"{res.wall_s:.0f} s")
     console.print("; ".join(parts), style="dim")
+
+
+def print_cost(res: Any) -> None:
+    """The public cost per extra unit of outcome and, with --vs, the share of the gap closed."""
+    cost = getattr(res, "cost", None)
+    if cost is not None and len(cost):
+        ct = Table(
+            title="Cost to government (public spending, million yuan; model not yet calibrated)",
+            caption="extra public spending / extra outcome, ratio of means over paired runs; "
+            "90% bootstrap interval ('inf': the extra outcome may be nil)",
+            box=box.SIMPLE_HEAD,
+        )
+        ct.add_column("per extra", no_wrap=True)
+        ct.add_column("extra spending", justify="right", no_wrap=True)
+        ct.add_column("extra outcome", justify="right", no_wrap=True)
+        ct.add_column("public cost per unit [90%]", justify="right", no_wrap=True)
+        for r in cost.itertuples(index=False):
+            ct.add_row(
+                escape(r.unit),
+                _num(r.extra_cost),
+                _num(r.extra_outcome),
+                f"{_num(r.cost_per_unit)} {_iv(r.lo, r.hi, f=_num)}",
+            )
+        console.print(ct)
+    gap = getattr(res, "gap", None)
+    if gap is not None and len(gap):
+        gt = Table(
+            title=escape(f"Share of the gap to {res.vs} closed (at {res.scenario}'s size)"),
+            caption="(changed - baseline) / (model - baseline), ratio of means over paired runs",
+            box=box.SIMPLE_HEAD,
+        )
+        gt.add_column("outcome", no_wrap=True)
+        gt.add_column("baseline", justify="right", no_wrap=True)
+        gt.add_column("changed", justify="right", no_wrap=True)
+        gt.add_column(escape(res.vs), justify="right", no_wrap=True)
+        gt.add_column("gap closed [90%]", justify="right", no_wrap=True)
+        for r in gap.itertuples(index=False):
+            gt.add_row(
+                escape(r.outcome.replace("_", " ")),
+                _num(r.baseline),
+                _num(r.changed),
+                _num(r.model),
+                f"{_pct(r.closed)} {_iv(r.lo, r.hi, f=_pct)}",
+            )
+        console.print(gt)

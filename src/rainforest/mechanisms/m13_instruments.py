@@ -219,7 +219,6 @@ def account(eng) -> None:
     st = _state(eng)
     w, acc, month = eng.w, eng.acc, eng.month
     O, R, glob = w.O, w.R, w.glob
-    p = eng.sc.mechanisms.instruments
     nr = acc.shape[0]
     n, firm, start = _firm_arrays(eng)
     reg = O.region[:n]
@@ -249,7 +248,6 @@ def account(eng) -> None:
     if R.shared_labs.any():
         out["public_shared_labs"] = saved(_costs_without(eng, "shared_labs", f))
     if f is not None:
-        p0 = eng.sc.mechanisms.instruments
         for name, field in (
             ("public_model_community", "model_community"),
             ("public_self_driving_labs", "self_driving_labs"),
@@ -261,7 +259,6 @@ def account(eng) -> None:
         if (power < 1.0).any():
             g = _cost_factor_without(eng, st, "compute_power_price")
             out["public_power"] = saved(actual * (1.0 if g is None else g))
-        del p0
     cheap = np.maximum(1.0 - R.land, 0.0)
     if cheap.any():
         out["public_land"] = by_region(emp * R.rent[reg] * cheap[reg], firm)
@@ -337,7 +334,9 @@ def _cash_instruments(eng, st, out, n, start, reg, dom, emp, by_region) -> None:
     relay = _vec(st, "relay_fund")
     if relay.any():
         exp_cost = eng.inputs["exp_cost"]
-        burn = emp * (glob.startup_pay * R.wage[reg] + desk + glob.exp_per_person * exp_cost[reg, dom])
+        burn = emp * (
+            glob.startup_pay * R.wage[reg] + desk + glob.exp_per_person * exp_cost[reg, dom]
+        )
         short = start & (O.rounds[:n] >= 2) & (cash[:n] < p.relay_runway_months * burn)
         short &= O.fit[:n] >= glob.rescue_min_fit
         paid = np.zeros(len(relay))

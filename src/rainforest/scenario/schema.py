@@ -312,14 +312,14 @@ class Instruments(Model):
         "Coverage of an open model community serving startups shared models (模力社区; "
         "seed 000's open source): cuts AI/compute experiment cost.",
         "share",
-        source="seed 002: 为园区内50多家AI初创公司提供GLM系列模型的即取即用服务 — ready-to-use models",
+        source="seed 002: 为园区内50多家AI初创公司提供GLM系列模型的即取即用服务 — shared models",
     )
     self_driving_labs: Share = _f(
         0.0,
         "Coverage of self-driving (automated, high-throughput) labs: cuts experiment cost in "
         "hardware and regulated (biomedical) domains.",
         "share",
-        source="seed 001: 自主实验室(Self-Driving Labs)整合 AI + 自动化 + 高通量实验 — self-driving labs",
+        source="seed 001: 自主实验室(Self-Driving Labs)整合 AI + 自动化 — self-driving labs",
     )
     one_yuan_offices: Share = _f(
         0.0,
@@ -332,7 +332,7 @@ class Instruments(Model):
         "Share of startup staff housed in subsidised talent apartments (定向公寓): cuts the "
         "housing cost people weigh when moving (M11) and startups' cash burn.",
         "share",
-        source="seed 002: “1元办公空间”、“定向公寓”等举措大大延长了初创公司的现金流寿命 — apartments",
+        source="seed 002: “1元办公空间”、“定向公寓”等举措 — talent flats",
     )
     state_prea_rate: Chance = _f(
         0.0,
@@ -1432,7 +1432,7 @@ class InstrumentParams(Model):
         50.0,
         "Size of one relay round.",
         "million yuan",
-        source="assumed: a tenth of the 5亿元 (500 million) Pudong Venture put into MetaX, seed 002",
+        source="assumed: a tenth of the 500 million yuan Pudong Venture put into MetaX (seed 002)",
     )
     relay_runway_months: Positive = _f(
         3.0,

@@ -137,6 +137,8 @@ def explain_cmd(
 
 def _num(v: Any) -> str:
     """Compact numbers for narrow tables: 1.19M, 27.8k, else :func:`fmt`."""
+    if isinstance(v, float) and abs(v) == float("inf"):
+        return "∞" if v > 0 else "-∞"
     if isinstance(v, float | int) and v == v and abs(v) >= 1e4:
         return f"{v / 1e6:.3g}M" if abs(v) >= 1e6 else f"{v / 1e3:.3g}k"
     return fmt(v)

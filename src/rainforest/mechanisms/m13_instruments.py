@@ -23,9 +23,10 @@ young startups' revenue that open scenarios add), and each cash instrument's pay
 (Pre-A, relay) is counted gross, returns not netted; loans count only the guarantee's losses.
 
 Learning (``regions.*.learning``, off by default): every ``review_months`` the government
-compares foundings and the share of startups short of cash with the previous window and, after
-``lag_months``, raises its R&D subsidy, compute vouchers and rent subsidy by ``step`` (firms'
-demands and falling foundings push up; spending over ``budget`` pushes down).
+compares foundings with the previous window and the share of startups short of cash with
+``demand_threshold`` and, after ``lag_months``, moves its R&D subsidy, compute vouchers and rent
+subsidy by ``step``: up when foundings fell and firms demand support (weighted by
+``demand_weight``), down otherwise, and down whenever spending exceeds ``budget``.
 """
 
 from __future__ import annotations
@@ -163,6 +164,7 @@ def levers(eng) -> None:
         if amp.any():  # rents are recomputed from rent0 each month (M11): no compounding
             phase = 2.0 * np.pi * eng.month / (12.0 * p.rent_cycle_years)
             eng.w.R.rent[:] *= 1.0 + amp * np.sin(phase)
+            st["rent_paid"] = eng.w.R.rent.copy()
         recruits = _vec(st, "founder_recruitment")
         if recruits.any():
             eng.w.pop_target[:] += recruits / 12.0 / eng.scale
@@ -201,8 +203,9 @@ def costs(eng) -> None:
     if not st["active"]:
         return
     f = _cost_factor(eng, st)
-    if f is not None:
-        eng.inputs["exp_cost"] = eng.inputs["exp_cost"] * f
+    if f is not None:  # the same floor as M10's costs: no experiment is free
+        floor = eng.w.glob.min_cost_share * eng.w.D.exp_cost[None, :]
+        eng.inputs["exp_cost"] = np.maximum(eng.inputs["exp_cost"] * f, floor)
 
 
 def _firm_arrays(eng):
@@ -236,7 +239,8 @@ def account(eng) -> None:
     cn = eng.sc.mechanisms.connect
     actual = experiment_costs(R, w.D, glob, eng.dist, cn)
     f = _cost_factor(eng, st) if st["active"] else None
-    with_f = actual if f is None else actual * f
+    floor = glob.min_cost_share * w.D.exp_cost[None, :]
+    with_f = actual if f is None else np.maximum(actual * f, floor)
 
     def saved(cost_without) -> np.ndarray:
         d = np.maximum(cost_without - with_f, 0.0)
@@ -270,6 +274,8 @@ def account(eng) -> None:
         out["public_first_buyers"] = by_region(rev, young)
     if st["active"]:
         _cash_instruments(eng, st, out, n, start, reg, dom, emp, by_region)
+        if "rent_paid" in st:  # the office rent reported is the one firms paid this month
+            acc[:, _col("office_rent")] = st.pop("rent_paid")
     for name, _label, _zh, _what in COSTS:
         acc[:, _col(name)] += out[name]
     acc[:, _col(TOTAL)] += acc[:, _col(SUBSIDIES)] + sum(out.values())
@@ -337,7 +343,8 @@ def _cash_instruments(eng, st, out, n, start, reg, dom, emp, by_region) -> None:
         burn = emp * (
             glob.startup_pay * R.wage[reg] + desk + glob.exp_per_person * exp_cost[reg, dom]
         )
-        short = start & (O.rounds[:n] >= 2) & (cash[:n] < p.relay_runway_months * burn)
+        short = start & (O.rounds[:n] >= p.relay_min_rounds)
+        short &= cash[:n] < p.relay_runway_months * burn
         short &= O.fit[:n] >= glob.rescue_min_fit
         paid = np.zeros(len(relay))
         for r in np.flatnonzero(relay):
@@ -423,7 +430,7 @@ def _learn(eng, st: dict, start: np.ndarray, reg: np.ndarray) -> None:
         demand = float(np.mean([h[1][r] for h in now]))
         spent = sum(h[2][r] for h in now) * 12.0 / k
         push = (1.0 - cfg.demand_weight) * (1.0 if f_now < f_before else -1.0)
-        push += cfg.demand_weight * (2.0 * demand - 1.0)
+        push += cfg.demand_weight * (1.0 if demand > cfg.demand_threshold else -1.0)
         if cfg.budget > 0 and spent > cfg.budget:
             push = -1.0
         delta = np.full(len(LEARN_LEVERS), cfg.step * float(np.sign(push)))

@@ -447,6 +447,13 @@ class Learning(Model):
         "share",
         source="ai-opinion: seed 003: 企业倒逼了改革 — firms forced reforms",
     )
+    demand_threshold: Share = _f(
+        0.3,
+        "Share of startups short of cash (under six months of salaries) above which their "
+        "demands push for more support.",
+        "share",
+        source="assumed: when about a third of startups complain",
+    )
 
 
 class Region(Model):
@@ -1433,6 +1440,12 @@ class InstrumentParams(Model):
         "Size of one relay round.",
         "million yuan",
         source="assumed: a tenth of the 500 million yuan Pudong Venture put into MetaX (seed 002)",
+    )
+    relay_min_rounds: Annotated[int, Field(ge=0, le=20)] = _f(
+        2,
+        "Rounds a startup must have raised to be eligible for relay (mid and late stage).",
+        "rounds",
+        source="seed 002: 对于进入中后期的AI创业公司 — startups in their middle and late stages",
     )
     relay_runway_months: Positive = _f(
         3.0,

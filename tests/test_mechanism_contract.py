@@ -41,8 +41,6 @@ def small_world() -> Scenario:
         "grant_rate": 0.05,
         "grant_max": 2.0,
     }
-    # an instrument of M13 (issue 16): half of young startups' desk rent waived
-    data["regions"]["south"]["instruments"] = {"one_yuan_offices": 0.5}
     data["shocks"] = [{"month": 3, "kind": "anchor_collapse", "region": "north", "anchor": "A"}]
     return scenario_from_dict(data)
 

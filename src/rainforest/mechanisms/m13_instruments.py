@@ -220,6 +220,8 @@ def _firm_arrays(eng):
 def account(eng) -> None:
     """Cash instruments, the month's public cost by instrument, and the learning review."""
     st = _state(eng)
+    if not eng.sc.mechanisms.instruments.accounting and not st["active"] and not st["learning"]:
+        return
     w, acc, month = eng.w, eng.acc, eng.month
     O, R, glob = w.O, w.R, w.glob
     nr = acc.shape[0]
@@ -450,7 +452,11 @@ MECHANISM = declare(
             Hook("instruments.costs", costs, compiled=False, doc="experiment costs (instruments)"),
             Hook("instruments.account", account, compiled=False, doc="cash and public cost"),
         ),
-        off={"regions.*.instruments": {}, "regions.*.learning.enabled": False},
+        off={
+            "regions.*.instruments": {},
+            "regions.*.learning.enabled": False,
+            "mechanisms.instruments.accounting": False,
+        },
         direction_tests=(
             "tests/test_instruments.py::test_cash_instruments_keep_startups_alive",
             "tests/test_instruments.py::test_cost_instruments_cut_experiment_spending",

@@ -6,7 +6,7 @@ M13 and M10's ``subsidies_paid``, million yuan a month; see
 :mod:`rainforest.mechanisms.m13_instruments` for what each counts). A what-if pairs runs by
 seed, so per replicate the extra spending and the extra outcome are known, and the cost of one
 more founding (high-growth firm, yuan of output) is the ratio of their means over replicates,
-with a 90% percentile-bootstrap interval (:mod:`rainforest.explain.stats`). When the outcome's
+with a 90% percentile-bootstrap interval (as :mod:`rainforest.explain.stats`). When the outcome's
 change is not clearly positive (its bootstrap resamples cross zero), the ratio has no finite
 upper bound and the interval says so (``hi = inf``).
 """
@@ -19,8 +19,12 @@ import numpy as np
 import pandas as pd
 
 from rainforest import registry
-from rainforest.explain.stats import LEVEL, RESAMPLES
 from rainforest.mechanisms.m13_instruments import COSTS, SUBSIDIES, TOTAL
+
+#: Bootstrap resamples and interval level (as in :mod:`rainforest.explain.stats`, which this
+#: module does not import: explain's what-if imports this one).
+RESAMPLES = 2000
+LEVEL = 0.90
 
 #: Outcomes whose cost per extra unit a what-if reports, with the unit of "one more".
 PER: dict[str, str] = {
@@ -100,7 +104,8 @@ def cost_effectiveness(per_run: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
     Columns: outcome, unit, extra_cost (mean extra spending, million yuan), extra_outcome (mean),
     cost_per_unit (million yuan per one more), lo, hi (90% interval), n.
     """
-    whole = per_run[per_run["year"].isna() | (per_run["year"].astype("float") < 0)]
+    year = pd.to_numeric(per_run["year"], errors="coerce")
+    whole = per_run[year.isna() | (year < 0)]
     cost = whole[whole["outcome"] == TOTAL].set_index("replicate")["difference"]
     rows = []
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0xC057]))

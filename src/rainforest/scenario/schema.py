@@ -1398,6 +1398,13 @@ class Initial(Model):
 class InstrumentParams(Model):
     """How the instruments of ``regions.*.instruments`` act and what they cost (M13)."""
 
+    accounting: bool = _f(
+        True,
+        "Report public spending by instrument (the public_* metrics); false leaves them at 0.",
+        "switch",
+        source="assumed: always on; off only to switch M13 off entirely",
+    )
+
     model_community_cut: Share = _f(
         0.5,
         "Cut of AI/compute experiment cost at full model-community coverage.",

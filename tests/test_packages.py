@@ -169,3 +169,23 @@ def test_cli_lists_shows_and_runs_a_package(tmp_path):
         assert words in res.stdout, words
     res = runner.invoke(app, ["whatif", "zhangjiang", "--no-store"])
     assert res.exit_code == 2 and "--package" in res.output
+
+
+def test_dashboard_lists_packages_and_runs_one(tmp_path):
+    from tests.test_web_api import SC, make_client, wait
+
+    with make_client(tmp_path, max_jobs=1) as client:
+        pkgs = {p["name"]: p for p in client.get("/api/packages").json()}
+        assert set(REQUIRED) <= set(pkgs)
+        assert pkgs["hangzhou-2014-push"]["title_zh"] and pkgs["hangzhou-2014-push"]["entries"]
+        body = {"scenario": SC, "years": 1, "seed": 3, "scale": 400}
+        bad = client.post("/api/jobs", json={**body, "package": "hangzhou-2014-push"})
+        assert bad.status_code == 422 and "say which with region=" in bad.text
+        ok = client.post(
+            "/api/jobs",
+            json={**body, "package": "hangzhou-2014-push", "package_region": "campus"},
+        )
+        assert ok.status_code == 202, ok.text
+        assert wait(client, ok.json()["id"])["status"] == "done"
+        none = client.post("/api/jobs", json={**body, "package": "no-such-package"})
+        assert none.status_code == 422 and "unknown package" in none.text

@@ -180,7 +180,9 @@ def whatif(
     if region is not None and region not in base.regions:
         raise ExplainError(f"unknown region {region!r}; {base.name!r} has {list(base.regions)}")
     outs = resolve_outcomes(outcomes, WHATIF_DEFAULT)
-    if TOTAL not in [o.name for o in outs]:  # the cost to government is always measured
+    # the cost to government is always measured; shown as an outcome unless others were asked
+    hidden = outcomes is not None and TOTAL not in [o.name for o in outs]
+    if TOTAL not in [o.name for o in outs]:
         outs = [*outs, resolve_outcomes(TOTAL, ())[0]]
     model = None
     if vs is not None:
@@ -230,6 +232,11 @@ def whatif(
         gap = _gap(got.totals, [o.name for o in outs if o.name != TOTAL], size, root, gap_closed)
     per_run = _paired(got.yearly, got.totals)
     per_run_out = per_run.assign(year=per_run["year"].where(per_run["year"] >= 0).astype("Int64"))
+    cost = cost_effectiveness(per_run_out, seed=root)
+    if hidden:
+        per_run = per_run[per_run["outcome"] != TOTAL]
+        per_run_out = per_run_out[per_run_out["outcome"] != TOTAL].reset_index(drop=True)
+        outs = [o for o in outs if o.name != TOTAL]
     boot = np.random.default_rng(np.random.SeedSequence([root, _BOOT_STREAM]))
     rows = []
     for (out, year), g in per_run.groupby(["outcome", "year"], sort=True):
@@ -275,7 +282,7 @@ def whatif(
         wall_s=time.perf_counter() - t0,
         package=pkg_name,
         vs=model.name if model is not None else "",
-        cost=cost_effectiveness(per_run_out, seed=root),
+        cost=cost,
         gap=gap,
     )
 

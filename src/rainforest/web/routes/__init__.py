@@ -6,12 +6,23 @@ server's shared objects (job manager, catalogue, run store, limits) through the 
 in :mod:`~rainforest.web.routes.deps`.
 """
 
-from rainforest.web.routes import docs, explain, jobs, pages, reports, runs, scenarios, server
+from rainforest.web.routes import (
+    docs,
+    explain,
+    jobs,
+    packages,
+    pages,
+    reports,
+    runs,
+    scenarios,
+    server,
+)
 
 #: Routers after the ``/static`` mount, in the order their routes were always declared.
 ROUTERS = (
     server.router,
     scenarios.router,
+    packages.router,
     jobs.router,
     reports.router,
     explain.router,
@@ -19,4 +30,15 @@ ROUTERS = (
     docs.router,
 )
 
-__all__ = ["ROUTERS", "docs", "explain", "jobs", "pages", "reports", "runs", "scenarios", "server"]
+__all__ = [
+    "ROUTERS",
+    "docs",
+    "explain",
+    "jobs",
+    "packages",
+    "pages",
+    "reports",
+    "runs",
+    "scenarios",
+    "server",
+]

@@ -189,3 +189,21 @@ def test_dashboard_lists_packages_and_runs_one(tmp_path):
         assert wait(client, ok.json()["id"])["status"] == "done"
         none = client.post("/api/jobs", json={**body, "package": "no-such-package"})
         assert none.status_code == 422 and "unknown package" in none.text
+
+
+def test_explain_reports_the_cost_of_each_move():
+    from rainforest.explain import explain
+
+    kw = dict(groups=["subsidies_land"], runs=2, years=1, scale=400, executor="sequential")
+    e = explain("hangzhou", vs="zhangjiang", outcome="foundings", **kw)
+    cost = e.extra["cost"].set_index("move")
+    assert {"all", "subsidies_land"} <= set(cost.index)
+    # adopting Hangzhou's subsidies and land costs Zhangjiang's government money
+    assert cost.loc["subsidies_land", "extra_cost"] > 0
+    res = runner.invoke(
+        app,
+        ["explain", "hangzhou", "--vs", "zhangjiang", "--groups", "subsidies_land", "-n", "2",
+         "--years", "1", "--scale", "400", "--no-store", "--outcome", "foundings"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "Cost to government of each move" in res.stdout

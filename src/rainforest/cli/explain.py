@@ -209,6 +209,29 @@ def print_explanation(res: Any) -> None:
     if len(res.best_moves):
         s = res.sentences(1)[0]
         console.print(escape(s[0].upper() + s[1:] + "."), highlight=False)
+    cost = (getattr(res, "extra", None) or {}).get("cost")
+    if cost is not None and len(cost):
+        ct = Table(
+            title=f"Cost to government of each move (million yuan; per extra {what}; model not "
+            "yet calibrated)",
+            caption="extra public spending / extra outcome, paired by seed; 90% interval "
+            "('∞': the extra outcome may be nil)",
+            box=box.SIMPLE_HEAD,
+        )
+        ct.add_column("move", no_wrap=True)
+        ct.add_column("extra spending", justify="right", no_wrap=True)
+        ct.add_column("extra outcome", justify="right", no_wrap=True)
+        ct.add_column("cost per unit [90%]", justify="right", no_wrap=True)
+        labels = {g.name: g.label for g in res.groups}
+        for r in cost.itertuples(index=False):
+            name = f"all of {res.a}'s levers" if r.move == "all" else labels.get(r.move, r.move)
+            ct.add_row(
+                escape(name),
+                _num(r.extra_cost),
+                _num(r.extra_outcome),
+                f"{_num(r.cost_per_unit)} {_iv(r.lo, r.hi, f=_num)}",
+            )
+        console.print(ct)
     parts = [f"experiment {res.experiment_id}"] if res.experiment_id else []
     parts.append(f"{res.executed} run(s) computed")
     if res.reused:

@@ -207,3 +207,20 @@ def test_explain_reports_the_cost_of_each_move():
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     assert "Cost to government of each move" in res.stdout
+
+
+def test_instruments_and_public_costs_have_chinese_labels():
+    from rainforest import i18n, registry
+    from rainforest.i18n import zh
+    from rainforest.mechanisms.m13_instruments import COSTS, TOTAL
+    from rainforest.scenario.schema import Instruments, Learning
+
+    for group, model in (("instruments", Instruments), ("learning", Learning)):
+        for name in model.model_fields:
+            assert f"{group}.{name}" in zh.LEVERS, f"{group}.{name}"
+            assert (
+                i18n.lever_label(f"regions.x.{group}.{name}", "zh") == zh.LEVERS[f"{group}.{name}"]
+            )
+    for name in [*(c[0] for c in COSTS), TOTAL]:
+        assert registry.label(name, "zh") != registry.label(name, "en"), name
+        assert name in zh.METRICS, name

@@ -169,6 +169,7 @@ LEVERS: dict[str, str] = {
     "learning.step": "每次调整幅度",
     "learning.budget": "年度预算上限",
     "learning.demand_weight": "企业诉求权重",
+    "learning.demand_threshold": "企业诉求阈值(缺现金初创企业占比)",
 }
 
 LEVER_GROUPS: dict[str, str] = {

@@ -123,8 +123,11 @@ def test_ratio_interval_is_unbounded_when_the_gain_may_be_nil():
     rng = np.random.default_rng(0)
     r, lo, hi = ratio_interval(np.full(8, 10.0), np.array([1, 2, 1, 2, 1, 2, 1, 2.0]), rng)
     assert r == pytest.approx(10 / 1.5) and lo < r < hi < np.inf
-    r, lo, hi = ratio_interval(np.full(8, 10.0), np.array([1, -1, 1, -1, 1, -1, 2, -2.0]), rng)
-    assert hi == np.inf
+    r, lo, hi = ratio_interval(np.full(8, 10.0), np.array([1, -1, 1, -1, 1, -1, 2, -1.5]), rng)
+    assert r > 0 and hi == np.inf
+    # a loss on average: no cost per unit at all
+    r, lo, hi = ratio_interval(np.full(8, 10.0), np.full(8, -1.0), rng)
+    assert np.isnan([r, lo, hi]).all()
 
 
 def test_cost_effectiveness_from_paired_differences():

@@ -73,14 +73,17 @@ def ratio_interval(
 ) -> tuple[float, float, float]:
     """``mean(num) / mean(den)`` over paired replicates and a percentile-bootstrap interval.
 
-    If the denominator's resampled mean is not positive in more than ``(1 - level) / 2`` of
-    resamples, the upper bound is ``inf`` (the extra outcome may be nil: any cost per unit is
-    possible); the lower bound comes from the resamples with a positive denominator.
+    A mean denominator that is not positive (no extra outcome, or a loss) gives NaN: there is no
+    cost per unit. If the denominator's resampled mean is not positive in more than
+    ``(1 - level) / 2`` of resamples, the upper bound is ``inf`` (the extra outcome may be nil:
+    any cost per unit is possible); the lower bound comes from resamples with a positive one.
     """
     num = np.asarray(num, float)
     den = np.asarray(den, float)
     d = den.mean() if den.size else np.nan
-    ratio = num.mean() / d if d > 0 else np.nan
+    if not d > 0:  # no extra outcome on average (or a loss): no cost per unit
+        return np.nan, np.nan, np.nan
+    ratio = num.mean() / d
     if num.size < 2:
         return ratio, np.nan, np.nan
     idx = rng.integers(0, num.size, size=(resamples, num.size))
@@ -91,7 +94,7 @@ def ratio_interval(
     if not ok.any():
         return ratio, np.nan, np.inf
     r = nm[ok] / dm[ok]
-    lo = float(np.quantile(r, a)) if ok.mean() > 1 - a else float(np.min(r))
+    lo = float(np.quantile(r, a))
     hi = float(np.quantile(r, 1 - a)) if ok.mean() >= 1 - a else np.inf
     return ratio, lo, hi
 

@@ -397,6 +397,28 @@ def print_cost(res: Any) -> None:
                 f"{_num(r.cost_per_unit)} {_iv(r.lo, r.hi, f=_num)}",
             )
         console.print(ct)
+    spending = getattr(res, "spending", None)
+    if spending is not None and len(spending):
+        from rainforest.registry import label
+
+        st = Table(
+            title="Public spending by instrument, whole period (million yuan)",
+            caption="M10's cash subsidies and each instrument's cost (docs/policy.md); "
+            "difference = changed - baseline, paired by seed",
+            box=box.SIMPLE_HEAD,
+        )
+        st.add_column("instrument", no_wrap=True)
+        st.add_column("baseline", justify="right", no_wrap=True)
+        st.add_column("changed", justify="right", no_wrap=True)
+        st.add_column("difference [90%]", justify="right", no_wrap=True)
+        for r in spending.itertuples(index=False):
+            st.add_row(
+                escape(label(r.instrument)),
+                _num(r.baseline),
+                _num(r.changed),
+                f"{_num(r.difference)} {_iv(r.lo, r.hi, f=_num)}",
+            )
+        console.print(st)
     gap = getattr(res, "gap", None)
     if gap is not None and len(gap):
         gt = Table(

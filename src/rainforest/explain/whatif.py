@@ -76,6 +76,10 @@ class WhatIf:
     cost: pd.DataFrame | None = None
     """Extra public spending per extra unit of outcome (:func:`rainforest.packages.cost.
     cost_effectiveness`): outcome, unit, extra_cost, extra_outcome, cost_per_unit, lo, hi, n."""
+    spending: pd.DataFrame | None = None
+    """Public spending by instrument over the reported period (million yuan): instrument,
+    baseline, changed, difference, lo, hi (90% interval); instruments with no spending in
+    either arm are left out, the total comes last."""
     gap: pd.DataFrame | None = None
     """With ``vs``: outcome, baseline, changed, model (the ``vs`` place at the baseline's size),
     closed (share of the gap closed), lo, hi, n."""
@@ -156,7 +160,7 @@ def whatif(
     from rainforest.packages import PackageError
     from rainforest.packages import changes as package_changes
     from rainforest.packages import load as load_pkg
-    from rainforest.packages.cost import cost_effectiveness, gap_closed
+    from rainforest.packages.cost import cost_effectiveness, gap_closed, instruments
 
     base = load_scenario(scenario)
     set = dict(set or {})
@@ -181,9 +185,11 @@ def whatif(
         raise ExplainError(f"unknown region {region!r}; {base.name!r} has {list(base.regions)}")
     outs = resolve_outcomes(outcomes, WHATIF_DEFAULT)
     # the cost to government is always measured; shown as an outcome unless others were asked
-    hidden = outcomes is not None and TOTAL not in [o.name for o in outs]
-    if TOTAL not in [o.name for o in outs]:
-        outs = [*outs, resolve_outcomes(TOTAL, ())[0]]
+    asked = {o.name for o in outs}
+    if outcomes is None:
+        asked.add(TOTAL)
+    spent = [TOTAL, *instruments()]  # measured in the same runs: public spending by instrument
+    outs = [*outs, *resolve_outcomes([m for m in spent if m not in {o.name for o in outs}], ())]
     model = None
     if vs is not None:
         model = load_scenario(vs)
@@ -229,15 +235,18 @@ def whatif(
             else sum(r.population for r in base.regions.values())
         )
         size = here / model.regions[vs_region].population
-        gap = _gap(got.totals, [o.name for o in outs if o.name != TOTAL], size, root, gap_closed)
+        gap = _gap(
+            got.totals, [o.name for o in outs if o.name not in spent], size, root, gap_closed
+        )
     per_run = _paired(got.yearly, got.totals)
     per_run_out = per_run.assign(year=per_run["year"].where(per_run["year"] >= 0).astype("Int64"))
     cost = cost_effectiveness(per_run_out, seed=root)
-    if hidden:
-        per_run = per_run[per_run["outcome"] != TOTAL]
-        per_run_out = per_run_out[per_run_out["outcome"] != TOTAL].reset_index(drop=True)
-        outs = [o for o in outs if o.name != TOTAL]
     boot = np.random.default_rng(np.random.SeedSequence([root, _BOOT_STREAM]))
+    spending = _spending(per_run, spent, boot)
+    drop = [m for m in spent if m not in asked]
+    per_run = per_run[~per_run["outcome"].isin(drop)]
+    per_run_out = per_run_out[~per_run_out["outcome"].isin(drop)].reset_index(drop=True)
+    outs = [o for o in outs if o.name not in drop]
     rows = []
     for (out, year), g in per_run.groupby(["outcome", "year"], sort=True):
         d = g["difference"].to_numpy(float)[:, None]
@@ -283,7 +292,32 @@ def whatif(
         package=pkg_name,
         vs=model.name if model is not None else "",
         cost=cost,
+        spending=spending,
         gap=gap,
+    )
+
+
+def _spending(per_run: pd.DataFrame, spent: list[str], boot) -> pd.DataFrame:
+    """Public spending by instrument in both arms and its paired difference (whole period)."""
+    whole = per_run[per_run["year"] < 0]
+    rows = []
+    for name in [*spent[1:], spent[0]]:  # the total last
+        g = whole[whole["outcome"] == name]
+        if g.empty or not (g["baseline"].abs().sum() + g["changed"].abs().sum()) > 0:
+            continue
+        mean, lo, hi = bootstrap_mean(g["difference"].to_numpy(float)[:, None], boot)
+        rows.append(
+            {
+                "instrument": name,
+                "baseline": float(g["baseline"].mean()),
+                "changed": float(g["changed"].mean()),
+                "difference": float(mean[0]),
+                "lo": float(lo[0]),
+                "hi": float(hi[0]),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["instrument", "baseline", "changed", "difference", "lo", "hi"]
     )
 
 

@@ -161,7 +161,7 @@ def test_cli_lists_shows_and_runs_a_package(tmp_path):
     assert res.exit_code == 0 and "shanghai-2025-ai-measures" in res.stdout
     res = runner.invoke(app, ["packages", "show", "hangzhou-2014-push", "--scenario", "zhangjiang"])
     assert res.exit_code == 0, res.output
-    assert "0.2" in res.stdout and "研发用地价格仅为商业用地1/5" in res.stdout
+    assert "1.0 -> 0.2" in res.stdout and "seed 004" in res.stdout  # land at 1/5 the price
     res = runner.invoke(app, ["packages", "show", "nope"])
     assert res.exit_code == 2 and "unknown package" in res.output
     args = ["whatif", "zhangjiang", "--package", "shanghai-2025-ai-measures", "--vs", "hangzhou"]

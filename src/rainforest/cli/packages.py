@@ -73,11 +73,11 @@ def show_cmd(
         box=box.SIMPLE_HEAD,
         title_justify="left",
     )
-    table.add_column("path", no_wrap=True)
-    table.add_column("change", no_wrap=True)
+    table.add_column("path", overflow="fold")
+    table.add_column("change", overflow="fold")
     if sc is not None:
-        table.add_column(f"in {sc.name}", no_wrap=True)
-    table.add_column("source", ratio=1, overflow="fold")
+        table.add_column(f"in {sc.name}", overflow="fold")
+    table.add_column("source", ratio=2, overflow="fold")
     for e in pkg.entries:
         row = [escape(e.path), escape(e.describe())]
         if sc is not None:

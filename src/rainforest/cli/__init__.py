@@ -13,6 +13,7 @@ from rainforest.cli import (  # noqa: F401  (importing registers the commands)
     explain,
     levers,
     mechanisms,
+    packages,
     places,
     presets,
     run,

@@ -60,7 +60,11 @@ def _store(path: Path | None, no_store: bool = False) -> Any:
 
 
 def _pct(x: float) -> str:
-    return "–" if x != x else f"{100 * x:.0f}%"
+    if x != x:
+        return "–"
+    if abs(x) == float("inf"):
+        return "∞" if x > 0 else "-∞"
+    return f"{100 * x:.0f}%"
 
 
 def _groups_arg(groups: str | None) -> Any:
@@ -133,6 +137,8 @@ def explain_cmd(
 
 def _num(v: Any) -> str:
     """Compact numbers for narrow tables: 1.19M, 27.8k, else :func:`fmt`."""
+    if isinstance(v, float) and abs(v) == float("inf"):
+        return "∞" if v > 0 else "-∞"
     if isinstance(v, float | int) and v == v and abs(v) >= 1e4:
         return f"{v / 1e6:.3g}M" if abs(v) >= 1e6 else f"{v / 1e3:.3g}k"
     return fmt(v)
@@ -211,6 +217,29 @@ def print_explanation(res: Any) -> None:
     if len(res.best_moves):
         s = res.sentences(1)[0]
         console.print(escape(s[0].upper() + s[1:] + "."), highlight=False)
+    cost = (getattr(res, "extra", None) or {}).get("cost")
+    if cost is not None and len(cost):
+        ct = Table(
+            title=f"Cost to government of each move (million yuan; per extra {what}; model not "
+            "yet calibrated)",
+            caption="extra public spending / extra outcome, paired by seed; 90% interval "
+            "('∞': the extra outcome may be nil)",
+            box=box.SIMPLE_HEAD,
+        )
+        ct.add_column("move", no_wrap=True)
+        ct.add_column("extra spending", justify="right", no_wrap=True)
+        ct.add_column("extra outcome", justify="right", no_wrap=True)
+        ct.add_column("cost per unit [90%]", justify="right", no_wrap=True)
+        labels = {g.name: g.label for g in res.groups}
+        for r in cost.itertuples(index=False):
+            name = f"all of {res.a}'s levers" if r.move == "all" else labels.get(r.move, r.move)
+            ct.add_row(
+                escape(name),
+                _num(r.extra_cost),
+                _num(r.extra_outcome),
+                f"{_num(r.cost_per_unit)} {_iv(r.lo, r.hi, f=_num)}",
+            )
+        console.print(ct)
     parts = [f"experiment {res.experiment_id}"] if res.experiment_id else []
     parts.append(f"{res.executed} run(s) computed")
     if res.reused:
@@ -238,10 +267,23 @@ def parse_assignment(text: str) -> tuple[str, Any]:
 def whatif_cmd(
     scenario: str = typer.Argument(..., help="Preset name or scenario TOML path."),
     set_: list[str] = typer.Option(
-        ...,
+        None,
         "--set",
         help="A change PATH=VALUE, e.g. regions.zhangjiang.policy.sandbox=0.8 (repeatable); "
         "`rainforest levers SCENARIO` lists the paths with units and current values.",
+    ),
+    package: str = typer.Option(
+        None,
+        "--package",
+        "-p",
+        help="Adopt a named policy package (`rainforest packages list`), e.g. "
+        "shanghai-2025-ai-measures; --set values apply on top.",
+    ),
+    vs: str = typer.Option(
+        None,
+        "--vs",
+        help="A model place (preset) run with the same seeds: report the share of the gap "
+        "to it that the change closes.",
     ),
     runs: int = typer.Option(16, "--runs", "-n", help="Replicates of each arm (same seeds)."),
     years: int = years_option(),
@@ -259,10 +301,14 @@ def whatif_cmd(
     report: Path = report_option(),
     out: Path = out_option(short=False),  # -o is --outcome here
 ) -> None:
-    """What if SCENARIO changed? Paired differences of every outcome, with 90% intervals."""
+    """What if SCENARIO changed? Paired differences of every outcome, with 90% intervals,
+    the public cost per extra founding, high-growth firm and unit of output, and (with --vs)
+    the share of the gap to a model place closed."""
     from rainforest.explain import whatif as run_whatif
 
-    changes = dict(parse_assignment(s) for s in set_)
+    changes = dict(parse_assignment(s) for s in set_ or [])
+    if not changes and not package:
+        fail("give at least one --set PATH=VALUE or a --package NAME")
     st = _store(store, no_store)
     with _errors(st), progress_bar("whatif") as bar:
         res = run_whatif(
@@ -277,6 +323,8 @@ def whatif_cmd(
             store=st,
             region=region,
             progress=bar,
+            package=package,
+            vs=vs,
         )
     print_whatif(res, by_year)
     if out:
@@ -291,6 +339,8 @@ def whatif_cmd(
 def print_whatif(res: Any, by_year: bool = False) -> None:
     """The overall differences (and per year on request)."""
     change = ", ".join(f"{k} = {v}" for k, v in res.changes.items())
+    if getattr(res, "package", ""):
+        change = f"package {res.package}"
     table = Table(
         title=escape(f"What if {res.scenario}: {change}? ({res.runs} runs, same seeds)"),
         caption="whole reported period; difference = changed - baseline, paired by seed; "
@@ -326,8 +376,76 @@ def print_whatif(res: Any, by_year: bool = False) -> None:
                 f"{_num(r.difference)} {_iv(r.lo, r.hi, f=_num)}",
             )
         console.print(yt)
+    print_cost(res)
     parts = [f"experiment {res.experiment_id}", f"{res.executed} run(s) computed"]
     if res.reused:
         parts.append(f"{res.reused} reused from the store")
     parts.append(f"{res.wall_s:.0f} s")
     console.print("; ".join(parts), style="dim")
+
+
+def print_cost(res: Any) -> None:
+    """The public cost per extra unit of outcome and, with --vs, the share of the gap closed."""
+    cost = getattr(res, "cost", None)
+    if cost is not None and len(cost):
+        ct = Table(
+            title="Cost to government (public spending, million yuan; model not yet calibrated)",
+            caption="extra public spending / extra outcome, ratio of means over paired runs; "
+            "90% bootstrap interval ('inf': the extra outcome may be nil)",
+            box=box.SIMPLE_HEAD,
+        )
+        ct.add_column("per extra", no_wrap=True)
+        ct.add_column("extra spending", justify="right", no_wrap=True)
+        ct.add_column("extra outcome", justify="right", no_wrap=True)
+        ct.add_column("public cost per unit [90%]", justify="right", no_wrap=True)
+        for r in cost.itertuples(index=False):
+            ct.add_row(
+                escape(r.unit),
+                _num(r.extra_cost),
+                _num(r.extra_outcome),
+                f"{_num(r.cost_per_unit)} {_iv(r.lo, r.hi, f=_num)}",
+            )
+        console.print(ct)
+    spending = getattr(res, "spending", None)
+    if spending is not None and len(spending):
+        from rainforest.registry import label
+
+        st = Table(
+            title="Public spending by instrument, whole period (million yuan)",
+            caption="M10's cash subsidies and each instrument's cost (docs/policy.md); "
+            "difference = changed - baseline, paired by seed",
+            box=box.SIMPLE_HEAD,
+        )
+        st.add_column("instrument", no_wrap=True)
+        st.add_column("baseline", justify="right", no_wrap=True)
+        st.add_column("changed", justify="right", no_wrap=True)
+        st.add_column("difference [90%]", justify="right", no_wrap=True)
+        for r in spending.itertuples(index=False):
+            st.add_row(
+                escape(label(r.instrument)),
+                _num(r.baseline),
+                _num(r.changed),
+                f"{_num(r.difference)} {_iv(r.lo, r.hi, f=_num)}",
+            )
+        console.print(st)
+    gap = getattr(res, "gap", None)
+    if gap is not None and len(gap):
+        gt = Table(
+            title=escape(f"Share of the gap to {res.vs} closed (at {res.scenario}'s size)"),
+            caption="(changed - baseline) / (model - baseline), ratio of means over paired runs",
+            box=box.SIMPLE_HEAD,
+        )
+        gt.add_column("outcome", no_wrap=True)
+        gt.add_column("baseline", justify="right", no_wrap=True)
+        gt.add_column("changed", justify="right", no_wrap=True)
+        gt.add_column(escape(res.vs), justify="right", no_wrap=True)
+        gt.add_column("gap closed [90%]", justify="right", no_wrap=True)
+        for r in gap.itertuples(index=False):
+            gt.add_row(
+                escape(r.outcome.replace("_", " ")),
+                _num(r.baseline),
+                _num(r.changed),
+                _num(r.model),
+                f"{_pct(r.closed)} {_iv(r.lo, r.hi, f=_pct)}",
+            )
+        console.print(gt)

@@ -36,12 +36,14 @@ from rainforest.mechanisms.contract import ContractError, Hook
 PLAN: tuple[str, ...] = (
     # per-region preparation in NumPy: this month's inputs
     "shocks.apply",
+    "instruments.levers",
     "knowledge.field",
     "contacts.rates",
     "anchors.platform",
     "connections.prepare",
     "migration.prepare",
     "policy.costs",
+    "instruments.costs",
     "belief.prepare",
     # compiled: indices, lay-offs and the month's ideas
     "books.seed",
@@ -76,6 +78,7 @@ PLAN: tuple[str, ...] = (
     "belief.update",
     "contacts.close",
     "migration.rents",
+    "instruments.account",
 )
 
 

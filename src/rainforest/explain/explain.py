@@ -234,10 +234,16 @@ def simulate_evaluator(
     experiments runner and return its totals of ``outcome``. Run bookkeeping (experiment
     id, runs computed and reused) goes into ``info``."""
 
+    from rainforest.explain.outcomes import metric_outcome
+    from rainforest.mechanisms.m17_instruments import TOTAL
+
+    # public spending is measured too, for the cost of each move (issue 16)
+    measured = [outcome] if outcome.name == TOTAL else [outcome, metric_outcome(TOTAL)]
+
     def evaluate(arms: Sequence[Arm], runs: int, root: int) -> np.ndarray:
         got = run_arms(
             arms,
-            [outcome],
+            measured,
             runs,
             seed=root,
             years=years,
@@ -251,6 +257,7 @@ def simulate_evaluator(
         )
         if info is not None:
             info.update(experiment_id=got.experiment_id, executed=got.executed, reused=got.reused)
+            info["public"] = got.matrix(TOTAL, len(arms))
         return got.matrix(outcome.name, len(arms))
 
     return evaluate
@@ -426,6 +433,10 @@ def explain(
     best = _rank(best, float(g_mean[0]))
     best["rank"] = np.arange(1, len(best) + 1)
 
+    extra: dict[str, Any] = {}
+    if "public" in info:  # cost to government of each move: extra public yuan per extra unit
+        extra["cost"] = _move_costs(np.asarray(info["public"], float), vals, row, grp, root)
+
     ends = {"b": v0, "b_with_a_levers": vall, "a": a_vals}
     la = sa.name if len(sa.regions) == 1 else ra
     lb = sb.name if len(sb.regions) == 1 else rb
@@ -481,6 +492,41 @@ def explain(
         executed=info.get("executed", 0),
         reused=info.get("reused", 0),
         wall_s=time.perf_counter() - t0,
+        extra=extra,
+    )
+
+
+def _move_costs(
+    public: np.ndarray, vals: np.ndarray, row: dict, grp: Sequence[LeverGroup], root: int
+) -> pd.DataFrame:
+    """Extra public spending (million yuan over the reported period) and its ratio to the
+    extra outcome, for B with all of A's lever groups and for each group alone: move,
+    extra_cost, extra_outcome, cost_per_unit, lo, hi (90% interval; ``hi = inf`` when the
+    extra outcome may be nil)."""
+    from rainforest.packages.cost import ratio_interval
+
+    rng = np.random.default_rng(np.random.SeedSequence([root, 0xC057]))
+    n = len(grp)
+    moves = [("all", full_mask(n))] + [(g.name, 1 << i) for i, g in enumerate(grp)]
+    rows = []
+    for name, mask in moves:
+        if mask not in row:
+            continue
+        dc = public[row[mask]] - public[row[0]]
+        do = vals[row[mask]] - vals[row[0]]
+        ratio, lo, hi = ratio_interval(dc, do, rng)
+        rows.append(
+            {
+                "move": name,
+                "extra_cost": float(dc.mean()),
+                "extra_outcome": float(do.mean()),
+                "cost_per_unit": ratio,
+                "lo": lo,
+                "hi": hi,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["move", "extra_cost", "extra_outcome", "cost_per_unit", "lo", "hi"]
     )
 
 

@@ -161,7 +161,19 @@ OUTCOMES_EN: dict[str, tuple[str, str]] = {
     "high_growth": ("High-growth startups", "firms"),
 }
 PRESET_GROUPS_EN = {"archetype": "Archetypes", "place": "Places", "network": "Networks"}
-LEVER_GROUPS_EN = {"culture": "Culture", "policy": "Policy"}
+LEVER_GROUPS_EN = {
+    "culture": "Culture",
+    "policy": "Policy",
+    "instruments": "Instruments",
+    "learning": "A learning government",
+}
+
+#: Named policy packages (``rainforest.packages``): English names by package name.
+PACKAGES_EN: dict[str, str] = {
+    "shanghai-2025-ai-measures": "Shanghai's 2025 AI measures",
+    "hangzhou-2014-push": "Hangzhou's 2014 push",
+    "hefei-invest-to-attract": "Hefei's invest-to-attract",
+}
 #: English lever labels where the field name alone is terse.
 LEVERS_EN: dict[str, str] = {
     "culture.failure_tolerance": "Tolerance of failure",
@@ -298,6 +310,16 @@ def preset_label(name: str, lang: str | None = None, both: bool = False) -> str:
     return cn if (_is_zh(lang) and cn) else en
 
 
+def package_label(name: str, lang: str | None = None, both: bool = False) -> str:
+    """A policy package's display name: ``"Hangzhou's 2014 push"`` / ``"杭州2014数字经济第一城"``;
+    ``both`` gives Chinese and English."""
+    en = PACKAGES_EN.get(name, name)
+    cn = zh.PACKAGES.get(name)
+    if both and cn:
+        return f"{cn} {en}"
+    return cn if (_is_zh(lang) and cn) else en
+
+
 def preset_group(name: str) -> str:
     """``archetype``, ``place`` or ``network`` (``other`` for a preset not in the catalogue)."""
     return PRESETS_EN.get(name, ("", "other"))[1]
@@ -325,6 +347,7 @@ __all__ = [
     "lever_label",
     "metric_label",
     "normalise",
+    "package_label",
     "page_words",
     "preset_group",
     "preset_group_label",

@@ -64,6 +64,26 @@ METRICS: dict[str, str] = {
     "grassroots_ai_foundings": "草根AI创业",
     "ai_foundings": "AI/软件创业",
     "high_growth": "高成长企业",
+    # issue 16: instruments, public cost, a learning government
+    "public_vouchers": "算力券支出",
+    "public_shared_labs": "共享实验室支出",
+    "public_land": "低价用地(让利)",
+    "public_first_buyers": "场景首购支出",
+    "public_model_community": "模力社区支出",
+    "public_self_driving_labs": "自主实验室支出",
+    "public_power": "算力电价优惠",
+    "public_offices": "1元办公空间支出",
+    "public_apartments": "定向公寓支出",
+    "public_prea": "国资Pre-A轮投资",
+    "public_relay": "接力投资",
+    "public_guarantees": "投贷联动担保损失",
+    "public_opc": "超级个体扶持",
+    "public_data": "数据流通试点支出",
+    "public_task_force": "AI专班人员支出",
+    "public_founder_services": "法律会计服务支出",
+    "public_sector": "产业专项(机器人+)支出",
+    "public_recruitment": "海外创始人引进支出",
+    "public_spending": "公共支出合计",
 }
 
 UNITS: dict[str, str] = {
@@ -128,6 +148,31 @@ LEVERS: dict[str, str] = {
     "tax_rate": "税率",
     "land_supply": "研发用地供给",
     "supply_chain": "供应链配套",
+    # issue 16: instruments, public cost, a learning government
+    "instruments.model_community": "模力社区(开放模型社区)覆盖",
+    "instruments.self_driving_labs": "自主实验室覆盖",
+    "instruments.one_yuan_offices": "1元办公空间",
+    "instruments.talent_apartments": "定向公寓(人才公寓)",
+    "instruments.state_prea_rate": "国资Pre-A轮入场概率",
+    "instruments.state_prea_cheque": "国资Pre-A轮金额",
+    "instruments.relay_fund": "接力(纾困)投资年度预算",
+    "instruments.venture_loans": "投贷联动、专利质押贷款比例",
+    "instruments.opc_grant": "超级个体(一人公司)扶持",
+    "instruments.data_circulation": "数据流通试点与金融试验区",
+    "instruments.compute_power_price": "算力用电价格(相对工业电价)",
+    "instruments.ai_task_force": "AI专班人数",
+    "instruments.founder_services": "创业法律会计服务",
+    "instruments.sector_domain": "产业专项领域(如机器人+)",
+    "instruments.sector_budget": "产业专项年度预算",
+    "instruments.founder_recruitment": "海外创始人引进(每年)",
+    "instruments.rent_cycle_amplitude": "写字楼租金周期幅度",
+    "learning.enabled": "学习型政府(按结果调整政策)",
+    "learning.review_months": "政策复盘周期",
+    "learning.lag_months": "政策调整时滞",
+    "learning.step": "每次调整幅度",
+    "learning.budget": "年度预算上限",
+    "learning.demand_weight": "企业诉求权重",
+    "learning.demand_threshold": "企业诉求阈值(缺现金初创企业占比)",
 }
 
 LEVER_GROUPS: dict[str, str] = {
@@ -143,6 +188,9 @@ LEVER_GROUPS: dict[str, str] = {
     "costs": "成本",
     "talent": "人才结构",
     "industry": "产业结构",
+    # issue 16: instruments, public cost, a learning government
+    "instruments": "政策工具",
+    "learning": "学习型政府",
 }
 
 PRESETS: dict[str, str] = {
@@ -279,4 +327,11 @@ UI: dict[str, str] = {
     "dl_csv": "指标 CSV",
     "dl_xlsx": "指标 Excel",
     "report_link": "打开完整报告",
+}
+
+#: Named policy packages (``rainforest.packages``), by package name.
+PACKAGES: dict[str, str] = {
+    "shanghai-2025-ai-measures": "上海AI创业全周期陪跑举措(2025)",
+    "hangzhou-2014-push": "杭州2014数字经济第一城",
+    "hefei-invest-to-attract": "合肥以投带引",
 }

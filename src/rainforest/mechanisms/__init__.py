@@ -24,6 +24,7 @@ from rainforest.mechanisms import (  # noqa: F401  (importing declares each mech
     m11_migration,
     m12_connections,
     m13_network,
+    m17_instruments,
     shocks,
 )
 from rainforest.mechanisms.contract import (

@@ -33,8 +33,10 @@ def apply(eng) -> None:
             add_event(w.E, month, EV_SHOCK, r, o, -1, -1, s.layoff_share, int(w.O.domain[o]))
         elif s.kind == "policy_change":
             changed = with_values(eng.sc, {f"regions.{s.region}.policy.{s.field}": s.value})
+            before = eng.policy_arrays(eng.sc)
             for key, arr in eng.policy_arrays(changed).items():
-                getattr(w.R, key)[r] = arr[r]
+                if arr[r] != before[key][r]:  # only this field's arrays: shocks add up
+                    getattr(w.R, key)[r] = arr[r]
             add_event(w.E, month, EV_SHOCK, r, -1, -1, -1, s.value, -1)
         elif s.kind == "funding_winter":
             sel = np.flatnonzero(w.I.region[: w.I.n[0]] == r)

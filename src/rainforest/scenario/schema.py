@@ -299,6 +299,163 @@ class Policy(Model):
     )
 
 
+class Instruments(Model):
+    """Per-region instruments of the essays that :class:`Policy` cannot express (issue 16).
+
+    Each maps onto inputs the mechanisms already read (``mechanisms/m17_instruments.py``, NumPy
+    only): experiment costs, office rent and housing, delays, cash of eligible startups. All are
+    off at 0 (``sector_domain`` empty). Their public cost is reported by instrument
+    (``public_*`` metrics)."""
+
+    model_community: Share = _f(
+        0.0,
+        "Coverage of an open model community serving startups shared models (模力社区; "
+        "seed 000's open source): cuts AI/compute experiment cost.",
+        "share",
+        source="seed 002: 为园区内50多家AI初创公司提供GLM系列模型的即取即用服务 — shared models",
+    )
+    self_driving_labs: Share = _f(
+        0.0,
+        "Coverage of self-driving (automated, high-throughput) labs: cuts experiment cost in "
+        "hardware and regulated (biomedical) domains.",
+        "share",
+        source="seed 001: 自主实验室(Self-Driving Labs)整合 AI + 自动化 — self-driving labs",
+    )
+    one_yuan_offices: Share = _f(
+        0.0,
+        "Share of young startups' desk rent waived at once (1元办公空间), no claim or stamps.",
+        "share",
+        source="seed 002: “1元办公空间”、“定向公寓”等举措大大延长了初创公司的现金流寿命 — offices",
+    )
+    talent_apartments: Share = _f(
+        0.0,
+        "Share of startup staff housed in subsidised talent apartments (定向公寓): cuts the "
+        "housing cost people weigh when moving (M11) and startups' cash burn.",
+        "share",
+        source="seed 002: “1元办公空间”、“定向公寓”等举措 — talent flats",
+    )
+    state_prea_rate: Chance = _f(
+        0.0,
+        "Monthly chance a seed-funded young startup gets a Pre-A cheque from a district fund "
+        "(各区母基金…Pre-A轮入场).",
+        "1/month",
+        source="seed 002: 各区母基金对大模型企业的Pre-A轮入场 — district funds enter Pre-A rounds",
+    )
+    state_prea_cheque: NonNeg = _f(
+        0.0, "Size of a district fund's Pre-A cheque.", "million yuan", source="assumed: off"
+    )
+    relay_fund: NonNeg = _f(
+        0.0,
+        "Yearly budget of relay (rescue) rounds for cash-short late-stage startups.",
+        "million yuan/yr",
+        source="seed 002: 浦东创投与浦发集团共同出资带动香港资金跟投 — state relay rounds",
+    )
+    venture_loans: Share = _f(
+        0.0,
+        "Bank loan, as a share of a round just raised, lent to the startup (投贷联动, 专利质押); "
+        "a public guarantee bears the losses of those that fail.",
+        "share of round",
+        source="seed 002: 投贷联动、专利质押、联合出资等机制变化 — investment-linked loans",
+    )
+    opc_grant: NonNeg = _f(
+        0.0,
+        "Lump sum to a one-person startup at founding (张江OPC 超级个体).",
+        "million yuan",
+        source="seed 002: 张江OPC项目对“超级个体”的定向扶持 — support for super-individuals",
+    )
+    data_circulation: Share = _f(
+        0.0,
+        "Data-circulation pilots and the finance trial zone: raise open data (M4).",
+        "share",
+        source="seed 002: 数据流通试点 — data-circulation pilots",
+    )
+    compute_power_price: Annotated[float, Field(gt=0.0, le=10.0)] = _f(
+        1.0,
+        "Electricity price for compute relative to the industrial tariff (1 = industrial); "
+        "scales the power share of compute-intensive experiment cost.",
+        "x",
+        source="ai-opinion: seed 003: 对“大模型训练用电”这类新需求,仍按工业用电标准审批 — tariff",
+    )
+    ai_task_force: NonNeg = _f(
+        0.0,
+        "Officials in a dedicated AI task force (AI专班): shorten subsidy latency and "
+        "registration (half at mechanisms.instruments.task_force_half_staff).",
+        "people",
+        source="ai-opinion: seed 003: 经信部门设立“AI专班” — an AI task force",
+    )
+    founder_services: Share = _f(
+        0.0,
+        "Coverage of free legal and accounting services for founders: shortens registration.",
+        "share",
+        source="seed 000: 專業的法律、會計服務 — professional legal and accounting services",
+    )
+    sector_domain: str = _f("", "Domain of a sector programme (机器人+); empty = none.")
+    sector_budget: NonNeg = _f(
+        0.0,
+        "Yearly budget of the sector programme, paid to startups of sector_domain.",
+        "million yuan/yr",
+        source="seed 004: 《浙江省“机器人+”行动计划》 — the 'Robot+' action plan",
+    )
+    founder_recruitment: NonNeg = _f(
+        0.0,
+        "Founders recruited from abroad per year (they join the region's people).",
+        "people/yr",
+        source="seed 004: 邀请他回到杭州创办了强脑科技 — invited back to found BrainCo",
+    )
+    rent_cycle_amplitude: Share = _f(
+        0.0,
+        "Amplitude of an office vacancy and rent cycle (rent x (1 + a sin)).",
+        "share",
+        source="seed 001: 东伦敦科技城最早是因为房租便宜 — cheap rent first drew startups",
+    )
+
+
+class Learning(Model):
+    """A government that learns (issue 16; off by default): every ``review_months`` it compares
+    the region's foundings and its startups' cash shortages with ``lag_months`` before, and
+    moves its levers within a yearly budget."""
+
+    enabled: bool = _f(False, "Whether the region's government revises its levers.")
+    review_months: Annotated[int, Field(ge=1, le=120)] = _f(
+        12,
+        "Months between reviews.",
+        "months",
+        source="assumed: a yearly programme cycle",
+    )
+    lag_months: Annotated[int, Field(ge=0, le=120)] = _f(
+        6,
+        "Months before a review's change takes effect (drafting, approval).",
+        "months",
+        source="assumed: half a year from review to new rules",
+    )
+    step: Share = _f(
+        0.1,
+        "Change of each lever per review.",
+        "share",
+        source="assumed: small revisions",
+    )
+    budget: NonNeg = _f(
+        0.0,
+        "Yearly public budget the revised levers may spend (0 = no limit on spending, levers "
+        "only rise while foundings fall).",
+        "million yuan/yr",
+        source="assumed: set by the scenario",
+    )
+    demand_weight: Share = _f(
+        0.5,
+        "Weight of firms' demands (share of startups short of cash) against outcomes.",
+        "share",
+        source="ai-opinion: seed 003: 企业倒逼了改革 — firms forced reforms",
+    )
+    demand_threshold: Share = _f(
+        0.3,
+        "Share of startups short of cash (under six months of salaries) above which their "
+        "demands push for more support.",
+        "share",
+        source="assumed: when about a third of startups complain",
+    )
+
+
 class Region(Model):
     """A district or city: people, space, institutions, capital, culture and policy."""
 
@@ -350,6 +507,12 @@ class Region(Model):
     initial_patent_stock: NonNeg = _f(0.0, "Valid invention patents at the start.", "patents")
     culture: Culture = Field(default_factory=Culture, description="Culture (M3, M9).")
     policy: Policy = Field(default_factory=Policy, description="Policy levers (M10).")
+    instruments: Instruments = Field(
+        default_factory=Instruments, description="Instruments of the essays (M17)."
+    )
+    learning: Learning = Field(
+        default_factory=Learning, description="A government that revises its levers (M17)."
+    )
     universities: list[University] = Field(default_factory=list, description="Universities.")
     facilities: list[Facility] = Field(default_factory=list, description="Science facilities.")
     anchors: list[Anchor] = Field(default_factory=list, description="Anchor firms.")
@@ -1431,6 +1594,121 @@ class SpinoffParams(Model):
     )
 
 
+class InstrumentParams(Model):
+    """How the instruments of ``regions.*.instruments`` act and what they cost (M17)."""
+
+    accounting: bool = _f(
+        True,
+        "Report public spending by instrument (the public_* metrics); false leaves them at 0.",
+        "switch",
+        source="assumed: always on; off only to switch M17 off entirely",
+    )
+
+    model_community_cut: Share = _f(
+        0.5,
+        "Cut of AI/compute experiment cost at full model-community coverage.",
+        "share",
+        source="seed 002: 极大降低了研发成本与周期 — greatly cut R&D cost and time; half assumed",
+    )
+    self_driving_cut: Share = _f(
+        0.5,
+        "Cut of hardware and biomedical experiment cost at full self-driving-lab coverage.",
+        "share",
+        source="assumed: far below the 200x efficiency seed 001 quotes from a forecast",
+    )
+    office_months: Annotated[float, Field(ge=0.0, le=1200.0)] = _f(
+        36.0,
+        "Age until which a startup keeps its near-free office.",
+        "months",
+        source="seed 004: 三年内给予最高100%的房租补贴 — rent waived for up to three years",
+    )
+    housing_allowance: NonNeg = _f(
+        0.003,
+        "Public cost of housing one startup employee in a talent apartment (and the cash the "
+        "startup saves).",
+        "million yuan/person/month",
+        source="assumed: half of a 6,000-yuan monthly rent",
+    )
+    housing_relief: Share = _f(
+        0.5,
+        "Cut of the housing cost people weigh (M11) at full apartment coverage.",
+        "share",
+        source="assumed: half of the rent",
+    )
+    prea_max_age: Annotated[float, Field(ge=0.0, le=1200.0)] = _f(
+        36.0, "Oldest startup a Pre-A cheque goes to.", "months", source="assumed: three years"
+    )
+    prea_min_fit: Share = _f(
+        0.3, "Least product fit for a Pre-A cheque.", "fit", source="assumed: some traction"
+    )
+    relay_cheque: NonNeg = _f(
+        50.0,
+        "Size of one relay round.",
+        "million yuan",
+        source="assumed: a tenth of the 500 million yuan Pudong Venture put into MetaX (seed 002)",
+    )
+    relay_min_rounds: Annotated[int, Field(ge=0, le=20)] = _f(
+        2,
+        "Rounds a startup must have raised to be eligible for relay (mid and late stage).",
+        "rounds",
+        source="seed 002: 对于进入中后期的AI创业公司 — startups in their middle and late stages",
+    )
+    relay_runway_months: Positive = _f(
+        3.0,
+        "Cash below this many months of burn makes a late-stage startup eligible for relay.",
+        "months",
+        source="assumed: the last quarter before running dry",
+    )
+    loan_guarantee_share: Share = _f(
+        0.5,
+        "Share of a failed borrower's loan that the public guarantee pays.",
+        "share",
+        source="assumed: half, as risk-sharing funds for IP-backed loans usually split",
+    )
+    power_share: Share = _f(
+        0.3,
+        "Share of electricity in the cost of a compute-intensive experiment.",
+        "share",
+        source="assumed: power is a large part of training cost",
+    )
+    task_force_half_staff: Positive = _f(
+        10.0,
+        "Task-force officials that halve subsidy latency and registration time.",
+        "people",
+        source="assumed: a small team with liaisons for the main firms",
+    )
+    founder_services_cut: Share = _f(
+        0.5,
+        "Cut of registration time at full coverage of legal and accounting services.",
+        "share",
+        source="assumed: half",
+    )
+    founder_services_cost: NonNeg = _f(
+        0.02,
+        "Public cost of legal and accounting services per startup founded.",
+        "million yuan/firm",
+        source="assumed: 20,000 yuan of professional fees",
+    )
+    recruit_cost: NonNeg = _f(
+        1.0,
+        "Public cost of recruiting one founder from abroad.",
+        "million yuan/person",
+        source="assumed: a relocation grant, far below 2000万元 programme ceilings (seed 004)",
+    )
+    data_cost: NonNeg = _f(
+        20.0,
+        "Yearly public cost of running data pilots at full coverage.",
+        "million yuan/yr",
+        source="assumed: a platform team and data-governance staff",
+    )
+    rent_cycle_years: Annotated[float, Field(gt=0.0, le=100.0)] = _f(
+        8.0,
+        "Period of the office vacancy and rent cycle.",
+        "years",
+        source="assumed: a typical commercial property cycle",
+    )
+
+
 class Mechanisms(Model):
     """Global mechanism parameters, shared by every region.
 
@@ -1477,6 +1755,7 @@ class Mechanisms(Model):
     recombination: RecombinationParams = Field(default_factory=RecombinationParams)
     people_spinoffs: SpinoffParams = Field(default_factory=SpinoffParams)
     initial: Initial = Field(default_factory=Initial)
+    instruments: InstrumentParams = Field(default_factory=InstrumentParams)
 
 
 class Shock(Model):
@@ -1588,6 +1867,12 @@ class Scenario(Model):
                         raise ValueError(
                             f"regions.{rname}.universities.{i}.domains: unknown domain {key!r}"
                         )
+            sector = r.instruments.sector_domain
+            if sector and sector not in names:
+                raise ValueError(
+                    f"regions.{rname}.instruments.sector_domain: unknown domain {sector!r}; "
+                    f"expected one of {names}"
+                )
             for coll in ("facilities", "anchors"):
                 for i, item in enumerate(getattr(r, coll)):
                     if item.domain not in names:

@@ -45,6 +45,14 @@ class RunRequest(BaseModel):
         max_length=500,
     )
     label: str = Field("", max_length=120, description="A name for the run on the page.")
+    package: str = Field(
+        "",
+        max_length=80,
+        description="A policy package to adopt (GET /api/packages), applied before the levers.",
+    )
+    package_region: str = Field(
+        "", max_length=80, description="Region the package applies to (default: the only one)."
+    )
     runs: int = Field(
         1,
         ge=1,

@@ -12,6 +12,7 @@ from rainforest.web.routes import (
     exports,
     i18n,
     jobs,
+    packages,
     pages,
     reports,
     runs,
@@ -24,6 +25,7 @@ from rainforest.web.routes import (
 ROUTERS = (
     server.router,
     scenarios.router,
+    packages.router,
     jobs.router,
     reports.router,
     explain.router,
@@ -41,6 +43,7 @@ __all__ = [
     "exports",
     "i18n",
     "jobs",
+    "packages",
     "pages",
     "reports",
     "runs",

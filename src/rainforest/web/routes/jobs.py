@@ -40,7 +40,15 @@ def start_job(
     """Start a run in the background; poll GET /api/jobs/{id} for progress and series."""
     e = entry(catalogue, req.scenario)
     try:
-        sc = apply_levers(e.scenario, req.levers)
+        sc = e.scenario
+        if req.package:  # a named policy package first, the levers on top
+            from rainforest.packages import PackageError, apply
+
+            try:
+                sc = apply(sc, req.package, region=req.package_region or None)
+            except PackageError as err:
+                raise HTTPException(422, str(err)) from None
+        sc = apply_levers(sc, req.levers)
     except ScenarioError as err:
         raise HTTPException(422, str(err)) from None
     scale = float(req.scale if req.scale is not None else sc.scale)

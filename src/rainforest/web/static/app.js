@@ -353,10 +353,26 @@ function showJob(job, containerId = "run-charts", prefix = "run") {
   }
 }
 
-async function startRun(scenarioId, levers, label, runs = 1) {
+/* policy packages (issue 16): a chooser in the run settings; the server adopts the package */
+async function loadPackages() {
+  try {
+    const pkgs = await api("/api/packages");
+    const zh = state.lang === "zh";
+    for (const p of pkgs) {
+      const o = document.createElement("option");
+      o.value = p.name;
+      o.textContent = zh ? p.title_zh : p.title;
+      o.title = `${p.title_zh}\n${p.description}`;
+      $("package").appendChild(o);
+    }
+  } catch (err) { /* the chooser stays at "none" */ }
+}
+
+async function startRun(scenarioId, levers, label, runs = 1, pkg = "") {
   const s = settings();
   const body = { scenario: scenarioId, years: s.years, seed: s.seed, levers, label: label || "",
     runs };
+  if (pkg) body.package = pkg;
   if (s.scale) body.scale = s.scale;
   return api("/api/jobs", { method: "POST", headers: { "Content-Type": "application/json" },
     body: JSON.stringify(body) });
@@ -393,7 +409,8 @@ async function run() {
   const changed = Object.keys(state.levers).length;
   $("run-title").textContent = `${state.current.name}` + (changed ? ` with ${changed} lever(s) changed` : "");
   try {
-    const job = await startRun(state.current.id, state.levers);
+    const pkg = $("package").value;
+    const job = await startRun(state.current.id, state.levers, pkg ? `package ${pkg}` : "", 1, pkg);
     state.job = job.id;
     const final = await waitJob(job.id, (j) => showJob(j));
     finishJob(final);
@@ -928,6 +945,7 @@ async function init() {
         This build has no explanation API (rainforest.experiments.explain); compare the scenarios instead.</div>`;
     }
     await loadScenarios();
+    loadPackages();
     refreshRuns();
     if (state.health.explain_available) {
       state.explainReady = true;

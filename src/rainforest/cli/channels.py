@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from rainforest.cli.app import app, compile_notice, console, fail
+from rainforest.cli.app import app, console, fail
+from rainforest.cli.experiments import progress_bar
 from rainforest.cli.options import scale_option
 
 
@@ -42,20 +42,11 @@ def channels(
             sc = with_values(sc, ON)
     except (ScenarioError, ValueError) as err:
         fail(str(err))
-    compile_notice()
     results = []
-    with Progress(
-        TextColumn("[bold]channels[/]"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} runs"),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("runs", total=runs)
-        for s in range(seed, seed + runs):
+    with progress_bar("channels") as bar:  # says first when the kernels need compiling
+        for i, s in enumerate(range(seed, seed + runs)):
             results.append(simulate(sc, years=years, seed=s, scale=scale))
-            bar.update(task, advance=1)
+            bar(i + 1, runs)
     df = table_of(results)
     edition = "living network on" if network else "living network off"
     out = Table(title=f"{sc.name}: foundings by channel ({runs} runs, {years} y, {edition})")

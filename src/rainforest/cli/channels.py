@@ -7,7 +7,7 @@ import typer
 from rich.table import Table
 
 from rainforest.cli.app import app, console, fail
-from rainforest.cli.experiments import progress_bar
+from rainforest.cli.display import progress_bar
 from rainforest.cli.options import scale_option
 
 

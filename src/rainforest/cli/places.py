@@ -6,67 +6,16 @@ tested per capita with ablations. The commands' bodies live here; ``calibrate`` 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich import box
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
 from rainforest.cli.app import app, console, fail
-
-
-def _fmt(v: Any) -> str:
-    """A compact number (3 significant digits; thousands separators above 100)."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "–"
-    v = float(v)
-    if v == 0:
-        return "0"
-    if abs(v) >= 100:
-        return f"{v:,.0f}"
-    return f"{v:,.1f}" if abs(v) >= 1 else f"{v:.3g}"
-
-
-@contextmanager
-def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A rich progress bar on a terminal; in logs, a line every 5% of the runs."""
-    from rainforest.cli.app import compile_notice
-
-    compile_notice()
-    if not console.is_terminal:
-        last = [0]
-
-        def plain(done: int, total: int) -> None:
-            if done >= total or done - last[0] >= max(1, total // 20):
-                last[0] = done
-                print(f"{label}: {done}/{total} runs", flush=True)
-
-        yield plain
-        return
-    with Progress(
-        TextColumn(f"[bold]{label}[/]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("runs"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(label, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+from rainforest.cli.display import fmt, progress_bar
 
 
 def _list(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -83,7 +32,7 @@ def _level_table(tab: Any, title: str) -> Table:
         t.add_column(c, justify="left" if c in ("place", "measure", "role") else "right")
     for r in tab.itertuples(index=False):
         growth = r.moment.endswith("growth") or r.moment.startswith("survival")
-        f = (lambda v: f"{v:+.1%}") if r.moment.endswith("growth") else _fmt
+        f = (lambda v: f"{v:+.1%}") if r.moment.endswith("growth") else fmt
         if r.moment.startswith("survival"):
             f = lambda v: f"{v:.0%}"  # noqa: E731
         within = "" if r.within_2x is None or growth else ("yes" if r.within_2x else "[red]no[/]")
@@ -95,7 +44,7 @@ def _level_table(tab: Any, title: str) -> Table:
             else str(int(r.year)),
             f(r.data),
             f"{f(r.model)} [{f(r.model_lo)}, {f(r.model_hi)}]",
-            "" if growth else _fmt(r.factor),
+            "" if growth else fmt(r.factor),
             within,
             f"{r.z:+.1f}",
             escape(r.role),
@@ -144,7 +93,7 @@ def calibrate_places(
     for c in ("parameter", "start", "fitted", "range searched"):
         t1.add_column(c, justify="left" if c == "parameter" else "right")
     for p in res.parameters:
-        t1.add_row(p.path, _fmt(res.start[p.path]), _fmt(res.best[p.path]), f"{p.low:g}–{p.high:g}")
+        t1.add_row(p.path, fmt(res.start[p.path]), fmt(res.best[p.path]), f"{p.low:g}–{p.high:g}")
     console.print(t1)
     console.print(_level_table(res.table, "targets at the fitted values (fit and held out)"))
     t3 = Table(title="fit vs prediction", box=box.SIMPLE_HEAD)
@@ -157,7 +106,7 @@ def calibrate_places(
             str(r.n),
             f"{r.rms_z:.2f}",
             f"{r.median_abs_z:.2f}",
-            _fmt(r.median_abs_log10_factor),
+            fmt(r.median_abs_log10_factor),
             r.within_2x,
         )
     console.print(t3)
@@ -267,8 +216,8 @@ def claims(
         t.add_row(
             escape(f"{r.text} ({r.a} > {r.b})"),
             escape(r.unit),
-            _fmt(r.mean_a),
-            _fmt(r.mean_b),
+            fmt(r.mean_a),
+            fmt(r.mean_b),
             f"{r.t:.1f}",
             label,
             escape(r.broken_by),

@@ -29,17 +29,25 @@ def kernel_sources(root: Path = PACKAGE) -> list[Path]:
     return found
 
 
+def cache_files(root: Path = PACKAGE) -> list[Path]:
+    """The compiled packages' Numba cache files (index and data)."""
+    return [p for d in COMPILED for p in (root / d / "__pycache__").glob("*.nb[ic]")]
+
+
+def fresh(caches: list[Path], root: Path = PACKAGE) -> bool:
+    """Whether no kernel source is newer than the oldest of ``caches`` (may raise OSError
+    when a file vanishes meanwhile)."""
+    sources = kernel_sources(root)
+    if not caches or not sources:
+        return True
+    return max(p.stat().st_mtime for p in sources) <= min(p.stat().st_mtime for p in caches)
+
+
 def drop_stale(root: Path = PACKAGE) -> int:
     """Delete the compiled packages' cache files if a kernel source is newer; returns how many."""
-    dirs = [root / d for d in COMPILED]
-    sources = kernel_sources(root)
-    caches = [p for d in dirs for p in (d / "__pycache__").glob("*.nb[ic]")]
+    caches = cache_files(root)
     try:
-        if (
-            not caches
-            or not sources
-            or max(p.stat().st_mtime for p in sources) <= min(p.stat().st_mtime for p in caches)
-        ):
+        if fresh(caches, root):
             return 0
     except OSError:  # a file vanished meanwhile (another process cleaning up): leave it
         return 0

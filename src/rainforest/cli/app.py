@@ -52,14 +52,11 @@ def kernels_cached() -> bool:
     name carries a hash of the sources, so a cache kept from an earlier checkout is valid.
     """
     from rainforest.engine.month import month_cached
-    from rainforest.jit_cache import COMPILED, PACKAGE, kernel_sources
+    from rainforest.jit_cache import cache_files, fresh
 
     try:
-        newest = max(p.stat().st_mtime for p in kernel_sources())
-        caches = [p for d in COMPILED for p in (PACKAGE / d / "__pycache__").glob("*.nb[ic]")]
-        if not caches or min(p.stat().st_mtime for p in caches) < newest:
-            return False
-        return month_cached()
+        caches = cache_files()
+        return bool(caches) and fresh(caches) and month_cached()
     except (OSError, ValueError):
         return False
 

@@ -99,12 +99,21 @@ for _m in _METRICS:  # appended after the built-ins: compiled account columns do
 LEARN_LEVERS = ("rd_sub", "vouchers", "rent_sub")
 
 
+_COLS: dict[str, int] = {}
+
+
 def _col(name: str) -> int:
-    return accounts.accounts().index(name)
+    """Column of account ``name``; cached, since the registry only appends (columns never
+    move) and asking it costs a scan of every metric, 20 times a month."""
+    i = _COLS.get(name)
+    if i is None:
+        _COLS.update({n: k for k, n in enumerate(accounts.accounts())})
+        i = _COLS[name]
+    return i
 
 
 def _state(eng) -> dict:
-    st = eng.cache.get("m13")
+    st = eng.cache.get("m17")
     if st is None:
         regs = list(eng.sc.regions.values())
         ins = [r.instruments for r in regs]
@@ -121,7 +130,7 @@ def _state(eng) -> dict:
             "history": [],  # per month: foundings, short-of-cash share, spending (real)
             "loans": np.zeros(0),
         }
-        eng.cache["m13"] = st
+        eng.cache["m17"] = st
     return st
 
 
@@ -244,9 +253,13 @@ def account(eng) -> None:
     floor = glob.min_cost_share * w.D.exp_cost[None, :]
     with_f = actual if f is None else np.maximum(actual * f, floor)
 
+    fi = np.flatnonzero(firm)  # the live firms, gathered once for every lever below
+    reg_f, n_exp_f = reg[fi], n_exp[fi]
+    cell_f = reg_f * with_f.shape[1] + dom[fi]  # (region, domain) cell, flat
+
     def saved(cost_without) -> np.ndarray:
-        d = np.maximum(cost_without - with_f, 0.0)
-        return by_region(n_exp * d[reg, dom], firm)
+        d = np.maximum(cost_without - with_f, 0.0).ravel()
+        return np.bincount(reg_f, weights=n_exp_f * d[cell_f], minlength=nr)[:nr]
 
     out = {name: np.zeros(nr) for name, *_ in COSTS}
     if R.vouchers.any():

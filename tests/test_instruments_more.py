@@ -29,7 +29,7 @@ def test_defaults_leave_a_run_unchanged():
     a = simulate(scenario_from_dict(data), years=1, seed=4)
     zero = dict(patent_subsidy=0.0, case_support_budget=0.0, data_rules=0.0)
     zero |= dict(online_community=0.0, relocation_grant=0.0)
-    on = deep_set(deep_set(data, "regions.north.instruments", zero), "regions.south.instruments", zero)
+    on = _set(data, north=zero, south=zero)
     b = simulate(scenario_from_dict(on), years=1, seed=4)
     num = a.metrics.select_dtypes("number").to_numpy(float)
     assert np.array_equal(num, b.metrics.select_dtypes("number").to_numpy(float), equal_nan=True)

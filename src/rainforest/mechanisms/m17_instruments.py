@@ -14,7 +14,9 @@ short late-stage startups, investment-linked loans with a public guarantee (投�
 a grant to one-person companies (超级个体), a sector programme (机器人+, seed 004) put cash in
 eligible startups; data-circulation pilots raise open data; an AI task force (AI专班) and
 founders' legal and accounting services shorten delays; founders recruited from abroad join the
-region's people; an office rent cycle moves rents.
+region's people; an office rent cycle moves rents. Four more — subsidies by patent count vs
+case-by-case support, data rules, online communities across places and firms relocating between
+regions — live in :mod:`rainforest.mechanisms.m17_more`, called from the hooks below.
 
 Public cost (every run, ``public_*`` metrics, million yuan a month): cash subsidies are M10's
 ``subsidies_paid``; the rest are counted here — what vouchers, shared labs and the instruments
@@ -315,9 +317,8 @@ def account(eng) -> None:
         _cash_instruments(eng, st, out, n, start, reg, dom, emp, by_region)
     if st["active"] or moving:
         _more_instruments(eng, st, out, n, firm, start, reg, emp, moving)
-    if st["active"]:
-        if "rent_paid" in st:  # the office rent reported is the one firms paid this month
-            acc[:, _col("office_rent")] = st.pop("rent_paid")
+    if st["active"] and "rent_paid" in st:  # the office rent reported is the one firms paid
+        acc[:, _col("office_rent")] = st.pop("rent_paid")
     for name, _label, _zh, _what in COSTS:
         acc[:, _col(name)] += out[name]
     acc[:, _col(TOTAL)] += acc[:, _col(SUBSIDIES)] + sum(out.values())
@@ -513,11 +514,21 @@ MECHANISM = declare(
             "tests/test_instruments.py::test_cost_instruments_cut_experiment_spending",
             "tests/test_instruments.py::test_delay_and_space_instruments",
             "tests/test_instruments.py::test_learning_government_raises_levers_when_firms_struggle",
+            "tests/test_instruments_more.py::"
+            "test_patent_subsidy_raises_patents_case_support_raises_high_growth_per_yuan",
+            "tests/test_instruments_more.py::"
+            "test_data_rules_raise_data_domains_costs_and_pilots_relax_them",
+            "tests/test_instruments_more.py::"
+            "test_online_communities_raise_and_data_rules_cut_cross_region_ideas",
+            "tests/test_instruments_more.py::"
+            "test_a_relocation_grant_draws_firms_and_their_people_are_conserved",
         ),
         references=(
             "seed 002: 模力社区, 1元办公空间, 定向公寓, Pre-A轮, 投贷联动, 超级个体, 数据流通试点",
-            "seed 004: 机器人+; recruiting founders from abroad",
-            "ai-opinion: seed 003: AI专班, 大模型训练用电",
+            "seed 004: 机器人+; recruiting founders from abroad; 游科 moved from Shenzhen (firm "
+            "relocation), 以投带引",
+            "seed 000: online communities without park boundaries (駭客屋、Substack、X)",
+            "ai-opinion: seed 003: AI专班, 大模型训练用电, 专利数量 vs 一事一议, 数据本地化",
         ),
     )
 )

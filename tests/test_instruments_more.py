@@ -5,6 +5,8 @@ relocating between regions. Over seeds; off, a run is unchanged."""
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rainforest.api import simulate
 from rainforest.engine import Engine
@@ -208,3 +210,56 @@ def test_relocation_leaves_startups_alive_in_the_winning_region():
         return pd.DataFrame(rows)
 
     assert_more(south_alive(on), south_alive(base), "startups_alive", t_min=2.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    nr=st.integers(2, 5),
+    share=st.floats(0.0, 0.3),
+    comm=st.lists(st.floats(0.0, 1.0), min_size=5, max_size=5),
+    strict=st.lists(st.floats(0.0, 1.0), min_size=5, max_size=5),
+    pilot=st.lists(st.floats(0.0, 1.0), min_size=5, max_size=5),
+    weights=st.lists(st.floats(0.01, 10.0), min_size=25, max_size=25),
+)
+def test_contact_draws_stay_valid_and_follow_the_instruments(
+    nr, share, comm, strict, pilot, weights
+):
+    """For any communities, data rules and partner weights: each row of the rewritten draws is
+    a distribution (ends at 1, never falls), the global share stays within M12's cap, and a
+    region's chance of a contact in region q is the old one x (1 + boost c_r c_q) x (1 - cut
+    x the stricter end) (when under the cap)."""
+    from types import SimpleNamespace
+
+    from rainforest.mechanisms.m12_connections import remote_weights
+    from rainforest.mechanisms.m17_more import connections
+    from rainforest.scenario.schema import Instruments, Mechanisms
+
+    mech = Mechanisms()
+    dist = np.array(weights[: nr * nr]).reshape(nr, nr) * 100.0
+    cdf = remote_weights(np.ones(nr), dist, 100.0)
+    ins = [
+        Instruments(online_community=c, data_rules=s, data_circulation=p)
+        for c, s, p in zip(comm[:nr], strict[:nr], pilot[:nr], strict=True)
+    ]
+    eng = SimpleNamespace(
+        inputs={"remote_share": share, "remote_cdf": cdf.copy()},
+        sc=SimpleNamespace(mechanisms=mech),
+    )
+    connections(eng, ins)
+    out, top = eng.inputs["remote_cdf"], eng.inputs["remote_share"]
+    assert 0.0 <= top <= mech.connect.max_remote_share + 1e-12
+    assert np.allclose(out[:, -1], 1.0)
+    assert (np.diff(out, axis=1) >= -1e-12).all() and (out >= -1e-12).all()
+    p = mech.instruments
+    c = np.array(comm[:nr])
+    s = np.array(strict[:nr]) * (1.0 - np.array(pilot[:nr]))
+    old = np.diff(np.c_[np.zeros(nr), cdf], axis=1)
+    mult = (1.0 + p.community_boost * np.outer(c, c)) * (
+        1.0 - p.data_rules_contact_cut * np.maximum.outer(s, s)
+    )
+    want = share * old * mult
+    np.fill_diagonal(want, 0.0)
+    if want.sum(axis=1).max() <= mech.connect.max_remote_share and top > 0:
+        got = top * np.diff(np.c_[np.zeros(nr), out], axis=1)
+        off = ~np.eye(nr, dtype=bool)
+        np.testing.assert_allclose(got[off], want[off], atol=1e-12)

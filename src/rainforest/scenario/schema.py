@@ -1832,10 +1832,10 @@ class InstrumentParams(Model):
         source="seed 004: 游科互动,当初选择从深圳搬到杭州 — firms move between cities",
     )
     relocation_rate: Chance = _f(
-        0.02,
+        0.01,
         "Monthly chance that a startup or SME weighs moving its seat.",
         "1/month",
-        source="assumed: a firm reviews its location every few years",
+        source="assumed: a firm reviews its location about every eight years (lease terms)",
     )
     relocation_horizon_months: NonNeg = _f(
         36.0,
@@ -1845,13 +1845,14 @@ class InstrumentParams(Model):
         source="seed 004: 三年内给予最高100%的房租补贴 — three years of rent",
     )
     relocation_capital_weight: NonNeg = _f(
-        3.0,
+        1.0,
         "Months of burn a firm values a region with e times the venture money per person.",
         "months",
-        source="assumed: capital nearby is worth a quarter's burn per e-fold",
+        source="assumed: a month's burn per e-fold (M12 already lets capital reach across "
+        "regions, so moving to it is worth little)",
     )
     relocation_market_weight: NonNeg = _f(
-        3.0,
+        1.0,
         "Months of burn a firm values a region with e times the local demand for its domain.",
         "months",
         source="assumed: as capital",
@@ -1863,10 +1864,10 @@ class InstrumentParams(Model):
         source="assumed: a quarter lost to moving and rehiring",
     )
     relocation_threshold: NonNeg = _f(
-        6.0,
+        12.0,
         "Gain, net of the moving cost, a firm needs before it moves (inertia, ties).",
         "months",
-        source="assumed: half a year of burn",
+        source="assumed: a year of burn (firms rarely move: staff, clients and ties stay)",
     )
     relocation_staff_share: Share = _f(
         0.7,

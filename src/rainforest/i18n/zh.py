@@ -84,6 +84,14 @@ METRICS: dict[str, str] = {
     "public_sector": "产业专项(机器人+)支出",
     "public_recruitment": "海外创始人引进支出",
     "public_spending": "公共支出合计",
+    # issue 16: the four further instruments (mechanisms/m17_more.py)
+    "public_patent_subsidy": "专利数量补贴支出",
+    "public_case_support": "一事一议支持支出",
+    "public_relocation": "招商迁入补贴支出",
+    "patents_induced": "补贴诱发专利",
+    "case_supported": "一事一议支持企业数",
+    "firms_relocated_in": "迁入企业",
+    "firms_relocated_out": "迁出企业",
 }
 
 UNITS: dict[str, str] = {
@@ -166,6 +174,11 @@ LEVERS: dict[str, str] = {
     "instruments.sector_budget": "产业专项年度预算",
     "instruments.founder_recruitment": "海外创始人引进(每年)",
     "instruments.rent_cycle_amplitude": "写字楼租金周期幅度",
+    "instruments.patent_subsidy": "按专利数量补贴(每件)",
+    "instruments.case_support_budget": "一事一议定制支持年度预算",
+    "instruments.data_rules": "数据本地化与跨境数据规则严格度",
+    "instruments.online_community": "跨地域线上创业者社区",
+    "instruments.relocation_grant": "企业迁入补贴(每名员工)",
     "learning.enabled": "学习型政府(按结果调整政策)",
     "learning.review_months": "政策复盘周期",
     "learning.lag_months": "政策调整时滞",

@@ -14,7 +14,9 @@ short late-stage startups, investment-linked loans with a public guarantee (投�
 a grant to one-person companies (超级个体), a sector programme (机器人+, seed 004) put cash in
 eligible startups; data-circulation pilots raise open data; an AI task force (AI专班) and
 founders' legal and accounting services shorten delays; founders recruited from abroad join the
-region's people; an office rent cycle moves rents.
+region's people; an office rent cycle moves rents. Four more — subsidies by patent count vs
+case-by-case support, data rules, online communities across places and firms relocating between
+regions — live in :mod:`rainforest.mechanisms.m17_more`, called from the hooks below.
 
 Public cost (every run, ``public_*`` metrics, million yuan a month): cash subsidies are M10's
 ``subsidies_paid``; the rest are counted here — what vouchers, shared labs and the instruments
@@ -34,13 +36,14 @@ from __future__ import annotations
 import numpy as np
 
 from rainforest import registry
+from rainforest.mechanisms import m17_more as more
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.registry import Metric
 from rainforest.state import accounts
 from rainforest.state.tables import EXIT_FAIL, LISTED, SME, STARTUP
 
-#: The instruments' public-cost metrics, in order: (name, label, label_zh, what it counts).
-COSTS: tuple[tuple[str, str, str, str], ...] = (
+#: The first instruments' public-cost metrics, in order: (name, label, label_zh, what it counts).
+_FIRST_COSTS: tuple[tuple[str, str, str, str], ...] = (
     ("public_vouchers", "Compute vouchers", "算力券", "experiment cost paid by compute vouchers"),
     ("public_shared_labs", "Shared labs", "共享实验室", "experiment cost saved by shared labs"),
     ("public_land", "Cheap land", "低价用地", "desk rent forgone by R&D land below market"),
@@ -65,6 +68,9 @@ COSTS: tuple[tuple[str, str, str, str], ...] = (
     ("public_sector", "Sector programme", "产业专项(机器人+)", "payments to the sector's startups"),
     ("public_recruitment", "Founder recruitment", "海外创始人引进", "recruiting founders"),
 )
+#: Every instrument's public-cost metric: the first ones, then those of :mod:`m17_more`
+#: (registered after the total: the registry only appends).
+COSTS = _FIRST_COSTS + more.MORE_COSTS
 #: Metric of the total (cash subsidies of M10 included).
 TOTAL = "public_spending"
 #: Cash subsidies counted by M10 (R&D, rent, talent, grants), part of the total.
@@ -80,7 +86,7 @@ _METRICS = tuple(
         f"Public spending on {label.lower()}: {what}.",
         label_zh=zh,
     )
-    for name, label, zh, what in COSTS
+    for name, label, zh, what in _FIRST_COSTS
 ) + (
     Metric(
         TOTAL,
@@ -91,6 +97,21 @@ _METRICS = tuple(
         "All public spending: cash subsidies (subsidies_paid) and every public_* instrument.",
         label_zh="公共支出合计",
     ),
+)
+_METRICS += tuple(
+    Metric(
+        name,
+        "flow",
+        "million yuan/month",
+        label,
+        "M17",
+        f"Public spending on {label.lower()}: {what}.",
+        label_zh=zh,
+    )
+    for name, label, zh, what in more.MORE_COSTS
+) + tuple(
+    Metric(name, "flow", unit, label, "M17", doc, label_zh=zh)
+    for name, unit, label, zh, doc in more.MORE_FLOWS
 )
 for _m in _METRICS:  # appended after the built-ins: compiled account columns do not move
     registry.register_metric(_m)
@@ -195,7 +216,8 @@ def _cost_factor(eng, st: dict) -> np.ndarray | None:
     comm = _vec(st, "model_community")
     sdl = _vec(st, "self_driving_labs")
     power = _vec(st, "compute_power_price")
-    if not (comm.any() or sdl.any() or (power != 1.0).any()):
+    data = more.data_cost_factor(st["ins"], D.data, p)
+    if not (comm.any() or sdl.any() or (power != 1.0).any() or data is not None):
         return None
     compute = D.compute[None, :] == 1
     lab = (D.hardware == 1) | (D.regulated == 1)
@@ -203,11 +225,13 @@ def _cost_factor(eng, st: dict) -> np.ndarray | None:
     f = np.where(compute, f * (1.0 - p.model_community_cut * comm[:, None]), f)
     f = np.where(lab[None, :], f * (1.0 - p.self_driving_cut * sdl[:, None]), f)
     f = np.where(compute, f * (1.0 + p.power_share * (power[:, None] - 1.0)), f)
-    return f
+    return f if data is None else f * data
 
 
 def costs(eng) -> None:
-    """Experiment costs after the model community, self-driving labs and the power price."""
+    """Experiment costs after the model community, self-driving labs, the power price and data
+    rules; cross-region contact draws after online communities and data rules (M12's prepare
+    ran before)."""
     st = _state(eng)
     if not st["active"]:
         return
@@ -215,6 +239,7 @@ def costs(eng) -> None:
     if f is not None:  # the same floor as M10's costs: no experiment is free
         floor = eng.w.glob.min_cost_share * eng.w.D.exp_cost[None, :]
         eng.inputs["exp_cost"] = np.maximum(eng.inputs["exp_cost"] * f, floor)
+    more.connections(eng, st["ins"])
 
 
 def _firm_arrays(eng):
@@ -229,7 +254,8 @@ def _firm_arrays(eng):
 def account(eng) -> None:
     """Cash instruments, the month's public cost by instrument, and the learning review."""
     st = _state(eng)
-    if not eng.sc.mechanisms.instruments.accounting and not st["active"] and not st["learning"]:
+    moving = more.relocation_on(eng.sc, st["ins"])
+    if not (eng.sc.mechanisms.instruments.accounting or st["active"] or st["learning"] or moving):
         return
     w, acc, month = eng.w, eng.acc, eng.month
     O, R, glob = w.O, w.R, w.glob
@@ -289,13 +315,26 @@ def account(eng) -> None:
         out["public_first_buyers"] = by_region(rev, young)
     if st["active"]:
         _cash_instruments(eng, st, out, n, start, reg, dom, emp, by_region)
-        if "rent_paid" in st:  # the office rent reported is the one firms paid this month
-            acc[:, _col("office_rent")] = st.pop("rent_paid")
+    if st["active"] or moving:
+        _more_instruments(eng, st, out, n, firm, start, reg, emp, moving)
+    if st["active"] and "rent_paid" in st:  # the office rent reported is the one firms paid
+        acc[:, _col("office_rent")] = st.pop("rent_paid")
     for name, _label, _zh, _what in COSTS:
         acc[:, _col(name)] += out[name]
     acc[:, _col(TOTAL)] += acc[:, _col(SUBSIDIES)] + sum(out.values())
     if st["learning"]:
         _learn(eng, st, start, reg)
+
+
+def _more_instruments(eng, st, out, n, firm, start, reg, emp, moving) -> None:
+    """Patent subsidies, case-by-case support and (last: the month is booked where firms
+    were) firms relocating (:mod:`rainforest.mechanisms.m17_more`)."""
+    rng = np.random.default_rng([int(eng.inputs["seed"]) & (2**62 - 1), 17])
+    ins, acc = st["ins"], eng.acc
+    out["public_patent_subsidy"] = more.patent_subsidy(eng, ins, n, firm, reg, emp, rng, acc, _col)
+    out["public_case_support"] = more.case_support(eng, st, ins, n, start, reg, rng, acc, _col)
+    if moving:
+        out["public_relocation"] = more.relocate(eng, ins, n, reg, rng, acc, _col)
 
 
 def _costs_without(eng, key: str, f) -> np.ndarray:
@@ -475,11 +514,21 @@ MECHANISM = declare(
             "tests/test_instruments.py::test_cost_instruments_cut_experiment_spending",
             "tests/test_instruments.py::test_delay_and_space_instruments",
             "tests/test_instruments.py::test_learning_government_raises_levers_when_firms_struggle",
+            "tests/test_instruments_more.py::"
+            "test_patent_subsidy_raises_patents_case_support_raises_high_growth_per_yuan",
+            "tests/test_instruments_more.py::"
+            "test_data_rules_raise_data_domains_costs_and_pilots_relax_them",
+            "tests/test_instruments_more.py::"
+            "test_online_communities_raise_and_data_rules_cut_cross_region_ideas",
+            "tests/test_instruments_more.py::"
+            "test_a_relocation_grant_draws_firms_and_their_people_are_conserved",
         ),
         references=(
             "seed 002: 模力社区, 1元办公空间, 定向公寓, Pre-A轮, 投贷联动, 超级个体, 数据流通试点",
-            "seed 004: 机器人+; recruiting founders from abroad",
-            "ai-opinion: seed 003: AI专班, 大模型训练用电",
+            "seed 004: 机器人+; recruiting founders from abroad; 游科 moved from Shenzhen (firm "
+            "relocation), 以投带引",
+            "seed 000: online communities without park boundaries (駭客屋、Substack、X)",
+            "ai-opinion: seed 003: AI专班, 大模型训练用电, 专利数量 vs 一事一议, 数据本地化",
         ),
     )
 )

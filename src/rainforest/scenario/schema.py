@@ -408,6 +408,51 @@ class Instruments(Model):
         "share",
         source="seed 001: 东伦敦科技城最早是因为房租便宜 — cheap rent first drew startups",
     )
+    # --- issue 16's four instruments added after the first M17 (mechanisms/m17_more.py) ---
+    patent_subsidy: NonNeg = _f(
+        0.0,
+        "Subsidy paid per patent a firm is granted (subsidies by patent count): firms file "
+        "extra low-value patents to collect it (mechanisms.instruments.patent_subsidy_response).",
+        "million yuan/patent",
+        source="ai-opinion: seed 003: 张江的补贴标准仍固守“专利数量、固定资产投资额”等传统指标 — "
+        "subsidies by patent count",
+    )
+    case_support_budget: NonNeg = _f(
+        0.0,
+        "Yearly budget of case-by-case support (一事一议): officials assess young startups' "
+        "quality and fit and pay the best a cheque (mechanisms.instruments.case_*) after a "
+        "latency, at a service cost per case.",
+        "million yuan/yr",
+        source="ai-opinion: seed 003: 杭州…通过“一事一议”定制补贴(如按模型参数量补贴研发费用) — "
+        "customised, case-by-case subsidies",
+    )
+    data_rules: Share = _f(
+        0.0,
+        "Strictness of data localisation and cross-border data rules (1 = all data stored "
+        "locally, no transfer): raises data-dependent domains' experiment cost and cuts "
+        "cross-region contacts; data_circulation pilots relax it.",
+        "share",
+        source="ai-opinion: seed 003: 要求企业所有数据本地化存储,导致跨国研发合作受阻 — data "
+        "localisation blocks cross-border R&D collaboration",
+    )
+    online_community: Share = _f(
+        0.0,
+        "Coverage of online communities linking founders across places (hacker houses, "
+        "newsletters, technical forums): raise cross-region contacts between places that "
+        "both have them.",
+        "share",
+        source="seed 000: 駭客屋、Substack寫作者、X平台上的技術討論…這裡沒有明確的產業園邊界 — "
+        "online communities without park boundaries",
+    )
+    relocation_grant: NonNeg = _f(
+        0.0,
+        "Grant to a firm that moves its seat into the region, per employee it has (firms "
+        "relocate between regions, mechanisms.instruments.relocation_*; any grant switches "
+        "firm relocation on).",
+        "million yuan/employee",
+        source="seed 004: 游科互动,当初选择从深圳搬到杭州…予以三年内给予最高100%的房租补贴 — "
+        "a firm moved for a subsidy",
+    )
 
 
 class Learning(Model):
@@ -1706,6 +1751,130 @@ class InstrumentParams(Model):
         "Period of the office vacancy and rent cycle.",
         "years",
         source="assumed: a typical commercial property cycle",
+    )
+    # --- issue 16's four further instruments (mechanisms/m17_more.py) ---
+    patent_filing_cost: Positive = _f(
+        0.03,
+        "Cost to a firm of filing and keeping one low-value patent (agent, fees).",
+        "million yuan/patent",
+        source="assumed: about 30,000 yuan of agent and official fees for an invention patent",
+    )
+    patent_subsidy_response: NonNeg = _f(
+        1.0,
+        "Extra low-value patents a firm files per patent it would file anyway, when the "
+        "subsidy equals the filing cost (linear in subsidy / cost up to patent_subsidy_cap).",
+        "patents/patent",
+        source="assumed: subsidies by count roughly double filings (subsidy-driven 'junk "
+        "patents' as seed 003 implies)",
+    )
+    patent_subsidy_cap: NonNeg = _f(
+        3.0,
+        "Most subsidy / filing-cost ratio firms respond to (filing capacity is limited).",
+        "x",
+        source="assumed: at most four times the filings without a subsidy",
+    )
+    case_cheque: Positive = _f(
+        10.0,
+        "Cheque of one case-by-case support decision.",
+        "million yuan",
+        source="seed 004: 向初创企业提供最高2000万元资助 — grants up to 20 million yuan; half "
+        "assumed",
+    )
+    case_latency_months: Annotated[int, Field(ge=0, le=24)] = _f(
+        3,
+        "Months from a case's assessment to the payment (officials study each case).",
+        "months",
+        source="assumed: a quarter for a custom decision",
+    )
+    case_service_cost: NonNeg = _f(
+        0.05,
+        "Officials' cost of assessing one case.",
+        "million yuan/case",
+        source="assumed: some weeks of an official's and experts' time",
+    )
+    case_assessment_noise: NonNeg = _f(
+        0.15,
+        "Standard deviation of officials' error when they assess a startup's product fit.",
+        "fit",
+        source="assumed: officials judge fit roughly, as an investor does",
+    )
+    case_max_age: Annotated[float, Field(ge=0.0, le=1200.0)] = _f(
+        60.0,
+        "Oldest startup that case-by-case support considers.",
+        "months",
+        source="assumed: five years",
+    )
+    data_rules_cost: NonNeg = _f(
+        0.5,
+        "Extra experiment cost of a fully data-dependent domain (DomainP.data = 1) under the "
+        "strictest data rules (local storage, compliance reviews).",
+        "share",
+        source="assumed: half again, as training on local data only costs more data work",
+    )
+    data_rules_contact_cut: Share = _f(
+        0.5,
+        "Cut of cross-region contacts to or from a place with the strictest data rules.",
+        "share",
+        source="ai-opinion: seed 003: 导致跨国研发合作受阻 — collaboration blocked; half assumed",
+    )
+    community_boost: NonNeg = _f(
+        1.0,
+        "Rise of cross-region contacts between two places fully covered by online communities "
+        "(x (1 + boost c_r c_q)).",
+        "share",
+        source="assumed: doubles them, as seed 000's Cerebral Valley rests on online forums",
+    )
+    firm_migration: bool = _f(
+        False,
+        "Whether firms weigh moving between regions (switched on also by any region's "
+        "relocation_grant); off keeps the first edition's firms where they were founded.",
+        "switch",
+        source="seed 004: 游科互动,当初选择从深圳搬到杭州 — firms move between cities",
+    )
+    relocation_rate: Chance = _f(
+        0.01,
+        "Monthly chance that a startup or SME weighs moving its seat.",
+        "1/month",
+        source="assumed: a firm reviews its location about every eight years (lease terms)",
+    )
+    relocation_horizon_months: NonNeg = _f(
+        36.0,
+        "Months over which a firm weighs the difference in its burn (wages, rent net of "
+        "subsidy, experiments net of R&D subsidy) between regions.",
+        "months",
+        source="seed 004: 三年内给予最高100%的房租补贴 — three years of rent",
+    )
+    relocation_capital_weight: NonNeg = _f(
+        1.0,
+        "Months of burn a firm values a region with e times the venture money per person.",
+        "months",
+        source="assumed: a month's burn per e-fold (M12 already lets capital reach across "
+        "regions, so moving to it is worth little)",
+    )
+    relocation_market_weight: NonNeg = _f(
+        1.0,
+        "Months of burn a firm values a region with e times the local demand for its domain.",
+        "months",
+        source="assumed: as capital",
+    )
+    relocation_moving_cost: NonNeg = _f(
+        3.0,
+        "Cost of moving, in months of the firm's burn (paid from its cash).",
+        "months",
+        source="assumed: a quarter lost to moving and rehiring",
+    )
+    relocation_threshold: NonNeg = _f(
+        12.0,
+        "Gain, net of the moving cost, a firm needs before it moves (inertia, ties).",
+        "months",
+        source="assumed: a year of burn (firms rarely move: staff, clients and ties stay)",
+    )
+    relocation_staff_share: Share = _f(
+        0.7,
+        "Share of a moving firm's employees who move with it (the rest are let go and the "
+        "firm rehires); founders always move.",
+        "share",
+        source="assumed: most of a small team follows",
     )
 
 

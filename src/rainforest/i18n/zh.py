@@ -186,6 +186,7 @@ LEVERS: dict[str, str] = {
     "learning.budget": "年度预算上限",
     "learning.demand_weight": "企业诉求权重",
     "learning.demand_threshold": "企业诉求阈值(缺现金初创企业占比)",
+    "learning.short_cash_months": "缺现金判定(现金可支付工资月数)",
 }
 
 LEVER_GROUPS: dict[str, str] = {

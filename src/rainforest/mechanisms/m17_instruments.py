@@ -466,7 +466,8 @@ def _learn(eng, st: dict, start: np.ndarray, reg: np.ndarray) -> None:
     n = start.shape[0]
     cash = O.cash[:n]
     burn = O.emp[:n] * w.R.wage[reg]
-    short = np.bincount(reg[start & (cash < 6.0 * burn)], minlength=nr)[:nr]
+    months = np.array([cfg.short_cash_months for cfg in st["learn"]])
+    short = np.bincount(reg[start & (cash < months[reg] * burn)], minlength=nr)[:nr]
     alive = np.maximum(np.bincount(reg[start], minlength=nr)[:nr], 1)
     found = acc[:, _col("foundings")].copy()
     spend = acc[:, _col(TOTAL)] * eng.scale

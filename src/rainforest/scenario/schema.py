@@ -494,10 +494,17 @@ class Learning(Model):
     )
     demand_threshold: Share = _f(
         0.3,
-        "Share of startups short of cash (under six months of salaries) above which their "
+        "Share of startups short of cash (``short_cash_months``) above which their "
         "demands push for more support.",
         "share",
         source="assumed: when about a third of startups complain",
+    )
+    short_cash_months: Annotated[float, Field(ge=0.0, le=120.0)] = _f(
+        6.0,
+        "A startup counts as short of cash (and demands support) when its cash covers fewer "
+        "months of salaries than this.",
+        "months",
+        source="assumed: half a year of runway, the usual point to start raising",
     )
 
 

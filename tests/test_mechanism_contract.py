@@ -13,7 +13,7 @@ import pytest
 from rainforest import registry
 from rainforest.api import simulate
 from rainforest.engine.month import PLAN, plan_names
-from rainforest.mechanisms import m18_tie_belief, m19_growth, mechanisms
+from rainforest.mechanisms import m18_tie_belief, m19_growth, m20_campus, mechanisms
 from rainforest.mechanisms.m13_network import MECHANISMS as NETWORK
 from rainforest.mechanisms.m13_network import ON as NETWORK_ON
 from rainforest.scenario import scenario_from_dict, with_values
@@ -27,6 +27,7 @@ LATER = {
     "tie_belief": (NETWORK_ON, m18_tie_belief.ON),
     "growth": (NETWORK_ON, m19_growth.GROWTH_ON),
     "outside_pool": ({}, m19_growth.POOL_ON),
+    "campus_spinoffs": ({}, m20_campus.ON),
 }
 MECHS = mechanisms()
 

@@ -56,6 +56,7 @@ PLAN: tuple[str, ...] = (
     "knowledge.universities",
     # NumPy: facilities' breakthroughs (few, drawn from the run's generator)
     "knowledge.facilities",
+    "campus_spinoffs.month",
     # NumPy + kernels: the living network's month (ties, learning, recombinant ideas and
     # people's spin-offs join the founding candidates; off by default)
     "ties.month",

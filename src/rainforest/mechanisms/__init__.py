@@ -27,6 +27,7 @@ from rainforest.mechanisms import (  # noqa: F401  (importing declares each mech
     m17_instruments,
     m18_tie_belief,
     m19_growth,
+    m20_campus,
     shocks,
 )
 from rainforest.mechanisms.contract import (

@@ -118,8 +118,8 @@ def grow(eng) -> None:
     reports the employment-weighted mean productivity."""
     p = eng.sc.mechanisms.growth
     st = eng.cache.get("ties")
-    if not p.enabled or not st or "O" not in st:
-        return
+    if not p.enabled or not st or "O" not in st or eng.month < 0:
+        return  # the warm-up settles the district at its inputs' productivity
     O = eng.w.O
     Ok = st["O"]
     n_orgs = min(int(O.n[0]), Ok.org.shape[0])

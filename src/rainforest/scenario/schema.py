@@ -166,6 +166,14 @@ class University(Model):
         {}, "Research mix by domain (weights; empty = evenly over domains)."
     )
     spillover: NonNeg = _f(1.0, "Knowledge spillover strength (relative).", "x")
+    transfer_office: Share = _f(
+        0.5,
+        "Technology-transfer office's policy (0 = none; 1 = fast decisions, inventors keep a "
+        "large share, liability exempted); the lever of M20 (used only when "
+        "mechanisms.campus_spinoffs is on).",
+        "index 0-1",
+        source="assumed: a middling office where a preset gives none",
+    )
 
 
 class Facility(Model):
@@ -1811,6 +1819,39 @@ class OutsidePoolParams(Model):
     )
 
 
+class CampusParams(Model):
+    """University patents convert by hazard (issue 14 item 4, M20): the conversion rate
+    becomes an output."""
+
+    enabled: bool = _f(
+        False,
+        "Switch conversion by hazard on: universities' conversion_rate and spinout_share "
+        "inputs are set aside.",
+        "switch",
+    )
+    licence_hazard: Share = _f(
+        0.002,
+        "Monthly chance that a local firm licenses an open patent of a university without a "
+        "transfer office (policy 0).",
+        "1/month",
+        source="assumed: to be fitted to conversion rates (issue 15)",
+    )
+    tto_effect: NonNeg = _f(
+        1.5,
+        "Log-hazard (licences and inventors' spin-offs) per unit of the transfer office's "
+        "policy index.",
+        "log per index point",
+        source="assumed: policy 0 to 1 multiplies conversions by about 4.5 (Di Gregorio & "
+        "Shane 2003 report start-ups rising several-fold with inventors' royalty share)",
+    )
+    window_months: Annotated[int, Field(ge=1, le=600)] = _f(
+        60,
+        "Months after grant during which a patent can still be converted.",
+        "months",
+        source="assumed: most licences of university patents come within five years",
+    )
+
+
 class Mechanisms(Model):
     """Global mechanism parameters, shared by every region.
 
@@ -1861,6 +1902,7 @@ class Mechanisms(Model):
     tie_belief: TieBeliefParams = Field(default_factory=TieBeliefParams)
     growth: GrowthParams = Field(default_factory=GrowthParams)
     outside_pool: OutsidePoolParams = Field(default_factory=OutsidePoolParams)
+    campus_spinoffs: CampusParams = Field(default_factory=CampusParams)
 
 
 class Shock(Model):

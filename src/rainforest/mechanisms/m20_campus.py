@@ -120,7 +120,8 @@ def _new_patents(eng, st: dict) -> np.ndarray:
     """This month's granted patents, as the index of their university (from M8's events)."""
     E = eng.w.E
     n = int(E.n[0])
-    at = st["e_at"] if st["e_at"] <= n else 0  # the event table restarts with the report
+    # the event table restarts with the report (month 0): scan it from its start then
+    at = 0 if (eng.month == 0 or st["e_at"] > n) else st["e_at"]
     st["e_at"] = n
     sl = slice(at, n)
     ev = np.flatnonzero((E.kind[sl] == EV_PATENT) & (E.month[sl] == eng.month)) + at
@@ -226,8 +227,9 @@ def month(eng) -> None:
         tech_transfer(O, int(region[t]), d, int(org[t]), month_now, eng.acc, w.E, glob)
     eng.acc[:, names.index("campus_licences")] += np.bincount(region[l_idx], minlength=nr)
     done = spin | lic
-    if month_now >= 0:
-        st["converted"] += np.bincount(region[done], minlength=nr)
+    # the rate counts patents granted in the reported months (as the denominator does)
+    counted = done & (st["granted"] >= 0)
+    st["converted"] += np.bincount(region[counted], minlength=nr)
     for k in ("inventor", "uni", "granted"):
         st[k] = st[k][~done]
     eng.acc[:, names.index("campus_conversion")] = np.where(

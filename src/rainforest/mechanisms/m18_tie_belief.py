@@ -148,9 +148,9 @@ def apply(
     r = region[partner]
     amount = np.where(amount < 0.0, amount * (1.0 - damping * tolerance[r]), amount)
     np.add.at(inspired, partner, amount.astype(inspired.dtype))
-    touched = np.unique(partner)
-    rt = region[touched]
-    inspired[touched] = np.clip(inspired[touched], -base[rt], max_belief - base[rt])
+    # a partner listed twice gets the same clipped value twice (no np.unique needed)
+    b = base[r].astype(inspired.dtype)
+    inspired[partner] = np.clip(inspired[partner], -b, inspired.dtype.type(max_belief) - b)
 
 
 @njit(cache=True)

@@ -13,7 +13,7 @@ import pytest
 from rainforest import registry
 from rainforest.api import simulate
 from rainforest.engine.month import PLAN, plan_names
-from rainforest.mechanisms import mechanisms
+from rainforest.mechanisms import m18_tie_belief, m19_growth, m20_campus, mechanisms
 from rainforest.mechanisms.m13_network import MECHANISMS as NETWORK
 from rainforest.mechanisms.m13_network import ON as NETWORK_ON
 from rainforest.scenario import scenario_from_dict, with_values
@@ -22,6 +22,13 @@ from rainforest.state import accounts
 from tests.conftest import base_region, scenario
 
 ROOT = Path(__file__).resolve().parents[1]
+#: mechanisms added after the living network, off by default: (what they need, their switch)
+LATER = {
+    "tie_belief": (NETWORK_ON, m18_tie_belief.ON),
+    "growth": (NETWORK_ON, m19_growth.GROWTH_ON),
+    "outside_pool": ({}, m19_growth.POOL_ON),
+    "campus_spinoffs": ({}, m20_campus.ON),
+}
 MECHS = mechanisms()
 
 
@@ -147,4 +154,10 @@ def test_runs_switched_off_and_deterministically(mech, world, baseline):
     if mech.name in {m.name for m in NETWORK}:
         assert a.metrics.select_dtypes("number").equals(baseline.metrics.select_dtypes("number"))
         a = simulate(with_values(world, NETWORK_ON), years=1, seed=11)
+    if mech.name in LATER:  # off by default too (issue 14): on, with what it needs, it acts
+        assert a.metrics.select_dtypes("number").equals(baseline.metrics.select_dtypes("number"))
+        needs, on = LATER[mech.name]
+        ref = simulate(with_values(world, needs), years=1, seed=11) if needs else baseline
+        a = simulate(with_values(world, {**needs, **on}), years=1, seed=11)
+        baseline = ref
     assert not a.metrics.select_dtypes("number").equals(baseline.metrics.select_dtypes("number"))

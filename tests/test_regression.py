@@ -33,8 +33,13 @@ CASES = {
 }
 
 
-#: metrics of the living network (M13-M16), off by default: asserted zero, left out of the hash
-NETWORK = frozenset(m.name for m in registry.metrics() if m.owner in ("M13", "M14", "M15", "M16"))
+#: metrics of the living network (M13-M16), belief through ties (M18), growth from inside
+#: (M19) and conversion by hazard (M20), off by default: asserted zero, left out of the hash
+NETWORK = frozenset(
+    m.name
+    for m in registry.metrics()
+    if m.owner in ("M13", "M14", "M15", "M16", "M18", "M19", "M20")
+)
 #: Metrics that only report (issue 16: M17's public spending by instrument); they are left
 #: out of the fingerprint, so the pins also show that adding them moved no other number.
 REPORT_ONLY = frozenset(m.name for m in registry.metrics(owner="M17"))

@@ -42,6 +42,7 @@ PLAN: tuple[str, ...] = (
     "anchors.platform",
     "connections.prepare",
     "migration.prepare",
+    "outside_pool.exchange",
     "policy.costs",
     "instruments.costs",
     "belief.prepare",
@@ -55,9 +56,11 @@ PLAN: tuple[str, ...] = (
     "knowledge.universities",
     # NumPy: facilities' breakthroughs (few, drawn from the run's generator)
     "knowledge.facilities",
+    "campus_spinoffs.month",
     # NumPy + kernels: the living network's month (ties, learning, recombinant ideas and
     # people's spin-offs join the founding candidates; off by default)
     "ties.month",
+    "tie_belief.snapshot",
     # compiled: founding, firms, capital, the people's month, migration, the labour market
     "contacts.sample",
     "founding.refound",
@@ -76,6 +79,8 @@ PLAN: tuple[str, ...] = (
     # NumPy: patents, belief, contacts and rents from the month's accounts
     "knowledge.patents",
     "belief.update",
+    "tie_belief.update",
+    "growth.productivity",
     "contacts.close",
     "migration.rents",
     "instruments.account",

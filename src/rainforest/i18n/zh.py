@@ -92,6 +92,16 @@ METRICS: dict[str, str] = {
     "case_supported": "一事一议支持企业数",
     "firms_relocated_in": "迁入企业",
     "firms_relocated_out": "迁出企业",
+    # belief through ties, growth from inside, conversion by hazard (M18-M20, issue 14)
+    "tie_belief_raised": "经联系传递的成功信号",
+    "tie_belief_lowered": "经联系传递的失败信号",
+    "belief_cell_spread": "创业信念的街区差异",
+    "firm_productivity": "企业生产率",
+    "pool_arrivals": "外部人才流入",
+    "pool_departures": "人才流出",
+    "campus_licences": "高校专利许可",
+    "campus_spinoff_draws": "高校发明人创业",
+    "campus_conversion": "高校专利转化率",
 }
 
 UNITS: dict[str, str] = {
@@ -116,6 +126,8 @@ UNITS: dict[str, str] = {
     "x": "倍",
     "km²": "平方公里",
     "people/km²": "人/平方公里",
+    "signals/month": "次/月",
+    "index": "指数",
 }
 
 LEVERS: dict[str, str] = {

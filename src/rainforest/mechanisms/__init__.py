@@ -25,6 +25,9 @@ from rainforest.mechanisms import (  # noqa: F401  (importing declares each mech
     m12_connections,
     m13_network,
     m17_instruments,
+    m18_tie_belief,
+    m19_growth,
+    m20_campus,
     shocks,
 )
 from rainforest.mechanisms.contract import (

@@ -87,15 +87,19 @@ def firm_month(O, R, D, glob, month, demand, exp_cost, acc, E):
         if kind != STARTUP:
             # established firms: output at the region's productivity (the output metric);
             # their cash margin covers costs at the break-even fit
-            revenue = emp * R.productivity[r] * fit * (1.0 + demand[r, d])
+            # O.prod: the firm's own productivity (1 unless M19's growth from knowledge is on)
+            revenue = emp * R.productivity[r] * O.prod[org] * fit * (1.0 + demand[r, d])
             margin = (
-                (salaries + rent + exp_spend) * (fit / glob.breakeven_fit) * (1.0 + demand[r, d])
+                (salaries + rent + exp_spend)
+                * (fit / glob.breakeven_fit)
+                * (1.0 + demand[r, d])
+                * O.prod[org]
             )
         elif fit > glob.rev_min_fit:
             boost = 1.0 + demand[r, d]
             if age < glob.open_scen_months:
                 boost += glob.open_scen_rev * R.open_scen[r]
-            revenue = emp * glob.rev_per_emp * fit * fit * D.market[d] * boost
+            revenue = emp * glob.rev_per_emp * fit * fit * D.market[d] * boost * O.prod[org]
         O.cash[org] += (margin if kind != STARTUP else revenue) - salaries - rent - exp_spend
         acc[r, M_OUTPUT] += revenue
         acc[r, M_EXPERIMENTS] += n_exp

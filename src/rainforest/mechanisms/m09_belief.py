@@ -7,6 +7,11 @@ people who worked at the winning firm (their ``inspired`` boost, applied in M6's
 Both decay with a half-life. Belief enters the founding decision of M3.
 
 Parameters: ``mechanisms.belief`` and each region's ``culture.belief`` baseline.
+
+With belief through ties on (M18, :mod:`rainforest.mechanisms.m18_tie_belief`), successes travel
+through people's ties instead of this regional broadcast: M18 runs right after
+:func:`update`, sets the region's number back to its culture baseline and reports the regional
+mean of people's local belief; the colleague boost and the half-life here still apply.
 """
 
 from __future__ import annotations

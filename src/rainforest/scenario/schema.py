@@ -166,6 +166,14 @@ class University(Model):
         {}, "Research mix by domain (weights; empty = evenly over domains)."
     )
     spillover: NonNeg = _f(1.0, "Knowledge spillover strength (relative).", "x")
+    transfer_office: Share = _f(
+        0.5,
+        "Technology-transfer office's policy (0 = none; 1 = fast decisions, inventors keep a "
+        "large share, liability exempted); the lever of M20 (used only when "
+        "mechanisms.campus_spinoffs is on).",
+        "index 0-1",
+        source="assumed: a middling office where a preset gives none",
+    )
 
 
 class Facility(Model):
@@ -1885,6 +1893,141 @@ class InstrumentParams(Model):
     )
 
 
+class TieBeliefParams(Model):
+    """Belief through ties (issue 14 item 5, M18): a tie's success raises a person's belief
+    that founding pays, a tie's failure lowers it (damped by failure tolerance)."""
+
+    enabled: bool = _f(
+        False,
+        "Switch belief through ties on: the founding decision reads each person's belief "
+        "(culture baseline plus what their ties' firms did) instead of the region's single "
+        "number; needs the living network's ties (mechanisms.ties.enabled).",
+        "switch",
+    )
+    round_gain: NonNeg = _f(
+        0.02,
+        "Belief a person gains when a tied person's firm raises a funding round, at full tie "
+        "strength.",
+        "belief per tie",
+        source="assumed: a tenth of an exit's gain; to be fitted (issue 15)",
+    )
+    exit_gain: NonNeg = _f(
+        0.1,
+        "Belief a person gains when a tied person's firm exits by IPO or acquisition, at full "
+        "tie strength (role models: Bosma et al. 2012; Lerner & Malmendier 2013).",
+        "belief per tie",
+        source="assumed: a fifth of M9's colleague_boost (a tie is further than a colleague)",
+    )
+    failure_loss: NonNeg = _f(
+        0.1,
+        "Belief a person loses when a tied person's firm fails, at full tie strength and zero "
+        "failure tolerance.",
+        "belief per tie",
+        source="assumed: symmetric with exit_gain; to be fitted (issue 15)",
+    )
+    tolerance_damping: Share = _f(
+        1.0,
+        "How much the region's failure tolerance damps the loss: loss x (1 - damping x "
+        "tolerance); 1 means a fully tolerant culture shrugs failures off.",
+        "share",
+        source="assumed: MODEL.md section 5 (the fall damped by failure tolerance)",
+    )
+
+
+class GrowthParams(Model):
+    """Growth from inside (issue 14 item 6, M19): firms' productivity grows with what their
+    people know and with their fit."""
+
+    enabled: bool = _f(
+        False,
+        "Switch productivity growth from knowledge on (needs "
+        "mechanisms.knowledge_vectors.enabled).",
+        "switch",
+    )
+    rate_per_year: Annotated[float, Field(ge=0.0, le=0.5)] = _f(
+        0.02,
+        "Yearly log growth of a firm's productivity when its people's mean knowledge depth "
+        "equals the initial depth and its fit is 1; growth scales with both.",
+        "1/year",
+        source="assumed: order of measured TFP growth of Chinese manufacturing firms, "
+        "about 2-3%/year (Brandt, Van Biesebroeck & Zhang 2012); to be fitted",
+    )
+    knowledge_elasticity: NonNeg = _f(
+        1.0,
+        "Elasticity of productivity growth with respect to the firm's knowledge depth "
+        "relative to the initial depth.",
+        "elasticity",
+        source="assumed: proportional (Griliches 1979 knowledge-capital form)",
+    )
+
+
+class OutsidePoolParams(Model):
+    """A district's exchange with the rest of the country (issue 14 item 6, M19): people move
+    in and out by M11's utility, so success attracts people and decline loses them."""
+
+    enabled: bool = _f(False, "Switch the exchange with an outside pool of people on.", "switch")
+    pool_ratio: NonNeg = _f(
+        1.0,
+        "Mobile people in the outside pool facing the district, per person the district had "
+        "at the start (1: flows balance when utilities are equal).",
+        "people per person",
+        source="assumed: balanced exchange at equal utility",
+    )
+    opportunity: NonNeg = _f(
+        1.0,
+        "Foundings per 1,000 people per year outside (the pool's opportunity term).",
+        "foundings per 1,000 people-year",
+        source="assumed: order of China's new private firms per 1,000 people a year "
+        "outside the hubs; to be replaced by data",
+    )
+    openness: Share = _f(0.5, "Openness and tolerance outside.", "index 0-1", source="assumed")
+    wage_ratio: Positive = _f(
+        0.8,
+        "Outside after-tax wage relative to the district's at the start.",
+        "ratio",
+        source="assumed: hubs pay more than the rest of the country",
+    )
+    distance_km: Annotated[float, Field(ge=0.0, le=MAX_DISTANCE_KM)] = _f(
+        500.0,
+        "Distance to the pool in M11's utility (cost distance / migration.distance_km).",
+        "km",
+        source="assumed: a province away",
+    )
+
+
+class CampusParams(Model):
+    """University patents convert by hazard (issue 14 item 4, M20): the conversion rate
+    becomes an output."""
+
+    enabled: bool = _f(
+        False,
+        "Switch conversion by hazard on: universities' conversion_rate and spinout_share "
+        "inputs are set aside.",
+        "switch",
+    )
+    licence_hazard: Share = _f(
+        0.002,
+        "Monthly chance that a local firm licenses an open patent of a university without a "
+        "transfer office (policy 0).",
+        "1/month",
+        source="assumed: to be fitted to conversion rates (issue 15)",
+    )
+    tto_effect: NonNeg = _f(
+        1.5,
+        "Log-hazard (licences and inventors' spin-offs) per unit of the transfer office's "
+        "policy index.",
+        "log per index point",
+        source="assumed: policy 0 to 1 multiplies conversions by about 4.5 (Di Gregorio & "
+        "Shane 2003 report start-ups rising several-fold with inventors' royalty share)",
+    )
+    window_months: Annotated[int, Field(ge=1, le=600)] = _f(
+        60,
+        "Months after grant during which a patent can still be converted.",
+        "months",
+        source="assumed: most licences of university patents come within five years",
+    )
+
+
 class Mechanisms(Model):
     """Global mechanism parameters, shared by every region.
 
@@ -1932,6 +2075,10 @@ class Mechanisms(Model):
     people_spinoffs: SpinoffParams = Field(default_factory=SpinoffParams)
     initial: Initial = Field(default_factory=Initial)
     instruments: InstrumentParams = Field(default_factory=InstrumentParams)
+    tie_belief: TieBeliefParams = Field(default_factory=TieBeliefParams)
+    growth: GrowthParams = Field(default_factory=GrowthParams)
+    outside_pool: OutsidePoolParams = Field(default_factory=OutsidePoolParams)
+    campus_spinoffs: CampusParams = Field(default_factory=CampusParams)
 
 
 class Shock(Model):

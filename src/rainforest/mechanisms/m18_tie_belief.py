@@ -1,0 +1,319 @@
+"""M18 — belief through ties: "信念的共鳴與擴散" (seed 000) as a state of the network.
+
+The first edition's belief is one number per region, raised by the region's counted successes
+(M9), plus a boost for the people of the winning firm. Here, switched on, a person's belief
+that founding pays is their own: it rises when a person they are tied to works at (or founded)
+a firm that raises a funding round or exits by IPO or acquisition (role models: Bosma, Hessels,
+Schutjens, Van Praag & Verheul 2012; Lerner & Malmendier 2013 on peers' entrepreneurship), and
+falls when that firm fails, the fall damped by the region's failure tolerance
+(``loss x (1 - tolerance_damping x failure_tolerance)``). The signal is weighted by the tie's
+strength at its last use. It relaxes toward the culture's baseline (``culture.belief``) at M9's
+half-life. "Temperature" then becomes measurable per cell (:func:`belief_by_cell`).
+
+How it sits on the first edition (no kernel edited): a person's belief in the founding decision
+(M3) is ``R.belief[r] + P.inspired[i]``; ``inspired`` is the person's own deviation, relaxed by
+M6's people pass at M9's half-life. Switched on, this module adds the ties' signals to
+``inspired`` and sets the region's number to its culture baseline each month, so M3 reads the
+*local* belief ``culture.belief + deviation`` instead of the regional broadcast, and the
+``belief`` metric reports the regional mean of people's local belief. Local belief is kept in
+``[0, max_belief]``. Without the living network's tie table (``mechanisms.ties`` off) there are
+no ties to carry signals, and M9 is left as it is.
+
+Whose firm: the employees of an organisation are read from the month's employer index
+(``eng.emp_order`` / ``eng.emp_start``, built at the start of the month), so the people of a
+firm that failed this month (released later in the month) are still found; its founders are
+listed before the firms' month (:func:`snapshot`), for the same reason.
+
+Cost: the month's events are few (rounds, exits, failures); only the event firms' people and
+their tie rows are touched (vectorised), plus two compiled passes over people (founders before
+the firms' month; cell sums for the regional mean and the spread), only when it is on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from rainforest import registry
+from rainforest.mechanisms.contract import Hook, Mechanism, declare
+from rainforest.registry import Metric
+from rainforest.state import accounts
+from rainforest.state.accounts import M_BELIEF
+from rainforest.state.tables import EXIT_ACQ, EXIT_FAIL, EXIT_IPO, FOUNDER, GONE
+
+STRENGTH_Q = 32767.0  # quantum of the tie record's strength (ties.Q)
+
+_METRICS = (
+    Metric(
+        "tie_belief_raised",
+        "flow",
+        "signals/month",
+        "Belief raised through ties",
+        "M18",
+        "People-ties that carried a success (a funding round or an exit of a tied person's "
+        "firm) this month, counted in the observer's region.",
+        label_zh="经联系传递的成功信号",
+    ),
+    Metric(
+        "tie_belief_lowered",
+        "flow",
+        "signals/month",
+        "Belief lowered through ties",
+        "M18",
+        "People-ties that carried a failure of a tied person's firm this month, counted in the "
+        "observer's region.",
+        label_zh="经联系传递的失败信号",
+    ),
+    Metric(
+        "belief_cell_spread",
+        "ratio",
+        "index 0-1",
+        "Spread of belief across cells",
+        "M18",
+        "Standard deviation, across the region's inhabited cells, of the cells' mean local "
+        "belief (0 when belief is one regional number).",
+        scaled=False,
+        label_zh="创业信念的街区差异",
+    ),
+)
+for _m in _METRICS:  # appended after the built-ins: compiled account columns do not move
+    registry.register_metric(_m)
+
+
+def firm_signals(O, n_orgs: int, month: int, p) -> np.ndarray:
+    """Each organisation's signal this month (belief per tie at full strength, before the
+    observer's tolerance damps failures): ``+round_gain`` for a round raised, ``+exit_gain``
+    for an IPO or acquisition, ``-failure_loss`` for a failure; 0 otherwise."""
+    sig = np.zeros(n_orgs, np.float64)
+    this = O.exit_month[:n_orgs] == month
+    ex = O.exit[:n_orgs]
+    sig[O.last_raise[:n_orgs] == month] += p.round_gain
+    sig[this & ((ex == EXIT_IPO) | (ex == EXIT_ACQ))] += p.exit_gain
+    sig[this & (ex == EXIT_FAIL)] = -p.failure_loss
+    return sig
+
+
+def members(orgs: np.ndarray, order: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, ...]:
+    """People of ``orgs`` from an employer index (``order[start[o]:start[o+1]]``) and, for
+    each, the position of their organisation in ``orgs``."""
+    lo, hi = start[orgs], start[orgs + 1]
+    size = np.maximum(hi - lo, 0).astype(np.int64)
+    total = int(size.sum())
+    if total == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    which = np.repeat(np.arange(orgs.size), size)
+    offset = np.arange(total) - np.repeat(np.cumsum(size) - size, size)
+    return order[lo[which] + offset].astype(np.int64), which
+
+
+def spread(
+    slot: np.ndarray,
+    deg: np.ndarray,
+    source: np.ndarray,
+    signal: np.ndarray,
+    n: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The signals of ``source`` people passed to their tied partners.
+
+    Returns ``(partner, amount)``: one entry per (source, used slot), the amount being the
+    source's signal times the tie's strength at its last use. Ties are symmetric, so a
+    source's row lists everyone who is tied to them."""
+    if source.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0)
+    K = slot.shape[1]
+    rows = slot[source]  # (m, K, 2)
+    used = np.arange(K)[None, :] < deg[source].astype(np.int64)[:, None]
+    partner = rows[:, :, 0].astype(np.int64)
+    used &= (partner >= 0) & (partner < n)
+    strength = (rows[:, :, 1] >> 16).astype(np.float64) / STRENGTH_Q
+    amount = strength * signal[:, None]
+    return partner[used], amount[used]
+
+
+def apply(
+    inspired: np.ndarray,
+    region: np.ndarray,
+    partner: np.ndarray,
+    amount: np.ndarray,
+    tolerance: np.ndarray,
+    damping: float,
+    base: np.ndarray,
+    max_belief: float,
+) -> None:
+    """Add the signals to the partners' own belief (``inspired``, in place): failures are damped
+    by the partner's region's tolerance; local belief ``base[r] + inspired`` stays in
+    ``[0, max_belief]``."""
+    if partner.size == 0:
+        return
+    r = region[partner]
+    amount = np.where(amount < 0.0, amount * (1.0 - damping * tolerance[r]), amount)
+    np.add.at(inspired, partner, amount.astype(inspired.dtype))
+    # a partner listed twice gets the same clipped value twice (no np.unique needed)
+    b = base[r].astype(inspired.dtype)
+    inspired[partner] = np.clip(inspired[partner], -b, inspired.dtype.type(max_belief) - b)
+
+
+@njit(cache=True)
+def cell_sums(status, cell, inspired, n, count, total):
+    """Living people per cell and the sum of their own deviations (one pass; NumPy's
+    weighted ``bincount`` over a million rows cost ten times more)."""
+    count[:] = 0.0
+    total[:] = 0.0
+    for i in range(n):
+        if status[i] != GONE:
+            c = cell[i]
+            count[c] += 1.0
+            total[c] += inspired[i]
+
+
+@njit(cache=True)
+def founder_rows(status, employer, n):
+    """Rows of founders attached to a firm, in row order."""
+    k = 0
+    for i in range(n):
+        if status[i] == FOUNDER and employer[i] >= 0:
+            k += 1
+    out = np.empty(k, np.int64)
+    k = 0
+    for i in range(n):
+        if status[i] == FOUNDER and employer[i] >= 0:
+            out[k] = i
+            k += 1
+    return out
+
+
+def _cells(eng) -> tuple[np.ndarray, np.ndarray]:
+    """Living people per cell and the sum of their local belief (region's number + own)."""
+    w = eng.w
+    n_cells = len(w.G.cell_x)
+    count, total = np.zeros(n_cells), np.zeros(n_cells)
+    cell_sums(w.P.status, w.P.cell, w.P.inspired, int(w.P.n[0]), count, total)
+    total += count * np.asarray(w.R.belief, np.float64)[np.asarray(w.G.cell_region)]
+    return count, total
+
+
+def local_belief(eng) -> tuple[np.ndarray, np.ndarray]:
+    """Living people's rows and their local belief (the number M3 reads)."""
+    P, R = eng.w.P, eng.w.R
+    n = int(P.n[0])
+    rows = np.flatnonzero(P.status[:n] != GONE)
+    return rows, R.belief[P.region[rows]] + P.inspired[rows].astype(np.float64)
+
+
+def belief_by_cell(eng) -> np.ndarray:
+    """Mean local belief of each cell's living people (NaN in an empty cell), map-ready in the
+    order of the district grid (``eng.w.G``)."""
+    count, total = _cells(eng)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / count, np.nan)
+
+
+def _report(eng) -> None:
+    """The regional mean of local belief (``belief``) and its spread across cells."""
+    w, acc = eng.w, eng.acc
+    nr = acc.shape[0]
+    cc, cb = _cells(eng)
+    creg = np.asarray(w.G.cell_region)
+    count = np.bincount(creg, weights=cc, minlength=nr)
+    total = np.bincount(creg, weights=cb, minlength=nr)
+    acc[:, M_BELIEF] = np.where(count > 0, total / np.maximum(count, 1.0), w.R.belief)
+    inhabited = cc > 0
+    mean = np.where(inhabited, cb / np.maximum(cc, 1.0), 0.0)
+    k = np.bincount(creg, weights=inhabited, minlength=nr)
+    m1 = np.bincount(creg, weights=mean * inhabited, minlength=nr) / np.maximum(k, 1.0)
+    m2 = np.bincount(creg, weights=mean**2 * inhabited, minlength=nr) / np.maximum(k, 1.0)
+    names = accounts.accounts()
+    acc[:, names.index("belief_cell_spread")] = np.sqrt(np.maximum(m2 - m1**2, 0.0))
+
+
+def snapshot(eng) -> None:
+    """Founders and their firms before the firms' month (a failed firm's founders are released
+    by the people pass, before :func:`update` runs)."""
+    p = eng.sc.mechanisms.tie_belief
+    if not p.enabled or not eng.cache.get("ties"):
+        return
+    P = eng.w.P
+    rows = founder_rows(P.status, P.employer, int(P.n[0]))
+    eng.cache["tie_belief"] = {"founders": rows, "firm": P.employer[rows].astype(np.int64)}
+
+
+def founders_of(eng, orgs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Founders (listed by :func:`snapshot`) of ``orgs`` and the position of their firm."""
+    snap = eng.cache.get("tie_belief")
+    if not snap or orgs.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    pos = np.full(int(eng.w.O.n[0]) + 1, -1, np.int64)
+    pos[orgs] = np.arange(orgs.size)
+    which = pos[snap["firm"]]
+    take = which >= 0
+    return snap["founders"][take].astype(np.int64), which[take]
+
+
+def update(eng) -> None:
+    """This month's tie signals into people's belief; the region's number back to its culture
+    baseline (so M3 reads local belief); the regional mean and spread reported."""
+    p = eng.sc.mechanisms.tie_belief
+    st = eng.cache.get("ties")
+    if not p.enabled or not st or "T" not in st:
+        return
+    w = eng.w
+    P, O, R = w.P, w.O, w.R
+    n = min(int(st["n"]), int(P.n[0]))
+    n_orgs = int(O.n[0])
+    month = int(eng.month)
+    sig = firm_signals(O, n_orgs, month, p)
+    orgs = np.flatnonzero(sig != 0.0)
+    # the employer index was built before this month's foundings: newer firms are not in it
+    orgs = orgs[(orgs + 1 < eng.emp_start.shape[0]) & (O.founded[orgs] < month)]
+    source, which = members(orgs, eng.emp_order, eng.emp_start)
+    fs, fw = founders_of(eng, orgs)
+    source, which = np.concatenate([source, fs]), np.concatenate([which, fw])
+    keep = source < n
+    source, which = source[keep], which[keep]
+    T = st["T"]
+    partner, amount = spread(T.slot, T.deg, source, sig[orgs][which], n)
+    alive = P.status[partner] != GONE
+    partner, amount = partner[alive], amount[alive]
+    tol = np.asarray(R.tolerance, np.float64)
+    base = np.asarray(R.belief0, np.float64)
+    apply(
+        P.inspired, P.region, partner, amount, tol, p.tolerance_damping, base,
+        eng.sc.mechanisms.belief.max_belief,
+    )  # fmt: skip
+    nr = eng.acc.shape[0]
+    names = accounts.accounts()
+    reg = P.region[partner]
+    eng.acc[:, names.index("tie_belief_raised")] += np.bincount(reg[amount > 0], minlength=nr)
+    eng.acc[:, names.index("tie_belief_lowered")] += np.bincount(reg[amount < 0], minlength=nr)
+    R.belief[:] = R.belief0  # M3 reads culture baseline + the person's own deviation
+    _report(eng)
+
+
+MECHANISM = declare(
+    Mechanism(
+        code="M18",
+        name="tie_belief",
+        title="Belief through ties: ties' successes raise it, failures lower it (damped by "
+        "tolerance)",
+        module=__name__,
+        params=("mechanisms.tie_belief", "regions.*.culture.failure_tolerance"),
+        metrics=tuple(m.name for m in _METRICS),
+        hooks=(
+            Hook("tie_belief.snapshot", snapshot, compiled=False, doc="founders and firms"),
+            Hook("tie_belief.update", update, compiled=False, doc="belief through ties"),
+        ),
+        off={"mechanisms.tie_belief.enabled": False},
+        direction_tests=(
+            "tests/test_growth_belief.py::test_ties_successes_found_more_than_ties_failures",
+            "tests/test_growth_belief.py::test_tolerance_damps_the_fall_of_belief",
+        ),
+        references=(
+            "seed 000: 信念的共鳴與擴散",
+            "Bosma et al. 2012, Journal of Economic Psychology 33:410 (role models)",
+            "Lerner & Malmendier 2013, Review of Financial Studies 26:2411 (peers)",
+        ),
+    )
+)
+
+#: the switch of belief through ties (it needs the living network's ties: m13_network.ON)
+ON = {"mechanisms.tie_belief.enabled": True}

@@ -1,0 +1,264 @@
+"""M19 — growth and decline from inside: productivity from knowledge, people from outside.
+
+Why: in the first edition nothing grows. With a fixed workforce, output fell over 10 years in
+every district tried (Hangzhou −19%, seed 1): employment drifts from established firms to
+startups, whose revenue per head is small, and established firms' fit erodes, while the places
+the essays describe grew. MODEL.md §6 asks for two things, both here, both off by default:
+
+``growth`` (productivity from knowledge). A firm's productivity ``O.prod`` (a multiplier on its
+output and, for established firms, its cash margin) grows each month by
+``Δ ln prod = rate/12 · (κ_o / κ_0)^ε · fit_o``, where ``κ_o`` is the depth (norm) of the mean
+knowledge vector of its people (M14; the firm knows what its people know, so it improves by
+hiring and by what its people learn on the job and through ties), ``κ_0`` the newcomers'
+initial depth, and ``fit_o`` its product-market fit (clipped to [0, 1]): knowledge becomes
+productivity only where it is applied to a product that sells (Griliches 1979's knowledge
+capital; firm-level learning, Argote & Epple 1990). The anchors' ``productivity`` input is the
+starting level; firms founded later start at 1. Needs ``mechanisms.knowledge_vectors``.
+
+``outside_pool`` (a single district exchanges people with the rest of the country). Each month
+(reported months only; the warm-up settles the district first) the district's living people
+weigh leaving for an outside pool, and the pool's mobile people weigh coming, with M11's
+utility and logit: ``U_r`` from the district's after-tax wage, opportunity (foundings per 1,000
+people a year), openness and housing cost (which rises with crowding, M11's rents), against
+``U_out`` from the pool's inputs (``mechanisms.outside_pool``). The gain of a move is
+``U_dest − U_here − distance/distance_km − moving_cost`` and its chance
+``base_rate · σ(gain / temperature)`` (staying has gain 0). Arrivals raise the district's
+labour-force target (the labour market's entrants fill it, as for M11's movers); leavers are
+drawn at random among living non-founders, leave their job and the district. A district whose
+opportunity rises gains people, one that declines loses them; rents follow through M11's
+crowding term. Without the switch, the first edition's constant labour force is kept.
+
+References: Griliches (1979), Bell Journal of Economics 10:92; Argote & Epple (1990), Science
+247:920; Florida (2002) (the utility terms, M11); MODEL.md §6.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rainforest import registry
+from rainforest.mechanisms import knowledge_vec as kv
+from rainforest.mechanisms.contract import Hook, Mechanism, declare
+from rainforest.mechanisms.m11_migration import region_utility
+from rainforest.registry import Metric
+from rainforest.state import accounts
+from rainforest.state.tables import (
+    ANCHOR,
+    FOUNDER,
+    GONE,
+    INCUMBENT,
+    LISTED,
+    SME,
+    STARTUP,
+    STATE,
+)
+
+#: organisation kinds whose productivity grows (firms that produce; not universities or labs)
+FIRM_KINDS = (ANCHOR, STARTUP, SME, LISTED, INCUMBENT, STATE)
+
+_METRICS = (
+    Metric(
+        "firm_productivity",
+        "ratio",
+        "index",
+        "Firms' productivity",
+        "M19",
+        "Employment-weighted mean of firms' own productivity multipliers (1 at founding; "
+        "grows with knowledge and fit when M19 is on, 0 when off).",
+        scaled=False,
+        label_zh="企业生产率",
+    ),
+    Metric(
+        "pool_arrivals",
+        "flow",
+        "people/month",
+        "Arrivals from outside",
+        "M19",
+        "People coming from the outside pool by the migration utility.",
+        label_zh="外部人才流入",
+    ),
+    Metric(
+        "pool_departures",
+        "flow",
+        "people/month",
+        "Departures to outside",
+        "M19",
+        "People leaving for the outside pool by the migration utility.",
+        label_zh="人才流出",
+    ),
+)
+for _m in _METRICS:  # appended after the built-ins: compiled account columns do not move
+    registry.register_metric(_m)
+
+
+# --- productivity from knowledge ----------------------------------------------------------
+def productivity_growth(depth: np.ndarray, fit: np.ndarray, depth0: float, p) -> np.ndarray:
+    """Monthly log growth of productivity for firms of knowledge ``depth`` and ``fit``:
+    ``rate/12 · (depth/depth0)^elasticity · clip(fit, 0, 1)``."""
+    rel = np.maximum(np.asarray(depth, np.float64), 0.0) / max(depth0, 1e-12)
+    return (
+        p.rate_per_year
+        / 12.0
+        * rel**p.knowledge_elasticity
+        * np.clip(np.asarray(fit, np.float64), 0.0, 1.0)
+    )
+
+
+def firm_depth(Ok, n_orgs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Depth (norm of the mean vector) of each organisation's knowledge and its head count as
+    M14 keeps it (sums and sizes, :mod:`rainforest.mechanisms.knowledge_vec`)."""
+    org = Ok.org[:n_orgs]
+    size = org[:, kv.SIZE]
+    mean = org[:, : kv.D] / np.maximum(size, 1.0)[:, None]
+    return np.linalg.norm(mean, axis=1), size
+
+
+def grow(eng) -> None:
+    """This month's productivity growth of every living firm with people, from what they know;
+    reports the employment-weighted mean productivity."""
+    p = eng.sc.mechanisms.growth
+    st = eng.cache.get("ties")
+    if not p.enabled or not st or "O" not in st or eng.month < 0:
+        return  # the warm-up settles the district at its inputs' productivity
+    O = eng.w.O
+    Ok = st["O"]
+    n_orgs = min(int(O.n[0]), Ok.org.shape[0])
+    depth, size = firm_depth(Ok, n_orgs)
+    kind = O.kind[:n_orgs]
+    firm = (O.alive[:n_orgs] > 0) & np.isin(kind, FIRM_KINDS) & (size > 0)
+    idx = np.flatnonzero(firm)
+    depth0 = eng.sc.mechanisms.knowledge_vectors.initial_depth
+    O.prod[idx] *= np.exp(productivity_growth(depth[idx], O.fit[idx], depth0, p))
+    nr = eng.acc.shape[0]
+    live = np.flatnonzero((O.alive[:n_orgs] > 0) & np.isin(kind, FIRM_KINDS))
+    emp = O.emp[live].astype(np.float64)
+    reg = O.region[live]
+    num = np.bincount(reg, weights=emp * O.prod[live], minlength=nr)
+    den = np.bincount(reg, weights=emp, minlength=nr)
+    col = accounts.accounts().index("firm_productivity")
+    eng.acc[:, col] = np.where(den > 0, num / np.maximum(den, 1.0), 0.0)
+
+
+# --- the outside pool ---------------------------------------------------------------------
+def pool_utility(R, wage0: np.ndarray, mig, pool) -> np.ndarray:
+    """Utility of the outside pool as seen from each region (M11's terms with the pool's
+    wage, opportunity, openness; housing at the national level, index 1)."""
+    return (
+        mig.wage_weight * np.log(pool.wage_ratio * wage0 * (1.0 - R.tax))
+        + mig.opportunity_weight * pool.opportunity
+        + mig.openness_weight * pool.openness
+    )
+
+
+def pool_flows(
+    u_region: np.ndarray,
+    u_pool: np.ndarray,
+    people: np.ndarray,
+    people0: np.ndarray,
+    mig,
+    pool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Expected arrivals from and departures to the pool this month, per region (simulated
+    people): ``base_rate · pool_ratio · people0 · σ(gain_in / T)`` and
+    ``base_rate · people · σ(gain_out / T)`` with ``gain = U_dest − U_here − distance −
+    moving_cost`` (M11's logit between staying and moving)."""
+    cost = pool.distance_km / mig.distance_km + mig.moving_cost
+    t = mig.temperature
+    gain_in = (u_region - u_pool - cost) / t
+    gain_out = (u_pool - u_region - cost) / t
+    arrive = mig.base_rate * pool.pool_ratio * people0 / (1.0 + np.exp(-gain_in))
+    leave = mig.base_rate * people / (1.0 + np.exp(-gain_out))
+    return arrive, leave
+
+
+def _leavers(P, region: int, k: int, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Up to ``k`` distinct living non-founders of ``region``, drawn at random."""
+    if k <= 0:
+        return np.zeros(0, np.int64)
+    got = np.zeros(0, np.int64)
+    for _ in range(8):  # rejection sampling; a handful of rounds suffices
+        draw = rng.integers(0, n, size=max(4 * k, 64))
+        ok = (P.status[draw] != GONE) & (P.status[draw] != FOUNDER) & (P.region[draw] == region)
+        got = np.unique(np.concatenate([got, draw[ok]]))
+        if got.size >= k:
+            break
+    return rng.permutation(got)[:k]
+
+
+def exchange(eng) -> None:
+    """People arrive from and leave for the outside pool by the migration utility."""
+    pool = eng.sc.mechanisms.outside_pool
+    if not pool.enabled or eng.month < 0:
+        return
+    w = eng.w
+    P, O, R = w.P, w.O, w.R
+    st = eng.cache.setdefault("outside_pool", {"wage0": np.asarray(R.wage, np.float64).copy()})
+    mig = eng.sc.mechanisms.migration
+    u_r = region_utility(R, eng.opportunity, mig)
+    u_p = pool_utility(R, st["wage0"], mig, pool)
+    people = np.maximum(eng.people_sim, 0.0)
+    arrive, leave = pool_flows(u_r, u_p, people, eng.people0, mig, pool)
+    rng = np.random.default_rng([int(eng.inputs["seed"]) & (2**62 - 1), 19])
+    n_in = rng.poisson(arrive)
+    n_out = rng.poisson(leave)
+    n = int(P.n[0])
+    names = accounts.accounts()
+    gone_total = np.zeros(len(n_out))
+    for r in np.flatnonzero(n_out):
+        rows = _leavers(P, int(r), int(n_out[r]), n, rng)
+        emp = P.employer[rows]
+        hired = emp >= 0
+        np.subtract.at(O.emp, emp[hired], 1)
+        np.maximum(O.emp, 0, out=O.emp)
+        P.employer[rows] = -1
+        P.status[rows] = GONE
+        gone_total[r] = rows.size
+    w.pop_target[:] += n_in - gone_total
+    eng.acc[:, names.index("pool_arrivals")] += n_in
+    eng.acc[:, names.index("pool_departures")] += gone_total
+
+
+GROWTH = declare(
+    Mechanism(
+        code="M19",
+        name="growth",
+        title="Firms' productivity grows with their people's knowledge and their fit",
+        module=__name__,
+        params=("mechanisms.growth", "mechanisms.knowledge_vectors.initial_depth"),
+        metrics=("firm_productivity",),
+        hooks=(Hook("growth.productivity", grow, compiled=False, doc="productivity growth"),),
+        off={"mechanisms.growth.enabled": False},
+        direction_tests=(
+            "tests/test_growth_belief.py::test_more_knowledge_grows_productivity_faster",
+            "tests/test_growth_belief.py::test_growth_from_knowledge_raises_output",
+        ),
+        references=("Griliches 1979", "Argote & Epple 1990", "MODEL.md section 6"),
+    )
+)
+
+OUTSIDE_POOL = declare(
+    Mechanism(
+        code="M19",
+        name="outside_pool",
+        title="A district exchanges people with an outside pool by the migration utility",
+        module=__name__,
+        params=("mechanisms.outside_pool", "mechanisms.migration"),
+        metrics=("pool_arrivals", "pool_departures"),
+        hooks=(
+            Hook("outside_pool.exchange", exchange, compiled=False, doc="arrivals, departures"),
+        ),
+        off={"mechanisms.outside_pool.enabled": False},
+        direction_tests=(
+            "tests/test_growth_belief.py::test_pool_flows_follow_utility",
+            "tests/test_growth_belief.py::test_a_district_with_better_outcomes_gains_people",
+        ),
+        references=("Florida 2002 (M11's utility)", "MODEL.md section 6"),
+    )
+)
+
+MECHANISMS = (GROWTH, OUTSIDE_POOL)
+
+#: the switch of productivity growth (it needs knowledge vectors: m13_network.ON)
+GROWTH_ON = {"mechanisms.growth.enabled": True}
+#: the switch of the exchange with the outside pool (needs nothing else)
+POOL_ON = {"mechanisms.outside_pool.enabled": True}

@@ -1,0 +1,260 @@
+"""Belief through ties (M18) and growth from inside (M19): issue 14, items 5 and 6.
+
+Unit tests check the pieces on hand-built inputs (a tie table, firms' knowledge, utilities);
+direction tests run small districts over several seeds and compare sums, never one lucky run.
+Both mechanisms are off by default (tests/test_regression.py pins the first edition).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rainforest.api import simulate
+from rainforest.engine.core import Engine
+from rainforest.mechanisms import get
+from rainforest.mechanisms import m18_tie_belief as tb
+from rainforest.mechanisms import m19_growth as gr
+from rainforest.mechanisms.m13_network import ON
+from rainforest.scenario import Scenario, scenario_from_dict, with_values
+from rainforest.scenario.schema import GrowthParams, Migration, OutsidePoolParams
+from rainforest.state.accounts import M_BELIEF
+from rainforest.state.tables import ANCHOR
+from tests.conftest import base_region, scenario
+
+SEEDS = (1, 2, 3)
+BELIEF = {**ON, "mechanisms.tie_belief.enabled": True}
+#: more recombinant ideas and spin-off draws than the defaults (as conftest raises M2's idea
+#: rate), so a small district has enough founding decisions for a direction test
+BUSY = {"mechanisms.recombination.p0": 0.2, "mechanisms.people_spinoffs.base_hazard": 0.002}
+GROWTH = {**ON, "mechanisms.growth.enabled": True}
+POOL = {"mechanisms.outside_pool.enabled": True}
+
+
+def world(**over) -> Scenario:
+    return scenario_from_dict(scenario({"district": base_region(population=20000, **over)}))
+
+
+def total(sc: Scenario, metric: str, years: int = 2) -> float:
+    return float(sum(simulate(sc, years=years, seed=s).metrics[metric].sum() for s in SEEDS))
+
+
+def test_declarations_keep_the_contract():
+    for name in ("tie_belief", "growth", "outside_pool"):
+        m = get(name)
+        m.check()
+        assert m.off and all(v is False for v in m.off.values())
+    fields = Scenario.model_fields["mechanisms"].annotation.model_fields
+    for name in ("tie_belief", "growth", "outside_pool"):
+        for fname, f in fields[name].annotation.model_fields.items():
+            extra = f.json_schema_extra or {}
+            assert f.description and extra.get("unit"), (name, fname)
+            assert fname == "enabled" or extra.get("source"), (name, fname)
+
+
+def test_off_by_default_reports_zeros():
+    res = simulate(world(), years=1, seed=3)
+    for col in (
+        "tie_belief_raised",
+        "tie_belief_lowered",
+        "belief_cell_spread",
+        "firm_productivity",
+        "pool_arrivals",
+        "pool_departures",
+    ):
+        assert (res.metrics[col] == 0).all(), col
+
+
+# --- M18: belief through ties --------------------------------------------------------------
+def _table(pairs: list[tuple[int, int]], n: int, K: int = 4, strength: float = 1.0):
+    """A symmetric tie table over ``n`` people with the given ties at ``strength``."""
+    slot = np.full((n, K, 2), -1, np.int32)
+    deg = np.zeros(n, np.uint8)
+    rec = int(round(strength * tb.STRENGTH_Q)) << 16
+    for a, b in pairs:
+        for i, j in ((a, b), (b, a)):
+            slot[i, deg[i], 0] = j
+            slot[i, deg[i], 1] = rec
+            deg[i] += 1
+    return slot, deg
+
+
+def test_a_tie_s_success_raises_belief_and_failure_lowers_it():
+    # person 0 works at the winner, 1 at the loser; 2 is tied to 0, 3 to 1, 4 to nobody
+    slot, deg = _table([(0, 2), (1, 3)], 5)
+    source = np.array([0, 1])
+    partner, amount = tb.spread(slot, deg, source, np.array([0.1, -0.1]), 5)
+    inspired = np.zeros(5, np.float32)
+    region = np.zeros(5, np.int32)
+    tb.apply(inspired, region, partner, amount, np.array([0.0]), 1.0, np.array([0.5]), 2.0)
+    assert inspired[2] > 0 > inspired[3]
+    assert inspired[4] == 0 and inspired[0] == 0
+
+
+def test_weaker_ties_carry_less():
+    strong = tb.spread(*_table([(0, 1)], 2, strength=0.9), np.array([0]), np.array([0.1]), 2)
+    weak = tb.spread(*_table([(0, 1)], 2, strength=0.2), np.array([0]), np.array([0.1]), 2)
+    assert strong[1][0] > weak[1][0] > 0
+
+
+def test_tolerance_damps_the_fall_and_belief_stays_in_bounds():
+    partner = np.array([0, 1])
+    amount = np.array([-0.3, -0.3])
+    region = np.array([0, 1], np.int32)
+    inspired = np.zeros(2, np.float32)
+    tolerance = np.array([0.2, 0.8])  # region 1 is the more tolerant
+    tb.apply(inspired, region, partner, amount, tolerance, 1.0, np.array([0.5, 0.5]), 2.0)
+    assert inspired[0] < inspired[1] < 0
+    inspired[:] = 0
+    tb.apply(inspired, region, partner, amount * 100, tolerance, 1.0, np.array([0.5, 0.5]), 2.0)
+    assert np.all(0.5 + inspired >= -1e-6)  # local belief never below zero
+
+
+def test_members_reads_the_employer_index():
+    order = np.array([7, 3, 5, 9, 1], np.int32)
+    start = np.array([0, 2, 2, 5])
+    people, which = tb.members(np.array([0, 2]), order, start)
+    assert people.tolist() == [7, 3, 5, 9, 1] and which.tolist() == [0, 0, 1, 1, 1]
+
+
+def test_ties_successes_found_more_than_ties_failures():
+    sc = with_values(world(), {**BELIEF, **BUSY})
+    sees_successes = with_values(
+        sc,
+        {
+            "mechanisms.tie_belief.round_gain": 0.2,
+            "mechanisms.tie_belief.exit_gain": 0.5,
+            "mechanisms.tie_belief.failure_loss": 0.0,
+        },
+    )
+    sees_failures = with_values(
+        sc,
+        {
+            "mechanisms.tie_belief.round_gain": 0.0,
+            "mechanisms.tie_belief.exit_gain": 0.0,
+            "mechanisms.tie_belief.failure_loss": 0.5,
+        },
+    )
+    up = [simulate(sees_successes, years=2, seed=s).metrics for s in SEEDS]
+    down = [simulate(sees_failures, years=2, seed=s).metrics for s in SEEDS]
+    assert sum(m.tie_belief_raised.sum() for m in up) > 0
+    assert sum(m.tie_belief_lowered.sum() for m in down) > 0
+    assert np.mean([m.belief.mean() for m in up]) > np.mean([m.belief.mean() for m in down])
+    assert sum(m.foundings.sum() for m in up) > sum(m.foundings.sum() for m in down)
+
+
+def test_tolerance_damps_the_fall_of_belief():
+    sc = with_values(
+        world(),
+        {
+            **BELIEF,
+            **BUSY,
+            "mechanisms.tie_belief.round_gain": 0.0,
+            "mechanisms.tie_belief.exit_gain": 0.0,
+            "mechanisms.tie_belief.failure_loss": 0.5,
+        },
+    )
+    damped = with_values(sc, {"mechanisms.tie_belief.tolerance_damping": 1.0})
+    raw = with_values(sc, {"mechanisms.tie_belief.tolerance_damping": 0.0})
+    runs = {k: [simulate(x, years=2, seed=s).metrics for s in SEEDS]
+            for k, x in (("damped", damped), ("raw", raw))}  # fmt: skip
+    assert sum(m.tie_belief_lowered.sum() for m in runs["raw"]) > 0
+    mean = {k: np.mean([m.belief.mean() for m in v]) for k, v in runs.items()}
+    assert mean["damped"] > mean["raw"]  # a tolerant culture (0.6 here) shrugs failures off
+
+
+def test_belief_is_reported_per_cell():
+    eng = Engine(with_values(world(), BELIEF), seed=2)
+    eng.run(24)
+    cells = tb.belief_by_cell(eng)
+    assert cells.shape == (len(eng.w.G.cell_x),)
+    inhabited = cells[np.isfinite(cells)]
+    assert inhabited.size > 1 and inhabited.std() > 0  # belief differs across cells
+    assert np.all(inhabited >= 0) and np.all(inhabited <= 2.0)
+    _rows, b = tb.local_belief(eng)
+    assert abs(eng.acc[0, M_BELIEF] - b.mean()) < 1e-9  # the 'belief' metric is their mean
+
+
+# --- M19: growth from inside -------------------------------------------------------------
+def test_more_knowledge_grows_productivity_faster():
+    p = GrowthParams(enabled=True)
+    g = gr.productivity_growth(np.array([0.5, 1.0, 2.0]), np.array([0.8, 0.8, 0.8]), 1.0, p)
+    assert 0 < g[0] < g[1] < g[2]
+    assert abs(g[1] - 0.02 / 12 * 0.8) < 1e-12
+    fit = gr.productivity_growth(np.array([1.0, 1.0]), np.array([0.2, 0.9]), 1.0, p)
+    assert fit[0] < fit[1]
+    # in the engine: among firms alive through the run, those whose people know more have
+    # grown their productivity more
+    eng = Engine(with_values(world(), GROWTH), seed=1)
+    eng.run(36)
+    O = eng.w.O
+    n = int(O.n[0])
+    depth, size = gr.firm_depth(eng.cache["ties"]["O"], n)
+    firm = (O.alive[:n] > 0) & np.isin(O.kind[:n], gr.FIRM_KINDS) & (size >= 3)
+    firm &= O.founded[:n] < -6  # at work over the whole reported period
+    firm &= O.kind[:n] != ANCHOR  # anchors start at their own productivity input
+    firm &= O.fit[:n] > 0.5
+    x, y = depth[firm], np.log(O.prod[:n][firm])
+    assert firm.sum() > 20 and np.all(y >= 0)
+    rank = np.argsort(np.argsort(x)), np.argsort(np.argsort(y))
+    assert np.corrcoef(*rank)[0, 1] > 0.2
+
+
+def test_growth_from_knowledge_raises_output():
+    # a rate five times the default, so that growth stands out of a small district's noise
+    # over four years (at 2%/year the difference is within seed-to-seed spread here)
+    base = with_values(world(), ON)
+    grown = with_values(world(), {**GROWTH, "mechanisms.growth.rate_per_year": 0.1})
+    ratio = {}
+    for name, sc in (("base", base), ("grown", grown)):
+        runs = [simulate(sc, years=4, seed=s).metrics for s in SEEDS]
+        first = sum(m[m.year == 0].output.sum() for m in runs)
+        last = sum(m[m.year == 3].output.sum() for m in runs)
+        ratio[name] = last / first
+        if name == "grown":
+            assert all((m.firm_productivity.iloc[-1] > m.firm_productivity.iloc[0]) for m in runs)
+    assert ratio["grown"] > ratio["base"]
+
+
+def test_pool_flows_follow_utility():
+    mig, pool = Migration(), OutsidePoolParams(enabled=True)
+    people = np.array([1000.0, 1000.0, 1000.0])
+    u = np.array([0.0, 1.0, 2.0])
+    arrive, leave = gr.pool_flows(u, np.array([1.0, 1.0, 1.0]), people, people, mig, pool)
+    assert arrive[0] < arrive[1] < arrive[2]
+    assert leave[0] > leave[1] > leave[2]
+    assert abs(arrive[1] - leave[1]) < 1e-9  # equal utility and pool size: balanced
+    net = arrive - leave
+    assert net[0] < 0 < net[2]
+
+
+def test_a_district_with_better_outcomes_gains_people():
+    def run(belief: float):
+        sc = with_values(
+            world(culture={"failure_tolerance": 0.6, "risk_appetite": 0.55, "belief": belief}),
+            POOL,
+        )
+        return [simulate(sc, years=3, seed=s).metrics for s in SEEDS]
+
+    hot, cold = run(0.9), run(0.2)
+    assert sum(m.foundings.sum() for m in hot) > sum(m.foundings.sum() for m in cold)
+    net = {
+        k: sum(m.pool_arrivals.sum() - m.pool_departures.sum() for m in runs)
+        for k, runs in (("hot", hot), ("cold", cold))
+    }
+    assert net["hot"] > net["cold"]
+    end = {k: sum(m.people.iloc[-1] for m in runs) for k, runs in (("hot", hot), ("cold", cold))}
+    assert end["hot"] > end["cold"]
+    rent = {
+        k: np.mean([m.office_rent.iloc[-1] / m.office_rent.iloc[0] for m in runs])
+        for k, runs in (("hot", hot), ("cold", cold))
+    }
+    assert rent["hot"] > rent["cold"]  # rents follow the people
+
+
+@pytest.mark.parametrize("switches", [BELIEF, GROWTH, POOL])
+def test_switched_on_runs_deterministically(switches):
+    sc = with_values(world(), switches)
+    a = simulate(sc, years=1, seed=4).metrics.select_dtypes("number").to_numpy()
+    b = simulate(sc, years=1, seed=4).metrics.select_dtypes("number").to_numpy()
+    assert np.array_equal(a, b, equal_nan=True)

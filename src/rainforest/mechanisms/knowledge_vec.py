@@ -75,6 +75,15 @@ def new_knowledge(
     return K
 
 
+def empty_knowledge(n_rows: int) -> Knowledge:
+    """Rows for ``n_rows`` people yet to come: zero vectors, no employer (no random draws, so
+    growing the table costs only the memory; newcomers are seeded when they arrive)."""
+    buf = _aligned_rows(n_rows)
+    K = Knowledge(k=buf.view(np.float32)[:, :D], meta=buf[:, D:])
+    K.meta[:, EMP] = -1
+    return K
+
+
 def org_knowledge(
     K: Knowledge, n_orgs: int, quality: np.ndarray, p: KnowledgeParams
 ) -> OrgKnowledge:

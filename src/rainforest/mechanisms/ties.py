@@ -144,6 +144,16 @@ def prefetch(typingctx, arr, row):
     return types.void(arr, row), codegen
 
 
+@njit(cache=True, inline="always")
+def prefetch_row(flat, j, width):
+    """Prefetch row ``j`` of a table kept flat with ``width`` words a row (a tie row is 128
+    bytes, two or three cache lines): its first, middle and last word."""
+    b = np.int64(j) * width
+    prefetch(flat, b)
+    prefetch(flat, b + width // 2)
+    prefetch(flat, b + width - 1)
+
+
 # --- one slot --------------------------------------------------------------------------------
 
 
@@ -366,9 +376,11 @@ def _box(sat, o, w, x0, x1, y0, y1):
 
 
 @njit(cache=True)
-def by_rank(i, r, cell, Gd, cell_order, cell_start):
-    """A partner for ``i`` (in cell ``cell`` of region ``r``) drawn with P ∝ 1 / rank.
-    Returns -1 when the region has nobody else or the draw lands on ``i`` itself."""
+def rank_pos(r, cell, Gd, cell_start):
+    """Where in ``cell_order`` the partner of a person in cell ``cell`` of region ``r`` drawn
+    with P ∝ 1 / rank sits (-1: nobody). Reading ``cell_order`` at that position is left to the
+    caller, so that a pipelined kernel can prefetch it; the draw may land on the person
+    themself when it falls in their own cell (:func:`by_rank` checks)."""
     g, c0, o = Gd.side[r], Gd.cell0[r], Gd.sat0[r]
     w = g + 1
     total = Gd.sat[o + g * w + g]
@@ -403,14 +415,13 @@ def by_rank(i, r, cell, Gd, cell_order, cell_start):
         return -1
     t = np.random.randint(pop)
     if rho == 0:
-        j = cell_order[cell_start[cell] + t]
-        return -1 if j == i else j
+        return cell_start[cell] + t
     # the ring is two rows (contiguous runs of cell_order) and two columns (binary search)
     for x in (xc - rho, xc + rho):
         if 0 <= x < g:
             a, b = cell_start[c0 + x * g + y0], cell_start[c0 + x * g + y1 + 1]
             if t < b - a:
-                return cell_order[a + t]
+                return a + t
             t -= b - a
     xa, xb = max(xc - rho + 1, 0), min(xc + rho - 1, g - 1)
     if xa > xb:
@@ -428,9 +439,20 @@ def by_rank(i, r, cell, Gd, cell_order, cell_start):
                         lo = mid + 1
                 if lo > xa:
                     t -= _box(Gd.sat, o, w, xa, lo - 1, y, y)
-                return cell_order[cell_start[c0 + lo * g + y] + t]
+                return cell_start[c0 + lo * g + y] + t
             t -= col
     return -1
+
+
+@njit(cache=True)
+def by_rank(i, r, cell, Gd, cell_order, cell_start):
+    """A partner for ``i`` (in cell ``cell`` of region ``r``) drawn with P ∝ 1 / rank.
+    Returns -1 when the region has nobody else or the draw lands on ``i`` itself."""
+    x = rank_pos(r, cell, Gd, cell_start)
+    if x < 0:
+        return -1
+    j = cell_order[x]
+    return -1 if j == i else j
 
 
 def meeting_chance(
@@ -472,14 +494,24 @@ def index_groups(group, n_groups, order, start):
 
 
 @njit(cache=True, inline="always")
-def member(i, g, order, start):
-    """A random other member of group ``g`` (-1 if ``i`` is alone or ``g`` < 0)."""
+def member_pos(g, start):
+    """Where in the group index a random member of group ``g`` sits (-1 if ``g`` < 0 or the
+    group has fewer than two members)."""
     if g < 0:
         return -1
     a, b = start[g], start[g + 1]
     if b - a < 2:
         return -1
-    j = order[a + np.random.randint(b - a)]
+    return a + np.random.randint(b - a)
+
+
+@njit(cache=True, inline="always")
+def member(i, g, order, start):
+    """A random other member of group ``g`` (-1 if ``i`` is alone or ``g`` < 0)."""
+    x = member_pos(g, start)
+    if x < 0:
+        return -1
+    j = order[x]
     return -1 if j == i else j
 
 

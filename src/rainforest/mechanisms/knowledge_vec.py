@@ -76,12 +76,11 @@ def new_knowledge(
 
 
 def empty_knowledge(n_rows: int) -> Knowledge:
-    """Rows for ``n_rows`` people yet to come: zero vectors, no employer (no random draws, so
-    growing the table costs only the memory; newcomers are seeded when they arrive)."""
+    """Rows for ``n_rows`` people yet to come, zeroed by the system and not touched here (no
+    random draws, no writes: a table sized for rows to come costs no time); the caller seeds
+    each row's vector and sets its bookkeeping (employer -1) when its person arrives."""
     buf = _aligned_rows(n_rows)
-    K = Knowledge(k=buf.view(np.float32)[:, :D], meta=buf[:, D:])
-    K.meta[:, EMP] = -1
-    return K
+    return Knowledge(k=buf.view(np.float32)[:, :D], meta=buf[:, D:])
 
 
 def org_knowledge(

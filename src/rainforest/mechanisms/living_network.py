@@ -185,6 +185,8 @@ def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employ
             j = -1
             cw[b] = False
             e = employer[i]
+            if e >= 0:
+                tk.prefetch(O.org, e)  # the employer's books, for catching up
             if e >= 0 and np.random.random() < cw_share:
                 j = tk.member_pos(e, emp_start)
                 if j >= 0:
@@ -227,6 +229,12 @@ def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employ
                 else:
                     tk.prefetch(K.k, j)
                 partner[b] = j
+            else:
+                j = partner[b]
+                if j >= 0:
+                    e = K.meta[j, kv.EMP]  # the partner's row came at stage 1
+                    if e >= 0:
+                        tk.prefetch(O.org, e)
         s = t - 3 * LAG
         if 0 <= s < m:  # 3. act
             p = rows[s]

@@ -71,8 +71,9 @@ def _sync(T, K, O, C, status, employer, emp, n_old, n, month, emp_order, emp_sta
             K.meta[i, kv.SEEN] = month
             K.meta[i, kv.HIRED] = month
             K.meta[i, kv.EMP] = -1
+            K.meta[i, kv.IDEAS] = 0
             emp[i] = -1
-            T.deg[i] = 0
+            tk.clear_row(T, i)
         now = employer[i] if (st == EMPLOYED or st == FOUNDER) else -1
         if st == GONE:
             now = -1
@@ -242,7 +243,7 @@ def _grow(st: dict, cap: int, n_orgs: int, sc) -> None:
     tp_ = sc.mechanisms.ties
     T = st.get("T")
     if T is None or T.slot.shape[0] < cap:
-        new = tk.new_ties(cap, tp_.slots)
+        new = tk.new_ties(cap, tp_.slots, fill=False)  # rows readied on arrival (_sync)
         Knew = kv.empty_knowledge(cap)
         emp = np.full(cap, -1, np.int32)
         if T is not None:
@@ -252,7 +253,6 @@ def _grow(st: dict, cap: int, n_orgs: int, sc) -> None:
             Knew.meta[:m] = st["K"].meta
             Knew.k[:m] = st["K"].k
             emp[:m] = st["emp"]
-        Knew.meta[st.get("n", 0) :, kv.EMP] = -1
         emp[st.get("n", 0) :] = -1
         st["T"], st["K"], st["emp"] = new, Knew, emp
         st["emp_order"] = np.zeros(cap, np.int32)
@@ -283,30 +283,49 @@ def _domain_classes(n_domains: int) -> np.ndarray:
     return np.arange(n_domains) % kv.D
 
 
+@njit(cache=True)
+def _seed_rows(k, lo, hi, employer, org_domain, cell, kf, dom_cls, employer_weight,
+               field_weight, initial_depth):  # fmt: skip
+    """:func:`_seed_knowledge` for rows ``lo..hi-1``, one pass and no temporaries."""
+    n_org, nd, D = org_domain.shape[0], kf.shape[1], k.shape[1]
+    mix = np.empty(D)
+    for i in range(lo, hi):
+        tot = 0.0
+        for d in range(D):  # Dirichlet(1): normalised exponentials
+            x = -np.log(1.0 - np.random.random())
+            mix[d] = x
+            tot += x
+        for d in range(D):
+            mix[d] /= tot
+        e = employer[i]
+        if 0 <= e < n_org:
+            mix[dom_cls[org_domain[e]]] += employer_weight
+        c = cell[i]
+        ft = 0.0
+        for d in range(nd):
+            ft += kf[c, d]
+        if ft > 0.0:
+            for d in range(nd):
+                mix[dom_cls[d]] += field_weight * kf[c, d] / ft
+        norm = 0.0
+        for d in range(D):
+            norm += mix[d] * mix[d]
+        f = initial_depth * np.exp(0.25 * np.random.standard_normal()) / np.sqrt(norm)
+        for d in range(D):
+            k[i, d] = np.float32(mix[d] * f)
+
+
 def _seed_knowledge(st: dict, lo: int, hi: int, eng) -> None:
     """Knowledge of the people in rows ``lo..hi-1`` (new this month): a Dirichlet(1) mix plus
     ``employer_weight`` on the employer's domain and ``field_weight`` on the local knowledge
-    field's mix (their cell's universities, labs and anchors), depth about ``initial_depth``."""
+    field's mix (their cell's universities, labs and anchors), depth about ``initial_depth``
+    (log-normal, σ 0.25)."""
     if hi <= lo:
         return
-    kp, w, rng = eng.sc.mechanisms.knowledge_vectors, eng.w, st["rng"]
-    P, O, G = w.P, w.O, w.G
-    m = hi - lo
-    mix = rng.standard_exponential((m, kv.D))  # Dirichlet(1): normalised exponentials
-    mix /= mix.sum(axis=1, keepdims=True)
-    cls = st["dom_cls"]
-    emp = P.employer[lo:hi]
-    has = (emp >= 0) & (emp < O.kind.shape[0])
-    rows = np.nonzero(has)[0]
-    mix[rows, cls[O.domain[emp[rows]]]] += kp.employer_weight
-    field = G.kf[P.cell[lo:hi]]  # (m, n_domains)
-    total = field.sum(axis=1, keepdims=True)
-    share = np.divide(field, total, out=np.zeros_like(field), where=total > 0)
-    for d, c in enumerate(cls):
-        mix[:, c] += kp.field_weight * share[:, d]
-    mix /= np.linalg.norm(mix, axis=1, keepdims=True)
-    depth = kp.initial_depth * rng.lognormal(0.0, 0.25, size=(m, 1))
-    st["K"].k[lo:hi] = mix * depth
+    kp, w = eng.sc.mechanisms.knowledge_vectors, eng.w
+    weights = float(kp.employer_weight), float(kp.field_weight), float(kp.initial_depth)
+    _seed_rows(st["K"].k, lo, hi, w.P.employer, w.O.domain, w.P.cell, w.G.kf, st["dom_cls"],
+               *weights)  # fmt: skip
 
 
 def _meeting(eng, tp_) -> np.ndarray:
@@ -535,6 +554,7 @@ TIES = declare(
             "tests/test_ties.py::test_closure_raises_clustering",
             "tests/test_ties.py::test_unused_ties_decay_and_are_forgotten_used_ones_last",
             "tests/test_m13_network.py::test_third_places_raise_encounters_in_the_engine",
+            "tests/test_m13_network.py::test_investors_portfolios_tie_their_founders",
         ),
         references=("Liben-Nowell et al. 2005", "Pan et al. 2013", "Kossinets & Watts 2006"),
     )

@@ -81,13 +81,30 @@ def params_tuple(p: TiesParams) -> tuple:
     )
 
 
-def new_ties(n_rows: int, slots: int) -> Ties:
-    """Empty tie table for ``n_rows`` people with ``slots`` slots each."""
+def new_ties(n_rows: int, slots: int, fill: bool = True) -> Ties:
+    """Empty tie table for ``n_rows`` people with ``slots`` slots each. ``fill=False`` leaves
+    the rows zeroed by the system, untouched until :func:`clear_row` readies each one as its
+    person arrives (a table sized for rows to come then costs no time)."""
     if not 1 <= slots <= 255:
         raise ValueError("slots must be in 1..255")
-    slot = np.full((n_rows, slots, 2), EMPTY, np.int32)
-    slot[:, :, 1] = 0
+    if not fill:
+        return Ties(slot=np.zeros((n_rows, slots, 2), np.int32), deg=np.zeros(n_rows, np.uint8))
+    if np.little_endian:  # partner -1 in the low half, meta 0 in the high: one pass
+        pair = np.full((n_rows, slots), 0xFFFFFFFF, np.int64)
+        slot = pair.view(np.int32).reshape(n_rows, slots, 2)
+    else:
+        slot = np.full((n_rows, slots, 2), EMPTY, np.int32)
+        slot[:, :, 1] = 0
     return Ties(slot=slot, deg=np.zeros(n_rows, np.uint8))
+
+
+@njit(cache=True)
+def clear_row(T, i):
+    """Ready row ``i`` for a newcomer: no ties, every slot empty."""
+    for s in range(T.slot.shape[1]):
+        T.slot[i, s, 0] = EMPTY
+        T.slot[i, s, 1] = 0
+    T.deg[i] = 0
 
 
 def decay_table(half_life_months: float) -> np.ndarray:
@@ -284,6 +301,8 @@ def use(T, i, s, month, decay, gain):
 def forget(T, i):
     """Remove all of ``i``'s ties from both sides (call when ``i`` leaves the model, so that
     nobody draws a departed partner)."""
+    for s in range(np.int64(T.deg[i])):  # the partners' rows, all in flight at once
+        prefetch(T.slot, T.slot[i, s, 0])
     while T.deg[i] > 0:
         j = T.slot[i, 0, 0]
         _remove_slot(T, i, 0)

@@ -53,18 +53,26 @@ from rainforest.state.tables import (
     STARTUP,
 )
 
+LAG = 8  # people between the stages of _sync's pipeline
+RING = 32  # a power of two above 2 LAG
+
 
 @njit(cache=True)
 def _sync(T, K, O, C, status, employer, emp, n_old, n, month, emp_order, emp_start, tp, decay):
     """Follow the People table since last month: new rows start now; people gone forget their
     ties and leave their employer's books; a change of employer keeps a few co-worker ties
-    (``coworkers_kept`` = ``tp[9]``) and moves the person's knowledge between the books.
+    (``coworkers_kept`` = ``tp[9]``, drawn from last month's employer index, never a departed
+    one) and moves the person's knowledge between the books.
 
     ``emp`` mirrors ``K.meta[:, EMP]`` (the employer as learning sees it) in one contiguous
-    array, so that this pass over everyone reads 9 bytes a person, not a 64-byte row."""
-    left = 0
+    array, so that the pass over everyone reads 9 bytes a person, not a 64-byte row. Changes of
+    employer (a few percent of people a month) are gathered in that pass and done after it in
+    a pipeline: co-workers drawn and their tie rows prefetched ``LAG`` changes ahead."""
     n_org = O.org.shape[0]
     n_idx = emp_start.shape[0] - 1
+    moved = np.empty(n, np.int64)  # untouched pages cost nothing
+    dest = np.empty(n, np.int64)
+    cnt = 0
     for i in range(n):
         st = status[i]
         if i >= n_old:
@@ -81,18 +89,61 @@ def _sync(T, K, O, C, status, employer, emp, n_old, n, month, emp_order, emp_sta
                 tk.forget(T, i)
         if now >= n_org:
             now = -1
-        old = emp[i]
-        if old == now:
-            continue
-        if old >= 0:
-            if st != GONE and old < n_idx:
-                tk.keep_coworkers(T, i, emp, emp_order, emp_start, int(tp[9]), tp[8], month,
-                                  decay, tp[5])  # fmt: skip
-            kv.leave(K, O, i, month, C)
-            left += 1
-        if now >= 0:
-            kv.join(K, O, i, now, month)
-        emp[i] = now
+        if emp[i] != now:
+            moved[cnt] = i
+            dest[cnt] = now
+            cnt += 1
+    keep, strength, gain = int(tp[9]), tp[8], tp[5]
+    width = T.slot.shape[1] * 2
+    flat = T.slot.reshape(T.slot.size)
+    cand = np.empty((RING, max(keep, 1)), np.int64)
+    left = 0
+    for t in range(cnt + 2 * LAG):
+        if t < cnt:  # draw co-workers at the old employer; prefetch index entries and books
+            i = moved[t]
+            b = t & (RING - 1)
+            old = emp[i]
+            tk.prefetch(K.k, i)
+            if old >= 0:
+                tk.prefetch(O.org, old)
+            if dest[t] >= 0:
+                tk.prefetch(O.org, dest[t])
+            ok = old >= 0 and old < n_idx and status[i] != GONE
+            for c in range(keep):
+                x = tk.member_pos(old, emp_start) if ok else -1
+                if x >= 0:
+                    tk.prefetch(emp_order, x)
+                cand[b, c] = x
+        s = t - LAG
+        if 0 <= s < cnt:  # who they are; their tie rows
+            i = moved[s]
+            b = s & (RING - 1)
+            tk.prefetch_row(flat, i, width)
+            for c in range(keep):
+                x = cand[b, c]
+                j = -1
+                if x >= 0:
+                    j = emp_order[x]
+                    if j == i or status[j] == GONE:
+                        j = -1
+                    else:
+                        tk.prefetch_row(flat, j, width)
+                cand[b, c] = j
+        s = t - 2 * LAG
+        if 0 <= s < cnt:  # keep the ties, move the knowledge between the books
+            i = moved[s]
+            b = s & (RING - 1)
+            old, now = emp[i], dest[s]
+            if old >= 0:
+                for c in range(keep):
+                    if cand[b, c] >= 0:
+                        tk.link(T, i, cand[b, c], tk.FORMER_COWORKER, strength, month, decay,
+                                gain)  # fmt: skip
+                kv.leave(K, O, i, month, C)
+                left += 1
+            if now >= 0:
+                kv.join(K, O, i, now, month)
+            emp[i] = now
     return left
 
 

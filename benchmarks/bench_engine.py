@@ -9,6 +9,11 @@ in brackets); ratios between sizes use the fastest repeats.
     python benchmarks/bench_engine.py            # 100k, 1M, 5M people, 24 months, 3 repeats
     python benchmarks/bench_engine.py --sizes 100000 --months 12 --repeats 1
     python benchmarks/bench_engine.py --sizes 1000000 --network both   # living network off/on
+    python benchmarks/bench_engine.py --sizes 1000000 --network on --hooks  # ms/month per hook
+
+``--hooks`` runs the month hook by hook (``Engine(..., profile=True)``: no fused segments, so
+a little slower in all) and prints the costliest hooks, months after the first three only
+(the first months hold one-off set-up: the network's tables and newcomers' knowledge).
 """
 
 from __future__ import annotations
@@ -24,9 +29,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def one(people: int, months: int, regions: int, network: bool = False) -> dict:
+def one(people: int, months: int, regions: int, network: bool = False, hooks: bool = False) -> dict:
     """Run one size in this process and return its figures (``network``: the living network,
-    M13-M16, switched on)."""
+    M13-M16, switched on; ``hooks``: time each hook, in ms per month after month 3)."""
     sys.path.insert(0, str(HERE))
     from configurations import district as plain
     from rainforest.engine import Engine
@@ -37,19 +42,22 @@ def one(people: int, months: int, regions: int, network: bool = False) -> dict:
     def district(n: int, r: int):
         return with_values(plain(n, r), ON) if network else plain(n, r)
 
-    warm = Engine(district(5000, regions), seed=0)
+    warm = Engine(district(5000, regions), seed=0, profile=hooks)
     for _ in range(2):
         warm.step()
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
-    eng = Engine(district(people, regions), seed=1)
+    eng = Engine(district(people, regions), seed=1, profile=hooks)
     build = time.perf_counter() - t0
     t0 = time.perf_counter()
     steps = []
-    for _ in range(months):
+    early: dict[str, float] = {}
+    for m in range(months):
         s = time.perf_counter()
         eng.step()
         steps.append(time.perf_counter() - s)
+        if hooks and m == 2:
+            early = dict(eng.hook_seconds)
     run = time.perf_counter() - t0
     w = eng.w
     alive = int((S.rows(w.P)["status"] != S.GONE).sum())
@@ -67,6 +75,14 @@ def one(people: int, months: int, regions: int, network: bool = False) -> dict:
         "rss_delta_gb": (rss - rss0) / 1e6,
         "state_gb": S.nbytes(w.P, w.O, w.I, w.V, w.E) / 1e9,
         "startups": int(((S.rows(w.O)["kind"] == S.STARTUP) & (S.rows(w.O)["alive"] == 1)).sum()),
+        "first_month_s": round(steps[0], 3),
+        "later_month_ms": round(1e3 * sum(steps[1:]) / max(months - 1, 1), 1),
+        "hook_ms": {
+            k: round(1e3 * (v - early.get(k, 0.0)) / (months - 3), 2)
+            for k, v in sorted((eng.hook_seconds or {}).items(), key=lambda x: -x[1])
+        }
+        if hooks and months > 3
+        else {},
     }
 
 
@@ -79,10 +95,11 @@ def main() -> None:
     ap.add_argument(
         "--network", choices=("off", "on", "both"), default="off", help="living network M13-M16"
     )
+    ap.add_argument("--hooks", action="store_true", help="ms per month of the costliest hooks")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
-        print(json.dumps(one(a.sizes[0], a.months, a.regions, a.network == "on")))
+        print(json.dumps(one(a.sizes[0], a.months, a.regions, a.network == "on", a.hooks)))
         return
     modes = ("off", "on") if a.network == "both" else (a.network,)
     runs = {m: {n: [] for n in a.sizes} for m in modes}
@@ -111,6 +128,7 @@ def measure(a: argparse.Namespace, mode: str, runs: dict[int, list[dict]]) -> No
                 str(a.regions),
                 "--network",
                 mode,
+                *(["--hooks"] if a.hooks else []),
             ],
             capture_output=True,
             text=True,
@@ -132,9 +150,13 @@ def report(a: argparse.Namespace, runs: dict[int, list[dict]]) -> None:
             f"{r['ns_per_person_step']:6.1f} ns/person-step (slowest of {len(runs[n])}: "
             f"{slowest:.1f}), build {r['build_s']:.1f} s, "
             f"peak RSS {r['peak_rss_gb']:.2f} GB (+{r['rss_delta_gb']:.2f} GB for this run), "
-            f"state {r['state_gb']:.2f} GB, {r['startups']:,} startups alive",
+            f"state {r['state_gb']:.2f} GB, {r['startups']:,} startups alive; "
+            f"first month {r['first_month_s']:.2f} s, later months {r['later_month_ms']:.0f} ms",
             flush=True,
         )
+        if r["hook_ms"]:
+            top = list(r["hook_ms"].items())[:8]
+            print("    ms/month by hook: " + ", ".join(f"{k} {v:.1f}" for k, v in top))
     if len(rows) > 1:
         base = rows[0]["ns_per_person_step"]
         for r in rows[1:]:

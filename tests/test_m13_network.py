@@ -160,3 +160,34 @@ def test_people_of_better_firms_learn_more_know_how():
     r_without = np.mean([_depth_vs_employer(without, s) for s in SEEDS])
     assert r_with > 0.2
     assert r_with > r_without + 0.15
+
+
+def _investor_ties(sc: Scenario, seed: int, months: int = 24) -> tuple[int, int]:
+    """INVESTOR ties standing after ``months`` and those made over the run."""
+    from rainforest.engine import Engine
+    from rainforest.mechanisms import ties as tk
+
+    eng = Engine(sc, seed=seed)
+    for _ in range(months):
+        eng.step()
+    st = eng.cache["ties"]
+    n = int(st["n"])
+    rows = tk.unpack(tk.Ties(st["T"].slot[:n], st["T"].deg[:n]), int(eng.month), st["decay"])
+    return int((rows["kind"] == tk.INVESTOR).sum()) // 2, int(st["investor_ties"])
+
+
+def test_investors_portfolios_tie_their_founders():
+    # a district with more firms (people's spin-offs ten times likelier), so that investors
+    # fund a hundred-odd rounds in three years
+    region = base_region(population=100000, area_km2=10.0)
+    base = scenario_from_dict(scenario({"district": region}, scale=5))
+    base = with_values(base, {"mechanisms.people_spinoffs.base_hazard": 0.002})
+
+    def runs(k: int) -> np.ndarray:
+        sc = on(base, **{"mechanisms.ties.portfolio_ties": k})
+        return np.sum([_investor_ties(sc, s, months=36) for s in SEEDS], axis=0)
+
+    none, few, many = runs(0), runs(1), runs(4)
+    assert none.sum() == 0  # no introductions, no investor ties
+    assert few[1] > 0 and few[0] > 0
+    assert many[1] > few[1] and many[0] > few[0]

@@ -75,6 +75,14 @@ def new_knowledge(
     return K
 
 
+def empty_knowledge(n_rows: int) -> Knowledge:
+    """Rows for ``n_rows`` people yet to come, zeroed by the system and not touched here (no
+    random draws, no writes: a table sized for rows to come costs no time); the caller seeds
+    each row's vector and sets its bookkeeping (employer -1) when its person arrives."""
+    buf = _aligned_rows(n_rows)
+    return Knowledge(k=buf.view(np.float32)[:, :D], meta=buf[:, D:])
+
+
 def org_knowledge(
     K: Knowledge, n_orgs: int, quality: np.ndarray, p: KnowledgeParams
 ) -> OrgKnowledge:

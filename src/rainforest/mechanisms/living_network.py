@@ -91,7 +91,28 @@ def network_month_serial(T, K, O, C, combos, buf, month, n, cell, region, alive,
         out[8] += rc.recombine(K, i, j, combos, rp, month, buf) >= 0
 
 
-DEPTH = 8  # people planned ahead of the one acting (partners' rows are prefetched meanwhile)
+LAG = 8  # people between the stages of network_month's pipeline
+RING = 32  # plans kept: a power of two above 3 LAG
+
+
+@njit(cache=True)
+def acting_rows(n, alive, q):
+    """Rows among ``0..n-1`` that act this month, each living one with chance ``q``: drawn by
+    geometric skips in one batch, so they come in row (memory) order."""
+    rows = np.empty(n, np.int32)  # untouched pages cost nothing
+    if q <= 0.0:
+        return rows[:0]
+    lq = np.log(1.0 - q) if q < 1.0 else -np.inf
+    m = 0
+    i = -1
+    while True:
+        i += 1 + (int(np.log(1.0 - np.random.random()) / lq) if q < 1.0 else 0)
+        if i >= n:
+            break
+        if alive[i]:
+            rows[m] = i
+            m += 1
+    return rows[:m]
 
 
 @njit(cache=True)
@@ -101,108 +122,154 @@ def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employ
     """Ties, learning and ideas of one month for the acting people among rows ``0..n-1``.
 
     ``tp``: :func:`ties.params_tuple`; ``rp``: :func:`recombination.params_tuple`;
-    ``tie_rate``: ``KnowledgeParams.tie_rate``; ``out``: counters named by :data:`COUNTERS`.
+    ``tie_rate``: ``KnowledgeParams.tie_rate``; ``out``: counters named by :data:`COUNTERS`;
+    ``employer``: each row's employer as learning sees it (contiguous, -1: none).
     ``Gd.sat`` must hold this month's cell populations (:func:`ties.fill_sat`).
 
-    Software pipeline: each acting person is first *planned* — the kind of attempt, the partner
-    met (by rank, alumni group, or the tie through which a friend of a friend is sought), the
-    tie or co-worker to use — and the partners' rows are prefetched; the person *acts*
-    ``DEPTH`` plans later, when those rows have arrived. Plans read the state as it was a few
-    people earlier; a planned tie that is gone by then is not used."""
+    The acting rows are drawn first (:func:`acting_rows`); then a software pipeline keeps
+    dependent cache misses of many people in flight, each stage ``LAG`` people behind the last:
+
+    0. *fetch*: prefetch the person's own tie row and knowledge row;
+    1. *plan* (own rows now cached): the kind of attempt (closure through a tie, alumni group,
+       encounter by rank: a position in the group or cell index), the tie or co-worker (a
+       position in the employer index) to use; prefetch those index entries or tie rows;
+    2. *resolve*: read the people at those positions (and, for closure, the friend's friend)
+       and prefetch their tie and knowledge rows;
+    3. *act*: prune, link, catch up, learn, recombine.
+
+    Plans read the state as it was a few people earlier; a planned tie that is gone by then
+    is not used."""
     q = tp[0]
     if q <= 0.0:
         return
-    lq = np.log(1.0 - q) if q < 1.0 else -np.inf
     closure_share, alumni_share, s_new, s_alumni = tp[1], tp[2], tp[3], tp[4]
     gain, drop, cw_share, cw_strength = tp[5], tp[6], tp[7], tp[8]
-    who = np.empty(DEPTH, np.int64)
-    act = np.empty(DEPTH, np.int64)  # 0 nothing, 1 closure via `met`, 2 alumni, 3 encounter
-    met = np.empty(DEPTH, np.int64)
-    partner = np.empty(DEPTH, np.int64)  # tie or co-worker to use (-1 none)
-    cw = np.empty(DEPTH, np.bool_)
-    planned, done = 0, 0
-    i = -1
-    more = True
-    while True:
-        if more:
-            i += 1 + (int(np.log(1.0 - np.random.random()) / lq) if q < 1.0 else 0)
-            if i >= n:
-                more = False
-            elif alive[i]:
-                b = planned % DEPTH
-                who[b] = i
-                u = np.random.random()
-                a, j = 0, -1
-                if u < closure_share and T.deg[i] > 0:
-                    a, j = 1, T.slot[i, np.random.randint(np.int64(T.deg[i])), 0]
-                elif closure_share <= u < closure_share + alumni_share:
-                    a, j = 2, tk.member(i, group[i], grp_order, grp_start)
-                elif u >= closure_share + alumni_share or T.deg[i] == 0:
-                    c = cell[i]
-                    j = tk.by_rank(i, region[i], c, Gd, cell_order, cell_start)
-                    if j >= 0 and np.random.random() < cell_meet[c]:
-                        a = 3
-                if j >= 0 and a > 0:
-                    tk.prefetch(T.slot, j)
-                    tk.prefetch(T.deg, j)
-                else:
-                    a = 0
-                act[b], met[b] = a, j
-                j = -1
-                cw[b] = False
-                if employer[i] >= 0 and np.random.random() < cw_share:
-                    j = tk.coworker(i, employer, emp_order, emp_start)
-                    cw[b] = j >= 0
-                if j < 0:
-                    sl = tk.pick_by_strength(T, i, month, decay)
-                    if sl >= 0:
-                        j = T.slot[i, sl, 0]
-                        tk.prefetch(T.slot, j)
+    rows = acting_rows(n, alive, q)
+    m = rows.shape[0]
+    width = T.slot.shape[1] * 2
+    flat = T.slot.reshape(T.slot.size)
+    act = np.empty(RING, np.int64)  # 0 nothing, 1 closure via `met`, 2 alumni, 3 encounter
+    met = np.empty(RING, np.int64)  # stage 1: tie or index position; from stage 2: a person
+    third = np.empty(RING, np.int64)  # closure: the friend's friend
+    partner = np.empty(RING, np.int64)  # tie or co-worker to use (stage 1: index position)
+    cw = np.empty(RING, np.bool_)
+    for t in range(m + 3 * LAG):
+        if t < m:  # 0. fetch
+            i = rows[t]
+            tk.prefetch_row(flat, i, width)
+            tk.prefetch(T.deg, i)
+            tk.prefetch(K.k, i)
+        s = t - LAG
+        if 0 <= s < m:  # 1. plan
+            i = rows[s]
+            b = s & (RING - 1)
+            u = np.random.random()
+            a, j = 0, -1
+            d = np.int64(T.deg[i])
+            if u < closure_share and d > 0:
+                a, j = 1, T.slot[i, np.random.randint(d), 0]
+                tk.prefetch_row(flat, j, width)
+                tk.prefetch(T.deg, j)
+            elif closure_share <= u < closure_share + alumni_share:
+                j = tk.member_pos(group[i], grp_start)
                 if j >= 0:
+                    a = 2
+                    tk.prefetch(grp_order, j)
+            elif u >= closure_share + alumni_share or d == 0:
+                c = cell[i]
+                j = tk.rank_pos(region[i], c, Gd, cell_start)
+                if j >= 0 and np.random.random() < cell_meet[c]:
+                    a = 3
+                    tk.prefetch(cell_order, j)
+            act[b], met[b] = a, j
+            j = -1
+            cw[b] = False
+            e = employer[i]
+            if e >= 0:
+                tk.prefetch(O.org, e)  # the employer's books, for catching up
+            if e >= 0 and np.random.random() < cw_share:
+                j = tk.member_pos(e, emp_start)
+                if j >= 0:
+                    cw[b] = True
+                    tk.prefetch(emp_order, j)
+            if not cw[b]:
+                sl = tk.pick_by_strength(T, i, month, decay)
+                if sl >= 0:
+                    j = T.slot[i, sl, 0]
+                    tk.prefetch_row(flat, j, width)
+                    tk.prefetch(K.k, j)
+            partner[b] = j
+        s = t - 2 * LAG
+        if 0 <= s < m:  # 2. resolve
+            i = rows[s]
+            b = s & (RING - 1)
+            a = act[b]
+            if a == 1:
+                j = met[b]
+                dj = np.int64(T.deg[j])
+                k = T.slot[j, np.random.randint(dj), 0] if dj > 0 else -1
+                if k < 0 or k == i:
+                    act[b] = 0
+                else:
+                    third[b] = k
+                    tk.prefetch_row(flat, k, width)
+                    tk.prefetch(T.deg, k)
+            elif a > 1:
+                j = grp_order[met[b]] if a == 2 else cell_order[met[b]]
+                if j == i:
+                    act[b] = 0
+                else:
+                    met[b] = j
+                    tk.prefetch_row(flat, j, width)
+                    tk.prefetch(T.deg, j)
+            if cw[b]:
+                j = emp_order[partner[b]]
+                if j == i:
+                    j = -1
+                else:
                     tk.prefetch(K.k, j)
                 partner[b] = j
-                planned += 1
-        if planned - done < DEPTH and more:
-            continue
-        if done == planned:
-            break
-        b = done % DEPTH
-        done += 1
-        p = who[b]
-        out[9] += tk.prune(T, p, month, decay, drop)
-        a, j = act[b], met[b]
-        out[0] += 1
-        if a == 1:
-            if T.deg[j] > 0:
-                k = T.slot[j, np.random.randint(np.int64(T.deg[j])), 0]
-                if k != p:
-                    res = tk.link(T, p, k, tk.INTRODUCED, s_new, month, decay, gain)
-                    if res > 0:
-                        out[res] += 1
-                        out[3] += 1
-        elif a > 1:
-            res = tk.link(T, p, j, tk.ALUMNI if a == 2 else tk.ENCOUNTER,
-                          s_alumni if a == 2 else s_new, month, decay, gain)  # fmt: skip
-            if res > 0:
-                out[res] += 1
-                out[2 + a] += 1
-        kv.catch_up(K, O, p, month, C)
-        j = partner[b]
-        if j < 0:
-            continue
-        if cw[b]:
-            s = cw_strength
-            out[7] += 1
-        else:
-            sl = tk.find(T, p, j)
-            if sl < 0:
+            else:
+                j = partner[b]
+                if j >= 0:
+                    e = K.meta[j, kv.EMP]  # the partner's row came at stage 1
+                    if e >= 0:
+                        tk.prefetch(O.org, e)
+        s = t - 3 * LAG
+        if 0 <= s < m:  # 3. act
+            p = rows[s]
+            b = s & (RING - 1)
+            out[9] += tk.prune(T, p, month, decay, drop)
+            out[0] += 1
+            a = act[b]
+            if a == 1:
+                res = tk.link(T, p, third[b], tk.INTRODUCED, s_new, month, decay, gain)
+                if res > 0:
+                    out[res] += 1
+                    out[3] += 1
+            elif a > 1:
+                res = tk.link(T, p, met[b], tk.ALUMNI if a == 2 else tk.ENCOUNTER,
+                              s_alumni if a == 2 else s_new, month, decay, gain)  # fmt: skip
+                if res > 0:
+                    out[res] += 1
+                    out[2 + a] += 1
+            kv.catch_up(K, O, p, month, C)
+            j = partner[b]
+            if j < 0:
                 continue
-            s = tk.effective(T.slot[p, sl, 1], month, decay)
-            tk.use(T, p, sl, month, decay, gain)
-        out[6] += 1
-        kv.catch_up(K, O, j, month, C)
-        kv.learn_from_tie(K, O, p, j, s, tie_rate)
-        out[8] += rc.recombine(K, p, j, combos, rp, month, buf) >= 0
+            if cw[b]:
+                sg = cw_strength
+                out[7] += 1
+            else:
+                sl = tk.find(T, p, j)
+                if sl < 0:
+                    continue
+                sg = tk.effective(T.slot[p, sl, 1], month, decay)
+                tk.use(T, p, sl, month, decay, gain)
+            out[6] += 1
+            kv.catch_up(K, O, j, month, C)
+            kv.learn_from_tie(K, O, p, j, sg, tie_rate)
+            out[8] += rc.recombine(K, p, j, combos, rp, month, buf) >= 0
 
 
 @dataclass

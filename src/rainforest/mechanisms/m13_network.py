@@ -53,37 +53,114 @@ from rainforest.state.tables import (
     STARTUP,
 )
 
+LAG = 8  # people between the stages of _sync's pipeline
+RING = 32  # a power of two above 2 LAG
+
 
 @njit(cache=True)
-def _sync(T, K, O, C, status, employer, n_old, n, month, emp_order, emp_start, tp, decay):
+def _sync(T, K, O, C, status, employer, emp, n_old, n, month, emp_order, emp_start, tp, decay):
     """Follow the People table since last month: new rows start now; people gone forget their
     ties and leave their employer's books; a change of employer keeps a few co-worker ties
-    (``coworkers_kept`` = ``tp[9]``) and moves the person's knowledge between the books."""
-    left = 0
+    (``coworkers_kept`` = ``tp[9]``, drawn from last month's employer index, never a departed
+    one) and moves the person's knowledge between the books.
+
+    ``emp`` mirrors ``K.meta[:, EMP]`` (the employer as learning sees it) in one contiguous
+    array, so that the pass over everyone reads 9 bytes a person, not a 64-byte row. Changes of
+    employer (a few percent of people a month) are gathered in that pass and done after it in
+    a pipeline: co-workers drawn and their tie rows prefetched ``LAG`` changes ahead."""
+    n_org = O.org.shape[0]
+    n_idx = emp_start.shape[0] - 1
+    moved = np.empty(n, np.int64)  # untouched pages cost nothing
+    dest = np.empty(n, np.int64)
+    cnt = 0
     for i in range(n):
         st = status[i]
         if i >= n_old:
             K.meta[i, kv.SEEN] = month
             K.meta[i, kv.HIRED] = month
             K.meta[i, kv.EMP] = -1
-            T.deg[i] = 0
+            K.meta[i, kv.IDEAS] = 0
+            emp[i] = -1
+            tk.clear_row(T, i)
         now = employer[i] if (st == EMPLOYED or st == FOUNDER) else -1
         if st == GONE:
             now = -1
             if T.deg[i] > 0:
                 tk.forget(T, i)
-        old = K.meta[i, kv.EMP]
-        if old == now:
-            continue
-        if old >= 0:
-            if st != GONE and old < emp_start.shape[0] - 1:
-                tk.keep_coworkers(T, i, K.meta[:, kv.EMP], emp_order, emp_start, int(tp[9]),
-                                  tp[8], month, decay, tp[5])  # fmt: skip
-            kv.leave(K, O, i, month, C)
-            left += 1
-        if now >= 0 and now < O.org.shape[0]:
-            kv.join(K, O, i, now, month)
+        if now >= n_org:
+            now = -1
+        if emp[i] != now:
+            moved[cnt] = i
+            dest[cnt] = now
+            cnt += 1
+    keep, strength, gain = int(tp[9]), tp[8], tp[5]
+    width = T.slot.shape[1] * 2
+    flat = T.slot.reshape(T.slot.size)
+    cand = np.empty((RING, max(keep, 1)), np.int64)
+    left = 0
+    for t in range(cnt + 2 * LAG):
+        if t < cnt:  # draw co-workers at the old employer; prefetch index entries and books
+            i = moved[t]
+            b = t & (RING - 1)
+            old = emp[i]
+            tk.prefetch(K.k, i)
+            if old >= 0:
+                tk.prefetch(O.org, old)
+            if dest[t] >= 0:
+                tk.prefetch(O.org, dest[t])
+            ok = old >= 0 and old < n_idx and status[i] != GONE
+            for c in range(keep):
+                x = tk.member_pos(old, emp_start) if ok else -1
+                if x >= 0:
+                    tk.prefetch(emp_order, x)
+                cand[b, c] = x
+        s = t - LAG
+        if 0 <= s < cnt:  # who they are; their tie rows
+            i = moved[s]
+            b = s & (RING - 1)
+            tk.prefetch_row(flat, i, width)
+            for c in range(keep):
+                x = cand[b, c]
+                j = -1
+                if x >= 0:
+                    j = emp_order[x]
+                    if j == i or status[j] == GONE:
+                        j = -1
+                    else:
+                        tk.prefetch_row(flat, j, width)
+                cand[b, c] = j
+        s = t - 2 * LAG
+        if 0 <= s < cnt:  # keep the ties, move the knowledge between the books
+            i = moved[s]
+            b = s & (RING - 1)
+            old, now = emp[i], dest[s]
+            if old >= 0:
+                for c in range(keep):
+                    if cand[b, c] >= 0:
+                        tk.link(T, i, cand[b, c], tk.FORMER_COWORKER, strength, month, decay,
+                                gain)  # fmt: skip
+                kv.leave(K, O, i, month, C)
+                left += 1
+            if now >= 0:
+                kv.join(K, O, i, now, month)
+            emp[i] = now
     return left
+
+
+@njit(cache=True)
+def _knowhow_rows(org, theta, domain, dom_cls, vw, vcls, vval, knowhow, depth0):
+    """:func:`_knowhow` for every organisation row: take last month's virtual members out,
+    put this month's in (``vw`` members knowing ``vval`` of class ``vcls``, kept per row)."""
+    for e in range(min(org.shape[0], theta.shape[0])):
+        org[e, vcls[e]] -= vval[e]
+        org[e, kv.SIZE] -= vw[e]
+        th = max(theta[e], 0.0)
+        w = knowhow * max(org[e, kv.SIZE], 0.0) if th > 0.0 else 0.0
+        c = dom_cls[domain[e]]
+        val = w * depth0 * th
+        org[e, c] += val
+        org[e, kv.SIZE] += w
+        vw[e], vcls[e], vval[e] = w, c, val
 
 
 @njit(cache=True)
@@ -98,20 +175,90 @@ def _link_groups(T, members, starts, kind, strength, month, decay, gain):
     return made
 
 
-def _cofounder_ties(st: dict, eng, n: int, month: int) -> int:
-    """Founders of the firms founded last month are tied (``cofounder_strength``)."""
+def _cofounder_ties(st: dict, eng, n_orgs: int, month: int) -> int:
+    """Founders of the firms founded last month are tied (``cofounder_strength``); they are
+    found through the network's employer index (no pass over the people)."""
     P, O = eng.w.P, eng.w.O
-    emp = P.employer[:n]
-    cand = np.nonzero((P.status[:n] == FOUNDER) & (emp >= 0))[0]
-    cand = cand[O.founded[emp[cand]] == month - 1]
+    orgs = np.nonzero(O.founded[:n_orgs] == month - 1)[0]
+    if orgs.size == 0:
+        return 0
+    lo = st["emp_start"][orgs]
+    size = st["emp_start"][orgs + 1] - lo
+    pos = np.repeat(lo - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
+    cand = st["emp_order"][pos].astype(np.int64)
+    firm = np.repeat(orgs, size)
+    keep = P.status[cand] == FOUNDER
+    cand, firm = cand[keep], firm[keep]
     if cand.size < 2:
         return 0
-    cand = cand[np.argsort(emp[cand], kind="stable")]
-    _, starts = np.unique(emp[cand], return_index=True)
+    _, starts = np.unique(firm, return_index=True)
     starts = np.append(starts, cand.size).astype(np.int64)
     tp_ = eng.sc.mechanisms.ties
-    return int(_link_groups(st["T"], cand.astype(np.int64), starts, tk.COFOUNDER,
-                            tp_.cofounder_strength, month, st["decay"], tp_.use_gain))  # fmt: skip
+    return int(_link_groups(st["T"], cand, starts, tk.COFOUNDER, tp_.cofounder_strength, month,
+                            st["decay"], tp_.use_gain))  # fmt: skip
+
+
+@njit(cache=True)
+def _founder(org, status, emp_order, emp_start):
+    """A founder of ``org`` still working there (the first by row; -1 if none)."""
+    for x in range(emp_start[org], emp_start[org + 1]):
+        if status[emp_order[x]] == FOUNDER:
+            return emp_order[x]
+    return -1
+
+
+@njit(cache=True)
+def _portfolio_links(T, inv_org, new, by_inv, inv_start, inv_of, status, emp_order, emp_start,
+                     k, strength, month, decay, gain):  # fmt: skip
+    """For each investment row in ``new`` (last month's rounds), tie a founder of the funded
+    firm to founders of ``k`` firms drawn from the same investor's rounds (``by_inv`` sorted
+    by investor, ``inv_start`` its group starts, ``inv_of`` each row's group); returns the ties
+    made or reinforced."""
+    made = 0
+    n_org = emp_start.shape[0] - 1
+    for x in new:
+        org = inv_org[x]
+        if org < 0 or org >= n_org:
+            continue
+        a = _founder(org, status, emp_order, emp_start)
+        if a < 0:
+            continue
+        g = inv_of[x]
+        lo, hi = inv_start[g], inv_start[g + 1]
+        if hi - lo < 2:
+            continue
+        for _ in range(k):
+            other = inv_org[by_inv[lo + np.random.randint(hi - lo)]]
+            if other == org or other < 0 or other >= n_org:
+                continue
+            b = _founder(other, status, emp_order, emp_start)
+            if b >= 0:
+                made += tk.link(T, a, b, tk.INVESTOR, strength, month, decay, gain) > 0
+    return made
+
+
+def _investor_ties(st: dict, eng, month: int) -> int:
+    """Founders of firms funded last month meet founders of the investor's other portfolio
+    firms (``portfolio_ties`` each, ``investor_strength``): investors' portfolios as a source
+    of non-geographic ties (issue 14 item 1; Lindsey 2008)."""
+    tp_ = eng.sc.mechanisms.ties
+    V = eng.w.V
+    nv = int(V.n[0])
+    if tp_.portfolio_ties <= 0 or nv < 2:
+        return 0
+    inv = V.investor[:nv]
+    new = np.nonzero(V.month[:nv] == month - 1)[0]
+    if new.size == 0:
+        return 0
+    by_inv = np.argsort(inv, kind="stable")
+    keys, inv_start = np.unique(inv[by_inv], return_index=True)
+    inv_start = np.append(inv_start, nv).astype(np.int64)
+    inv_of = np.searchsorted(keys, inv).astype(np.int64)
+    return int(_portfolio_links(st["T"], V.org[:nv], new.astype(np.int64), by_inv.astype(np.int64),
+                                inv_start, inv_of, eng.w.P.status, st["emp_order"],
+                                st["emp_start"], int(tp_.portfolio_ties),
+                                float(tp_.investor_strength), month, st["decay"],
+                                float(tp_.use_gain)))  # fmt: skip
 
 
 def _novel(combos_before: np.ndarray, a: np.ndarray, b: np.ndarray, familiar: float) -> int:
@@ -135,49 +282,42 @@ def _knowhow(st: dict, eng, n_orgs: int) -> None:
     learn more of it and carry it into their spin-offs. Last month's share is taken out first
     (the sums are kept incrementally)."""
     kp = eng.sc.mechanisms.knowledge_vectors
-    O, Ok = eng.w.O, st["O"]
-    rows = Ok.org.shape[0]
-    vw, vvec = st.get("vw"), st.get("vvec")
-    if vw is None or vw.shape[0] < rows:
-        vw2, vvec2 = np.zeros(rows), np.zeros((rows, kv.D))
-        if vw is not None:
-            vw2[: vw.shape[0]], vvec2[: vw.shape[0]] = vw, vvec
-        vw, vvec = vw2, vvec2
-    people = np.maximum(Ok.org[:, kv.SIZE] - vw, 0.0)
-    theta = np.clip(O.theta[:rows], 0.0, None)
-    w_new = np.where(theta > 0.0, kp.firm_knowhow * people, 0.0)  # firms with a potential
-    depth = kp.knowhow_depth * kp.initial_depth * theta
-    v_new = np.zeros((rows, kv.D))
-    v_new[np.arange(rows), st["dom_cls"][O.domain[:rows]]] = w_new * depth
-    Ok.org[:, : kv.D] += v_new - vvec
-    Ok.org[:, kv.SIZE] += w_new - vw
-    st["vw"], st["vvec"] = w_new, v_new
+    O = eng.w.O
+    depth = kp.knowhow_depth * kp.initial_depth
+    _knowhow_rows(st["O"].org, O.theta[:n_orgs], O.domain[:n_orgs], st["dom_cls"], st["vw"],
+                  st["vcls"], st["vval"], kp.firm_knowhow, depth)  # fmt: skip
 
 
-def _grow(st: dict, cap: int, n_orgs: int, sc, rng: np.random.Generator) -> None:
-    """(Re)size the network's per-person and per-organisation arrays, keeping their contents."""
-    tp_, kp = sc.mechanisms.ties, sc.mechanisms.knowledge_vectors
+def _grow(st: dict, cap: int, n_orgs: int, sc) -> None:
+    """(Re)size the network's per-person and per-organisation arrays, keeping their contents.
+    Rows to come are empty (newcomers are seeded when they arrive: :func:`_seed_knowledge`)."""
+    tp_ = sc.mechanisms.ties
     T = st.get("T")
     if T is None or T.slot.shape[0] < cap:
-        new = tk.new_ties(cap, tp_.slots)
-        Knew = kv.new_knowledge(cap, rng, kp)
+        new = tk.new_ties(cap, tp_.slots, fill=False)  # rows readied on arrival (_sync)
+        Knew = kv.empty_knowledge(cap)
+        emp = np.full(cap, -1, np.int32)
         if T is not None:
             m = T.slot.shape[0]
             new.slot[:m] = T.slot
             new.deg[:m] = T.deg
             Knew.meta[:m] = st["K"].meta
             Knew.k[:m] = st["K"].k
-        Knew.meta[st.get("n", 0) :, kv.EMP] = -1
-        st["T"], st["K"] = new, Knew
-        st["order"] = np.zeros(cap, np.int32)
+            emp[:m] = st["emp"]
+        emp[st.get("n", 0) :] = -1
+        st["T"], st["K"], st["emp"] = new, Knew, emp
         st["emp_order"] = np.zeros(cap, np.int32)
         st["group"] = np.full(cap, -1, np.int32)
     O = st.get("O")
     if O is None or O.org.shape[0] < n_orgs:
         org = np.zeros((n_orgs, kv.D + 2), np.float64)
+        vw, vcls, vval = np.zeros(n_orgs), np.zeros(n_orgs, np.int64), np.zeros(n_orgs)
         if O is not None:
-            org[: O.org.shape[0]] = O.org
+            m = O.org.shape[0]
+            org[:m] = O.org
+            vw[:m], vcls[:m], vval[:m] = st["vw"], st["vcls"], st["vval"]
         st["O"] = kv.OrgKnowledge(org=org)
+        st["vw"], st["vcls"], st["vval"] = vw, vcls, vval
         st["emp_start"] = np.zeros(n_orgs + 1, np.int64)
 
 
@@ -194,29 +334,49 @@ def _domain_classes(n_domains: int) -> np.ndarray:
     return np.arange(n_domains) % kv.D
 
 
+@njit(cache=True)
+def _seed_rows(k, lo, hi, employer, org_domain, cell, kf, dom_cls, employer_weight,
+               field_weight, initial_depth):  # fmt: skip
+    """:func:`_seed_knowledge` for rows ``lo..hi-1``, one pass and no temporaries."""
+    n_org, nd, D = org_domain.shape[0], kf.shape[1], k.shape[1]
+    mix = np.empty(D)
+    for i in range(lo, hi):
+        tot = 0.0
+        for d in range(D):  # Dirichlet(1): normalised exponentials
+            x = -np.log(1.0 - np.random.random())
+            mix[d] = x
+            tot += x
+        for d in range(D):
+            mix[d] /= tot
+        e = employer[i]
+        if 0 <= e < n_org:
+            mix[dom_cls[org_domain[e]]] += employer_weight
+        c = cell[i]
+        ft = 0.0
+        for d in range(nd):
+            ft += kf[c, d]
+        if ft > 0.0:
+            for d in range(nd):
+                mix[dom_cls[d]] += field_weight * kf[c, d] / ft
+        norm = 0.0
+        for d in range(D):
+            norm += mix[d] * mix[d]
+        f = initial_depth * np.exp(0.25 * np.random.standard_normal()) / np.sqrt(norm)
+        for d in range(D):
+            k[i, d] = np.float32(mix[d] * f)
+
+
 def _seed_knowledge(st: dict, lo: int, hi: int, eng) -> None:
     """Knowledge of the people in rows ``lo..hi-1`` (new this month): a Dirichlet(1) mix plus
     ``employer_weight`` on the employer's domain and ``field_weight`` on the local knowledge
-    field's mix (their cell's universities, labs and anchors), depth about ``initial_depth``."""
+    field's mix (their cell's universities, labs and anchors), depth about ``initial_depth``
+    (log-normal, σ 0.25)."""
     if hi <= lo:
         return
-    kp, w, rng = eng.sc.mechanisms.knowledge_vectors, eng.w, st["rng"]
-    P, O, G = w.P, w.O, w.G
-    m = hi - lo
-    mix = rng.dirichlet(np.ones(kv.D), size=m)
-    cls = st["dom_cls"]
-    emp = P.employer[lo:hi]
-    has = (emp >= 0) & (emp < O.kind.shape[0])
-    rows = np.nonzero(has)[0]
-    mix[rows, cls[O.domain[emp[rows]]]] += kp.employer_weight
-    field = G.kf[P.cell[lo:hi]]  # (m, n_domains)
-    total = field.sum(axis=1, keepdims=True)
-    share = np.divide(field, total, out=np.zeros_like(field), where=total > 0)
-    np.add.at(mix, (np.repeat(np.arange(m), len(cls)), np.tile(cls, m)),
-              kp.field_weight * share.ravel())  # fmt: skip
-    mix /= np.linalg.norm(mix, axis=1, keepdims=True)
-    depth = kp.initial_depth * rng.lognormal(0.0, 0.25, size=(m, 1))
-    st["K"].k[lo:hi] = mix * depth
+    kp, w = eng.sc.mechanisms.knowledge_vectors, eng.w
+    weights = float(kp.employer_weight), float(kp.field_weight), float(kp.initial_depth)
+    _seed_rows(st["K"].k, lo, hi, w.P.employer, w.O.domain, w.P.cell, w.G.kf, st["dom_cls"],
+               *weights)  # fmt: skip
 
 
 def _meeting(eng, tp_) -> np.ndarray:
@@ -294,12 +454,12 @@ def month_hook(eng) -> None:
         st["tp"] = (*tk.params_tuple(tp_), float(tp_.coworkers_kept))
         st["combos"] = np.zeros((kv.D, kv.D), np.int64)
         st["Gd"] = tk.grid(w.G.reg_cell0, w.G.reg_ncell)
-        st["start"] = np.zeros(len(w.G.cell_x) + 1, np.int64)
+        st["grp_order"], st["grp_start"] = np.zeros(1, np.int32), np.zeros(1, np.int64)
         st["n"] = 0
         st["out"] = np.zeros(len(ln.COUNTERS), np.int64)
         st["dom_cls"] = _domain_classes(len(w.domain_names))
         st["cls_dom"] = _class_domains(len(w.domain_names))
-    _grow(st, cap, n_orgs, eng.sc, st["rng"])
+    _grow(st, cap, n_orgs, eng.sc)
     T, K, Ok = st["T"], st["K"], st["O"]
     month = int(eng.month)
     _seed_knowledge(st, st["n"], n, eng)
@@ -309,31 +469,35 @@ def month_hook(eng) -> None:
     mean, sd = (theta[live].mean(), theta[live].std()) if live.any() else (0.0, 1.0)
     quality = (theta - mean) / (sd if sd > 0 else 1.0)  # employers' standardised potential
     Ok.org[:, kv.MULT] = np.exp(kp.quality_effect * quality)
-    _sync(T, K, Ok, st["C"], P.status, P.employer, st["n"], n, month, st["emp_order"],
+    emp = st["emp"]
+    _sync(T, K, Ok, st["C"], P.status, P.employer, emp, st["n"], n, month, st["emp_order"],
           st["emp_start"], st["tp"], st["decay"])  # fmt: skip
     st["n"] = n
-    st["cofounder_ties"] = st.get("cofounder_ties", 0) + _cofounder_ties(st, eng, n, month)
+    tk.index_groups(emp[:n], n_orgs, st["emp_order"], st["emp_start"])
+    st["cofounder_ties"] = st.get("cofounder_ties", 0) + _cofounder_ties(st, eng, n_orgs, month)
+    st["investor_ties"] = st.get("investor_ties", 0) + _investor_ties(st, eng, month)
     if kp.enabled:
         _knowhow(st, eng, n_orgs)
-    status = P.status[:n]
-    alive = status != GONE
-    live_cell = np.where(alive, P.cell[:n], -1).astype(np.int64)
-    tk.index_groups(live_cell, len(w.G.cell_x), st["order"], st["start"])
-    tk.index_groups(K.meta[:n, kv.EMP], n_orgs, st["emp_order"], st["emp_start"])
-    tk.fill_sat(st["Gd"], st["start"])
+    alive = P.status[:n] != GONE
+    # the engine's index of living people by cell (contacts.index_cells, this month; nobody
+    # moves, arrives or leaves between it and this hook) is the one encounters by rank need
+    cell_order, cell_start = eng.cell_order, eng.cell_start
+    tk.fill_sat(st["Gd"], cell_start)
     out = st["out"]
     before = out.copy()
     combos_before = st["combos"].copy()
     buf = rc.new_buffer(max(1024, n // 50))
     ln.network_month(
-        T, K, Ok, st["C"], st["combos"], buf, month, n, P.cell, P.region, alive,
-        K.meta[:, kv.EMP], st["emp_order"], st["emp_start"], st["meet"], st["Gd"], st["order"],
-        st["start"], st["group"], st["order"], st["start"], st["decay"], st["tp"][:9],
+        T, K, Ok, st["C"], st["combos"], buf, month, n, P.cell, P.region, alive, emp,
+        st["emp_order"], st["emp_start"], st["meet"], st["Gd"], cell_order, cell_start,
+        st["group"], st["grp_order"], st["grp_start"], st["decay"], st["tp"][:9],
         st["tie_rate"], st["rp"], out,
     )  # fmt: skip
     nr = eng.acc.shape[0]
     names = accounts.accounts()
-    share = np.bincount(P.region[:n][alive], minlength=nr) / max(int(alive.sum()), 1)
+    c0, nc = w.G.reg_cell0, w.G.reg_ncell
+    living = (cell_start[c0 + nc] - cell_start[c0]).astype(np.float64)  # by region
+    share = living / max(living.sum(), 1.0)
     eng.acc[:, names.index("ties_formed")] += (out[1] - before[1]) * share
     k = int(buf.n[0])
     st["ideas"] = st.get("ideas", 0) + k
@@ -441,6 +605,7 @@ TIES = declare(
             "tests/test_ties.py::test_closure_raises_clustering",
             "tests/test_ties.py::test_unused_ties_decay_and_are_forgotten_used_ones_last",
             "tests/test_m13_network.py::test_third_places_raise_encounters_in_the_engine",
+            "tests/test_m13_network.py::test_investors_portfolios_tie_their_founders",
         ),
         references=("Liben-Nowell et al. 2005", "Pan et al. 2013", "Kossinets & Watts 2006"),
     )
@@ -525,6 +690,7 @@ def network_state(eng) -> dict | None:
         "ideas": int(st.get("ideas", 0)),
         "novel": int(st.get("novel", 0)),
         "cofounder_ties": int(st.get("cofounder_ties", 0)),
+        "investor_ties": int(st.get("investor_ties", 0)),
         "counters": dict(zip(ln.COUNTERS, (int(x) for x in st["out"]), strict=True)),
     }
 

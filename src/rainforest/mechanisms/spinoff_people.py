@@ -34,6 +34,8 @@ import numpy as np
 from numba import njit
 
 from rainforest.mechanisms.knowledge_vec import EMP, HIRED, IDEAS, catch_up
+from rainforest.mechanisms.living_network import acting_rows
+from rainforest.mechanisms.ties import prefetch
 from rainforest.scenario.schema import SpinoffParams
 
 
@@ -70,23 +72,38 @@ def hazards(depth, tenure, quality, growth, unpursued, sp):
     return out
 
 
+LAG = 8  # candidates between the stages of draw_spinoffs' pipeline
+
+
 @njit(cache=True)
 def draw_spinoffs(K, O, C, alive, n, month, org_quality, org_growth, sp, founders, parents):
     """Employees (``K.meta[:, EMP]`` ≥ 0) who leave this month to found: thinned draws at
     ``max_hazard`` in row order, each kept with chance ``hazard / max_hazard``. Writes
-    founders and parent organisations; returns how many (at most ``founders.shape[0]``)."""
+    founders and parent organisations; returns how many (at most ``founders.shape[0]``).
+    Candidates are drawn in one batch; their knowledge rows are prefetched ``2 LAG`` ahead and
+    their employers' books ``LAG`` ahead."""
     cap = sp[7]
     if cap <= 0.0:
         return 0
-    lq = np.log(1.0 - cap) if cap < 1.0 else -np.inf
+    rows = acting_rows(n, alive, cap)
+    nr = rows.shape[0]
     m = 0
-    i = -1
-    while m < founders.shape[0]:
-        i += 1 + (int(np.log(1.0 - np.random.random()) / lq) if cap < 1.0 else 0)
-        if i >= n:
+    for t in range(nr + 2 * LAG):
+        if t < nr:
+            prefetch(K.k, rows[t])
+        s = t - LAG
+        if 0 <= s < nr:
+            e = K.meta[rows[s], EMP]
+            if e >= 0:
+                prefetch(O.org, e)
+        s = t - 2 * LAG
+        if s < 0 or s >= nr:
+            continue
+        if m >= founders.shape[0]:
             break
+        i = rows[s]
         e = K.meta[i, EMP]
-        if e < 0 or not alive[i]:
+        if e < 0:
             continue
         catch_up(K, O, i, month, C)
         depth = 0.0

@@ -81,13 +81,30 @@ def params_tuple(p: TiesParams) -> tuple:
     )
 
 
-def new_ties(n_rows: int, slots: int) -> Ties:
-    """Empty tie table for ``n_rows`` people with ``slots`` slots each."""
+def new_ties(n_rows: int, slots: int, fill: bool = True) -> Ties:
+    """Empty tie table for ``n_rows`` people with ``slots`` slots each. ``fill=False`` leaves
+    the rows zeroed by the system, untouched until :func:`clear_row` readies each one as its
+    person arrives (a table sized for rows to come then costs no time)."""
     if not 1 <= slots <= 255:
         raise ValueError("slots must be in 1..255")
-    slot = np.full((n_rows, slots, 2), EMPTY, np.int32)
-    slot[:, :, 1] = 0
+    if not fill:
+        return Ties(slot=np.zeros((n_rows, slots, 2), np.int32), deg=np.zeros(n_rows, np.uint8))
+    if np.little_endian:  # partner -1 in the low half, meta 0 in the high: one pass
+        pair = np.full((n_rows, slots), 0xFFFFFFFF, np.int64)
+        slot = pair.view(np.int32).reshape(n_rows, slots, 2)
+    else:
+        slot = np.full((n_rows, slots, 2), EMPTY, np.int32)
+        slot[:, :, 1] = 0
     return Ties(slot=slot, deg=np.zeros(n_rows, np.uint8))
+
+
+@njit(cache=True)
+def clear_row(T, i):
+    """Ready row ``i`` for a newcomer: no ties, every slot empty."""
+    for s in range(T.slot.shape[1]):
+        T.slot[i, s, 0] = EMPTY
+        T.slot[i, s, 1] = 0
+    T.deg[i] = 0
 
 
 def decay_table(half_life_months: float) -> np.ndarray:
@@ -142,6 +159,16 @@ def prefetch(typingctx, arr, row):
         return context.get_dummy_value()
 
     return types.void(arr, row), codegen
+
+
+@njit(cache=True, inline="always")
+def prefetch_row(flat, j, width):
+    """Prefetch row ``j`` of a table kept flat with ``width`` words a row (a tie row is 128
+    bytes, two or three cache lines): its first, middle and last word."""
+    b = np.int64(j) * width
+    prefetch(flat, b)
+    prefetch(flat, b + width // 2)
+    prefetch(flat, b + width - 1)
 
 
 # --- one slot --------------------------------------------------------------------------------
@@ -274,6 +301,8 @@ def use(T, i, s, month, decay, gain):
 def forget(T, i):
     """Remove all of ``i``'s ties from both sides (call when ``i`` leaves the model, so that
     nobody draws a departed partner)."""
+    for s in range(np.int64(T.deg[i])):  # the partners' rows, all in flight at once
+        prefetch(T.slot, T.slot[i, s, 0])
     while T.deg[i] > 0:
         j = T.slot[i, 0, 0]
         _remove_slot(T, i, 0)
@@ -366,9 +395,11 @@ def _box(sat, o, w, x0, x1, y0, y1):
 
 
 @njit(cache=True)
-def by_rank(i, r, cell, Gd, cell_order, cell_start):
-    """A partner for ``i`` (in cell ``cell`` of region ``r``) drawn with P ∝ 1 / rank.
-    Returns -1 when the region has nobody else or the draw lands on ``i`` itself."""
+def rank_pos(r, cell, Gd, cell_start):
+    """Where in ``cell_order`` the partner of a person in cell ``cell`` of region ``r`` drawn
+    with P ∝ 1 / rank sits (-1: nobody). Reading ``cell_order`` at that position is left to the
+    caller, so that a pipelined kernel can prefetch it; the draw may land on the person
+    themself when it falls in their own cell (:func:`by_rank` checks)."""
     g, c0, o = Gd.side[r], Gd.cell0[r], Gd.sat0[r]
     w = g + 1
     total = Gd.sat[o + g * w + g]
@@ -403,14 +434,13 @@ def by_rank(i, r, cell, Gd, cell_order, cell_start):
         return -1
     t = np.random.randint(pop)
     if rho == 0:
-        j = cell_order[cell_start[cell] + t]
-        return -1 if j == i else j
+        return cell_start[cell] + t
     # the ring is two rows (contiguous runs of cell_order) and two columns (binary search)
     for x in (xc - rho, xc + rho):
         if 0 <= x < g:
             a, b = cell_start[c0 + x * g + y0], cell_start[c0 + x * g + y1 + 1]
             if t < b - a:
-                return cell_order[a + t]
+                return a + t
             t -= b - a
     xa, xb = max(xc - rho + 1, 0), min(xc + rho - 1, g - 1)
     if xa > xb:
@@ -428,9 +458,20 @@ def by_rank(i, r, cell, Gd, cell_order, cell_start):
                         lo = mid + 1
                 if lo > xa:
                     t -= _box(Gd.sat, o, w, xa, lo - 1, y, y)
-                return cell_order[cell_start[c0 + lo * g + y] + t]
+                return cell_start[c0 + lo * g + y] + t
             t -= col
     return -1
+
+
+@njit(cache=True)
+def by_rank(i, r, cell, Gd, cell_order, cell_start):
+    """A partner for ``i`` (in cell ``cell`` of region ``r``) drawn with P ∝ 1 / rank.
+    Returns -1 when the region has nobody else or the draw lands on ``i`` itself."""
+    x = rank_pos(r, cell, Gd, cell_start)
+    if x < 0:
+        return -1
+    j = cell_order[x]
+    return -1 if j == i else j
 
 
 def meeting_chance(
@@ -472,14 +513,24 @@ def index_groups(group, n_groups, order, start):
 
 
 @njit(cache=True, inline="always")
-def member(i, g, order, start):
-    """A random other member of group ``g`` (-1 if ``i`` is alone or ``g`` < 0)."""
+def member_pos(g, start):
+    """Where in the group index a random member of group ``g`` sits (-1 if ``g`` < 0 or the
+    group has fewer than two members)."""
     if g < 0:
         return -1
     a, b = start[g], start[g + 1]
     if b - a < 2:
         return -1
-    j = order[a + np.random.randint(b - a)]
+    return a + np.random.randint(b - a)
+
+
+@njit(cache=True, inline="always")
+def member(i, g, order, start):
+    """A random other member of group ``g`` (-1 if ``i`` is alone or ``g`` < 0)."""
+    x = member_pos(g, start)
+    if x < 0:
+        return -1
+    j = order[x]
     return -1 if j == i else j
 
 

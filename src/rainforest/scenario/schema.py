@@ -1516,6 +1516,15 @@ class TiesParams(Model):
         "Share of an employee's tie uses that go to a co-worker (implicit tie).",
         "share",
     )
+    portfolio_ties: Annotated[int, Field(ge=0, le=16)] = _f(
+        2,
+        "Founders of other firms in the same investor's portfolio that the founder of a firm "
+        "funded last month is tied to (INVESTOR ties, strength investor_strength); VCs broker "
+        "ties among their portfolio firms (Lindsey 2008).",
+        "ties",
+        source="assumed: a few introductions a round; Lindsey (2008), Journal of Finance "
+        "63:1137, finds alliances far likelier among firms sharing a venture capitalist",
+    )
 
 
 class KnowledgeParams(Model):

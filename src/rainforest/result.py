@@ -17,7 +17,7 @@ import pandas as pd
 
 from rainforest import registry
 from rainforest.mechanisms.m13_network import network_state
-from rainforest.metrics.ties import network_measures
+from rainforest.metrics.ties import edges, neighbourhood, network_measures
 from rainforest.scenario import Scenario, scenario_hash, scenario_to_toml
 from rainforest.state import accounts
 from rainforest.state import tables as S
@@ -305,4 +305,24 @@ def build_result(engine, seed_info: Any, version: str) -> Result:
     net = network_state(engine)
     if net is not None:  # the living network (M13-M16) was on: its measures at the end
         meta["network"] = network_measures(net, w.G.cell_x, w.G.cell_y)
+        meta["network_sample"] = _network_sample(net, w.P.region)
     return Result(engine.sc, metrics, events, orgs, investments, investors, contact_distance, meta)
+
+
+def _network_sample(net: dict, region: np.ndarray) -> dict[str, Any]:
+    """A neighbourhood of the living network small enough to keep with the result and draw
+    in reports (:func:`rainforest.metrics.ties.neighbourhood`): people (rows), their region
+    index, the ties among them as positions, and the whole network's people with ties and
+    ties. Plain lists, so ``meta.json`` holds it."""
+    n = net["deg"].shape[0]
+    a, b = edges(net["slot"], net["deg"])
+    people, src, dst = neighbourhood(a, b, n)
+    with_ties = int((np.bincount(a, minlength=n) + np.bincount(b, minlength=n) > 0).sum())
+    return {
+        "people": people.tolist(),
+        "region": region[people].astype(np.int64).tolist(),
+        "src": src.tolist(),
+        "dst": dst.tolist(),
+        "total_people": with_ties,
+        "total_ties": int(a.size),
+    }

@@ -49,6 +49,12 @@ def diagnose_command(
     ),
     out: Path = typer.Option(None, "--out", "-o", help="Write every table as CSV here."),
     top: int = typer.Option(3, "--top", help="Typology drivers shown per district."),
+    network: bool = typer.Option(
+        False,
+        "--network",
+        help="Switch the living network on (M13-M16; not yet calibrated): the scorecard gains "
+        "its measures and the report a picture of the ties.",
+    ),
     report: Path = report_option(),
 ) -> None:
     """Diagnose districts: opportunity density, community, networks, synergy and typology."""
@@ -104,6 +110,7 @@ def diagnose_command(
                 indicators=indicators,
                 reference=ref,
                 progress=sim_progress,
+                network=network,
             )
         except (ScenarioError, ValueError, FileNotFoundError) as err:
             fail(str(err))

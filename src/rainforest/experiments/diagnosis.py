@@ -18,8 +18,10 @@ import pandas as pd
 
 from rainforest.api import simulate
 from rainforest.experiments.reference import resolve
+from rainforest.mechanisms.m13_network import ON
 from rainforest.metrics import typology as typ
 from rainforest.metrics.scorecard import Diagnosis, diagnosis, district_label
+from rainforest.scenario import load_scenario, with_values
 
 
 def _is_result(spec: Any) -> bool:
@@ -45,6 +47,7 @@ def diagnose(
     indicators: str | Path | pd.DataFrame | None = None,
     reference: Any = "auto",
     progress: Callable[[str, int, int], None] | None = None,
+    network: bool = False,
 ) -> Diagnosis:
     """Diagnose one or more districts.
 
@@ -70,6 +73,10 @@ def diagnose(
         percentiles.
     progress
         Called as ``progress(label, done, total)`` while simulating.
+    network
+        Switch the living network (M13-M16) on in every simulated scenario; the scorecard then
+        has its measures (ties per person, clustering, path length, ties within 1 km, novel
+        combinations, genealogy share) and the report a picture of the ties.
 
     Returns
     -------
@@ -98,11 +105,12 @@ def diagnose(
                 yield label, [spec]
                 continue
             seeds = _seeds(seed, runs)
+            run_spec = with_values(load_scenario(spec), ON) if network else spec
             results = []
             for k, s in enumerate(seeds):
                 if progress:
                     progress(label, k, len(seeds))
-                results.append(simulate(spec, years=years, seed=s, scale=scale))
+                results.append(simulate(run_spec, years=years, seed=s, scale=scale))
             if progress:
                 progress(label, len(seeds), len(seeds))
             yield label, results
@@ -118,6 +126,11 @@ def diagnose(
                 )
             yield label, results
 
-    d = diagnosis(keeping_first(), observed, ref, meta={"runs": runs, "seed": seed, "years": years})
+    d = diagnosis(
+        keeping_first(),
+        observed,
+        ref,
+        meta={"runs": runs, "seed": seed, "years": years, "network": network},
+    )
     d.genealogy = first  # label -> (orgs, scenario) of the first run; not one of the tables
     return d

@@ -63,6 +63,12 @@ MESSAGES_EN: dict[str, str] = {
     "roots.",
     "net_sample_note": "At most {n} nodes: the largest families first, the last cut "
     "breadth-first from its best-connected member; layout by igraph (Reingold–Tilford).",
+    "net_ties_title": "People's ties (a sampled neighbourhood of the living network)",
+    "net_ties_reading": "{shown} of the {total} people with ties and the ties among them "
+    "(the network holds {edges} ties): the neighbourhood of the best-connected person, "
+    "breadth-first, coloured by region.",
+    "net_ties_note": "At most {n} people, reached breadth-first from the person with most "
+    "ties; layout by igraph (Kamada–Kawai, seeded on a circle, so it is deterministic).",
     "net_axis_x_tree": "families side by side (layout, no unit)",
     "net_axis_y_tree": "generation (roots at the top)",
     "net_axis_x": "layout x (no unit)",

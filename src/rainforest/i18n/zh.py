@@ -296,6 +296,11 @@ MESSAGES: dict[str, str] = {
     "“母体 → 衍生”连接：最大的几个家族，自根部向下绘制。",
     "net_sample_note": "最多 {n} 个节点：先取最大的家族，最后一个按广度优先从连接最多的成员截取；"
     "布局由 igraph（Reingold–Tilford）计算。",
+    "net_ties_title": "人际关系（活网络的抽样邻域）",
+    "net_ties_reading": "图中显示 {total} 位有关系者中的 {shown} 位及其相互关系"
+    "（整个网络共 {edges} 条关系）：从关系最多的人出发按广度优先取得的邻域，按地区着色。",
+    "net_ties_note": "最多 {n} 人，从关系最多的人出发按广度优先选取；"
+    "布局由 igraph（Kamada–Kawai，以圆形为初值，结果确定）计算。",
     "net_axis_x_tree": "各家族并排（布局坐标，无单位）",
     "net_axis_y_tree": "代际（根在最上方）",
     "net_axis_x": "布局横坐标（无单位）",

@@ -28,6 +28,7 @@ from rainforest.metrics import networks as net
 from rainforest.metrics import reference as refmod
 from rainforest.metrics import triple_helix as th
 from rainforest.metrics import typology as typ
+from rainforest.metrics.channels import genealogy
 
 GROUP_TITLES = {
     "opportunity": "Opportunity density (seed 000: Caohejing)",
@@ -78,6 +79,60 @@ NETWORK_SCALARS = {
     ),
 }
 KEY = ["scenario", "region", "group", "indicator"]
+
+
+#: The living network's measures (``Result.meta["network"]``, M13-M16) in the scorecard:
+#: key -> (indicator, unit, description). Issue 14 item 7.
+LIVING_SCALARS = {
+    "mean_degree": ("ties_per_person", "ties/person", "Living network: ties per person"),
+    "clustering": (
+        "tie_clustering",
+        "coefficient",
+        "Living network: mean local clustering (sampled people; Watts & Strogatz 1998)",
+    ),
+    "path_length": (
+        "tie_path_length",
+        "steps",
+        "Living network: mean shortest path between people (sampled sources)",
+    ),
+    "within_1km_share": (
+        "ties_within_1km",
+        "share",
+        "Living network: share of ties between people living within 1 km",
+    ),
+    "novel_share": (
+        "novel_combinations",
+        "share",
+        "Share of recombinant ideas that combined rarely used knowledge classes",
+    ),
+}
+
+
+def living_network_rows(res: Any) -> pd.DataFrame:
+    """Scorecard rows (group ``network``, region ``all``) of the living network's measures and
+    the genealogy share (Klepper: firms descending from the five earliest large
+    organisations); empty when the run had the network off."""
+    cols = ["region", "group", "indicator", "value", "unit", "reference", "description"]
+    living = res.meta.get("network") if isinstance(getattr(res, "meta", None), dict) else None
+    if not living:
+        return pd.DataFrame(columns=cols)
+    out = [
+        ("all", "network", name, float(living.get(key, np.nan)), unit, np.nan, text)
+        for key, (name, unit, text) in LIVING_SCALARS.items()
+    ]
+    out.append(
+        (
+            "all",
+            "network",
+            "genealogy_share",
+            genealogy(res),
+            "share",
+            np.nan,
+            "Share of living firms descended through spin-offs from the five earliest large "
+            "organisations (Klepper 2010)",
+        )
+    )
+    return pd.DataFrame(out, columns=cols)
 
 
 def measure(res, year: ind.YearSpec = None) -> dict[str, pd.DataFrame]:
@@ -133,6 +188,9 @@ def measure(res, year: ind.YearSpec = None) -> dict[str, pd.DataFrame]:
                 }
             )
         )
+    living = living_network_rows(res)
+    if len(living):
+        rows.append(living)
     syn = th.synergy(res)
     dec = syn.decomposition.set_index("group")
     bil = syn.bilateral.set_index("region")

@@ -220,3 +220,36 @@ def network_measures(state: dict, cell_x: np.ndarray, cell_y: np.ndarray) -> dic
     out["novel_share"] = state["novel"] / ideas if ideas else float("nan")
     out["cofounder_ties"] = float(state["cofounder_ties"])
     return out
+
+
+def neighbourhood(
+    a: np.ndarray, b: np.ndarray, n: int, max_nodes: int = 300
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A picture-sized piece of the network: up to ``max_nodes`` people reached breadth-first
+    from the best-connected person (ties to lower rows first, so it is deterministic), and the
+    ties among them as positions into that list. Returns ``(people, src, dst)``.
+
+    Why breadth-first from a hub: a person's neighbourhood shows what the measures summarise
+    (clusters of co-workers and neighbours, bridges through co-founders and investors), where
+    a uniform sample of people of a large network shows scattered, unconnected dots."""
+    if a.size == 0 or n == 0:
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty
+    indptr, indices = csr(a, b, n)
+    start = int(np.argmax(np.diff(indptr)))
+    seen = np.zeros(n, bool)
+    seen[start] = True
+    order = [start]
+    head = 0
+    while head < len(order) and len(order) < max_nodes:
+        v = order[head]
+        head += 1
+        nbrs = indices[indptr[v] : indptr[v + 1]]
+        new = nbrs[~seen[nbrs]][: max_nodes - len(order)]
+        seen[new] = True
+        order.extend(int(x) for x in new)
+    people = np.asarray(order, np.int64)
+    pos = np.full(n, -1, np.int64)
+    pos[people] = np.arange(people.size)
+    inside = (pos[a] >= 0) & (pos[b] >= 0)
+    return people, pos[a[inside]], pos[b[inside]]

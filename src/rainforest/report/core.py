@@ -185,6 +185,11 @@ def result_sections(res: Any) -> list[Section]:
             "Spin-off family trees",
             _keep(network.family_tree_chart(res), graph.genealogy_chart(res)),
         ),
+        Section(
+            "The people's ties",
+            _keep(graph.ties_chart(res)),
+            "The living network (M13-M16), when the run had it on: who knows whom at the end.",
+        ),
         Section("Flows between regions", flows.flow_charts(res)),
     ]
     try:
@@ -421,19 +426,20 @@ def diagnosis_sections(diag: Any) -> list[Section]:
 
 
 def _genealogy_pictures(diag: Any) -> list[Chart]:
-    """A network picture of each diagnosed district's spin-off genealogy (its first run),
-    from ``diag.genealogy`` (label -> object with ``orgs``) or ``diag.result``."""
+    """Network pictures of each diagnosed district's first run: its spin-off genealogy and,
+    when the living network was on, its people's ties; from ``diag.genealogy`` (label ->
+    object with ``orgs`` and ``meta``) or ``diag.result``."""
     runs = dict(getattr(diag, "genealogy", None) or {})
     res = getattr(diag, "result", None)
     if not runs and res is not None and isinstance(getattr(res, "orgs", None), pd.DataFrame):
         runs = {_name(res): res}
     out = []
     for label, r in runs.items():
-        chart = graph.genealogy_chart(r)
-        if chart is not None:
-            chart.title = f"{chart.title}: {label}"
-            chart.figure.update_layout(title={"text": chart.title})
-            out.append(chart)
+        for chart in (graph.genealogy_chart(r), graph.ties_chart(r)):
+            if chart is not None:
+                chart.title = f"{chart.title}: {label}"
+                chart.figure.update_layout(title={"text": chart.title})
+                out.append(chart)
     return out
 
 

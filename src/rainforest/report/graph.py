@@ -258,3 +258,35 @@ def genealogy_chart(res: Any, max_nodes: int = MAX_NODES) -> Chart | None:
         edges=fmt(p.total_edges),
     )
     return Chart(title, fig, reading, note=t("net_sample_note", n=MAX_NODES))
+
+
+def ties_chart(res: Any) -> Chart | None:
+    """The picture of a run's living network for reports: the neighbourhood kept in
+    ``res.meta["network_sample"]`` (None when the network was off)."""
+    from rainforest.i18n import t
+
+    s = res.meta.get("network_sample") if isinstance(res.meta, dict) else None
+    if not s or not s.get("people"):
+        return None
+    people = np.asarray(s["people"], np.int64)
+    src = np.asarray(s["src"], np.int64)
+    dst = np.asarray(s["dst"], np.int64)
+    regions = list(res.meta.get("regions") or [])
+    x, y, src, dst = layout(people, people[src], people[dst], tree=False)
+    deg = np.bincount(src, minlength=people.size) + np.bincount(dst, minlength=people.size)
+    group = [regions[r] if 0 <= r < len(regions) else f"region {r}" for r in s["region"]]
+    hover = [
+        f"person #{int(n)} ({g}): {int(d)} ties in the picture"
+        for n, g, d in zip(people, group, deg, strict=True)
+    ]
+    p = Picture(
+        people, x, y, src, dst, group, hover, int(s["total_people"]), int(s["total_ties"]), "ties"
+    )
+    title = t("net_ties_title")
+    reading = t(
+        "net_ties_reading",
+        shown=len(people),
+        total=fmt(p.total_nodes),
+        edges=fmt(p.total_edges),
+    )
+    return Chart(title, picture_figure(p, title), reading, note=t("net_ties_note", n=len(people)))

@@ -890,6 +890,127 @@ class Capital(Model):
         "share",
         "mechanisms/m06_lifecycle.py:new_angel",
     )
+    # --- capital by need and traction (issue 15; m05_capital.py:need_and_traction) ---------
+    by_traction: bool = _f(
+        False,
+        "Size rounds by the firm's need (burn x runway) and traction, syndicated within the "
+        "investors' cheque limits (off keeps the first edition's stage cheque x capital "
+        "intensity).",
+        "switch",
+        "assumed: issue 15 (capital cannot make a DeepSeek under stage x intensity cheques)",
+    )
+    runway_seed: Months = _f(
+        12.0,
+        "Months of burn a seed round is sized for.",
+        "months",
+        "assumed: the 12-18 months venture advice gives for a seed round",
+    )
+    runway_early: Months = _f(
+        18.0,
+        "Months of burn an early round is sized for.",
+        "months",
+        "assumed: the 18-24 months of runway venture advice gives for a Series A/B",
+    )
+    runway_late: Months = _f(
+        24.0,
+        "Months of burn a late round is sized for.",
+        "months",
+        "assumed: the 18-24 months of runway venture advice gives, at its upper end",
+    )
+    compute_per_person: NonNeg = _f(
+        0.03,
+        "Monthly compute spend per employee of a compute-intensive domain (AI) without "
+        "traction; it grows with traction (compute_traction_elasticity).",
+        "million yuan/person-month",
+        "assumed: about 30,000 yuan a month (a few rented GPUs) per engineer",
+    )
+    compute_traction_elasticity: NonNeg = _f(
+        1.5,
+        "Compute per person grows as traction to this power (scaling a model that works).",
+        "elasticity",
+        "assumed: at the top traction (8) about 0.7 M yuan a person-month, the order of a "
+        "frontier lab's compute bill per employee (Moonshot: about $1bn raised in 2024 for "
+        "about 200-300 people)",
+    )
+    traction_fit_reference: Positive = _f(
+        0.5,
+        "Fit (or read potential) at which the fit term of traction is 1.",
+        "fit",
+        "assumed: mid-range fit",
+    )
+    traction_fit_elasticity: NonNeg = _f(
+        2.0,
+        "Traction grows as (fit / reference) to this power.",
+        "elasticity",
+        "assumed: revenue grows as fit squared (M4), so traction does too",
+    )
+    traction_potential_weight: Share = _f(
+        0.5,
+        "Before a product shows fit, investors read traction from this share of potential.",
+        "share",
+        "assumed: a pre-product team (Moonshot at founding) is priced on half its potential",
+    )
+    traction_revenue_elasticity: NonNeg = _f(
+        1.0,
+        "Traction grows as (1 + revenue / burn) to this power (revenue covering burn doubles it).",
+        "elasticity",
+        "assumed",
+    )
+    traction_step_elasticity: NonNeg = _f(
+        0.5,
+        "Traction grows as the last round's share-price step-up to this power.",
+        "elasticity",
+        "assumed: a 4x step-up doubles the next round",
+    )
+    traction_step_max: Positive = _f(
+        10.0,
+        "Largest step-up the traction term counts (and its inverse the smallest).",
+        "x",
+        "assumed",
+    )
+    traction_min: Positive = _f(
+        0.25,
+        "Least traction multiplier on a round's need.",
+        "x",
+        "assumed: a firm without traction still raises a quarter of its runway",
+    )
+    traction_max: Positive = _f(
+        8.0,
+        "Largest traction multiplier on a round's need (the scale-up a hot firm plans).",
+        "x",
+        "assumed: a hot firm raises for eight times today's burn",
+    )
+    valuation_traction_elasticity: NonNeg = _f(
+        1.0,
+        "The pre-money valuation is multiplied by traction to this power.",
+        "elasticity",
+        "assumed: valuations step up with traction one for one",
+    )
+    max_dilution: Annotated[float, Field(gt=0.0, lt=1.0)] = _f(
+        0.25,
+        "Largest share of the firm a round sells: the pre-money is at least "
+        "amount x (1 - this) / this.",
+        "share",
+        "assumed: Carta's median dilution per priced round is about 20%",
+    )
+    cheque_share: Annotated[float, Field(gt=0.0, le=1.0)] = _f(
+        0.15,
+        "Largest share of an investor's dry powder it puts in one round.",
+        "share",
+        "assumed: venture funds commonly cap one company at 10-20% of the fund",
+    )
+    syndicate: Annotated[int, Field(ge=0, le=20)] = _f(
+        4,
+        "Co-investors a round's lead may bring in to fill the rest of the round.",
+        "investors per round",
+        "assumed: rounds with a lead and a few followers",
+    )
+    min_cheque: Positive = _f(
+        0.5,
+        "Smallest cheque an investor writes.",
+        "million yuan",
+        "assumed: a small angel cheque (500,000 yuan)",
+    )
 
 
 class Exits(Model):

@@ -1,0 +1,162 @@
+"""Capital by need and traction (issue 15; ``mechanisms.capital.by_traction``).
+
+The sizing rule itself is checked on the compiled functions (more traction, more burn and a
+step-up each make a larger round; the multiplier stays in its bounds); the runs are checked
+statistically over seeds (higher wages give larger rounds, rounds of firms with more fit are
+larger, AI's share of the money rises in Hangzhou with the rule on), against the investors'
+dry powder, and for determinism. With the switch off the first edition is kept bit for bit:
+``tests/test_regression.py`` pins it.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import rainforest as rf
+from rainforest.engine.params import globals_
+from rainforest.mechanisms.m05_capital import need_of, traction_of
+from rainforest.scenario import load_scenario, scenario_from_dict, with_values
+from tests.conftest import deep_set, scenario
+
+SEEDS = range(4)
+
+# the columns the sizing rule reads, as one-firm tables
+Firm = namedtuple("Firm", "domain fit theta emp inv_head")
+Rounds = namedtuple("Rounds", "amount shares month next")
+Markets = namedtuple("Markets", "market compute")
+
+
+def _firm(fit=0.5, theta=0.5, emp=10.0, prices=()):
+    """One firm whose past rounds were bought at ``prices`` (share price per round, oldest
+    first), in a compute-intensive domain 0 and a plain domain 1."""
+    n = max(len(prices), 1)
+    V = Rounds(
+        amount=np.ones(n),
+        shares=np.array([1.0 / p for p in prices] or [1.0]),
+        month=np.arange(n, dtype=np.int32) * 6,
+        next=np.arange(-1, n - 1, dtype=np.int32),
+    )
+    O = Firm(
+        domain=np.array([0], np.int32),
+        fit=np.array([fit]),
+        theta=np.array([theta]),
+        emp=np.array([emp]),
+        inv_head=np.array([len(prices) - 1], np.int32),
+    )
+    return O, V
+
+
+D = Markets(market=np.array([1.5, 1.0]), compute=np.array([1, 0], np.uint8))
+
+
+def _glob(**capital):
+    data = deep_set(scenario(), "mechanisms.capital", {"by_traction": True, **capital})
+    return globals_(scenario_from_dict(data), 1.0)
+
+
+def test_traction_rule_is_monotone_and_bounded():
+    """More fit, a step-up and more burn each raise a round; traction stays in its bounds."""
+    g = _glob()
+    burn = 0.2
+    low = traction_of(*_firm(fit=0.2), D, g, 0, burn)
+    high = traction_of(*_firm(fit=0.8), D, g, 0, burn)
+    assert g.tr_min <= low < high <= g.tr_max
+    flat = traction_of(*_firm(fit=0.5, prices=(1.0, 1.0)), D, g, 0, burn)
+    stepped = traction_of(*_firm(fit=0.5, prices=(1.0, 4.0)), D, g, 0, burn)
+    assert stepped > flat
+    assert traction_of(*_firm(fit=1.0, prices=(1.0, 1e6)), D, g, 0, burn) <= g.tr_max
+    O, _ = _firm()
+    for stage in (0, 1, 2):
+        small, _ = need_of(O, D, g, 0, stage, burn, 1.0)
+        big_burn, _ = need_of(O, D, g, 0, stage, 2 * burn, 1.0)
+        hot, _ = need_of(O, D, g, 0, stage, burn, 4.0)
+        assert big_burn > small and hot > small
+    # compute in a compute-intensive domain grows with traction; a plain domain has none
+    O1 = O._replace(domain=np.array([1], np.int32))
+    _, burn_ai = need_of(O, D, g, 0, 2, burn, 4.0)
+    _, burn_plain = need_of(O1, D, g, 0, 2, burn, 4.0)
+    assert burn_plain == pytest.approx(burn)
+    assert burn_ai == pytest.approx(burn + 10.0 * g.compute_pp * 4.0**g.compute_el)
+
+
+def _rounds(res) -> pd.DataFrame:
+    """One row per round (a lead and its co-investors share a firm and a month)."""
+    inv = res.investments
+    r = inv.groupby(["org", "month"], observed=True).agg(
+        amount=("amount", "sum"), stage=("stage", "first")
+    )
+    r = r.reset_index()
+    orgs = res.orgs.set_index("org") if "org" in res.orgs.columns else res.orgs
+    r["domain"] = orgs["domain"].reindex(r["org"]).to_numpy()
+    r["fit"] = orgs["fit"].reindex(r["org"]).to_numpy()
+    return r
+
+
+def _run(data, seed, years=4, scale=None):
+    return rf.simulate(scenario_from_dict(data), years=years, seed=seed, scale=scale)
+
+
+ON = deep_set(scenario(), "mechanisms.capital.by_traction", True)
+
+
+def test_traction_gives_larger_later_rounds():
+    """Within runs, later rounds of firms with more fit are larger (rank correlation > 0 in
+    most seeds and pooled)."""
+    rhos = []
+    pooled = []
+    for s in SEEDS:
+        r = _rounds(_run(ON, s))
+        later = r[r.stage != "seed"]
+        if len(later) >= 8:
+            rhos.append(stats.spearmanr(later.fit, later.amount).statistic)
+            pooled.append(later)
+    assert len(rhos) >= 3
+    assert np.mean(np.array(rhos) > 0) >= 0.75, rhos
+    allr = pd.concat(pooled)
+    assert stats.spearmanr(allr.fit, allr.amount).statistic > 0.1
+
+
+def test_higher_burn_gives_larger_rounds():
+    """Doubling the wage (the burn) makes rounds larger with the rule on, over seeds."""
+    rich = deep_set(ON, "regions.district.wage", 0.04)
+    base = [(_rounds(_run(ON, s)).amount.mean()) for s in SEEDS]
+    high = [(_rounds(_run(rich, s)).amount.mean()) for s in SEEDS]
+    assert np.mean(high) > 1.3 * np.mean(base), (base, high)
+    assert sum(h > b for h, b in zip(high, base, strict=True)) >= 3
+
+
+def test_cheques_within_dry_powder_and_deterministic():
+    """At scale 1 no cheque exceeds cheque_share of its investor's powder and no investor
+    deploys more than it had; the same seed gives the same rounds."""
+    data = deep_set(ON, "regions.district.population", 15000)
+    a = _run(data, 3, years=3, scale=1.0)
+    b = _run(data, 3, years=3, scale=1.0)
+    pd.testing.assert_frame_equal(a.investments, b.investments)
+    inv = a.investments
+    assert len(inv) > 10
+    investors = a.investors.set_index("investor")
+    start = investors["dry_powder"] + investors["invested"]  # powder before any cheque
+    share = a.scenario.mechanisms.capital.cheque_share
+    assert (inv.amount <= share * start.reindex(inv.investor).to_numpy() + 1e-9).all()
+    spent = inv.groupby("investor").amount.sum()
+    assert (spent <= start.reindex(spent.index) + 1e-9).all()
+
+
+@pytest.mark.slow
+def test_ai_share_of_money_rises_in_hangzhou():
+    """Hangzhou: AI software's share of venture money is higher with the rule on, seed by
+    seed."""
+    sc = load_scenario("hangzhou")
+    shares = {False: [], True: []}
+    for on in (False, True):
+        case = with_values(sc, {"mechanisms.capital.by_traction": on})
+        for s in range(3):
+            r = _rounds(rf.simulate(case, years=3, seed=s, scale=40))
+            shares[on].append(r.amount[r.domain == "ai_software"].sum() / r.amount.sum())
+    assert np.mean(shares[True]) > np.mean(shares[False]) + 0.05, shares
+    assert all(on > off for on, off in zip(shares[True], shares[False], strict=True))

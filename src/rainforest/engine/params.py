@@ -49,7 +49,7 @@ Globals = namedtuple(
     # capital by need and traction (issue 15; mechanisms.capital.by_traction)
     "by_traction run_seed run_early run_late compute_pp compute_el tr_fit_ref tr_fit_el "
     "tr_potential tr_rev_el tr_step_el tr_step_max tr_min tr_max val_tr_el max_dilution "
-    "cheque_share syndicate min_cheque",
+    "cheque_share syndicate min_cheque team_seed team_early team_late hot_traction hot_interval",
 )
 
 
@@ -314,6 +314,11 @@ def globals_(sc: Scenario, scale: float) -> Globals:
         cheque_share=m.capital.cheque_share,
         syndicate=float(m.capital.syndicate),
         min_cheque=m.capital.min_cheque,
+        team_seed=m.capital.plan_team_seed,
+        team_early=m.capital.plan_team_early,
+        team_late=m.capital.plan_team_late,
+        hot_traction=m.capital.hot_traction,
+        hot_interval=m.capital.hot_interval,
     )
 
 

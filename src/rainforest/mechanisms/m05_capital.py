@@ -16,15 +16,17 @@ than what remains is written with probability remaining/cheque, so expected depl
 unbiased at any k.
 
 Capital by need and traction (issue 15, ``mechanisms.capital.by_traction``, off by default):
-a round is sized by what the firm needs, its monthly burn (people, desks, experiments and, in a
-compute-intensive domain, compute that grows with traction) times the stage's target runway,
-times its traction (fit or read potential, revenue against burn, the last round's share-price
-step-up), bounded below by ``min_cheque``. The first willing investor leads with at most
-``cheque_share`` of its dry powder; up to ``syndicate`` co-investors fill the rest at the same
-share price. Valuations step up with traction, and a round never sells more than
-``max_dilution`` of the firm. So an AI firm with traction raises large later rounds while one
-without stays small; with the switch off the first edition's stage cheque x capital intensity
-is kept bit for bit.
+a round is sized by what the firm needs, the monthly burn of the team it plans (people, desks,
+experiments and, in a compute-intensive domain, compute that grows with traction) times the
+stage's target runway, times its traction (fit or read potential, revenue against burn, the
+last round's share-price step-up), at least ``min_cheque``; a firm whose traction reaches
+``hot_traction`` raises to scale every ``hot_interval`` months even with runway left. The
+first willing investor leads with at most ``cheque_share`` of its dry powder; up to
+``syndicate`` co-investors fill the rest at the same share price. Valuations step up with
+traction, and a round never sells more than ``max_dilution`` of the firm, so a round is
+bounded by the firm's price as well as by its need and the investors' powder. So an AI firm with
+traction raises large later rounds while one without stays small; with the switch off the
+first edition's stage cheque x capital intensity is kept bit for bit.
 
 Parameters: ``mechanisms.capital`` and each region's ``investors``.
 """
@@ -216,16 +218,31 @@ def traction_of(O, V, D, glob, org, burn):
 
 
 @njit(cache=True, inline="always")
-def need_of(O, D, glob, org, stage, burn, g):
-    """Monthly burn the round is sized for (people, desks, experiments, and compute in a
-    compute-intensive domain, which scales with traction) and the round's size: that burn x
-    the stage's runway x traction."""
+def hot(O, V, D, glob, org, burn, month):
+    """Whether a firm with runway left raises anyway: traction at least ``hot_traction`` and
+    ``hot_interval`` months since its last round."""
+    if O.last_raise[org] >= 0 and month - O.last_raise[org] < glob.hot_interval:
+        return False
+    return traction_of(O, V, D, glob, org, burn) >= glob.hot_traction
+
+
+@njit(cache=True, inline="always")
+def need_of(O, D, glob, org, stage, per_person, g):
+    """What a round is sized for: the team it plans (today's headcount, at least the stage's
+    ``plan_team_*``) at ``per_person`` monthly burn (salary, desk, experiments) plus, in a
+    compute-intensive domain, compute that grows with traction; times the stage's runway and
+    the traction ``g``. Returns the round's size and the planned burn per person."""
     d = O.domain[org]
-    compute = 0.0
     if D.compute[d] == 1:
-        compute = O.emp[org] * glob.compute_pp * g**glob.compute_el
-    months = glob.run_seed if stage == 0 else (glob.run_early if stage == 1 else glob.run_late)
-    return max((burn + compute) * months * g, glob.min_cheque), burn + compute
+        per_person += glob.compute_pp * g**glob.compute_el
+    if stage == 0:
+        months, team = glob.run_seed, glob.team_seed
+    elif stage == 1:
+        months, team = glob.run_early, glob.team_early
+    else:
+        months, team = glob.run_late, glob.team_late
+    team = max(O.emp[org], team)
+    return max(team * per_person * months * g, glob.min_cheque), per_person
 
 
 @njit(cache=True, inline="always")
@@ -250,16 +267,17 @@ def draw_region(r, n_regions, local_share, invest_cdf):
 @njit(cache=True, inline="always")
 def raise_by_traction(
     O, I, V, R, D, glob, org, stage, burn, month, inv_order, inv_start, local_share,
-    invest_cdf, acc, E,
+    invest_cdf, exp_cost, acc, E,
 ):  # fmt: skip
     """One round sized by need and traction: the first willing investor leads with up to its
     cheque limit, up to ``syndicate`` co-investors fill the rest at the same share price.
-    Returns the round's planned size (the rescue amount) or 0 when no lead was found."""
+    Returns the round's planned size (what a rescue fund is asked for)."""
     n_regions = R.area.shape[0]
     r = O.region[org]
     d = O.domain[org]
+    people = monthly_burn(STARTUP, 1, R.wage[r], R.rent[r] * R.land[r], exp_cost[r, d], glob)
     g = traction_of(O, V, D, glob, org, burn)
-    need, burn_all = need_of(O, D, glob, org, stage, burn, g)
+    need, per_person = need_of(O, D, glob, org, stage, people, g)
     for _ in range(int(glob.pitches)):
         rr = draw_region(r, n_regions, local_share, invest_cdf)
         lead = pick_investor(I, rr, inv_order, inv_start)
@@ -267,15 +285,16 @@ def raise_by_traction(
             continue
         if not willing(O, I, glob, org, lead, stage, month):
             continue
-        amount = min(need, cheque_cap(I, glob, lead))
-        if amount < glob.min_cheque or not afford(I, lead, amount):
-            continue
+        # the price steps up with traction; the round sells at most max_dilution of the firm
         revenue = O.fit[org] ** 2 * O.emp[org] * glob.rev_per_emp * D.market[d]
         pre = pre_money(O, D, glob, org, stage, revenue) * g**glob.val_tr_el
-        pre = max(pre, need * (1.0 - glob.max_dilution) / glob.max_dilution)
+        size = max(min(need, pre * glob.max_dilution / (1.0 - glob.max_dilution)), glob.min_cheque)
+        amount = min(size, cheque_cap(I, glob, lead))
+        if amount < glob.min_cheque or not afford(I, lead, amount):
+            continue
         if not invest(O, I, V, org, lead, amount, stage, month, pre, acc, E, EV_FUNDING):
             return need
-        left = need - amount
+        left = size - amount
         for _ in range(int(glob.syndicate)):
             if left < glob.min_cheque:
                 break
@@ -290,10 +309,11 @@ def raise_by_traction(
                           EV_FUNDING):  # fmt: skip
                 break
             left -= part
-        # the team the round pays for over the stage's runway, compute included
+        # compute is bought with the round (M4 books people, desks and experiments only);
+        # the rest pays the team the round plans over the stage's runway
+        O.cash[org] -= (size - left) * (1.0 - people / per_person)
         months = glob.run_seed if stage == 0 else (glob.run_early if stage == 1 else glob.run_late)
-        per_person = burn_all / max(O.emp[org], 1.0)
-        O.target[org] = max(O.target[org], O.cash[org] / (months * max(per_person, 1e-9)))
+        O.target[org] = max(O.target[org], O.cash[org] / (months * people))
         return need
     return need
 
@@ -339,7 +359,10 @@ def raise_rounds(
         burn = monthly_burn(
             STARTUP, O.emp[org], R.wage[r], R.rent[r] * R.land[r], exp_cost[r, O.domain[org]], glob
         )
-        if O.cash[org] > glob.runway_trigger * burn:
+        # by traction, a hot firm raises to scale before it runs short
+        if O.cash[org] > glob.runway_trigger * burn and (
+            glob.by_traction == 0.0 or not hot(O, V, D, glob, org, burn, month)
+        ):
             continue
         if O.last_raise[org] >= 0 and month - O.last_raise[org] < glob.raise_interval:
             continue
@@ -348,7 +371,7 @@ def raise_rounds(
         if glob.by_traction > 0.0:
             amount = raise_by_traction(
                 O, I, V, R, D, glob, org, stage, burn, month, inv_order, inv_start,
-                local_share, invest_cdf, acc, E,
+                local_share, invest_cdf, exp_cost, acc, E,
             )  # fmt: skip
             rescue(O, I, V, D, glob, org, stage, amount, month, inv_order, inv_start, acc, E)
             continue

@@ -918,31 +918,31 @@ class Capital(Model):
         "assumed: the 18-24 months of runway venture advice gives, at its upper end",
     )
     compute_per_person: NonNeg = _f(
-        0.03,
+        0.05,
         "Monthly compute spend per employee of a compute-intensive domain (AI) without "
         "traction; it grows with traction (compute_traction_elasticity).",
         "million yuan/person-month",
-        "assumed: about 30,000 yuan a month (a few rented GPUs) per engineer",
+        "assumed: about 50,000 yuan a month (a few rented GPUs) per employee",
     )
     compute_traction_elasticity: NonNeg = _f(
-        1.5,
+        1.0,
         "Compute per person grows as traction to this power (scaling a model that works).",
         "elasticity",
-        "assumed: at the top traction (8) about 0.7 M yuan a person-month, the order of a "
-        "frontier lab's compute bill per employee (Moonshot: about $1bn raised in 2024 for "
-        "about 200-300 people)",
+        "assumed: at the top traction (3) 0.15 M yuan (about $20,000) a person-month, "
+        "a few GPUs' rent for every employee",
     )
     traction_fit_reference: Positive = _f(
         0.5,
         "Fit (or read potential) at which the fit term of traction is 1.",
         "fit",
-        "assumed: mid-range fit",
+        "assumed: mid-range fit (funded startups' fit ranges 0-0.8 in the first edition's "
+        "Hangzhou)",
     )
     traction_fit_elasticity: NonNeg = _f(
-        2.0,
+        1.0,
         "Traction grows as (fit / reference) to this power.",
         "elasticity",
-        "assumed: revenue grows as fit squared (M4), so traction does too",
+        "assumed: traction proportional to fit",
     )
     traction_potential_weight: Share = _f(
         0.5,
@@ -951,34 +951,34 @@ class Capital(Model):
         "assumed: a pre-product team (Moonshot at founding) is priced on half its potential",
     )
     traction_revenue_elasticity: NonNeg = _f(
-        1.0,
-        "Traction grows as (1 + revenue / burn) to this power (revenue covering burn doubles it).",
+        0.5,
+        "Traction grows as (1 + revenue / burn) to this power.",
         "elasticity",
-        "assumed",
+        "assumed: revenue covering the burn raises traction by 40%",
     )
     traction_step_elasticity: NonNeg = _f(
         0.5,
         "Traction grows as the last round's share-price step-up to this power.",
         "elasticity",
-        "assumed: a 4x step-up doubles the next round",
+        "assumed: a 4x step-up doubles traction",
     )
     traction_step_max: Positive = _f(
-        10.0,
+        4.0,
         "Largest step-up the traction term counts (and its inverse the smallest).",
         "x",
-        "assumed",
+        "assumed: a step-up beyond 4x counts as 4x",
     )
     traction_min: Positive = _f(
-        0.25,
+        0.3,
         "Least traction multiplier on a round's need.",
         "x",
-        "assumed: a firm without traction still raises a quarter of its runway",
+        "assumed: a firm without traction still raises about a third of its need",
     )
     traction_max: Positive = _f(
-        8.0,
+        3.0,
         "Largest traction multiplier on a round's need (the scale-up a hot firm plans).",
         "x",
-        "assumed: a hot firm raises for eight times today's burn",
+        "assumed: a hot firm plans to triple its team and compute in a round",
     )
     valuation_traction_elasticity: NonNeg = _f(
         1.0,
@@ -988,8 +988,8 @@ class Capital(Model):
     )
     max_dilution: Annotated[float, Field(gt=0.0, lt=1.0)] = _f(
         0.25,
-        "Largest share of the firm a round sells: the pre-money is at least "
-        "amount x (1 - this) / this.",
+        "Largest share of the firm a round sells: a round is at most "
+        "pre-money x this / (1 - this).",
         "share",
         "assumed: Carta's median dilution per priced round is about 20%",
     )
@@ -1010,6 +1010,36 @@ class Capital(Model):
         "Smallest cheque an investor writes.",
         "million yuan",
         "assumed: a small angel cheque (500,000 yuan)",
+    )
+    plan_team_seed: NonNeg = _f(
+        6.0,
+        "Least team a seed round is sized for (the firm's own headcount if larger).",
+        "people",
+        "assumed: a founding team plus its first hires",
+    )
+    plan_team_early: NonNeg = _f(
+        25.0,
+        "Least team an early round is sized for.",
+        "people",
+        "assumed: a Series A/B team of a few dozen",
+    )
+    plan_team_late: NonNeg = _f(
+        80.0,
+        "Least team a late round is sized for.",
+        "people",
+        "assumed: a scale-up of about a hundred people",
+    )
+    hot_traction: Positive = _f(
+        2.5,
+        "Traction at which a firm raises to scale although it still has runway.",
+        "x",
+        "assumed: 2.5x the traction of a firm at the reference fit without revenue",
+    )
+    hot_interval: Months = _f(
+        12.0,
+        "Least months between two rounds a hot firm raises with runway left.",
+        "months",
+        "assumed: a hot firm raises about once a year",
     )
 
 

@@ -55,17 +55,18 @@ def stage_of(O, org):
 
 
 @njit(cache=True, inline="always")
-def pre_money(O, D, glob, org, stage, revenue):
+def pre_money(O, D, glob, org, stage, revenue, step=1.0):
     """Pre-money valuation from revenue, stage, market, fit and potential. Venture prices are
     forward-looking and heavy-tailed (lognormal, sd ``valuation_sd``), which is where the rare
     "dragons" come from; a round never prices a firm below ``down_round_floor`` (70%) of its
-    last post-money."""
+    last post-money. ``step`` (1 in the first edition) scales the value before that floor: by
+    traction, valuations step up with traction without ratcheting on the last price."""
     d = O.domain[org]
     base = glob.seed_base if stage == 0 else (glob.early_base if stage == 1 else glob.late_base)
     v = max(revenue * glob.rev_multiple, base * D.market[d])
     v *= (glob.val_fit_off + O.fit[org]) * (glob.val_theta_off + O.theta[org])
     # -sd²/2: the lognormal draw has mean 1 (a correction, not a parameter)
-    v *= np.exp(np.random.normal(-0.5 * glob.valuation_sd**2, glob.valuation_sd))
+    v *= np.exp(np.random.normal(-0.5 * glob.valuation_sd**2, glob.valuation_sd)) * step
     return max(v, glob.down_floor * O.valuation[org])
 
 
@@ -285,9 +286,10 @@ def raise_by_traction(
             continue
         if not willing(O, I, glob, org, lead, stage, month):
             continue
-        # the price steps up with traction; the round sells at most max_dilution of the firm
+        # the price steps up with traction (never down for the lack of it); the round sells
+        # at most max_dilution of the firm
         revenue = O.fit[org] ** 2 * O.emp[org] * glob.rev_per_emp * D.market[d]
-        pre = pre_money(O, D, glob, org, stage, revenue) * g**glob.val_tr_el
+        pre = pre_money(O, D, glob, org, stage, revenue, max(g, 1.0) ** glob.val_tr_el)
         size = max(min(need, pre * glob.max_dilution / (1.0 - glob.max_dilution)), glob.min_cheque)
         amount = min(size, cheque_cap(I, glob, lead))
         if amount < glob.min_cheque or not afford(I, lead, amount):

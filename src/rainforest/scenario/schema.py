@@ -982,7 +982,7 @@ class Capital(Model):
     )
     valuation_traction_elasticity: NonNeg = _f(
         1.0,
-        "The pre-money valuation is multiplied by traction to this power.",
+        "The pre-money valuation is multiplied by traction (when above 1) to this power.",
         "elasticity",
         "assumed: valuations step up with traction one for one",
     )

@@ -125,12 +125,14 @@ def test_traction_gives_larger_later_rounds():
 
 
 def test_higher_burn_gives_larger_rounds():
-    """Doubling the wage (the burn) makes rounds larger with the rule on, over seeds."""
-    rich = deep_set(ON, "regions.district.wage", 0.04)
-    base = [(_rounds(_run(ON, s)).amount.mean()) for s in SEEDS]
-    high = [(_rounds(_run(rich, s)).amount.mean()) for s in SEEDS]
-    assert np.mean(high) > 1.3 * np.mean(base), (base, high)
-    assert sum(h > b for h, b in zip(high, base, strict=True)) >= 3
+    """Four times the wage (the burn) makes rounds larger with the rule on: the median round
+    of most seeds and of all rounds pooled."""
+    seeds = range(8)
+    base = [_rounds(_run(ON, s)).amount for s in seeds]
+    rich = deep_set(ON, "regions.district.wage", 0.08)
+    high = [_rounds(_run(rich, s)).amount for s in seeds]
+    assert sum(h.median() > b.median() for h, b in zip(high, base, strict=True)) >= 6
+    assert np.median(np.concatenate(high)) > 1.3 * np.median(np.concatenate(base))
 
 
 def test_cheques_within_dry_powder_and_deterministic():
@@ -153,7 +155,6 @@ def test_cheques_within_dry_powder_and_deterministic():
     np.testing.assert_allclose(spent, investors["invested"].reindex(spent.index), rtol=1e-9)
 
 
-@pytest.mark.slow
 def test_ai_share_of_money_rises_in_hangzhou():
     """Hangzhou: AI software's share of venture money is higher with the rule on, seed by
     seed."""

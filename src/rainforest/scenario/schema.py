@@ -981,17 +981,17 @@ class Capital(Model):
         "assumed: a hot firm plans to triple its team and compute in a round",
     )
     valuation_traction_elasticity: NonNeg = _f(
-        1.0,
+        0.5,
         "The pre-money valuation is multiplied by traction (when above 1) to this power.",
         "elasticity",
-        "assumed: valuations step up with traction one for one",
+        "assumed: valuations step up with the square root of traction",
     )
     max_dilution: Annotated[float, Field(gt=0.0, lt=1.0)] = _f(
-        0.25,
+        0.2,
         "Largest share of the firm a round sells: a round is at most "
         "pre-money x this / (1 - this).",
         "share",
-        "assumed: Carta's median dilution per priced round is about 20%",
+        "assumed: a priced round commonly sells about a fifth of the firm",
     )
     cheque_share: Annotated[float, Field(gt=0.0, le=1.0)] = _f(
         0.15,
@@ -1030,10 +1030,10 @@ class Capital(Model):
         "assumed: a scale-up of about a hundred people",
     )
     hot_traction: Positive = _f(
-        2.5,
+        2.8,
         "Traction at which a firm raises to scale although it still has runway.",
         "x",
-        "assumed: 2.5x the traction of a firm at the reference fit without revenue",
+        "assumed: close to the top traction (3)",
     )
     hot_interval: Months = _f(
         12.0,

@@ -15,6 +15,8 @@ from collections import namedtuple
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 import rainforest as rf
@@ -85,6 +87,28 @@ def test_traction_rule_is_monotone_and_bounded():
     _, per_plain = need_of(O1, D, g, 0, 2, burn, 4.0)
     assert per_plain == pytest.approx(burn)
     assert per_ai == pytest.approx(burn + g.compute_pp * 4.0**g.compute_el)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    fit=st.tuples(st.floats(0.0, 1.0), st.floats(0.0, 1.0)),
+    emp=st.floats(0.0, 5000.0),
+    burn=st.floats(1e-4, 1.0),
+    stage=st.integers(0, 2),
+)
+def test_round_size_monotone_in_fit_for_any_firm(fit, emp, burn, stage):
+    """For any firm, more fit never gives less traction nor a smaller planned round, and the
+    round is never below ``min_cheque``."""
+    g = _glob()
+    lo, hi = sorted(fit)
+    O_lo, V = _firm(fit=lo, theta=0.2, emp=emp)
+    O_hi, _ = _firm(fit=hi, theta=0.2, emp=emp)
+    t_lo = traction_of(O_lo, V, D, g, 0, burn * max(emp, 1.0))
+    t_hi = traction_of(O_hi, V, D, g, 0, burn * max(emp, 1.0))
+    assert g.tr_min <= t_lo <= t_hi <= g.tr_max
+    n_lo, _ = need_of(O_lo, D, g, 0, stage, burn, t_lo)
+    n_hi, _ = need_of(O_hi, D, g, 0, stage, burn, t_hi)
+    assert g.min_cheque <= n_lo <= n_hi
 
 
 def _rounds(res) -> pd.DataFrame:

@@ -219,10 +219,19 @@ def traction_of(O, V, D, glob, org, burn):
 
 
 @njit(cache=True, inline="always")
+def recent(O, V, org, month, months):
+    """Whether the firm's last cheque is less than ``months`` old. It reads the month of the
+    last investment record: ``last_raise >= 0`` (the first edition's test) misses rounds of the
+    warm-up, whose months are negative."""
+    k = O.inv_head[org]
+    return k >= 0 and month - V.month[k] < months
+
+
+@njit(cache=True, inline="always")
 def hot(O, V, D, glob, org, burn, month):
     """Whether a firm with runway left raises anyway: traction at least ``hot_traction`` and
     ``hot_interval`` months since its last round."""
-    if O.last_raise[org] >= 0 and month - O.last_raise[org] < glob.hot_interval:
+    if recent(O, V, org, month, glob.hot_interval):
         return False
     return traction_of(O, V, D, glob, org, burn) >= glob.hot_traction
 
@@ -366,7 +375,10 @@ def raise_rounds(
             glob.by_traction == 0.0 or not hot(O, V, D, glob, org, burn, month)
         ):
             continue
-        if O.last_raise[org] >= 0 and month - O.last_raise[org] < glob.raise_interval:
+        if glob.by_traction > 0.0:
+            if recent(O, V, org, month, glob.raise_interval):
+                continue
+        elif O.last_raise[org] >= 0 and month - O.last_raise[org] < glob.raise_interval:
             continue
         stage = stage_of(O, org)
         d = O.domain[org]

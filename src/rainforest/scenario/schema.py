@@ -981,10 +981,10 @@ class Capital(Model):
         "assumed: a hot firm plans to triple its team and compute in a round",
     )
     valuation_traction_elasticity: NonNeg = _f(
-        0.5,
+        1.0,
         "The pre-money valuation is multiplied by traction (when above 1) to this power.",
         "elasticity",
-        "assumed: valuations step up with the square root of traction",
+        "assumed: valuations step up with traction one for one",
     )
     max_dilution: Annotated[float, Field(gt=0.0, lt=1.0)] = _f(
         0.2,

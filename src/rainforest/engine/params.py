@@ -45,7 +45,11 @@ Globals = namedtuple(
     "transfer_tries transfer_same_tries grad_age_min grad_age_span uni_quality_mu "
     "acq_success mobile_age_months rd_salary_share grant_min_fit grant_state_bonus "
     "grant_nonstate_cut grant_min_share poach_tries poach_misses entrant_age_min "
-    "entrant_age_span",
+    "entrant_age_span "
+    # capital by need and traction (issue 15; mechanisms.capital.by_traction)
+    "by_traction run_seed run_early run_late compute_pp compute_el tr_fit_ref tr_fit_el "
+    "tr_potential tr_rev_el tr_step_el tr_step_max tr_min tr_max val_tr_el max_dilution "
+    "cheque_share syndicate min_cheque team_seed team_early team_late hot_traction hot_interval",
 )
 
 
@@ -291,6 +295,30 @@ def globals_(sc: Scenario, scale: float) -> Globals:
         poach_misses=float(m.labour.poach_max_misses),
         entrant_age_min=float(m.labour.entrant_age_min),
         entrant_age_span=float(m.labour.entrant_age_span),
+        by_traction=float(m.capital.by_traction),
+        run_seed=m.capital.runway_seed,
+        run_early=m.capital.runway_early,
+        run_late=m.capital.runway_late,
+        compute_pp=m.capital.compute_per_person,
+        compute_el=m.capital.compute_traction_elasticity,
+        tr_fit_ref=m.capital.traction_fit_reference,
+        tr_fit_el=m.capital.traction_fit_elasticity,
+        tr_potential=m.capital.traction_potential_weight,
+        tr_rev_el=m.capital.traction_revenue_elasticity,
+        tr_step_el=m.capital.traction_step_elasticity,
+        tr_step_max=m.capital.traction_step_max,
+        tr_min=m.capital.traction_min,
+        tr_max=m.capital.traction_max,
+        val_tr_el=m.capital.valuation_traction_elasticity,
+        max_dilution=m.capital.max_dilution,
+        cheque_share=m.capital.cheque_share,
+        syndicate=float(m.capital.syndicate),
+        min_cheque=m.capital.min_cheque,
+        team_seed=m.capital.plan_team_seed,
+        team_early=m.capital.plan_team_early,
+        team_late=m.capital.plan_team_late,
+        hot_traction=m.capital.hot_traction,
+        hot_interval=m.capital.hot_interval,
     )
 
 

@@ -15,6 +15,19 @@ At a population scale k the engine gives every investor 1/k of its dry powder; a
 than what remains is written with probability remaining/cheque, so expected deployment is
 unbiased at any k.
 
+Capital by need and traction (issue 15, ``mechanisms.capital.by_traction``, off by default):
+a round is sized by what the firm needs, the monthly burn of the team it plans (people, desks,
+experiments and, in a compute-intensive domain, compute that grows with traction) times the
+stage's target runway, times its traction (fit or read potential, revenue against burn, the
+last round's share-price step-up), at least ``min_cheque``; a firm whose traction reaches
+``hot_traction`` raises to scale every ``hot_interval`` months even with runway left. The
+first willing investor leads with at most ``cheque_share`` of its dry powder; up to
+``syndicate`` co-investors fill the rest at the same share price. Valuations step up with
+traction, and a round never sells more than ``max_dilution`` of the firm, so a round is
+bounded by the firm's price as well as by its need and the investors' powder. So an AI firm with
+traction raises large later rounds while one without stays small; with the switch off the
+first edition's stage cheque x capital intensity is kept bit for bit.
+
 Parameters: ``mechanisms.capital`` and each region's ``investors``.
 """
 
@@ -42,17 +55,18 @@ def stage_of(O, org):
 
 
 @njit(cache=True, inline="always")
-def pre_money(O, D, glob, org, stage, revenue):
+def pre_money(O, D, glob, org, stage, revenue, step=1.0):
     """Pre-money valuation from revenue, stage, market, fit and potential. Venture prices are
     forward-looking and heavy-tailed (lognormal, sd ``valuation_sd``), which is where the rare
     "dragons" come from; a round never prices a firm below ``down_round_floor`` (70%) of its
-    last post-money."""
+    last post-money. ``step`` (1 in the first edition) scales the value before that floor: by
+    traction, valuations step up with traction without ratcheting on the last price."""
     d = O.domain[org]
     base = glob.seed_base if stage == 0 else (glob.early_base if stage == 1 else glob.late_base)
     v = max(revenue * glob.rev_multiple, base * D.market[d])
     v *= (glob.val_fit_off + O.fit[org]) * (glob.val_theta_off + O.theta[org])
     # -sd²/2: the lognormal draw has mean 1 (a correction, not a parameter)
-    v *= np.exp(np.random.normal(-0.5 * glob.valuation_sd**2, glob.valuation_sd))
+    v *= np.exp(np.random.normal(-0.5 * glob.valuation_sd**2, glob.valuation_sd)) * step
     return max(v, glob.down_floor * O.valuation[org])
 
 
@@ -93,6 +107,15 @@ def pick_investor(I, r, order, start):
 @njit(cache=True, inline="always")
 def invest(O, I, V, org, inv, amount, stage, month, pre, acc, E, kind_ev):
     """Record a round: new shares at ``pre`` money, cash to the firm, powder from the investor."""
+    if record(O, I, V, org, inv, amount, stage, month, pre, acc, E, kind_ev):
+        O.rounds[org] += 1
+        return True
+    return False
+
+
+@njit(cache=True, inline="always")
+def record(O, I, V, org, inv, amount, stage, month, pre, acc, E, kind_ev):
+    """Record one cheque of a round (the lead's or a co-investor's) without counting a round."""
     new_shares = O.shares[org] * amount / max(pre, 1e-9)
     k = V.n[0]
     if k >= V.investor.shape[0]:
@@ -110,7 +133,6 @@ def invest(O, I, V, org, inv, amount, stage, month, pre, acc, E, kind_ev):
     O.shares[org] += new_shares
     O.cash[org] += amount
     O.raised[org] += amount
-    O.rounds[org] += 1
     O.valuation[org] = pre + amount
     O.last_raise[org] = month
     I.dry[inv] = max(I.dry[inv] - amount, 0.0)
@@ -167,6 +189,171 @@ def plan_hiring(O, R, glob, org, exp_cost):
     O.target[org] = max(O.target[org], O.cash[org] / (glob.hiring_months * per_person))
 
 
+@njit(cache=True, inline="always")
+def step_up(O, V, org, cap):
+    """Share-price step-up of the firm's last round over the round before (1 if none): the
+    price of a cheque is amount / new shares; co-investors of a round share its month."""
+    k = O.inv_head[org]
+    if k < 0 or V.shares[k] <= 0.0:
+        return 1.0
+    last = V.amount[k] / V.shares[k]
+    j = V.next[k]
+    while j >= 0 and V.month[j] == V.month[k]:
+        j = V.next[j]
+    if j < 0 or V.shares[j] <= 0.0 or V.amount[j] <= 0.0:
+        return 1.0
+    return min(max(last / (V.amount[j] / V.shares[j]), 1.0 / cap), cap)
+
+
+@njit(cache=True, inline="always")
+def traction_of(O, V, D, glob, org, burn):
+    """Traction multiplier of a round: fit (or read potential before a product), revenue
+    against burn and the last round's step-up, bounded by ``traction_min``/``traction_max``."""
+    d = O.domain[org]
+    read = max(O.fit[org], glob.tr_potential * O.theta[org])
+    revenue = O.fit[org] ** 2 * O.emp[org] * glob.rev_per_emp * D.market[d]
+    g = (read / glob.tr_fit_ref) ** glob.tr_fit_el
+    g *= (1.0 + revenue / max(burn, 1e-9)) ** glob.tr_rev_el
+    g *= step_up(O, V, org, glob.tr_step_max) ** glob.tr_step_el
+    return min(max(g, glob.tr_min), glob.tr_max)
+
+
+@njit(cache=True, inline="always")
+def recent(O, V, org, month, months):
+    """Whether the firm's last cheque is less than ``months`` old. It reads the month of the
+    last investment record: ``last_raise >= 0`` (the first edition's test) misses rounds of the
+    warm-up, whose months are negative."""
+    k = O.inv_head[org]
+    return k >= 0 and month - V.month[k] < months
+
+
+@njit(cache=True, inline="always")
+def hot(O, V, D, glob, org, burn, month):
+    """Whether a firm with runway left raises anyway: traction at least ``hot_traction`` and
+    ``hot_interval`` months since its last round."""
+    if recent(O, V, org, month, glob.hot_interval):
+        return False
+    return traction_of(O, V, D, glob, org, burn) >= glob.hot_traction
+
+
+@njit(cache=True, inline="always")
+def need_of(O, D, glob, org, stage, per_person, g):
+    """What a round is sized for: the team it plans (today's headcount, at least the stage's
+    ``plan_team_*``) at ``per_person`` monthly burn (salary, desk, experiments) plus, in a
+    compute-intensive domain, compute that grows with traction; times the stage's runway and
+    the traction ``g``. Returns the round's size and the planned burn per person."""
+    d = O.domain[org]
+    if D.compute[d] == 1:
+        per_person += glob.compute_pp * g**glob.compute_el
+    if stage == 0:
+        months, team = glob.run_seed, glob.team_seed
+    elif stage == 1:
+        months, team = glob.run_early, glob.team_early
+    else:
+        months, team = glob.run_late, glob.team_late
+    team = max(O.emp[org], team)
+    return max(team * per_person * months * g, glob.min_cheque), per_person
+
+
+@njit(cache=True, inline="always")
+def cheque_cap(I, glob, inv):
+    """Most an investor puts in one round: ``cheque_share`` of its dry powder (its real
+    powder at any population scale k, which holds 1/k of it; ``afford`` keeps it unbiased)."""
+    return glob.cheque_share * I.dry[inv] * glob.k
+
+
+@njit(cache=True, inline="always")
+def draw_region(r, n_regions, local_share, invest_cdf):
+    """The region an investor is pitched in: home with probability ``local_share``."""
+    rr = r
+    if n_regions > 1 and np.random.random() >= local_share:
+        u = np.random.random()
+        rr = 0
+        while rr < n_regions - 1 and u >= invest_cdf[r, rr]:
+            rr += 1
+    return rr
+
+
+@njit(cache=True, inline="always")
+def raise_by_traction(
+    O, I, V, R, D, glob, org, stage, burn, month, inv_order, inv_start, local_share,
+    invest_cdf, exp_cost, acc, E,
+):  # fmt: skip
+    """One round sized by need and traction: the first willing investor leads with up to its
+    cheque limit, up to ``syndicate`` co-investors fill the rest at the same share price.
+    Returns the round's planned size (what a rescue fund is asked for)."""
+    n_regions = R.area.shape[0]
+    r = O.region[org]
+    d = O.domain[org]
+    people = monthly_burn(STARTUP, 1, R.wage[r], R.rent[r] * R.land[r], exp_cost[r, d], glob)
+    g = traction_of(O, V, D, glob, org, burn)
+    need, per_person = need_of(O, D, glob, org, stage, people, g)
+    for _ in range(int(glob.pitches)):
+        rr = draw_region(r, n_regions, local_share, invest_cdf)
+        lead = pick_investor(I, rr, inv_order, inv_start)
+        if lead < 0:
+            continue
+        if not willing(O, I, glob, org, lead, stage, month):
+            continue
+        # the price steps up with traction (never down for the lack of it); the round sells
+        # at most max_dilution of the firm
+        revenue = O.fit[org] ** 2 * O.emp[org] * glob.rev_per_emp * D.market[d]
+        pre = pre_money(O, D, glob, org, stage, revenue, max(g, 1.0) ** glob.val_tr_el)
+        size = max(min(need, pre * glob.max_dilution / (1.0 - glob.max_dilution)), glob.min_cheque)
+        amount = min(size, cheque_cap(I, glob, lead))
+        if amount < glob.min_cheque or not afford(I, lead, amount):
+            continue
+        if not invest(O, I, V, org, lead, amount, stage, month, pre, acc, E, EV_FUNDING):
+            return need
+        left = size - amount
+        for _ in range(int(glob.syndicate)):
+            if left < glob.min_cheque:
+                break
+            inv = pick_investor(I, rr, inv_order, inv_start)
+            if inv < 0 or inv == lead or not willing(O, I, glob, org, inv, stage, month):
+                continue
+            part = min(left, cheque_cap(I, glob, inv))
+            if part < glob.min_cheque or not afford(I, inv, part):
+                continue
+            # the same share price: the pre-money of a follower is the post-money so far
+            if not record(O, I, V, org, inv, part, stage, month, O.valuation[org], acc, E,
+                          EV_FUNDING):  # fmt: skip
+                break
+            left -= part
+        # compute is bought with the round (M4 books people, desks and experiments only);
+        # the rest pays the team the round plans over the stage's runway
+        O.cash[org] -= (size - left) * (1.0 - people / per_person)
+        months = glob.run_seed if stage == 0 else (glob.run_early if stage == 1 else glob.run_late)
+        O.target[org] = max(O.target[org], O.cash[org] / (months * people))
+        return need
+    return need
+
+
+@njit(cache=True, inline="always")
+def rescue(O, I, V, D, glob, org, stage, amount, month, inv_order, inv_start, acc, E):
+    """Rescue round: a home state fund with a rescue mandate steps in for a cash-short
+    late-stage firm (by need and traction, within its cheque limit)."""
+    if not (O.cash[org] < 0.0 and stage == 2 and O.fit[org] > glob.rescue_min_fit):
+        return
+    r = O.region[org]
+    d = O.domain[org]
+    for x in range(inv_start[r], inv_start[r + 1]):
+        inv = inv_order[x]
+        if I.kind[inv] != STATE_FUND or I.rescue[inv] != 1:
+            continue
+        cheque = amount
+        if glob.by_traction > 0.0:
+            cheque = min(amount, cheque_cap(I, glob, inv))
+            if cheque < glob.min_cheque:
+                continue
+        if afford(I, inv, cheque):
+            revenue = O.fit[org] ** 2 * O.emp[org] * glob.rev_per_emp * D.market[d]
+            pre = pre_money(O, D, glob, org, stage, revenue)
+            if invest(O, I, V, org, inv, cheque, stage, month, pre, acc, E, EV_RESCUE):
+                acc[r, M_RESCUES] += 1.0
+            break
+
+
 @njit(cache=True)
 def raise_rounds(
     O, I, V, R, D, glob, month, inv_order, inv_start, local_share, invest_cdf, exp_cost, acc, E
@@ -183,12 +370,25 @@ def raise_rounds(
         burn = monthly_burn(
             STARTUP, O.emp[org], R.wage[r], R.rent[r] * R.land[r], exp_cost[r, O.domain[org]], glob
         )
-        if O.cash[org] > glob.runway_trigger * burn:
+        # by traction, a hot firm raises to scale before it runs short
+        if O.cash[org] > glob.runway_trigger * burn and (
+            glob.by_traction == 0.0 or not hot(O, V, D, glob, org, burn, month)
+        ):
             continue
-        if O.last_raise[org] >= 0 and month - O.last_raise[org] < glob.raise_interval:
+        if glob.by_traction > 0.0:
+            if recent(O, V, org, month, glob.raise_interval):
+                continue
+        elif O.last_raise[org] >= 0 and month - O.last_raise[org] < glob.raise_interval:
             continue
         stage = stage_of(O, org)
         d = O.domain[org]
+        if glob.by_traction > 0.0:
+            amount = raise_by_traction(
+                O, I, V, R, D, glob, org, stage, burn, month, inv_order, inv_start,
+                local_share, invest_cdf, exp_cost, acc, E,
+            )  # fmt: skip
+            rescue(O, I, V, D, glob, org, stage, amount, month, inv_order, inv_start, acc, E)
+            continue
         base = (
             glob.seed_cheque
             if stage == 0
@@ -212,16 +412,7 @@ def raise_rounds(
                 if invest(O, I, V, org, inv, amount, stage, month, pre, acc, E, EV_FUNDING):
                     plan_hiring(O, R, glob, org, exp_cost)
                 break
-        # rescue round: a state fund with a rescue mandate steps in for a late-stage firm
-        if O.cash[org] < 0.0 and stage == 2 and O.fit[org] > glob.rescue_min_fit:
-            for x in range(inv_start[r], inv_start[r + 1]):
-                inv = inv_order[x]
-                if I.kind[inv] == STATE_FUND and I.rescue[inv] == 1 and afford(I, inv, amount):
-                    revenue = O.fit[org] ** 2 * O.emp[org] * glob.rev_per_emp * D.market[d]
-                    pre = pre_money(O, D, glob, org, stage, revenue)
-                    if invest(O, I, V, org, inv, amount, stage, month, pre, acc, E, EV_RESCUE):
-                        acc[r, M_RESCUES] += 1.0
-                    break
+        rescue(O, I, V, D, glob, org, stage, amount, month, inv_order, inv_start, acc, E)
 
 
 # --- the mechanism's place in the month (see rainforest.mechanisms.contract) ---------------
@@ -255,6 +446,7 @@ MECHANISM = declare(
         off={"regions.*.investors": []},  # no capital: no investor in any region
         direction_tests=(
             "tests/test_mechanisms.py::test_m5_patient_seed_capital_gives_more_seed_survivors",
+            "tests/test_capital_traction.py::test_traction_gives_larger_later_rounds",
         ),
         references=("seed 000: 敢投钱,肯等待; seed 002: 投贷联动",),
     )

@@ -950,6 +950,157 @@ class Capital(Model):
         "share",
         "mechanisms/m06_lifecycle.py:new_angel",
     )
+    # --- capital by need and traction (issue 15; m05_capital.py:need_and_traction) ---------
+    by_traction: bool = _f(
+        False,
+        "Size rounds by the firm's need (burn x runway) and traction, syndicated within the "
+        "investors' cheque limits (off keeps the first edition's stage cheque x capital "
+        "intensity).",
+        "switch",
+        "assumed: issue 15 (capital cannot make a DeepSeek under stage x intensity cheques)",
+    )
+    runway_seed: Months = _f(
+        12.0,
+        "Months of burn a seed round is sized for.",
+        "months",
+        "assumed: the 12-18 months venture advice gives for a seed round",
+    )
+    runway_early: Months = _f(
+        18.0,
+        "Months of burn an early round is sized for.",
+        "months",
+        "assumed: the 18-24 months of runway venture advice gives for a Series A/B",
+    )
+    runway_late: Months = _f(
+        24.0,
+        "Months of burn a late round is sized for.",
+        "months",
+        "assumed: the 18-24 months of runway venture advice gives, at its upper end",
+    )
+    compute_per_person: NonNeg = _f(
+        0.05,
+        "Monthly compute spend per employee of a compute-intensive domain (AI) without "
+        "traction; it grows with traction (compute_traction_elasticity).",
+        "million yuan/person-month",
+        "assumed: about 50,000 yuan a month (a few rented GPUs) per employee",
+    )
+    compute_traction_elasticity: NonNeg = _f(
+        1.0,
+        "Compute per person grows as traction to this power (scaling a model that works).",
+        "elasticity",
+        "assumed: at the top traction (3) 0.15 M yuan (about $20,000) a person-month, "
+        "a few GPUs' rent for every employee",
+    )
+    traction_fit_reference: Positive = _f(
+        0.5,
+        "Fit (or read potential) at which the fit term of traction is 1.",
+        "fit",
+        "assumed: mid-range fit (funded startups' fit ranges 0-0.8 in the first edition's "
+        "Hangzhou)",
+    )
+    traction_fit_elasticity: NonNeg = _f(
+        1.0,
+        "Traction grows as (fit / reference) to this power.",
+        "elasticity",
+        "assumed: traction proportional to fit",
+    )
+    traction_potential_weight: Share = _f(
+        0.5,
+        "Before a product shows fit, investors read traction from this share of potential.",
+        "share",
+        "assumed: a pre-product team (Moonshot at founding) is priced on half its potential",
+    )
+    traction_revenue_elasticity: NonNeg = _f(
+        0.5,
+        "Traction grows as (1 + revenue / burn) to this power.",
+        "elasticity",
+        "assumed: revenue covering the burn raises traction by 40%",
+    )
+    traction_step_elasticity: NonNeg = _f(
+        0.5,
+        "Traction grows as the last round's share-price step-up to this power.",
+        "elasticity",
+        "assumed: a 4x step-up doubles traction",
+    )
+    traction_step_max: Positive = _f(
+        4.0,
+        "Largest step-up the traction term counts (and its inverse the smallest).",
+        "x",
+        "assumed: a step-up beyond 4x counts as 4x",
+    )
+    traction_min: Positive = _f(
+        0.3,
+        "Least traction multiplier on a round's need.",
+        "x",
+        "assumed: a firm without traction still raises about a third of its need",
+    )
+    traction_max: Positive = _f(
+        3.0,
+        "Largest traction multiplier on a round's need (the scale-up a hot firm plans).",
+        "x",
+        "assumed: a hot firm plans to triple its team and compute in a round",
+    )
+    valuation_traction_elasticity: NonNeg = _f(
+        1.0,
+        "The pre-money valuation is multiplied by traction (when above 1) to this power.",
+        "elasticity",
+        "assumed: valuations step up with traction one for one",
+    )
+    max_dilution: Annotated[float, Field(gt=0.0, lt=1.0)] = _f(
+        0.2,
+        "Largest share of the firm a round sells: a round is at most "
+        "pre-money x this / (1 - this).",
+        "share",
+        "assumed: a priced round commonly sells about a fifth of the firm",
+    )
+    cheque_share: Annotated[float, Field(gt=0.0, le=1.0)] = _f(
+        0.15,
+        "Largest share of an investor's dry powder it puts in one round.",
+        "share",
+        "assumed: venture funds commonly cap one company at 10-20% of the fund",
+    )
+    syndicate: Annotated[int, Field(ge=0, le=20)] = _f(
+        4,
+        "Co-investors a round's lead may bring in to fill the rest of the round.",
+        "investors per round",
+        "assumed: rounds with a lead and a few followers",
+    )
+    min_cheque: Positive = _f(
+        0.5,
+        "Smallest cheque an investor writes.",
+        "million yuan",
+        "assumed: a small angel cheque (500,000 yuan)",
+    )
+    plan_team_seed: NonNeg = _f(
+        6.0,
+        "Least team a seed round is sized for (the firm's own headcount if larger).",
+        "people",
+        "assumed: a founding team plus its first hires",
+    )
+    plan_team_early: NonNeg = _f(
+        25.0,
+        "Least team an early round is sized for.",
+        "people",
+        "assumed: a Series A/B team of a few dozen",
+    )
+    plan_team_late: NonNeg = _f(
+        80.0,
+        "Least team a late round is sized for.",
+        "people",
+        "assumed: a scale-up of about a hundred people",
+    )
+    hot_traction: Positive = _f(
+        2.8,
+        "Traction at which a firm raises to scale although it still has runway.",
+        "x",
+        "assumed: close to the top traction (3)",
+    )
+    hot_interval: Months = _f(
+        12.0,
+        "Least months between two rounds a hot firm raises with runway left.",
+        "months",
+        "assumed: a hot firm raises about once a year",
+    )
 
 
 class Exits(Model):

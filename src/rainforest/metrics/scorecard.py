@@ -109,20 +109,23 @@ LIVING_SCALARS = {
 
 
 def living_network_rows(res: Any) -> pd.DataFrame:
-    """Scorecard rows (group ``network``, region ``all``) of the living network's measures and
+    """Scorecard rows (group ``network``; region ``all``, or the region's name in a one-region
+    run) of the living network's measures and
     the genealogy share (Klepper: firms descending from the five earliest large
     organisations); empty when the run had the network off."""
     cols = ["region", "group", "indicator", "value", "unit", "reference", "description"]
     living = res.meta.get("network") if isinstance(getattr(res, "meta", None), dict) else None
     if not living:
         return pd.DataFrame(columns=cols)
+    regions = list(res.meta.get("regions") or [])
+    where = regions[0] if len(regions) == 1 else "all"  # the run's network is one network
     out = [
-        ("all", "network", name, float(living.get(key, np.nan)), unit, np.nan, text)
+        (where, "network", name, float(living.get(key, np.nan)), unit, np.nan, text)
         for key, (name, unit, text) in LIVING_SCALARS.items()
     ]
     out.append(
         (
-            "all",
+            where,
             "network",
             "genealogy_share",
             genealogy(res),

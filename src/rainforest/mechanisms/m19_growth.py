@@ -216,6 +216,9 @@ def exchange(eng) -> None:
     w.pop_target[:] += n_in - gone_total
     eng.acc[:, names.index("pool_arrivals")] += n_in
     eng.acc[:, names.index("pool_departures")] += gone_total
+    # leavers are departures like any other (arrivals come through M6L's entrants, which
+    # count themselves), so people stay conserved: change = arrivals - departures
+    eng.acc[:, names.index("departures")] += gone_total
 
 
 GROWTH = declare(

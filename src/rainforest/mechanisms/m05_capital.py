@@ -397,12 +397,7 @@ def raise_rounds(
         amount = base * D.cap_int[d] * (glob.cheque_fit_off + O.fit[org])
         r = O.region[org]
         for _ in range(pitches):
-            rr = r
-            if n_regions > 1 and np.random.random() >= local_share:
-                u = np.random.random()
-                rr = 0
-                while rr < n_regions - 1 and u >= invest_cdf[r, rr]:
-                    rr += 1
+            rr = draw_region(r, n_regions, local_share, invest_cdf)
             inv = pick_investor(I, rr, inv_order, inv_start)
             if inv < 0:
                 continue

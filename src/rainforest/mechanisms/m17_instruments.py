@@ -76,8 +76,10 @@ TOTAL = "public_spending"
 #: Cash subsidies counted by M10 (R&D, rent, talent, grants), part of the total.
 SUBSIDIES = "subsidies_paid"
 
-_METRICS = tuple(
-    Metric(
+
+def _cost_metric(name: str, label: str, zh: str, what: str) -> Metric:
+    """A public-spending metric of one instrument (million yuan a month)."""
+    return Metric(
         name,
         "flow",
         "million yuan/month",
@@ -86,8 +88,9 @@ _METRICS = tuple(
         f"Public spending on {label.lower()}: {what}.",
         label_zh=zh,
     )
-    for name, label, zh, what in _FIRST_COSTS
-) + (
+
+
+_METRICS = tuple(_cost_metric(*c) for c in _FIRST_COSTS) + (
     Metric(
         TOTAL,
         "flow",
@@ -98,18 +101,7 @@ _METRICS = tuple(
         label_zh="公共支出合计",
     ),
 )
-_METRICS += tuple(
-    Metric(
-        name,
-        "flow",
-        "million yuan/month",
-        label,
-        "M17",
-        f"Public spending on {label.lower()}: {what}.",
-        label_zh=zh,
-    )
-    for name, label, zh, what in more.MORE_COSTS
-) + tuple(
+_METRICS += tuple(_cost_metric(*c) for c in more.MORE_COSTS) + tuple(
     Metric(name, "flow", unit, label, "M17", doc, label_zh=zh)
     for name, unit, label, zh, doc in more.MORE_FLOWS
 )

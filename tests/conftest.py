@@ -123,3 +123,18 @@ def private_run_store(tmp_path_factory):
         mp.setenv("RAINFOREST_STORE", str(tmp_path_factory.mktemp("store") / "runs.duckdb"))
         mp.delenv("RAINFOREST_LANG", raising=False)
         yield
+
+
+def assert_scale_free(data: dict, flows: list[str], years: int = 4) -> None:
+    """Expected flows in real units, and the people, agree at population scale 5 (6 seeds)
+    and 20 (18 seeds): within 4 standard errors or 5%, people within 2%."""
+    import numpy as np
+
+    fine = totals_over_seeds(data, range(6), years=years, scale=5)
+    coarse = totals_over_seeds(data, range(100, 118), years=years, scale=20)
+    for col in flows:
+        m1, m2 = fine[col].mean(), coarse[col].mean()
+        se = np.sqrt(fine[col].var() / len(fine) + coarse[col].var() / len(coarse))
+        assert abs(m1 - m2) < max(4 * se, 0.05 * m1), (col, m1, m2, se)
+    stocks = fine["people"].mean(), coarse["people"].mean()
+    assert abs(stocks[0] - stocks[1]) / stocks[0] < 0.02

@@ -10,7 +10,7 @@ from rainforest.api import simulate
 from rainforest.engine import Engine
 from rainforest.scenario import load_scenario, scenario_from_dict
 from rainforest.state import tables as S
-from tests.conftest import EXAMPLE, scenario, totals_over_seeds
+from tests.conftest import EXAMPLE, assert_scale_free, scenario
 
 
 def check_invariants(eng: Engine) -> None:
@@ -156,14 +156,6 @@ def test_to_parquet_round_trip(tmp_path, example_result):
 def test_outputs_do_not_depend_on_population_scale():
     """Expected outputs in real units are the same at scale 5 and 20 (within noise)."""
     data = scenario(years=4)
-    flows = ["foundings", "patents", "ideas", "failures"]
-    fine = totals_over_seeds(data, range(6), years=4, scale=5)
-    coarse = totals_over_seeds(data, range(100, 118), years=4, scale=20)
-    for col in flows:
-        m1, m2 = fine[col].mean(), coarse[col].mean()
-        se = np.sqrt(fine[col].var() / len(fine) + coarse[col].var() / len(coarse))
-        assert abs(m1 - m2) < max(4 * se, 0.05 * m1), (col, m1, m2, se)
-    stocks = fine["people"].mean(), coarse["people"].mean()
-    assert abs(stocks[0] - stocks[1]) / stocks[0] < 0.02
+    assert_scale_free(data, ["foundings", "patents", "ideas", "failures"])
     sc = scenario_from_dict(data)
     assert sc.regions["district"].population == 40000

@@ -10,7 +10,7 @@ import pytest
 
 from rainforest.engine import Engine
 from rainforest.scenario import scenario_from_dict
-from tests.conftest import scenario, totals_over_seeds
+from tests.conftest import assert_scale_free, scenario
 from tests.test_engine import check_invariants
 
 #: the living network (M13-M16) and M18-M20 on; the outside pool too where people may move
@@ -56,13 +56,4 @@ def test_people_are_conserved_with_the_network_on(pool):
 def test_outputs_do_not_depend_on_population_scale_with_the_network_on():
     """Expected foundings, recombinant ideas, patents and failures in real units agree at
     scale 5 and 20 (the first edition's test, tests/test_engine.py, with the network on)."""
-    data = networked(years=4)
-    flows = ["foundings", "recombinant_ideas", "patents", "failures"]
-    fine = totals_over_seeds(data, range(6), years=4, scale=5)
-    coarse = totals_over_seeds(data, range(100, 118), years=4, scale=20)
-    for col in flows:
-        m1, m2 = fine[col].mean(), coarse[col].mean()
-        se = np.sqrt(fine[col].var() / len(fine) + coarse[col].var() / len(coarse))
-        assert abs(m1 - m2) < max(4 * se, 0.05 * m1), (col, m1, m2, se)
-    stocks = fine["people"].mean(), coarse["people"].mean()
-    assert abs(stocks[0] - stocks[1]) / stocks[0] < 0.02
+    assert_scale_free(networked(years=4), ["foundings", "recombinant_ideas", "patents", "failures"])

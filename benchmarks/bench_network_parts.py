@@ -35,6 +35,7 @@ PARTS = (
     (m13, "_novel"),
     (m13, "_grow"),
     (m13.tk, "index_groups"),
+    (m13, "_reindex"),
     (m13.tk, "fill_sat"),
     (m13.ln, "network_month"),
     (m13.sp, "draw_spinoffs"),

@@ -58,7 +58,8 @@ RING = 32  # a power of two above 2 LAG
 
 
 @njit(cache=True)
-def _sync(T, K, O, C, status, employer, emp, n_old, n, month, emp_order, emp_start, tp, decay):
+def _sync(T, K, O, C, status, employer, emp, n_old, n, month, emp_order, emp_start, tp, decay,
+          moved, dest):  # fmt: skip
     """Follow the People table since last month: new rows start now; people gone forget their
     ties and leave their employer's books; a change of employer keeps a few co-worker ties
     (``coworkers_kept`` = ``tp[9]``, drawn from last month's employer index, never a departed
@@ -67,11 +68,13 @@ def _sync(T, K, O, C, status, employer, emp, n_old, n, month, emp_order, emp_sta
     ``emp`` mirrors ``K.meta[:, EMP]`` (the employer as learning sees it) in one contiguous
     array, so that the pass over everyone reads 9 bytes a person, not a 64-byte row. Changes of
     employer (a few percent of people a month) are gathered in that pass and done after it in
-    a pipeline: co-workers drawn and their tie rows prefetched ``LAG`` changes ahead."""
+    a pipeline: co-workers drawn and their tie rows prefetched ``LAG`` changes ahead.
+
+    ``moved`` and ``dest`` (``n`` rows at least) receive the rows whose employer changed, in
+    row order, and their new employer (-1: none), for :func:`_reindex`. Returns how many
+    people left an employer and how many rows changed."""
     n_org = O.org.shape[0]
     n_idx = emp_start.shape[0] - 1
-    moved = np.empty(n, np.int64)  # untouched pages cost nothing
-    dest = np.empty(n, np.int64)
     cnt = 0
     for i in range(n):
         st = status[i]
@@ -144,7 +147,60 @@ def _sync(T, K, O, C, status, employer, emp, n_old, n, month, emp_order, emp_sta
             if now >= 0:
                 kv.join(K, O, i, now, month)
             emp[i] = now
-    return left
+    return left, cnt
+
+
+@njit(cache=True)
+def _reindex(moved, dest, cnt, order, start, new_order, new_start, gone):
+    """The employer index (:func:`ties.index_groups` of ``emp``) after this month's changes,
+    from last month's: only the ``cnt`` rows whose employer changed (``moved``, in row order;
+    ``dest``: the new employer) move. Each group's stayers (in row order) are merged with its
+    joiners (in row order), so the result is the counting sort's, bit for bit, in one pass
+    over the old index instead of two over everyone. ``gone``: a flag a row, all False on
+    entry and on return."""
+    n_groups = start.shape[0] - 1
+    new_start[:] = 0
+    for t in range(cnt):
+        gone[moved[t]] = True
+        d = dest[t]
+        if d >= 0:
+            new_start[d + 1] += 1
+    for g in range(n_groups):
+        new_start[g + 1] += new_start[g]
+    pos = new_start[:-1].copy()
+    join = np.empty(max(new_start[n_groups], 1), np.int32)
+    for t in range(cnt):  # joiners by group, in row order
+        d = dest[t]
+        if d >= 0:
+            join[pos[d]] = moved[t]
+            pos[d] += 1
+    w = 0
+    y = 0
+    for g in range(n_groups):
+        ye = pos[g]  # the end of g's joiners
+        x, xe = start[g], start[g + 1]
+        new_start[g] = w
+        while True:
+            while x < xe and gone[order[x]]:
+                x += 1
+            if x < xe:
+                a = order[x]
+                if y < ye and join[y] < a:
+                    new_order[w] = join[y]
+                    y += 1
+                else:
+                    new_order[w] = a
+                    x += 1
+                w += 1
+            elif y < ye:
+                new_order[w] = join[y]
+                y += 1
+                w += 1
+            else:
+                break
+    new_start[n_groups] = w
+    for t in range(cnt):
+        gone[moved[t]] = False
 
 
 @njit(cache=True)
@@ -306,7 +362,11 @@ def _grow(st: dict, cap: int, n_orgs: int, sc) -> None:
             emp[:m] = st["emp"]
         emp[st.get("n", 0) :] = -1
         st["T"], st["K"], st["emp"] = new, Knew, emp
-        st["emp_order"] = np.zeros(cap, np.int32)
+        order = np.zeros(cap, np.int32)  # the employer index stays valid (rows < n)
+        if "emp_order" in st:
+            order[: st["emp_order"].shape[0]] = st["emp_order"]
+        st["emp_order"], st["emp_order2"] = order, np.zeros(cap, np.int32)
+        st["gone"] = np.zeros(cap, np.bool_)
         st["group"] = np.full(cap, -1, np.int32)
     O = st.get("O")
     if O is None or O.org.shape[0] < n_orgs:
@@ -318,7 +378,26 @@ def _grow(st: dict, cap: int, n_orgs: int, sc) -> None:
             vw[:m], vcls[:m], vval[:m] = st["vw"], st["vcls"], st["vval"]
         st["O"] = kv.OrgKnowledge(org=org)
         st["vw"], st["vcls"], st["vval"] = vw, vcls, vval
-        st["emp_start"] = np.zeros(n_orgs + 1, np.int64)
+        start = np.zeros(n_orgs + 1, np.int64)
+        if "emp_start" in st:  # new organisations have nobody yet
+            m = st["emp_start"].shape[0]
+            start[:m] = st["emp_start"]
+            start[m:] = st["emp_start"][-1]
+        st["emp_start"], st["emp_start2"] = start, np.zeros(n_orgs + 1, np.int64)
+
+
+def _index_employers(st: dict, emp, n: int, n_orgs: int, moved, cnt: int, dest) -> None:
+    """This month's employer index (``emp_order``/``emp_start``, members in row order): from
+    last month's and the rows that changed (:func:`_reindex`), or, the first month, by a
+    counting sort of everyone. The two buffers take turns."""
+    if not st.get("indexed"):
+        tk.index_groups(emp[:n], n_orgs, st["emp_order"], st["emp_start"])
+        st["indexed"] = True
+        return
+    _reindex(moved, dest, cnt, st["emp_order"], st["emp_start"], st["emp_order2"],
+             st["emp_start2"], st["gone"])  # fmt: skip
+    st["emp_order"], st["emp_order2"] = st["emp_order2"], st["emp_order"]
+    st["emp_start"], st["emp_start2"] = st["emp_start2"], st["emp_start"]
 
 
 def _class_domains(n_domains: int) -> np.ndarray:
@@ -470,10 +549,12 @@ def month_hook(eng) -> None:
     quality = (theta - mean) / (sd if sd > 0 else 1.0)  # employers' standardised potential
     Ok.org[:, kv.MULT] = np.exp(kp.quality_effect * quality)
     emp = st["emp"]
-    _sync(T, K, Ok, st["C"], P.status, P.employer, emp, st["n"], n, month, st["emp_order"],
-          st["emp_start"], st["tp"], st["decay"])  # fmt: skip
+    moved, dest = np.empty(n, np.int64), np.empty(n, np.int64)  # untouched pages cost nothing
+    _, cnt = _sync(T, K, Ok, st["C"], P.status, P.employer, emp, st["n"], n, month,
+                   st["emp_order"], st["emp_start"], st["tp"], st["decay"], moved,
+                   dest)  # fmt: skip
     st["n"] = n
-    tk.index_groups(emp[:n], n_orgs, st["emp_order"], st["emp_start"])
+    _index_employers(st, emp, n, n_orgs, moved, cnt, dest)
     st["cofounder_ties"] = st.get("cofounder_ties", 0) + _cofounder_ties(st, eng, n_orgs, month)
     st["investor_ties"] = st.get("investor_ties", 0) + _investor_ties(st, eng, month)
     if kp.enabled:
@@ -544,11 +625,14 @@ def _growth(st: dict, O, n_orgs: int) -> np.ndarray:
         st["emp_hist"] = hist = grown
         st.setdefault("hist_at", 0)
     at = st["hist_at"]
-    now = O.emp[:n_orgs].astype(np.float64)
-    past = hist[at % 12, :n_orgs].copy() if at >= 12 else now
-    hist[at % 12, :n_orgs] = now
+    k = min(int(O.n[0]), n_orgs)  # rows not used yet have nobody, now and then: growth 0
+    now = O.emp[:k].astype(np.float64)
+    past = hist[at % 12, :k].copy() if at >= 12 else now
+    hist[at % 12, :k] = now
     st["hist_at"] = at + 1
-    return np.log1p(now) - np.log1p(past)
+    out = np.zeros(n_orgs, np.float64)
+    out[:k] = np.log1p(now) - np.log1p(past)
+    return out
 
 
 def _queue_spinoffs(st: dict, eng, founders: np.ndarray, parents: np.ndarray) -> None:

@@ -256,8 +256,6 @@ def account(eng) -> None:
     reg = O.region[:n]
     dom = O.domain[:n]
     emp = O.emp[:n].astype(float)
-    per_person = np.where(O.kind[:n] == STARTUP, glob.exp_per_person, glob.est_per_person)
-    n_exp = np.where(firm, per_person * emp, 0.0)
 
     def by_region(x, mask) -> np.ndarray:
         return np.bincount(reg[mask], weights=np.asarray(x, float)[mask], minlength=nr)[:nr]
@@ -271,13 +269,16 @@ def account(eng) -> None:
     floor = glob.min_cost_share * w.D.exp_cost[None, :]
     with_f = actual if f is None else np.maximum(actual * f, floor)
 
-    fi = np.flatnonzero(firm)  # the live firms, gathered once for every lever below
-    reg_f, n_exp_f = reg[fi], n_exp[fi]
-    cell_f = reg_f * with_f.shape[1] + dom[fi]  # (region, domain) cell, flat
+    # the live firms' experiments by (region, domain) cell, summed once: every lever below
+    # saves a cost per experiment that depends only on the cell
+    fi = np.flatnonzero(firm)
+    per_person = np.where(O.kind[fi] == STARTUP, glob.exp_per_person, glob.est_per_person)
+    cell_f = reg[fi] * with_f.shape[1] + dom[fi]
+    n_exp = np.bincount(cell_f, weights=per_person * emp[fi], minlength=with_f.size)
+    n_exp = n_exp.reshape(with_f.shape)
 
     def saved(cost_without) -> np.ndarray:
-        d = np.maximum(cost_without - with_f, 0.0).ravel()
-        return np.bincount(reg_f, weights=n_exp_f * d[cell_f], minlength=nr)[:nr]
+        return (np.maximum(cost_without - with_f, 0.0) * n_exp).sum(axis=1)
 
     out = {name: np.zeros(nr) for name, *_ in COSTS}
     if R.vouchers.any():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import json
 import re
+import tomllib
 
 import pytest
 from typer.testing import CliRunner
@@ -119,3 +120,17 @@ def test_chinese_interface(monkeypatch, narrow):
     assert "预设场景" in listed.output and "地区" in listed.output and "张江" in listed.output
     bad = runner.invoke(app, ["--lang", "fr", "presets", "list"])
     assert bad.exit_code == 2 and "--lang" in bad.output
+
+
+def test_run_takes_set_changes(tmp_path):
+    out = tmp_path / "run"
+    args = ["run", EXAMPLE, "--years", "1", "--scale", "200", "--no-store", "--out", str(out)]
+    res = runner.invoke(app, [*args, "--set", "mechanisms.capital.by_traction=true"])
+    assert res.exit_code == 0, res.output
+    kept = tomllib.loads((out / "scenario.toml").read_text())
+    assert kept["mechanisms"]["capital"]["by_traction"] is True
+    bad = runner.invoke(app, [*args, "--set", "mechanisms.capital.max_dilution=-3"])
+    assert bad.exit_code == 2 and "mechanisms.capital.max_dilution" in bad.output
+    assert "Traceback" not in bad.output
+    shape = runner.invoke(app, [*args, "--set", "by_traction"])
+    assert shape.exit_code == 2 and "PATH=VALUE" in shape.output

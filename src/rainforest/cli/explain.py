@@ -12,7 +12,6 @@ reuses them.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,8 +34,10 @@ from rainforest.cli.options import (
     cluster_option,
     no_store_option,
     out_option,
+    parse_assignment,
     scale_option,
     seed_option,
+    set_option,
     store_option,
     workers_option,
     years_option,
@@ -248,30 +249,10 @@ def print_explanation(res: Any) -> None:
     console.print("; ".join(parts), style="dim")
 
 
-def parse_assignment(text: str) -> tuple[str, Any]:
-    """``PATH=VALUE`` with VALUE read as a TOML value (``0.8``, ``true``, ``[1, 2]``,
-    ``"text"``), else kept as text."""
-    if "=" not in text:
-        fail(f"--set expects PATH=VALUE, got {text!r}")
-    path, raw = (s.strip() for s in text.split("=", 1))
-    if not path:
-        fail(f"--set expects PATH=VALUE, got {text!r}")
-    try:
-        value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
-        value = raw
-    return path, value
-
-
 @app.command("whatif")
 def whatif_cmd(
     scenario: str = typer.Argument(..., help="Preset name or scenario TOML path."),
-    set_: list[str] = typer.Option(
-        None,
-        "--set",
-        help="A change PATH=VALUE, e.g. regions.zhangjiang.policy.sandbox=0.8 (repeatable); "
-        "`rainforest levers SCENARIO` lists the paths with units and current values.",
-    ),
+    set_: list[str] = set_option(),
     package: str = typer.Option(
         None,
         "--package",

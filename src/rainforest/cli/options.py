@@ -5,9 +5,12 @@ default, e.g. ``store: Path = store_option()``; ``--report`` lives in
 
 from __future__ import annotations
 
+import tomllib
 from typing import Any
 
 import typer
+
+from rainforest.cli.app import fail
 
 WORKERS_HELP = "Local worker processes (default: one per core; 1 runs in this process)."
 CLUSTER_HELP = "Dask scheduler address, e.g. tcp://10.0.0.5:8786 (instead of local processes)."
@@ -64,3 +67,28 @@ def out_option(short: bool = True) -> Any:
     ``--outcome``): a folder for Parquet tables."""
     flags = ("--out", "-o") if short else ("--out",)
     return typer.Option(None, *flags, help="Also write Parquet tables here.")
+
+
+def set_option() -> Any:
+    """``--set PATH=VALUE`` (repeatable): a change to any scenario field."""
+    return typer.Option(
+        None,
+        "--set",
+        help="A change PATH=VALUE, e.g. regions.zhangjiang.policy.sandbox=0.8 (repeatable); "
+        "`rainforest levers SCENARIO` lists the paths with units and current values.",
+    )
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """``PATH=VALUE`` with VALUE read as a TOML value (``0.8``, ``true``, ``[1, 2]``,
+    ``"text"``), else kept as text."""
+    if "=" not in text:
+        fail(f"--set expects PATH=VALUE, got {text!r}")
+    path, raw = (s.strip() for s in text.split("=", 1))
+    if not path:
+        fail(f"--set expects PATH=VALUE, got {text!r}")
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return path, value

@@ -11,7 +11,13 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from rainforest.cli.app import app, compile_notice, console, fail
-from rainforest.cli.options import no_store_option, scale_option, store_option
+from rainforest.cli.options import (
+    no_store_option,
+    parse_assignment,
+    scale_option,
+    set_option,
+    store_option,
+)
 from rainforest.cli.report_option import report_option
 from rainforest.scenario import ScenarioError
 
@@ -54,6 +60,7 @@ def run(
         help="Switch the living network on: ties, knowledge, recombinant ideas and people's "
         "spin-offs (M13-M16; not yet calibrated, see docs/networks.md).",
     ),
+    set_: list[str] = set_option(),
 ) -> None:
     """Simulate SCENARIO month by month, print per-region totals and store the run."""
     from rainforest.api import simulate
@@ -72,6 +79,11 @@ def run(
             from rainforest.scenario import with_values
 
             scenario_obj = with_values(scenario_obj, ON)
+        if set_:
+            from rainforest.scenario import with_values
+
+            changes = dict(parse_assignment(s) for s in set_)
+            scenario_obj = with_values(scenario_obj, changes)
     except (ScenarioError, ValueError) as err:
         fail(str(err))
     compile_notice()

@@ -575,11 +575,10 @@ def month_hook(eng) -> None:
         st["tie_rate"], st["rp"], out,
     )  # fmt: skip
     nr = eng.acc.shape[0]
-    names = accounts.accounts()
     c0, nc = w.G.reg_cell0, w.G.reg_ncell
     living = (cell_start[c0 + nc] - cell_start[c0]).astype(np.float64)  # by region
     share = living / max(living.sum(), 1.0)
-    eng.acc[:, names.index("ties_formed")] += (out[1] - before[1]) * share
+    eng.acc[:, accounts.column("ties_formed")] += (out[1] - before[1]) * share
     k = int(buf.n[0])
     st["ideas"] = st.get("ideas", 0) + k
     st["novel"] = st.get("novel", 0) + _novel(
@@ -587,7 +586,7 @@ def month_hook(eng) -> None:
     )
     person = buf.person[:k]
     region = P.region[person]
-    eng.acc[:, names.index("recombinant_ideas")] += np.bincount(region, minlength=nr)
+    eng.acc[:, accounts.column("recombinant_ideas")] += np.bincount(region, minlength=nr)
     spp = mech.people_spinoffs
     if rp_.enabled and k:
         # the ideas are the month's founding candidates (M2's contact lottery is off); with
@@ -609,7 +608,9 @@ def month_hook(eng) -> None:
         m = sp.draw_spinoffs(K, Ok, st["C"], alive, n, month, quality, growth,
                              sp.params_tuple(spp), founders, parents)  # fmt: skip
         founders, parents = founders[:m], parents[:m]
-        eng.acc[:, names.index("people_spinoffs")] += np.bincount(P.region[founders], minlength=nr)
+        eng.acc[:, accounts.column("people_spinoffs")] += np.bincount(
+            P.region[founders], minlength=nr
+        )
         if m:
             _queue_spinoffs(st, eng, founders, parents)
 

@@ -112,19 +112,6 @@ for _m in _METRICS:  # appended after the built-ins: compiled account columns do
 LEARN_LEVERS = ("rd_sub", "vouchers", "rent_sub")
 
 
-_COLS: dict[str, int] = {}
-
-
-def _col(name: str) -> int:
-    """Column of account ``name``; cached, since the registry only appends (columns never
-    move) and asking it costs a scan of every metric, 20 times a month."""
-    i = _COLS.get(name)
-    if i is None:
-        _COLS.update({n: k for k, n in enumerate(accounts.accounts())})
-        i = _COLS[name]
-    return i
-
-
 def _state(eng) -> dict:
     st = eng.cache.get("m17")
     if st is None:
@@ -311,10 +298,10 @@ def account(eng) -> None:
     if st["active"] or moving:
         _more_instruments(eng, st, out, n, firm, start, reg, emp, moving)
     if st["active"] and "rent_paid" in st:  # the office rent reported is the one firms paid
-        acc[:, _col("office_rent")] = st.pop("rent_paid")
+        acc[:, accounts.column("office_rent")] = st.pop("rent_paid")
     for name, _label, _zh, _what in COSTS:
-        acc[:, _col(name)] += out[name]
-    acc[:, _col(TOTAL)] += acc[:, _col(SUBSIDIES)] + sum(out.values())
+        acc[:, accounts.column(name)] += out[name]
+    acc[:, accounts.column(TOTAL)] += acc[:, accounts.column(SUBSIDIES)] + sum(out.values())
     if st["learning"]:
         _learn(eng, st, start, reg)
 
@@ -324,10 +311,10 @@ def _more_instruments(eng, st, out, n, firm, start, reg, emp, moving) -> None:
     were) firms relocating (:mod:`rainforest.mechanisms.m17_more`)."""
     rng = np.random.default_rng([int(eng.inputs["seed"]) & (2**62 - 1), 17])
     ins, acc = st["ins"], eng.acc
-    out["public_patent_subsidy"] = more.patent_subsidy(eng, ins, n, firm, reg, emp, rng, acc, _col)
-    out["public_case_support"] = more.case_support(eng, st, ins, n, start, reg, rng, acc, _col)
+    out["public_patent_subsidy"] = more.patent_subsidy(eng, ins, n, firm, reg, emp, rng, acc)
+    out["public_case_support"] = more.case_support(eng, st, ins, n, start, reg, rng, acc)
     if moving:
-        out["public_relocation"] = more.relocate(eng, ins, n, reg, rng, acc, _col)
+        out["public_relocation"] = more.relocate(eng, ins, n, reg, rng, acc)
 
 
 def _costs_without(eng, key: str, f) -> np.ndarray:
@@ -462,8 +449,8 @@ def _learn(eng, st: dict, start: np.ndarray, reg: np.ndarray) -> None:
     months = np.array([cfg.short_cash_months for cfg in st["learn"]])
     short = np.bincount(reg[start & (cash < months[reg] * burn)], minlength=nr)[:nr]
     alive = np.maximum(np.bincount(reg[start], minlength=nr)[:nr], 1)
-    found = acc[:, _col("foundings")].copy()
-    spend = acc[:, _col(TOTAL)] * eng.scale
+    found = acc[:, accounts.column("foundings")].copy()
+    spend = acc[:, accounts.column(TOTAL)] * eng.scale
     st["history"].append((found, short / alive, spend))
     for r, cfg in enumerate(st["learn"]):
         if not cfg.enabled or eng.month % cfg.review_months != cfg.review_months - 1:

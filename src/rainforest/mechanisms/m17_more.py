@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rainforest.state import accounts
 from rainforest.state.tables import EMPLOYED, FOUNDER, GONE, SME, STARTUP, UNEMPLOYED
 
 #: Public-cost metrics of these instruments (name, label, label_zh, what it counts); M17 appends
@@ -159,7 +160,7 @@ def plan_hiring(eng, idx: np.ndarray, amount: np.ndarray) -> None:
     O.target[idx] += amount / (glob.hiring_months * per)
 
 
-def patent_subsidy(eng, ins, n, firm, reg, emp, rng, acc, col) -> np.ndarray:
+def patent_subsidy(eng, ins, n, firm, reg, emp, rng, acc) -> np.ndarray:
     """Pay firms per patent and add the low-value patents it induces; cost by region."""
     nr = acc.shape[0]
     s = vec(ins, "patent_subsidy")
@@ -177,14 +178,14 @@ def patent_subsidy(eng, ins, n, firm, reg, emp, rng, acc, col) -> np.ndarray:
     paid = np.flatnonzero(net > 0)
     plan_hiring(eng, paid, net[paid])
     induced = np.bincount(reg, weights=extra, minlength=nr)[:nr]
-    acc[:, col("patents_induced")] += induced
-    acc[:, col("patents")] += induced
+    acc[:, accounts.column("patents_induced")] += induced
+    acc[:, accounts.column("patents")] += induced
     w.patent_stock += induced
-    acc[:, col("patent_stock")] = w.patent_stock
+    acc[:, accounts.column("patent_stock")] = w.patent_stock
     return np.bincount(reg, weights=pay, minlength=nr)[:nr]
 
 
-def case_support(eng, st, ins, n, start, reg, rng, acc, col) -> np.ndarray:
+def case_support(eng, st, ins, n, start, reg, rng, acc) -> np.ndarray:
     """Assess young startups, pay the best within the budget after the latency; cost."""
     nr = acc.shape[0]
     budget = vec(ins, "case_support_budget")
@@ -216,7 +217,7 @@ def case_support(eng, st, ins, n, start, reg, rng, acc, col) -> np.ndarray:
         plan_hiring(eng, idx, np.full(len(idx), p.case_cheque))
         r_i = O.region[idx]
         cost += np.bincount(r_i, minlength=nr)[:nr] * p.case_cheque
-        acc[:, col("case_supported")] += np.bincount(r_i, minlength=nr)[:nr]
+        acc[:, accounts.column("case_supported")] += np.bincount(r_i, minlength=nr)[:nr]
     return cost
 
 
@@ -235,7 +236,7 @@ def burn_per_employee(eng) -> np.ndarray:
     return (glob.startup_pay * R.wage + desk)[:, None] + exp
 
 
-def relocate(eng, ins: list, n, reg, rng, acc, col) -> np.ndarray:
+def relocate(eng, ins: list, n, reg, rng, acc) -> np.ndarray:
     """Firms weigh moves and the chosen move with their people; grants paid by region."""
     w, p = eng.w, eng.sc.mechanisms.instruments
     O, P, G = w.O, w.P, w.G
@@ -292,7 +293,7 @@ def relocate(eng, ins: list, n, reg, rng, acc, col) -> np.ndarray:
     P.cell[movers] = G.reg_cell0[to_r] + rng.integers(0, G.reg_ncell[to_r])
     np.subtract.at(w.pop_target, from_r, 1.0)
     np.add.at(w.pop_target, to_r, 1.0)
-    acc[:, col("firms_relocated_out")] += np.bincount(src, minlength=nr)[:nr]
-    acc[:, col("firms_relocated_in")] += np.bincount(dst, minlength=nr)[:nr]
+    acc[:, accounts.column("firms_relocated_out")] += np.bincount(src, minlength=nr)[:nr]
+    acc[:, accounts.column("firms_relocated_in")] += np.bincount(dst, minlength=nr)[:nr]
     cost += np.bincount(dst, weights=grant[dst] * emp0, minlength=nr)[:nr]
     return cost

@@ -222,8 +222,7 @@ def _report(eng) -> None:
     k = np.bincount(creg, weights=inhabited, minlength=nr)
     m1 = np.bincount(creg, weights=mean * inhabited, minlength=nr) / np.maximum(k, 1.0)
     m2 = np.bincount(creg, weights=mean**2 * inhabited, minlength=nr) / np.maximum(k, 1.0)
-    names = accounts.accounts()
-    acc[:, names.index("belief_cell_spread")] = np.sqrt(np.maximum(m2 - m1**2, 0.0))
+    acc[:, accounts.column("belief_cell_spread")] = np.sqrt(np.maximum(m2 - m1**2, 0.0))
 
 
 def snapshot(eng) -> None:
@@ -281,10 +280,9 @@ def update(eng) -> None:
         eng.sc.mechanisms.belief.max_belief,
     )  # fmt: skip
     nr = eng.acc.shape[0]
-    names = accounts.accounts()
     reg = P.region[partner]
-    eng.acc[:, names.index("tie_belief_raised")] += np.bincount(reg[amount > 0], minlength=nr)
-    eng.acc[:, names.index("tie_belief_lowered")] += np.bincount(reg[amount < 0], minlength=nr)
+    eng.acc[:, accounts.column("tie_belief_raised")] += np.bincount(reg[amount > 0], minlength=nr)
+    eng.acc[:, accounts.column("tie_belief_lowered")] += np.bincount(reg[amount < 0], minlength=nr)
     R.belief[:] = R.belief0  # M3 reads culture baseline + the person's own deviation
     _report(eng)
 

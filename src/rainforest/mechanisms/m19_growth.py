@@ -135,7 +135,7 @@ def grow(eng) -> None:
     reg = O.region[live]
     num = np.bincount(reg, weights=emp * O.prod[live], minlength=nr)
     den = np.bincount(reg, weights=emp, minlength=nr)
-    col = accounts.accounts().index("firm_productivity")
+    col = accounts.column("firm_productivity")
     eng.acc[:, col] = np.where(den > 0, num / np.maximum(den, 1.0), 0.0)
 
 
@@ -202,7 +202,6 @@ def exchange(eng) -> None:
     n_in = rng.poisson(arrive)
     n_out = rng.poisson(leave)
     n = int(P.n[0])
-    names = accounts.accounts()
     gone_total = np.zeros(len(n_out))
     for r in np.flatnonzero(n_out):
         rows = _leavers(P, int(r), int(n_out[r]), n, rng)
@@ -214,11 +213,11 @@ def exchange(eng) -> None:
         P.status[rows] = GONE
         gone_total[r] = rows.size
     w.pop_target[:] += n_in - gone_total
-    eng.acc[:, names.index("pool_arrivals")] += n_in
-    eng.acc[:, names.index("pool_departures")] += gone_total
+    eng.acc[:, accounts.column("pool_arrivals")] += n_in
+    eng.acc[:, accounts.column("pool_departures")] += gone_total
     # leavers are departures like any other (arrivals come through M6L's entrants, which
     # count themselves), so people stay conserved: change = arrivals - departures
-    eng.acc[:, names.index("departures")] += gone_total
+    eng.acc[:, accounts.column("departures")] += gone_total
 
 
 GROWTH = declare(

@@ -198,7 +198,6 @@ def month(eng) -> None:
     lic = ~spin & (x >= h_spin) & (x < h_spin + h_lic)
     org = U.org[uni]
     region = O.region[org]
-    names = accounts.accounts()
     s_idx = np.flatnonzero(spin)
     if s_idx.size:
         dom = np.array([rng.choice(U.dom.shape[1], p=_mix(U.dom[u])) for u in uni[s_idx]])
@@ -218,21 +217,21 @@ def month(eng) -> None:
         eng.C.origin[sl] = FROM_UNIVERSITY
         eng.C.parent[sl] = org[s_idx][:m]
         eng.C.n[0] = k0 + m
-        eng.acc[:, names.index("campus_spinoff_draws")] += np.bincount(
+        eng.acc[:, accounts.column("campus_spinoff_draws")] += np.bincount(
             region[s_idx][:m], minlength=nr
         )
     l_idx = np.flatnonzero(lic)
     for t in l_idx:  # a few a month: M8's compiled transfer to a local firm
         d = int(rng.choice(U.dom.shape[1], p=_mix(U.dom[uni[t]])))
         tech_transfer(O, int(region[t]), d, int(org[t]), month_now, eng.acc, w.E, glob)
-    eng.acc[:, names.index("campus_licences")] += np.bincount(region[l_idx], minlength=nr)
+    eng.acc[:, accounts.column("campus_licences")] += np.bincount(region[l_idx], minlength=nr)
     done = spin | lic
     # the rate counts patents granted in the reported months (as the denominator does)
     counted = done & (st["granted"] >= 0)
     st["converted"] += np.bincount(region[counted], minlength=nr)
     for k in ("inventor", "uni", "granted"):
         st[k] = st[k][~done]
-    eng.acc[:, names.index("campus_conversion")] = np.where(
+    eng.acc[:, accounts.column("campus_conversion")] = np.where(
         st["patents"] > 0, st["converted"] / np.maximum(st["patents"], 1.0), 0.0
     )
 

@@ -37,6 +37,20 @@ def kind_of_metric(name: str) -> str:
     return registry.kind(name)
 
 
+_COLUMNS: dict[str, int] = {}
+
+
+def column(name: str) -> int:
+    """Column of account ``name`` in the month's accounts array, for NumPy-side hooks. Cached:
+    the registry only appends, so a column never moves once it exists (a plug-in metric
+    registered later is found on its first use)."""
+    i = _COLUMNS.get(name)
+    if i is None:
+        _COLUMNS.update({n: k for k, n in enumerate(accounts())})
+        i = _COLUMNS[name]
+    return i
+
+
 def _i(name: str) -> int:
     return accounts().index(name)
 

@@ -304,18 +304,18 @@ def build_result(engine, seed_info: Any, version: str) -> Result:
     }
     net = network_state(engine)
     if net is not None:  # the living network (M13-M16) was on: its measures at the end
-        meta["network"] = network_measures(net, w.G.cell_x, w.G.cell_y)
-        meta["network_sample"] = _network_sample(net, w.P.region)
+        ties = edges(net["slot"], net["deg"])
+        meta["network"] = network_measures(net, w.G.cell_x, w.G.cell_y, ties)
+        meta["network_sample"] = _network_sample(*ties, w.P.region[: net["deg"].shape[0]])
     return Result(engine.sc, metrics, events, orgs, investments, investors, contact_distance, meta)
 
 
-def _network_sample(net: dict, region: np.ndarray) -> dict[str, Any]:
-    """A neighbourhood of the living network small enough to keep with the result and draw
-    in reports (:func:`rainforest.metrics.ties.neighbourhood`): people (rows), their region
-    index, the ties among them as positions, and the whole network's people with ties and
-    ties. Plain lists, so ``meta.json`` holds it."""
-    n = net["deg"].shape[0]
-    a, b = edges(net["slot"], net["deg"])
+def _network_sample(a: np.ndarray, b: np.ndarray, region: np.ndarray) -> dict[str, Any]:
+    """A neighbourhood of the living network's ties ``(a, b)`` small enough to keep with the
+    result and draw in reports (:func:`rainforest.metrics.ties.neighbourhood`): people
+    (rows), their region index, the ties among them as positions, and the whole network's
+    people with ties and ties. Plain lists, so ``meta.json`` holds it."""
+    n = region.shape[0]
     people, src, dst = neighbourhood(a, b, n)
     with_ties = int((np.bincount(a, minlength=n) + np.bincount(b, minlength=n) > 0).sum())
     return {

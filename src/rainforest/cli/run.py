@@ -70,20 +70,16 @@ def run(
         fail(f"--years must be at least 1, got {years}")
     if scale is not None and scale <= 0:
         fail(f"--scale must be positive, got {scale}")
-    from rainforest.scenario import load_scenario
+    from rainforest.scenario import load_scenario, with_values
 
     try:  # a bad scenario is named before any notice about compiling
         scenario_obj = load_scenario(scenario)
         if network:
             from rainforest.mechanisms.m13_network import ON
-            from rainforest.scenario import with_values
 
             scenario_obj = with_values(scenario_obj, ON)
         if set_:
-            from rainforest.scenario import with_values
-
-            changes = dict(parse_assignment(s) for s in set_)
-            scenario_obj = with_values(scenario_obj, changes)
+            scenario_obj = with_values(scenario_obj, dict(parse_assignment(s) for s in set_))
     except (ScenarioError, ValueError) as err:
         fail(str(err))
     compile_notice()

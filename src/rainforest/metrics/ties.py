@@ -200,16 +200,22 @@ def summary(
     return out
 
 
-def network_measures(state: dict, cell_x: np.ndarray, cell_y: np.ndarray) -> dict[str, float]:
+def network_measures(
+    state: dict,
+    cell_x: np.ndarray,
+    cell_y: np.ndarray,
+    ties: tuple[np.ndarray, np.ndarray] | None = None,
+) -> dict[str, float]:
     """The living network's measures at the end of a run, from
     :func:`rainforest.mechanisms.m13_network.network_state`: :func:`summary` (degrees over
     living people), the share of recombinant ideas that were novel combinations and the
-    co-founder ties made."""
+    co-founder ties made. ``ties``: the stored ties ``edges(slot, deg)`` when the caller
+    already has them (building them sorts every tie of the table)."""
     out = summary(
         state["slot"], state["deg"], state["cell"], cell_x, cell_y, state["month"],
         state["decay"],
     )  # fmt: skip
-    a, b = edges(state["slot"], state["deg"])
+    a, b = ties if ties is not None else edges(state["slot"], state["deg"])
     dg = degrees(a, b, state["deg"].shape[0])[state["alive"]]
     out["people"] = float(dg.size)
     out["mean_degree"] = float(dg.mean()) if dg.size else 0.0

@@ -87,7 +87,13 @@ def region_params(sc: Scenario) -> RegionP:
         open_scen=arr(lambda r: r.policy.open_scenarios),
         shared_labs=arr(lambda r: r.policy.shared_labs),
         state_pref=arr(lambda r: r.policy.state_preference),
-        productivity=arr(lambda r: r.productivity),
+        productivity=arr(
+            lambda r: (
+                r.productivity
+                if r.productivity is not None
+                else sc.mechanisms.exits.output_per_wage * r.wage
+            )
+        ),
         state_share=arr(lambda r: r.state_employment_share),
         third_places=arr(lambda r: r.third_places_per_km2),
         contact_rate=np.zeros(len(regs)),

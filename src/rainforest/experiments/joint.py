@@ -91,7 +91,10 @@ class FreeParameter:
 #: The default free parameters: global mechanism values that shape the fitted moments.
 GLOBAL_PARAMETERS = (
     FreeParameter(
-        "mechanisms.ideas.base_probability", 1e-6, 1.5e-5, True, "founding rate per worker"
+        "mechanisms.recombination.p0", 0.002, 0.2, True, "ideas per tie use: founding rate"
+    ),
+    FreeParameter(
+        "mechanisms.people_spinoffs.base_hazard", 2e-5, 2e-3, True, "employees' spin-off hazard"
     ),
     FreeParameter(
         "mechanisms.exits.disruption_rate", 0.004, 0.05, True, "startup survival after year 1"
@@ -100,8 +103,9 @@ GLOBAL_PARAMETERS = (
         "mechanisms.founding.founder_savings_months", 3.0, 24.0, False, "first-year survival"
     ),
     FreeParameter(
-        "mechanisms.exits.established_growth", 0.02, 0.6, True, "growth of established firms"
+        "mechanisms.exits.output_per_wage", 3.0, 40.0, True, "output per worker, per km²"
     ),
+    FreeParameter("mechanisms.growth.market_growth", 0.0, 0.12, False, "output growth"),
 )
 
 
@@ -229,8 +233,6 @@ ALWAYS_HELD_OUT = ("firm_growth",)
 #: Moments whose value a per-place input sets (fitted or observed by hand): shown by
 #: ``validate --places`` but never fitted, and labelled ``input`` there.
 INPUT_SET = {
-    "output_per_km2": "regions.<place>.productivity (fitted by hand to Caohejing's figure; "
-    "assumed elsewhere) sets output per worker",
     "patents_per_10k": "regions.<place>.initial_patent_stock is an input that persists",
     "firms_per_1k_workers": "regions.<place>.initial_firms (one firm per 20 workers, assumed "
     "in every preset) persists through a short run",

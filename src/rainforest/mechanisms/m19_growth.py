@@ -3,10 +3,11 @@
 Why: in the first edition nothing grows. With a fixed workforce, output fell over 10 years in
 every district tried (Hangzhou −19%, seed 1): employment drifts from established firms to
 startups, whose revenue per head is small, and established firms' fit erodes, while the places
-the essays describe grew. MODEL.md §6 asks for two things, both here, both off by default:
+the essays describe grew. MODEL.md §6 asks for two things, both here (on by default since
+issue 15's re-fit; :data:`rainforest.scenario.FIRST_EDITION` switches them off):
 
-``growth`` (productivity from knowledge). A firm's productivity ``O.prod`` (a multiplier on its
-output and, for established firms, its cash margin) grows each month by
+``growth`` (productivity from knowledge, and demand). A firm's productivity ``O.prod`` (a
+multiplier on its output and, for established firms, its cash margin) grows each month by
 ``Δ ln prod = rate/12 · (κ_o / κ_0)^ε · fit_o``, where ``κ_o`` is the depth (norm) of the mean
 knowledge vector of its people (M14; the firm knows what its people know, so it improves by
 hiring and by what its people learn on the job and through ties), ``κ_0`` the newcomers'
@@ -14,6 +15,9 @@ initial depth, and ``fit_o`` its product-market fit (clipped to [0, 1]): knowled
 productivity only where it is applied to a product that sells (Griliches 1979's knowledge
 capital; firm-level learning, Argote & Epple 1990). The anchors' ``productivity`` input is the
 starting level; firms founded later start at 1. Needs ``mechanisms.knowledge_vectors``.
+Demand grows with the market (``market_growth``, :func:`grow_markets`): established
+employers' output per worker and every domain's market size rise at that yearly rate, a
+global parameter fitted to places' output growth.
 
 ``outside_pool`` (a single district exchanges people with the rest of the country). Each month
 (reported months only; the warm-up settles the district first) the district's living people
@@ -113,10 +117,21 @@ def firm_depth(Ok, n_orgs: int) -> tuple[np.ndarray, np.ndarray]:
     return np.linalg.norm(mean, axis=1), size
 
 
+def grow_markets(R, D, rate_per_year: float) -> None:
+    """One month of demand growth (MODEL.md §6, "demand grows with the market"): established
+    employers' output per worker and every domain's market size (startups' revenue and the
+    price of their rounds) rise by ``exp(rate/12)``. In place: the run's own tables."""
+    f = np.exp(rate_per_year / 12.0)
+    R.productivity[:] *= f
+    D.market[:] *= f
+
+
 def grow(eng) -> None:
     """This month's productivity growth of every living firm with people, from what they know;
     reports the employment-weighted mean productivity."""
     p = eng.sc.mechanisms.growth
+    if p.enabled and p.market_growth != 0.0 and eng.month >= 0:
+        grow_markets(eng.w.R, eng.w.D, p.market_growth)
     st = eng.cache.get("ties")
     if not p.enabled or not st or "O" not in st or eng.month < 0:
         return  # the warm-up settles the district at its inputs' productivity

@@ -1,5 +1,6 @@
 """Scenarios: validated, frozen descriptions of regions, institutions, culture and policy."""
 
+from rainforest.scenario.editions import FIRST_EDITION, SECOND_EDITION
 from rainforest.scenario.loader import (
     ScenarioError,
     get_in,
@@ -16,6 +17,8 @@ from rainforest.scenario.loader import (
 from rainforest.scenario.schema import Scenario
 
 __all__ = [
+    "FIRST_EDITION",
+    "SECOND_EDITION",
     "Scenario",
     "ScenarioError",
     "get_in",

@@ -93,6 +93,17 @@ def _f(default, description: str, unit: str = "", source: str = "", **kw):
 #: Provenance of the behaviour constants that lived as literals in the kernels until issue 13.
 FIRST_EDITION = "assumed: first edition's value, a literal in "
 
+#: Provenance of the global behavioural parameters fitted jointly by issue 15's calibration
+#: (``rainforest calibrate --places``; the record, with every target and trial, is
+#: ``rainforest/data/fitted/mechanisms.json``; docs/calibration.md section 7).
+FITTED = (
+    "fitted: joint SMM of the second edition on 14 public targets (Caohejing, Zhangjiang, "
+    "Hangzhou, Shenzhen, US BLS survival; runs of caohejing, east-london, research-triangle, "
+    "zhangjiang, hangzhou, shenzhen; 13 held out, incl. one-north and hefei), "
+    "rainforest/data/statistics, 2026-11-30, distance 1.04 (start 7.3); 2 seeds, scale 40, "
+    "5 years, 40 optuna TPE trials (docs/calibration.md section 7)"
+)
+
 
 def _k(default, description: str, unit: str, where: str, why: str = "", **kw):
     """A behaviour constant moved out of a kernel (issue 13): ``where`` names its old place
@@ -544,8 +555,12 @@ class Region(Model):
     )
     openness: Share = _f(0.5, "Openness and tolerance (M11 attraction).", "share")
     domain_mix: dict[str, NonNeg] = _f({}, "Local industry mix by domain (weights; empty = even).")
-    productivity: Positive = _f(
-        0.1, "Monthly output per worker of incumbent employers.", "million yuan/month"
+    productivity: Positive | None = _f(
+        None,
+        "Monthly output per worker of incumbent employers at full fit. Empty (the default): "
+        "mechanisms.exits.output_per_wage x the region's wage, a global ratio fitted to "
+        "output per km2 across places; set it only from an observed figure.",
+        "million yuan/month",
     )
     turnover: Share = _f(
         0.08,
@@ -700,7 +715,7 @@ class Founding(Model):
         "probability",
     )
     founder_savings_months: NonNeg = _f(
-        9.0, "Founder's own money, in monthly salaries.", "monthly salaries"
+        5.13, "Founder's own money, in monthly salaries.", "monthly salaries", source=FITTED
     )
     tolerance_offset: NonNeg = _k(
         0.5,
@@ -952,7 +967,7 @@ class Capital(Model):
     )
     # --- capital by need and traction (issue 15; m05_capital.py:need_and_traction) ---------
     by_traction: bool = _f(
-        False,
+        True,
         "Size rounds by the firm's need (burn x runway) and traction, syndicated within the "
         "investors' cheque limits (off keeps the first edition's stage cheque x capital "
         "intensity).",
@@ -1114,16 +1129,24 @@ class Exits(Model):
     revenue_per_employee: Positive = _f(
         0.05, "Monthly revenue per employee at full fit.", "million yuan/month"
     )
+    output_per_wage: Annotated[float, Field(gt=0.0, le=100.0)] = _f(
+        4.35,
+        "Output per worker of established employers at full fit, as a multiple of the "
+        "region's monthly wage (a region's productivity when its own is left empty).",
+        "x wage",
+        source=FITTED,
+    )
     ipo_valuation: Positive = _f(3000.0, "Valuation that makes an IPO possible.", "million yuan")
     ipo_probability: Share = _f(0.03, "Monthly IPO chance once eligible.", "1/month")
     acquisition_probability: Share = _f(0.02, "Monthly acquisition chance at fit 1.", "1/month")
     unicorn_valuation: Positive = _f(7100.0, "A 'dragon': USD 1bn.", "million yuan")
     mature_months: Months = _f(84.0, "Age at which a surviving startup counts as an SME.", "months")
     disruption_rate: Share = _f(
-        0.015,
+        0.0161,
         "Monthly chance that a startup's market shifts under it (potential and fit fall; a "
         "fifth of that for established firms).",
         "1/month",
+        source=FITTED,
     )
     breakeven_fit: Positive = _f(
         0.6, "Fit at which an established firm's margin covers its costs.", "fit"
@@ -1611,7 +1634,7 @@ class TiesParams(Model):
     """Persistent ties (issue 14): encounters by rank, closure, decay unless used."""
 
     enabled: bool = _f(
-        False, "Switch the living network on (off keeps the first edition).", "switch"
+        True, "Switch the living network on (off keeps the first edition).", "switch"
     )
     slots: Annotated[int, Field(ge=2, le=64)] = _f(
         16, "Tie slots per person (K); Dunbar-like support cliques are ~15.", "ties"
@@ -1681,9 +1704,7 @@ class TiesParams(Model):
 class KnowledgeParams(Model):
     """Knowledge vectors (issue 14): learning on the job and through ties."""
 
-    enabled: bool = _f(
-        False, "Switch knowledge vectors on (off keeps the first edition).", "switch"
-    )
+    enabled: bool = _f(True, "Switch knowledge vectors on (off keeps the first edition).", "switch")
     classes: Annotated[int, Field(ge=2, le=16)] = _f(
         8, "Technology classes in a knowledge vector (the kernels use 8).", "classes"
     )
@@ -1740,10 +1761,10 @@ class KnowledgeParams(Model):
 class RecombinationParams(Model):
     """Recombinant ideas (issue 14): chance and quality of a combination."""
 
-    enabled: bool = _f(
-        False, "Switch recombinant ideas on (off keeps the first edition).", "switch"
+    enabled: bool = _f(True, "Switch recombinant ideas on (off keeps the first edition).", "switch")
+    p0: Share = _f(
+        0.00619, "Scale of the idea chance per tie use (fitted).", "1/use", source=FITTED
     )
-    p0: Share = _f(0.02, "Scale of the idea chance per tie use (assumed, to be fitted).", "1/use")
     distance_penalty: Positive = _f(
         1.0,
         "b in p0 · d · (c − b d): how fast understandability falls with distance "
@@ -1773,13 +1794,14 @@ class SpinoffParams(Model):
     """Spin-off hazard of employees (issue 14); replaces per-anchor spin-out rates."""
 
     enabled: bool = _f(
-        False, "Switch people's spin-off hazard on (off keeps spinout_rate).", "switch"
+        True, "Switch people's spin-off hazard on (off keeps spinout_rate).", "switch"
     )
     base_hazard: Share = _f(
-        0.0002,
+        0.000224,
         "Monthly hazard of an average employee of an average firm after long tenure "
-        "(assumed, the one global rate to fit).",
+        "(the one global rate, fitted).",
         "1/month",
+        source=FITTED,
     )
     knowledge_effect: NonNeg = _f(
         1.0, "Log-hazard per unit of knowledge depth above 1.", "log per unit"
@@ -2058,7 +2080,7 @@ class TieBeliefParams(Model):
     that founding pays, a tie's failure lowers it (damped by failure tolerance)."""
 
     enabled: bool = _f(
-        False,
+        True,
         "Switch belief through ties on: the founding decision reads each person's belief "
         "(culture baseline plus what their ties' firms did) instead of the region's single "
         "number; needs the living network's ties (mechanisms.ties.enabled).",
@@ -2099,7 +2121,7 @@ class GrowthParams(Model):
     people know and with their fit."""
 
     enabled: bool = _f(
-        False,
+        True,
         "Switch productivity growth from knowledge on (needs "
         "mechanisms.knowledge_vectors.enabled).",
         "switch",
@@ -2119,13 +2141,21 @@ class GrowthParams(Model):
         "elasticity",
         source="assumed: proportional (Griliches 1979 knowledge-capital form)",
     )
+    market_growth: Annotated[float, Field(ge=-0.2, le=0.5)] = _f(
+        0.119,
+        "Yearly growth of demand in every market (MODEL.md section 6: demand grows with the "
+        "market): established employers' output per worker and every domain's market size rise "
+        "at this rate in reported months, when growth is on.",
+        "1/year",
+        source=FITTED + " (at the top of the searched range, 0-0.12)",
+    )
 
 
 class OutsidePoolParams(Model):
     """A district's exchange with the rest of the country (issue 14 item 6, M19): people move
     in and out by M11's utility, so success attracts people and decline loses them."""
 
-    enabled: bool = _f(False, "Switch the exchange with an outside pool of people on.", "switch")
+    enabled: bool = _f(True, "Switch the exchange with an outside pool of people on.", "switch")
     pool_ratio: NonNeg = _f(
         1.0,
         "Mobile people in the outside pool facing the district, per person the district had "
@@ -2160,7 +2190,7 @@ class CampusParams(Model):
     becomes an output."""
 
     enabled: bool = _f(
-        False,
+        True,
         "Switch conversion by hazard on: universities' conversion_rate and spinout_share "
         "inputs are set aside.",
         "switch",

@@ -125,8 +125,11 @@ def universities_month(P, O, G, R, glob, U, skill_cdf, month, cell_order, cell_s
             )
             risk = min(max(np.random.normal(R.risk_mu[r], R.risk_sd[r]), 0.0), 1.0)
             cred = 1 if np.random.random() < U.cred[u] else 0
-            if new_person(P, r, cell, skill, birth, cred, risk, UNEMPLOYED, -1) < 0:
+            i = new_person(P, r, cell, skill, birth, cred, risk, UNEMPLOYED, -1)
+            if i < 0:
                 break
+            P.uni[i] = org  # alumni of this university, class of this year (issue 14)
+            P.cohort[i] = month // 12
             made += 1
             acc[r, M_ARRIVALS] += 1.0
         npat = np.random.poisson(U.pat[u] / 12.0)

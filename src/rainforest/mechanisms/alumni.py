@@ -30,22 +30,23 @@ _WINDOW_OFFSET = 1 << 15  # cohort windows of int16 years shifted to be non-nega
 
 
 @njit(cache=True)
-def index_living(rows, group, alive, n_groups, order, start):
-    """Counting sort of the living ``rows`` by ``group``: living members of ``g`` are
-    ``order[start[g]:start[g+1]]`` (in row order)."""
+def index_living(rows, grp, m, alive, n_groups, order, start, live):
+    """Counting sort of the living rows among ``rows[:m]`` by their group ``grp[:m]``: living
+    members of ``g`` are ``order[start[g]:start[g+1]]`` (in row order). ``live``: scratch, ``m``
+    flags at least (who is alive is read once, in row order)."""
     start[:] = 0
-    for t in range(rows.shape[0]):
-        i = rows[t]
-        if alive[i]:
-            start[group[i] + 1] += 1
+    for t in range(m):
+        ok = alive[rows[t]]
+        live[t] = ok
+        if ok:
+            start[grp[t] + 1] += 1
     for g in range(n_groups):
         start[g + 1] += start[g]
     fill = start[:-1].copy()
-    for t in range(rows.shape[0]):
-        i = rows[t]
-        if alive[i]:
-            g = group[i]
-            order[fill[g]] = i
+    for t in range(m):
+        if live[t]:
+            g = grp[t]
+            order[fill[g]] = rows[t]
             fill[g] += 1
 
 
@@ -64,9 +65,9 @@ def update(st: dict, P, n: int, alive: np.ndarray, years: int, share: float) -> 
     empty: no attempt reads it."""
     al = st.setdefault(
         "alumni",
-        {"n": 0, "rows": np.zeros(0, np.int64), "grp": np.zeros(0, np.int32), "ids": {}},
+        {"n": 0, "m": 0, "rows": np.zeros(0, np.int32), "grp": np.zeros(0, np.int32), "ids": {}},
     )
-    lo = al["n"]
+    lo, m = al["n"], al["m"]
     if n > lo:
         uni = P.uni[lo:n]
         new = np.flatnonzero(uni >= 0)
@@ -77,25 +78,33 @@ def update(st: dict, P, n: int, alive: np.ndarray, years: int, share: float) -> 
             for key in uniq.tolist():  # few: one per (university, window) seen for the first time
                 ids.setdefault(key, len(ids))
             gid = np.array([ids[key] for key in uniq.tolist()], np.int32)[inv]
-            rows = lo + new.astype(np.int64)
-            al["rows"] = np.concatenate([al["rows"], rows])
-            al["grp"] = np.concatenate([al["grp"], gid])
+            rows = (lo + new).astype(np.int32)
+            if al["rows"].shape[0] < m + rows.size:  # room for a while (no copy a month)
+                cap = max(2 * al["rows"].shape[0], m + rows.size, 1024)
+                for key in ("rows", "grp"):
+                    grown = np.zeros(cap, np.int32)
+                    grown[:m] = al[key][:m]
+                    al[key] = grown
+                al["live"] = np.zeros(cap, np.bool_)
+            al["rows"][m : m + rows.size] = rows
+            al["grp"][m : m + rows.size] = gid
             st["group"][rows] = gid
+            al["m"] = m = m + rows.size
         al["n"] = n
     group = st["group"]
     if al.get("array") is not group:  # a fresh array (the network's tables grew)
-        group[al["rows"]] = al["grp"]
+        group[al["rows"][:m]] = al["grp"][:m]
         al["array"] = group
     n_groups = len(al["ids"])
     if share <= 0.0 or n_groups == 0:
         return
     order = st["grp_order"]
-    if order.shape[0] < al["rows"].shape[0]:
-        order = np.zeros(max(al["rows"].shape[0], 2 * order.shape[0]), np.int32)
+    if order.shape[0] < m:
+        order = np.zeros(al["rows"].shape[0], np.int32)
     start = st["grp_start"]
     if start.shape[0] != n_groups + 1:
         start = np.zeros(n_groups + 1, np.int64)
-    index_living(al["rows"], group, alive, n_groups, order, start)
+    index_living(al["rows"], al["grp"], m, alive, n_groups, order, start, al["live"])
     st["grp_order"], st["grp_start"] = order, start
 
 

@@ -24,7 +24,7 @@ import numpy as np
 from numba import njit
 
 from rainforest.mechanisms.common import add_event, new_person, pick_weighted
-from rainforest.mechanisms.contract import Hook, Mechanism, declare
+from rainforest.mechanisms.contract import Column, Hook, Mechanism, declare
 from rainforest.mechanisms.m02_ideas import add_cand
 from rainforest.state.accounts import (
     M_ARRIVALS,
@@ -281,6 +281,10 @@ MECHANISM = declare(
             "mechanisms.ideas",
             "regions.*.universities",
             "regions.*.facilities",
+        ),
+        columns=(
+            Column("People", "uni", "int32", "university graduated from (org id; -1 none)"),
+            Column("People", "cohort", "int16", "year of graduation (months // 12)"),
         ),
         metrics=("patents", "patent_stock", "tech_transfers", "breakthroughs"),
         events=("patent", "tech_transfer", "breakthrough"),

@@ -688,6 +688,7 @@ TIES = declare(
         columns=(
             Column("People", "tie_slot", "int32[K, 2]", "partner and packed strength/kind/month"),
             Column("People", "tie_deg", "uint8", "used tie slots"),
+            Column("People", "alumni_group", "int32", "university x cohort window (alumni.py)"),
         ),
         metrics=("ties_formed",),
         hooks=(Hook("ties.month", month_hook, compiled=False, doc="the living network's month"),),
@@ -698,6 +699,7 @@ TIES = declare(
             "tests/test_ties.py::test_unused_ties_decay_and_are_forgotten_used_ones_last",
             "tests/test_m13_network.py::test_third_places_raise_encounters_in_the_engine",
             "tests/test_m13_network.py::test_investors_portfolios_tie_their_founders",
+            "tests/test_alumni.py::test_alumni_of_one_cohort_are_tied_more_often_than_random_pairs",
         ),
         references=("Liben-Nowell et al. 2005", "Pan et al. 2013", "Kossinets & Watts 2006"),
     )
@@ -718,6 +720,9 @@ KNOWLEDGE_VECTORS = declare(
             "tests/test_knowledge_vec.py::test_learning_moves_people_toward_their_employer",
             "tests/test_knowledge_vec.py::"
             "test_better_firms_teach_faster_and_learning_slows_with_tenure",
+            "tests/test_alumni.py::"
+            "test_a_universitys_research_mix_raises_its_graduates_knowledge_in_that_class",
+            "tests/test_alumni.py::test_a_facilitys_breakthroughs_raise_its_staffs_knowledge",
         ),
         references=("Argote & Epple 1990", "Cohen & Levinthal 1990", "Singh 2005"),
     )

@@ -115,6 +115,49 @@ def _domain_weights(mix: dict[str, float], names: list[str]) -> np.ndarray:
     return w / w.sum() if w.sum() > 0 else np.full(len(names), 1.0 / len(names))
 
 
+def _initial_alumni(
+    sc: Scenario, P: S.People, O: S.Orgs, U: UniP, start_month: int, rng: np.random.Generator
+) -> None:
+    """Where the initial people studied (``P.uni``, ``P.cohort``; issue 14's alumni groups).
+
+    Each person drew a graduation age as M8's graduates do (``graduate_age_min`` plus up to
+    ``graduate_age_span`` years); one already past it graduated locally with chance
+    ``min(1, G_r / N_r(a))``: the region's graduates a year ``G_r`` over its people per year of
+    age at their age ``a`` (the build's age distribution), so each birth cohort holds one
+    year's graduates, as steady graduation without moving away would leave. The university is
+    one of the region's, weighted by graduates a year; a region without one leaves everyone -1.
+    The draws come from a generator jumped ahead of ``rng`` (``rng`` itself is not advanced),
+    so the first edition's random stream is untouched."""
+    if U.org.shape[0] == 0:
+        return
+    sp, ini = sc.mechanisms.spillovers, sc.mechanisms.initial
+    alt = np.random.Generator(rng.bit_generator.jumped())
+    n = int(P.n[0])
+    uni_region = O.region[U.org]
+    for r, reg in enumerate(sc.regions.values()):
+        mine = np.flatnonzero(uni_region == r)
+        grads = U.grad[mine].sum()
+        if mine.size == 0 or grads <= 0:
+            continue
+        rows = np.flatnonzero(P.region[:n] == r)
+        age = (start_month - P.birth[rows]) / 12.0
+        g = sp.graduate_age_min + alt.integers(sp.graduate_age_span, size=rows.size)
+        young, old = reg.under35_share, 1.0 - reg.under35_share
+        per_year = np.where(
+            age < 35.0,
+            rows.size * young / max(35.0 - ini.person_age_min, 1e-9),
+            rows.size * old / max(ini.person_age_max - 35.0, 1e-9),
+        )
+        chance = np.minimum(1.0, grads / np.maximum(per_year, 1e-9))
+        hit = (age >= g) & (alt.random(rows.size) < chance)
+        rows, g = rows[hit], g[hit]
+        w = U.grad[mine] / grads
+        pick = np.minimum(np.searchsorted(np.cumsum(w), alt.random(rows.size), side="right"),
+                          mine.size - 1)  # fmt: skip
+        P.uni[rows] = U.org[mine[pick]]
+        P.cohort[rows] = np.floor_divide(P.birth[rows] + 12 * g, 12)
+
+
 def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_month: int) -> World:
     """Create the initial state of a run (month ``start_month``; negative during warm-up)."""
     k = float(scale)
@@ -330,6 +373,7 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
         cred=np.array(unis["cred"], np.float64),
         dom=np.array(unis["dom"], np.float64).reshape(len(unis["org"]), nd),
     )
+    _initial_alumni(sc, P, O, U, start_month, rng)
     return World(
         sc=sc,
         scale=k,

@@ -54,6 +54,8 @@ def new_person(P, region, cell, skill, birth, cred, risk, status, employer):
     P.exp[k] = 0
     P.inspired[k] = 0.0
     P.settled[k] = birth
+    P.uni[k] = -1
+    P.cohort[k] = 0
     P.n[0] = k + 1
     return k
 

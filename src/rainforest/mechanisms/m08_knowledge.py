@@ -24,7 +24,7 @@ import numpy as np
 from numba import njit
 
 from rainforest.mechanisms.common import add_event, new_person, pick_weighted
-from rainforest.mechanisms.contract import Hook, Mechanism, declare
+from rainforest.mechanisms.contract import Column, Hook, Mechanism, declare
 from rainforest.mechanisms.m02_ideas import add_cand
 from rainforest.state.accounts import (
     M_ARRIVALS,
@@ -125,8 +125,11 @@ def universities_month(P, O, G, R, glob, U, skill_cdf, month, cell_order, cell_s
             )
             risk = min(max(np.random.normal(R.risk_mu[r], R.risk_sd[r]), 0.0), 1.0)
             cred = 1 if np.random.random() < U.cred[u] else 0
-            if new_person(P, r, cell, skill, birth, cred, risk, UNEMPLOYED, -1) < 0:
+            i = new_person(P, r, cell, skill, birth, cred, risk, UNEMPLOYED, -1)
+            if i < 0:
                 break
+            P.uni[i] = org  # alumni of this university, class of this year (issue 14)
+            P.cohort[i] = month // 12
             made += 1
             acc[r, M_ARRIVALS] += 1.0
         npat = np.random.poisson(U.pat[u] / 12.0)
@@ -278,6 +281,10 @@ MECHANISM = declare(
             "mechanisms.ideas",
             "regions.*.universities",
             "regions.*.facilities",
+        ),
+        columns=(
+            Column("People", "uni", "int32", "university graduated from (org id; -1 none)"),
+            Column("People", "cohort", "int16", "year of graduation (months // 12)"),
         ),
         metrics=("patents", "patent_stock", "tech_transfers", "breakthroughs"),
         events=("patent", "tech_transfer", "breakthrough"),

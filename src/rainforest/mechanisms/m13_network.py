@@ -33,6 +33,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from rainforest.mechanisms import alumni as al
+from rainforest.mechanisms import institution_knowledge as ik
 from rainforest.mechanisms import knowledge_vec as kv
 from rainforest.mechanisms import living_network as ln
 from rainforest.mechanisms import recombination as rc
@@ -456,6 +458,8 @@ def _seed_knowledge(st: dict, lo: int, hi: int, eng) -> None:
     weights = float(kp.employer_weight), float(kp.field_weight), float(kp.initial_depth)
     _seed_rows(st["K"].k, lo, hi, w.P.employer, w.O.domain, w.P.cell, w.G.kf, st["dom_cls"],
                *weights)  # fmt: skip
+    # graduates start with a share of their university's vector (institution_knowledge)
+    ik.graduates_start(st["K"].k, lo, hi, w.P.uni, st["inst"], kp.graduate_share)
 
 
 def _meeting(eng, tp_) -> np.ndarray:
@@ -541,6 +545,7 @@ def month_hook(eng) -> None:
     _grow(st, cap, n_orgs, eng.sc)
     T, K, Ok = st["T"], st["K"], st["O"]
     month = int(eng.month)
+    ik.refresh(st, eng)  # universities' and facilities' knowledge vectors
     _seed_knowledge(st, st["n"], n, eng)
     st["meet"] = _meeting(eng, tp_)
     theta = O.theta[:n_orgs]
@@ -559,7 +564,9 @@ def month_hook(eng) -> None:
     st["investor_ties"] = st.get("investor_ties", 0) + _investor_ties(st, eng, month)
     if kp.enabled:
         _knowhow(st, eng, n_orgs)
+        ik.teach_staff(Ok.org, st["inst"], kp.institution_weight)
     alive = P.status[:n] != GONE
+    al.update(st, P, n, alive, tp_.alumni_cohort_years, tp_.alumni_share)  # alumni groups
     # the engine's index of living people by cell (contacts.index_cells, this month; nobody
     # moves, arrives or leaves between it and this hook) is the one encounters by rank need
     cell_order, cell_start = eng.cell_order, eng.cell_start
@@ -681,6 +688,7 @@ TIES = declare(
         columns=(
             Column("People", "tie_slot", "int32[K, 2]", "partner and packed strength/kind/month"),
             Column("People", "tie_deg", "uint8", "used tie slots"),
+            Column("People", "alumni_group", "int32", "university x cohort window (alumni.py)"),
         ),
         metrics=("ties_formed",),
         hooks=(Hook("ties.month", month_hook, compiled=False, doc="the living network's month"),),
@@ -691,6 +699,7 @@ TIES = declare(
             "tests/test_ties.py::test_unused_ties_decay_and_are_forgotten_used_ones_last",
             "tests/test_m13_network.py::test_third_places_raise_encounters_in_the_engine",
             "tests/test_m13_network.py::test_investors_portfolios_tie_their_founders",
+            "tests/test_alumni.py::test_alumni_of_one_cohort_are_tied_more_often_than_random_pairs",
         ),
         references=("Liben-Nowell et al. 2005", "Pan et al. 2013", "Kossinets & Watts 2006"),
     )
@@ -711,6 +720,9 @@ KNOWLEDGE_VECTORS = declare(
             "tests/test_knowledge_vec.py::test_learning_moves_people_toward_their_employer",
             "tests/test_knowledge_vec.py::"
             "test_better_firms_teach_faster_and_learning_slows_with_tenure",
+            "tests/test_alumni.py::"
+            "test_a_universitys_research_mix_raises_its_graduates_knowledge_in_that_class",
+            "tests/test_alumni.py::test_a_facilitys_breakthroughs_raise_its_staffs_knowledge",
         ),
         references=("Argote & Epple 1990", "Cohen & Levinthal 1990", "Singh 2005"),
     )

@@ -1699,6 +1699,14 @@ class TiesParams(Model):
         source="assumed: a few introductions a round; Lindsey (2008), Journal of Finance "
         "63:1137, finds alliances far likelier among firms sharing a venture capitalist",
     )
+    alumni_cohort_years: Annotated[int, Field(ge=1, le=50)] = _f(
+        4,
+        "Graduation years of one university pooled into one alumni group: the classmates and "
+        "near-classmates an alumni attempt (alumni_share) draws from.",
+        "years",
+        source="assumed: the years of a bachelor's course, whose students overlap on campus; "
+        "Marmaros & Sacerdote (2006), QJE 121:79, find ties concentrated within a class year",
+    )
 
 
 class KnowledgeParams(Model):
@@ -1755,6 +1763,46 @@ class KnowledgeParams(Model):
         "Weight of the local knowledge field's domain mix (universities, labs, anchors nearby) "
         "in a newcomer's knowledge mix: graduates carry their place's research mix (assumed).",
         "x",
+    )
+    graduate_share: Share = _f(
+        0.5,
+        "Share of a graduate's starting knowledge vector taken from their university's vector "
+        "(research mix and depth); the rest is their own seeded mix.",
+        "share",
+        source="assumed: half of what a new graduate knows comes from their courses; Jaffe "
+        "(1989), AER 79:957, on university research spilling over locally",
+    )
+    university_patent_depth: NonNeg = _f(
+        0.25,
+        "Rise of a university's knowledge depth (in units of initial_depth) per unit of "
+        "ln(1 + patents a year / spillovers.university_patent_scale): research that patents "
+        "more knows more.",
+        "x per log-patents",
+        source="assumed: a university granting 3,000 patents a year knows about twice as much "
+        "of its fields as one granting none",
+    )
+    facility_depth: NonNeg = _f(
+        1.0,
+        "Depth, in units of initial_depth, of a science facility's knowledge of its domain's "
+        "class before any breakthrough.",
+        "x",
+        source="assumed: a lab knows its one field as deeply as a newcomer knows all classes",
+    )
+    breakthrough_gain: NonNeg = _f(
+        0.1,
+        "Relative rise of a facility's knowledge depth per breakthrough known in house "
+        "(pending ones, in the valley of death, and the decaying stock of matured ones).",
+        "1/breakthrough",
+        source="assumed: ten breakthroughs double what a lab knows of its field; Zucker, Darby "
+        "& Brewer (1998), AER 88:290, on breakthroughs moving with the scientists who made them",
+    )
+    institution_weight: NonNeg = _f(
+        1.0,
+        "Weight, per staff member, of a university's or facility's own knowledge vector in "
+        "what its staff learn on the job, beside their colleagues' mean (research spillover "
+        "through staff, MODEL.md §2).",
+        "x per person",
+        source="assumed: as much as a firm's own know-how (firm_knowhow)",
     )
 
 

@@ -66,7 +66,7 @@ SUB_SLOTS = 16  # months ahead a subsidy payment can be queued
 
 People = namedtuple(
     "People",
-    "n status region cell skill employer birth cred risk exp inspired settled",
+    "n status region cell skill employer birth cred risk exp inspired settled uni cohort",
 )
 Orgs = namedtuple(
     "Orgs",
@@ -95,6 +95,10 @@ _DTYPES = {
         exp=np.int16,
         inspired=np.float32,
         settled=np.int32,
+        # alumni (issue 14): the university (an org id, -1 none) a person graduated from and
+        # the year they graduated (months // 12 from the run's start, negative before it)
+        uni=np.int32,
+        cohort=np.int16,
     ),
     "Orgs": dict(
         kind=np.int8,
@@ -176,6 +180,7 @@ _CLASSES = {
 # fill values for fresh rows: ids default to -1 so a missing link is never a valid index
 _FILL = {
     "employer": -1,
+    "uni": -1,
     "parent": -1,
     "inv_head": -1,
     "next": -1,

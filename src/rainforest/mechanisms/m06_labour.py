@@ -19,7 +19,15 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.mechanisms.common import LANES, join, leave_job, make_unemployed, new_person
+from rainforest.mechanisms.common import (
+    LANES,
+    is_firm,
+    join,
+    leave_job,
+    make_unemployed,
+    new_person,
+    sampled_head,
+)
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.mechanisms.m02_ideas import add_cand
 from rainforest.state.accounts import (
@@ -172,15 +180,19 @@ def index_by_employer(P, n_orgs, order, start):
 
 
 @njit(cache=True)
-def fire_surplus(P, O, emp_order, emp_start):
-    """Firms above their headcount target let employees go (founders stay)."""
+def fire_surplus(P, O, glob, emp_order, emp_start):
+    """Firms above their headcount target let employees go (founders stay). A firm that is
+    one to one (``glob.o2o``) keeps its sampled share of its real team (``sampled_head``)."""
     for org in range(O.n[0]):
         if O.alive[org] == 0:
             continue
         kind = O.kind[org]
         if kind == INCUMBENT or kind == STATE:
             continue
-        surplus = O.emp[org] - int(np.ceil(O.target[org]))
+        if glob.o2o > 0.0 and is_firm(kind):
+            surplus = O.emp[org] - sampled_head(O, org, glob)
+        else:
+            surplus = O.emp[org] - int(np.ceil(O.target[org]))
         lo = emp_start[org]
         hi = emp_start[org + 1]
         n = hi - lo
@@ -239,7 +251,10 @@ def hire_and_match(
             kind == STARTUP or kind == SME or kind == LISTED or kind == ANCHOR or kind == FACILITY
         ):
             continue
-        need = int(np.floor(O.target[org])) - O.emp[org]
+        if glob.o2o > 0.0 and is_firm(kind):  # its sampled share of its real team
+            need = sampled_head(O, org, glob) - O.emp[org]
+        else:
+            need = int(np.floor(O.target[org])) - O.emp[org]
         r = O.region[org]
         misses = 0
         while need > 0:
@@ -312,7 +327,7 @@ def hook_index_employers(T, X, M):
 @njit(cache=True, inline="always")
 def hook_fire(T, X, M):
     """Firms above their head-count target shed staff."""
-    fire_surplus(T.P, T.O, X.emp_order, X.emp_start)
+    fire_surplus(T.P, T.O, T.glob, X.emp_order, X.emp_start)
 
 
 @njit(cache=True, inline="always")

@@ -253,7 +253,7 @@ def build_result(engine, seed_info: Any, version: str) -> Result:
     firm = firm_row
     employees = o["emp"]
     if w.glob.o2o > 0.0:  # firms one to one: their real head count, not their sampled staff
-        employees = np.where(firm, np.rint(o["target"]).astype(o["emp"].dtype), o["emp"])
+        employees = np.where(firm, np.rint(o["head"]).astype(o["emp"].dtype), o["emp"])
     orgs = pd.DataFrame(
         {
             "org": np.arange(n_o),

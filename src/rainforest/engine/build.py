@@ -304,6 +304,7 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
             P.employer[ids[pos : pos + head]] = o
             O.emp[o] += head
             O.target[o] = real[0] if real else max(head, 1)
+            O.head[o] = real[0] if real else 0.0
             pos += head
         rest = ids[pos:]
         to_state = rng.random(len(rest)) < reg.state_employment_share
@@ -334,7 +335,7 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
     for o in range(int(O.n[0])):
         if O.kind[o] in (S.SME, S.LISTED):
             r = O.region[o]
-            real = O.target[o] if o2o else O.emp[o]  # the firm's real head count
+            real = O.head[o] if o2o else O.emp[o]  # the firm's real head count
             O.cash[o] = ini.firm_cash_months * real * (R.wage[r] + R.rent[r])
 
     U = UniP(

@@ -49,10 +49,10 @@ def headcount(O, org, glob):
     """A firm's real head count, the one its economics use (burn, revenue, experiments).
     When firms are a 1/k sample each stands for k firms of its own size, so its sampled
     employees are its real head count; when firms are one to one (``glob.o2o``) its sampled
-    employees are about 1/k of it, and its real head count is its planned team
-    (``O.target``, which hiring follows)."""
+    employees are about 1/k of it, and its real head count is ``O.head``: its planned team
+    as far as the labour market filled it (``m06_labour.real_heads``)."""
     if glob.o2o > 0.0:
-        return O.target[org]
+        return O.head[org]
     return O.emp[org]
 
 
@@ -138,6 +138,7 @@ def new_org(O, kind, region, cell, domain, month, weight):
     O.demand[k] = 0.0
     O.listed[k] = 0
     O.prod[k] = 1.0
+    O.head[k] = 0.0
     O.n[0] = k + 1
     return k
 

@@ -107,6 +107,7 @@ def found_unsampled(P, O, R, glob, C, c, i, month, acc, E):
         acc[r, M_SPINOUTS] += w
         add_event(E, month, EV_SPINOUT, r, org, -1, C.parent[c], 0.0, d)
     O.target[org] = team
+    O.head[org] = team
     O.cash[org] = glob.savings_months * R.wage[r] * team
     if R.talent_sub[r] > 0.0:
         amount = R.talent_sub[r] * team
@@ -188,6 +189,8 @@ def decide_and_found(P, O, R, D, glob, C, hybrid, month, acc, E):
             add_event(E, month, EV_COFOUNDER, P.region[j], org, j, i, 0.0, d)
         team = O.emp[org]
         O.target[org] = team
+        if glob.o2o > 0.0:
+            O.head[org] = team
         O.cash[org] = glob.savings_months * R.wage[r] * team
         if R.talent_sub[r] > 0.0:
             amount = R.talent_sub[r] * team

@@ -299,6 +299,35 @@ def hire_and_match(
 
 
 @njit(cache=True)
+def real_heads(O, glob, n_regions):
+    """Real head counts of firms simulated one to one (``glob.o2o``): each firm's planned team
+    times the share of planned jobs that the sampled labour market filled for firms of its
+    kind in its region (k x sampled staff / planned teams). A firm's own sampled staff (about
+    team / k, often 0 or 1) is too coarse to read its head count from; the share keeps the
+    labour market's limits (a drained pool, poaching from established firms) in the firms'
+    economics, as sampled staff do when firms are a 1/k sample."""
+    got = np.zeros((n_regions, 3))
+    planned = np.zeros((n_regions, 3))
+    n = O.n[0]
+    for org in range(n):
+        kind = O.kind[org]
+        if O.alive[org] == 0 or not is_firm(kind):
+            continue
+        c = 0 if kind == STARTUP else (1 if kind == SME else 2)
+        got[O.region[org], c] += glob.k * O.emp[org]
+        planned[O.region[org], c] += O.target[org]
+    for r in range(n_regions):
+        for c in range(3):
+            got[r, c] = got[r, c] / planned[r, c] if planned[r, c] > 0.0 else 1.0
+    for org in range(n):
+        kind = O.kind[org]
+        if O.alive[org] == 0 or not is_firm(kind):
+            continue
+        c = 0 if kind == STARTUP else (1 if kind == SME else 2)
+        O.head[org] = O.target[org] * got[O.region[org], c]
+
+
+@njit(cache=True)
 def add_entrants(P, G, R, glob, skill_cdf, month, deficit, acc):
     """Young workers arrive to fill each region's labour-force deficit (ages from
     ``mechanisms.labour``)."""
@@ -364,6 +393,8 @@ def hook_hire(T, X, M):
         T.P, T.O, T.R, T.glob, X.cell_order, X.cell_start, T.G, X.pool, X.pool_start,
         T.incumbent_of, T.state_of,
     )  # fmt: skip
+    if T.glob.o2o > 0.0:  # firms one to one: their real head counts after hiring
+        real_heads(T.O, T.glob, T.pop_target.shape[0])
 
 
 @njit(cache=True, inline="always")

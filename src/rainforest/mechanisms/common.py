@@ -57,10 +57,12 @@ def headcount(O, org, glob):
 
 
 @njit(cache=True, inline="always")
-def sampled_head(O, org, glob):
-    """Sampled employees a one-to-one firm keeps: its real team / k, rounded down after a
-    fixed per-firm offset in [0, 1) (unbiased over firms, and no monthly churn)."""
-    return int(np.floor(O.target[org] / glob.k + (org * GOLDEN) % 1.0))
+def sampled_head(O, org, glob, team):
+    """Sampled employees a one-to-one firm keeps for a real ``team`` (whole people: the
+    hiring side passes floor(target), the firing side ceil(target), as for a sampled firm):
+    team / k, rounded down after a fixed per-firm offset in [0, 1), unbiased over firms and
+    without monthly churn; at k = 1 it is ``team`` itself."""
+    return int(np.floor(team / glob.k + (org * GOLDEN) % 1.0))
 
 
 @njit(cache=True, inline="always")

@@ -190,7 +190,7 @@ def fire_surplus(P, O, glob, emp_order, emp_start):
         if kind == INCUMBENT or kind == STATE:
             continue
         if glob.o2o > 0.0 and is_firm(kind):
-            surplus = O.emp[org] - sampled_head(O, org, glob)
+            surplus = O.emp[org] - sampled_head(O, org, glob, np.ceil(O.target[org]))
         else:
             surplus = O.emp[org] - int(np.ceil(O.target[org]))
         lo = emp_start[org]
@@ -252,7 +252,7 @@ def hire_and_match(
         ):
             continue
         if glob.o2o > 0.0 and is_firm(kind):  # its sampled share of its real team
-            need = sampled_head(O, org, glob) - O.emp[org]
+            need = sampled_head(O, org, glob, np.floor(O.target[org])) - O.emp[org]
         else:
             need = int(np.floor(O.target[org])) - O.emp[org]
         r = O.region[org]
@@ -301,11 +301,12 @@ def hire_and_match(
 @njit(cache=True)
 def real_heads(O, glob, n_regions):
     """Real head counts of firms simulated one to one (``glob.o2o``): each firm's planned team
-    times the share of planned jobs that the sampled labour market filled for firms of its
-    kind in its region (k x sampled staff / planned teams). A firm's own sampled staff (about
-    team / k, often 0 or 1) is too coarse to read its head count from; the share keeps the
-    labour market's limits (a drained pool, poaching from established firms) in the firms'
-    economics, as sampled staff do when firms are a 1/k sample."""
+    (whole people, floor(target), what hiring fills) times the share of planned jobs that the
+    sampled labour market filled for firms of its kind in its region (k x sampled staff /
+    planned teams). A firm's own sampled staff (about team / k, often 0 or 1) is too coarse
+    to read its head count from; the share keeps the labour market's limits (a drained pool,
+    poaching from established firms) in the firms' economics, as sampled staff do when firms
+    are a 1/k sample."""
     got = np.zeros((n_regions, 3))
     planned = np.zeros((n_regions, 3))
     n = O.n[0]
@@ -315,7 +316,7 @@ def real_heads(O, glob, n_regions):
             continue
         c = 0 if kind == STARTUP else (1 if kind == SME else 2)
         got[O.region[org], c] += glob.k * O.emp[org]
-        planned[O.region[org], c] += O.target[org]
+        planned[O.region[org], c] += np.floor(O.target[org])
     for r in range(n_regions):
         for c in range(3):
             got[r, c] = got[r, c] / planned[r, c] if planned[r, c] > 0.0 else 1.0
@@ -324,7 +325,7 @@ def real_heads(O, glob, n_regions):
         if O.alive[org] == 0 or not is_firm(kind):
             continue
         c = 0 if kind == STARTUP else (1 if kind == SME else 2)
-        O.head[org] = O.target[org] * got[O.region[org], c]
+        O.head[org] = np.floor(O.target[org]) * got[O.region[org], c]
 
 
 @njit(cache=True)

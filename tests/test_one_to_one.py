@@ -66,21 +66,30 @@ def per_1000_a_year(data: dict, seeds, scale: float, years: int = 4):
 
 def test_rare_outcomes_do_not_depend_on_population_scale():
     """Unicorns, IPOs, foundings, failures and the firm stock per 1,000 workers agree at
-    scale 2, 5 and 20 (within 4 standard errors, or 10% of the finest estimate)."""
+    scale 2, 5 and 20 (within 4 standard errors, or 10% of the finest estimate); unicorns,
+    IPOs, foundings and the firm stock also agree with scale 1, where every person and firm
+    is itself."""
     data = rare(years=4)
     runs = {
+        1: per_1000_a_year(data, range(200, 206), 1.0),
         2: per_1000_a_year(data, range(4), 2.0),
         5: per_1000_a_year(data, range(10, 20), 5.0),
         20: per_1000_a_year(data, range(100, 124), 20.0),
     }
-    for col in ("unicorns", "ipos", "foundings", "failures", "firms"):
-        fine = runs[2][col]
+
+    def agree(col: str, ref: int, k: int) -> None:
+        fine, other = runs[ref][col], runs[k][col]
         assert fine.mean() > 0, col
+        se = np.sqrt(fine.var() / len(fine) + other.var() / len(other))
+        gap = abs(fine.mean() - other.mean())
+        assert gap < max(4 * se, 0.10 * fine.mean()), (col, ref, k, fine.mean(), other.mean(), se)
+
+    for col in ("unicorns", "ipos", "foundings", "failures", "firms"):
         for k in (5, 20):
-            other = runs[k][col]
-            se = np.sqrt(fine.var() / len(fine) + other.var() / len(other))
-            gap = abs(fine.mean() - other.mean())
-            assert gap < max(4 * se, 0.10 * fine.mean()), (col, k, fine.mean(), other.mean(), se)
+            agree(col, 2, k)
+    for col in ("unicorns", "ipos", "foundings", "firms"):
+        for k in (2, 5, 20):
+            agree(col, 1, k)
     people = [r["people"].mean() for r in runs.values()]
     assert max(people) / min(people) < 1.02
 

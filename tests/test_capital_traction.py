@@ -27,8 +27,9 @@ from tests.conftest import deep_set, scenario
 
 SEEDS = range(4)
 
-# the columns the sizing rule reads, as one-firm tables
-Firm = namedtuple("Firm", "domain fit theta emp inv_head")
+# the columns the sizing rule reads, as one-firm tables (``head``: the real head count when
+# firms are one to one, common.headcount)
+Firm = namedtuple("Firm", "domain fit theta emp head inv_head")
 Rounds = namedtuple("Rounds", "amount shares month next")
 Markets = namedtuple("Markets", "market compute")
 
@@ -48,6 +49,7 @@ def _firm(fit=0.5, theta=0.5, emp=10.0, prices=()):
         fit=np.array([fit]),
         theta=np.array([theta]),
         emp=np.array([emp]),
+        head=np.array([emp]),
         inv_head=np.array([len(prices) - 1], np.int32),
     )
     return O, V

@@ -197,6 +197,21 @@ def metrics_frame(engine) -> pd.DataFrame:
     return metrics.drop(columns=list(registry.names("internal")))
 
 
+#: Event kinds that happen to a firm (weighted by the real firms it stands for).
+FIRM_EVENTS = (
+    S.EV_FOUNDING,
+    S.EV_FUNDING,
+    S.EV_RESCUE,
+    S.EV_FAILURE,
+    S.EV_IPO,
+    S.EV_ACQUISITION,
+    S.EV_UNICORN,
+    S.EV_SPINOUT,
+    S.EV_SUBSIDY,
+    S.EV_TECH_TRANSFER,
+)
+
+
 def build_result(engine, seed_info: Any, version: str) -> Result:
     """Turn a finished :class:`~rainforest.engine.Engine` into a :class:`Result`."""
     w = engine.w
@@ -208,6 +223,15 @@ def build_result(engine, seed_info: Any, version: str) -> Result:
     ev = S.rows(w.E)
     kinds = ev["kind"].astype(np.int64)
     unique = np.isin(kinds, [S.EV_BREAKTHROUGH, S.EV_SHOCK])
+    o = S.rows(w.O)
+    o_weight = np.asarray(o["weight"], np.float64)
+    # an event of a firm counts as many real firms as the firm stands for (k when firms are a
+    # 1/k sample, 1 when one to one); events of people count k
+    firm_row = np.isin(o["kind"], [S.STARTUP, S.SME, S.LISTED])
+    firm_event = np.isin(kinds, FIRM_EVENTS) & (ev["org"] >= 0)
+    firm_event[firm_event] = firm_row[ev["org"][firm_event]]
+    ev_weight = np.where(unique, 1.0, k)
+    ev_weight[firm_event] = o_weight[ev["org"][firm_event]]
     events = pd.DataFrame(
         {
             "month": ev["month"],
@@ -220,13 +244,16 @@ def build_result(engine, seed_info: Any, version: str) -> Result:
             "domain": pd.Categorical.from_codes(
                 ev["domain"].astype(np.int64).clip(-1), categories=domains
             ),
-            "weight": np.where(unique, 1.0, k),
+            "weight": ev_weight,
         }
     )
 
-    o = S.rows(w.O)
     n_o = len(o["kind"])
     unique_org = np.isin(o["kind"], [S.UNIVERSITY, S.FACILITY, S.ANCHOR])
+    firm = firm_row
+    employees = o["emp"]
+    if w.glob.o2o > 0.0:  # firms one to one: their real head count, not their sampled staff
+        employees = np.where(firm, np.rint(o["head"]).astype(o["emp"].dtype), o["emp"])
     orgs = pd.DataFrame(
         {
             "org": np.arange(n_o),
@@ -238,7 +265,7 @@ def build_result(engine, seed_info: Any, version: str) -> Result:
             "y_km": w.G.cell_y[o["cell"]],
             "founded": o["founded"],
             "alive": o["alive"].astype(bool),
-            "employees": o["emp"],
+            "employees": employees,
             "fit": o["fit"],
             "potential": o["theta"],
             "valuation": o["valuation"],
@@ -253,7 +280,7 @@ def build_result(engine, seed_info: Any, version: str) -> Result:
             "exit": _categorical(o["exit"], ("none", "ipo", "acquisition", "failure")),
             "exit_month": o["exit_month"],
             "cash": o["cash"],
-            "weight": np.where(unique_org, 1.0, k),
+            "weight": np.where(firm, o_weight, np.where(unique_org, 1.0, k)),
         }
     )
     v = S.rows(w.V)
@@ -276,9 +303,11 @@ def build_result(engine, seed_info: Any, version: str) -> Result:
             "investor": np.arange(len(i["kind"])),
             "kind": _categorical(i["kind"], ("angel", "vc", "cvc", "state", "bank")),
             "region": _categorical(i["region"], regions),
-            "dry_powder": i["dry"] * k,
-            "invested": i["invested"] * k,
-            "returned": i["returned"] * k,
+            # investors hold 1/k of their money when firms are a 1/k sample (mk = k), their
+            # real money when firms are one to one (mk = 1)
+            "dry_powder": i["dry"] * w.glob.mk,
+            "invested": i["invested"] * w.glob.mk,
+            "returned": i["returned"] * w.glob.mk,
         }
     )
     contact_distance = pd.DataFrame(

@@ -5,6 +5,11 @@ and university output, in the region's real geometry; each sampled person or fir
 real ones. Unique institutions (anchors, facilities, universities) stay single, with 1/k of
 their staff, and every investor keeps its identity with 1/k of its dry powder. Rates per person
 and per firm are unchanged, so expected outputs in real units do not depend on k.
+
+With ``mechanisms.initial.one_to_one_orgs`` (issue 15 item 5) firms are not sampled: every real
+established firm is a row with its real head count (``O.target``, what its economics use) and
+about 1/k of its people sampled (``common.sampled_head``), and investors hold their real money;
+people stay a 1/k sample. So a unicorn or an IPO is one real firm, not k.
 """
 
 from __future__ import annotations
@@ -20,9 +25,11 @@ from rainforest.engine.params import (
     RegionP,
     domain_params,
     globals_,
+    one_to_one,
     region_params,
     stage_weights,
 )
+from rainforest.mechanisms.common import GOLDEN
 from rainforest.mechanisms.m08_knowledge import UniP
 from rainforest.scenario.schema import INVESTOR_KINDS, SKILLS, Scenario
 from rainforest.state import tables as S
@@ -175,7 +182,9 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
     n_people = np.array([stochastic_round(r.population / k, rng) for r in regions])
     total = int(n_people.sum())
     P = S.allocate("People", int(total * 1.6) + 1024)
-    n_firms = [stochastic_round(r.initial_firms / k, rng) for r in regions]
+    o2o = one_to_one(sc, k)
+    k_org = 1.0 if o2o else k  # the real firms one firm row stands for
+    n_firms = [stochastic_round(r.initial_firms / k_org, rng) for r in regions]
     n_inst = sum(len(r.anchors) + len(r.facilities) + len(r.universities) for r in regions)
     O = S.allocate("Orgs", int(sum(n_firms) + n_inst + 2 * nr + total * 0.05 + 1024))
     n_inv = sum(p.count for r in regions for p in r.investors)
@@ -281,10 +290,11 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
         ).astype(np.int64)
         n_r = int(n_people[r])
         employable = int(n_r * (1 - reg.unemployment)) - sum(h for _, h in targets)
-        cap = ini.firm_employment_cap
+        # firms one to one: their sizes are real, their sampled staff about 1/k of it
+        cap = ini.firm_employment_cap * (k / k_org)
         if sizes.sum() > cap * max(employable, 0):
             sizes = np.maximum(1, (sizes * cap * max(employable, 0) / sizes.sum())).astype(np.int64)
-        n_listed = stochastic_round(reg.initial_listed / k, rng)
+        n_listed = stochastic_round(reg.initial_listed / k_org, rng)
         order = np.argsort(-sizes, kind="stable")
         firm_ids = np.empty(nf, np.int64)
         for rank, x in enumerate(order):
@@ -292,14 +302,19 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
             kind = S.LISTED if rank < n_listed else S.SME
             cell = random_cell(r)  # drawn before the age, as the argument order once did
             age = int(rng.integers(ini.firm_age_min, ini.firm_age_max))
-            o = add_org(kind, r, cell, d, start_month - age, k)
+            o = add_org(kind, r, cell, d, start_month - age, k_org)
             O.listed[o] = int(rank < n_listed)
             O.fit[o] = rng.uniform(ini.firm_fit_low, ini.firm_fit_high)
             O.theta[o] = O.fit[o]
             O.origin[o] = S.INITIAL
             firm_ids[x] = o
         for x in range(nf):
-            targets.append((int(firm_ids[x]), int(sizes[x])))
+            o = int(firm_ids[x])
+            if o2o:  # sampled staff: real size / k after the firm's fixed offset
+                head = int(np.floor(sizes[x] / k + (o * GOLDEN) % 1.0))
+                targets.append((o, head, float(sizes[x])))
+            else:
+                targets.append((o, int(sizes[x])))
 
         # people of the region
         sl = slice(p_start, p_start + n_r)
@@ -327,11 +342,12 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
         P.status[ids[:n_unemp]] = S.UNEMPLOYED
         P.employer[ids[:n_unemp]] = -1
         pos = n_unemp
-        for o, head in targets:
+        for o, head, *real in targets:
             head = min(head, n_r - pos)
             P.employer[ids[pos : pos + head]] = o
             O.emp[o] += head
-            O.target[o] = max(head, 1)
+            O.target[o] = real[0] if real else max(head, 1)
+            O.head[o] = real[0] if real else 0.0
             pos += head
         rest = ids[pos:]
         to_state = rng.random(len(rest)) < reg.state_employment_share
@@ -348,7 +364,7 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
                 I.n[0] = v + 1
                 I.kind[v] = INVESTOR_KINDS.index(pool.kind)
                 I.region[v] = r
-                I.dry[v] = pool.dry_powder / k
+                I.dry[v] = pool.dry_powder / k_org  # real money when firms are one to one
                 I.patience[v] = pool.patience
                 I.st_seed[v], I.st_early[v], I.st_late[v] = st
                 I.risk[v] = pool.risk_appetite
@@ -362,7 +378,8 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
     for o in range(int(O.n[0])):
         if O.kind[o] in (S.SME, S.LISTED):
             r = O.region[o]
-            O.cash[o] = ini.firm_cash_months * O.emp[o] * (R.wage[r] + R.rent[r])
+            real = O.head[o] if o2o else O.emp[o]  # the firm's real head count
+            O.cash[o] = ini.firm_cash_months * real * (R.wage[r] + R.rent[r])
 
     U = UniP(
         org=np.array(unis["org"], np.int32),

@@ -49,7 +49,10 @@ Globals = namedtuple(
     # capital by need and traction (issue 15; mechanisms.capital.by_traction)
     "by_traction run_seed run_early run_late compute_pp compute_el tr_fit_ref tr_fit_el "
     "tr_potential tr_rev_el tr_step_el tr_step_max tr_min tr_max val_tr_el max_dilution "
-    "cheque_share syndicate min_cheque team_seed team_early team_late hot_traction hot_interval",
+    "cheque_share syndicate min_cheque team_seed team_early team_late hot_traction hot_interval "
+    # organisations one to one at population scale k > 1 (issue 15 item 5): o2o is 1 when on,
+    # mk the scale of investors' money (k when firms are a 1/k sample, 1 when one to one)
+    "o2o mk",
 )
 
 
@@ -325,7 +328,15 @@ def globals_(sc: Scenario, scale: float) -> Globals:
         team_late=m.capital.plan_team_late,
         hot_traction=m.capital.hot_traction,
         hot_interval=m.capital.hot_interval,
+        o2o=1.0 if one_to_one(sc, scale) else 0.0,
+        mk=1.0 if one_to_one(sc, scale) else float(scale),
     )
+
+
+def one_to_one(sc: Scenario, scale: float) -> bool:
+    """Whether organisations are simulated one to one (``mechanisms.initial.one_to_one_orgs``
+    at a population scale above 1; at scale 1 firms are one to one anyway)."""
+    return bool(sc.mechanisms.initial.one_to_one_orgs) and float(scale) > 1.0
 
 
 def stage_weights(pref: dict[str, float]) -> tuple[float, float, float]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from rainforest.mechanisms.common import headcount, share
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.state.accounts import (
     M_FIRMS,
@@ -31,29 +32,32 @@ from rainforest.state.tables import (
 
 
 @njit(cache=True)
-def org_metrics(O, R, k, specialised_fit, acc):
+def org_metrics(O, R, glob, specialised_fit, acc):
     """Firm stocks and the output of anchors and established employers for the month.
-    Unique institutions count 1/k in the scaled accounts so that they report as one."""
+    Each organisation counts ``weight / k`` in the scaled accounts (``common.share``): a
+    sampled firm standing for k real ones counts 1, a unique institution or a firm simulated
+    one to one counts 1/k, so that each reports as one."""
     for org in range(O.n[0]):
         if O.alive[org] == 0:
             continue
         r = O.region[org]
         kind = O.kind[org]
+        w = share(O, org, glob)
         if kind == STARTUP:
-            acc[r, M_STARTUPS] += 1.0
-            acc[r, M_FIRMS] += 1.0
+            acc[r, M_STARTUPS] += w
+            acc[r, M_FIRMS] += w
         elif kind == SME:
-            acc[r, M_SMES] += 1.0
-            acc[r, M_FIRMS] += 1.0
-            if 10 <= O.emp[org] <= 1000 and O.fit[org] >= specialised_fit:
-                acc[r, M_SPEC_SMES] += 1.0
+            acc[r, M_SMES] += w
+            acc[r, M_FIRMS] += w
+            if 10 <= headcount(O, org, glob) <= 1000 and O.fit[org] >= specialised_fit:
+                acc[r, M_SPEC_SMES] += w
         elif kind == LISTED:
-            acc[r, M_LISTED] += 1.0
-            acc[r, M_FIRMS] += 1.0
+            acc[r, M_LISTED] += w
+            acc[r, M_FIRMS] += w
         elif kind == ANCHOR:
-            acc[r, M_FIRMS] += 1.0 / k
+            acc[r, M_FIRMS] += w
             if O.listed[org] == 1:
-                acc[r, M_LISTED] += 1.0 / k
+                acc[r, M_LISTED] += w
         if kind == ANCHOR or kind == INCUMBENT or kind == STATE or kind == FACILITY:
             acc[r, M_OUTPUT] += R.productivity[r] * O.prod[org] * O.emp[org]
 
@@ -68,7 +72,7 @@ def hook_seed(T, X, M):
 @njit(cache=True, inline="always")
 def hook_firms(T, X, M):
     """Firm stocks and output of the month."""
-    org_metrics(T.O, T.R, M.scale, T.glob.specialised_fit, X.acc)
+    org_metrics(T.O, T.R, T.glob, T.glob.specialised_fit, X.acc)
 
 
 MECHANISM = declare(

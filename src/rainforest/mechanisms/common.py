@@ -8,7 +8,10 @@ from numba import njit
 from rainforest.state.tables import (
     EMPLOYED,
     GONE,
+    LISTED,
     NO_EXIT,
+    SME,
+    STARTUP,
     UNEMPLOYED,
 )
 
@@ -17,6 +20,49 @@ from rainforest.state.tables import (
 # store to that address (~10 cycles), which dominated the people passes of small districts.
 # A power of two, so that ``row & (LANES - 1)`` may stand for the modulo.
 LANES = 8
+
+
+# The fractional offset of firm ``org`` when its sampled head count is rounded (see
+# ``sampled_head``): org x the golden ratio mod 1 spreads consecutive rows evenly over [0, 1)
+# and stays fixed for the firm's life, so rounding is unbiased over firms without churn.
+GOLDEN = 0.6180339887498949
+
+
+@njit(cache=True, inline="always")
+def is_firm(kind):
+    """Startups, SMEs and listed firms: the organisations that are one to one when
+    ``mechanisms.initial.one_to_one_orgs`` is on (anchors, facilities and universities are
+    unique at any scale; incumbent and state employers are the rest of the economy)."""
+    return kind == STARTUP or kind == SME or kind == LISTED
+
+
+@njit(cache=True, inline="always")
+def share(O, org, glob):
+    """What one event of ``org`` adds to the accounts, which the engine multiplies by k:
+    weight / k, so 1 for a sampled firm that stands for k real ones, 1/k for a firm that is
+    one to one (or a unique institution)."""
+    return O.weight[org] / glob.k
+
+
+@njit(cache=True, inline="always")
+def headcount(O, org, glob):
+    """A firm's real head count, the one its economics use (burn, revenue, experiments).
+    When firms are a 1/k sample each stands for k firms of its own size, so its sampled
+    employees are its real head count; when firms are one to one (``glob.o2o``) its sampled
+    employees are about 1/k of it, and its real head count is ``O.head``: its planned team
+    as far as the labour market filled it (``m06_labour.real_heads``)."""
+    if glob.o2o > 0.0:
+        return O.head[org]
+    return O.emp[org]
+
+
+@njit(cache=True, inline="always")
+def sampled_head(O, org, glob, team):
+    """Sampled employees a one-to-one firm keeps for a real ``team`` (whole people: the
+    hiring side passes floor(target), the firing side ceil(target), as for a sampled firm):
+    team / k, rounded down after a fixed per-firm offset in [0, 1), unbiased over firms and
+    without monthly churn; at k = 1 it is ``team`` itself."""
+    return int(np.floor(team / glob.k + (org * GOLDEN) % 1.0))
 
 
 @njit(cache=True, inline="always")
@@ -96,6 +142,7 @@ def new_org(O, kind, region, cell, domain, month, weight):
     O.demand[k] = 0.0
     O.listed[k] = 0
     O.prod[k] = 1.0
+    O.head[k] = 0.0
     O.n[0] = k + 1
     return k
 

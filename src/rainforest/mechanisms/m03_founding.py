@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.mechanisms.common import add_event, leave_job, new_org
+from rainforest.mechanisms.common import add_event, leave_job, new_org, share
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.mechanisms.m10_policy import queue_subsidy
 from rainforest.state.accounts import M_FOUNDINGS, M_REFOUNDINGS, M_SPINOUTS, M_UNI_SPINOUTS
@@ -77,23 +77,79 @@ def founding_probability(P, O, R, D, glob, i, d, quality):
     return admit / (1.0 + np.exp(-x))
 
 
+@njit(cache=True, inline="always")
+def found_unsampled(P, O, R, glob, C, c, i, month, acc, E):
+    """A firm founded by one of the k - 1 real people an idea's sampled holder stands for
+    (organisations one to one, ``glob.o2o``): like the holder, on an idea like theirs, but
+    with no sampled person in it (its team is real head count only). Returns False when the
+    table is full."""
+    r = P.region[i]
+    d = C.domain[c]
+    org = new_org(O, STARTUP, r, P.cell[i], d, month, 1.0)
+    if org < 0:
+        return False
+    old = P.employer[i]
+    O.theta[org] = C.quality[c] / (glob.half_quality + C.quality[c])
+    O.fit[org] = glob.initial_fit
+    O.origin[org] = C.origin[c]
+    O.parent[org] = C.parent[c]
+    O.cred[org] = P.cred[i]
+    O.state[org] = 1 if (old >= 0 and (O.kind[old] == STATE or O.state[old] == 1)) else 0
+    team = 1
+    if C.partner[c] >= 0 and np.random.random() < glob.cofounder_p:
+        team = 2
+    w = share(O, org, glob)
+    acc[r, M_FOUNDINGS] += w
+    add_event(E, month, EV_FOUNDING, r, org, -1, C.parent[c], 0.0, d)
+    if C.parent[c] >= 0:
+        if C.origin[c] == FROM_UNIVERSITY:
+            acc[r, M_UNI_SPINOUTS] += w
+        acc[r, M_SPINOUTS] += w
+        add_event(E, month, EV_SPINOUT, r, org, -1, C.parent[c], 0.0, d)
+    O.target[org] = team
+    O.head[org] = team
+    O.cash[org] = glob.savings_months * R.wage[r] * team
+    if R.talent_sub[r] > 0.0:
+        amount = R.talent_sub[r] * team
+        queue_subsidy(O.pending, O.cash, R.latency[r], org, r, month, amount, acc, w)
+        add_event(E, month, EV_SUBSIDY, r, org, -1, -1, amount, d)
+    return True
+
+
 @njit(cache=True)
 def decide_and_found(P, O, R, D, glob, C, hybrid, month, acc, E):
     """Run the founding decision on every queued idea and create the startups. A partner in
     another region joins as co-founder only through hybrid collaboration (probability
-    ``hybrid``, M12)."""
+    ``hybrid``, M12).
+
+    With organisations one to one at scale k (``glob.o2o``), an idea's sampled holder stands
+    for k real people with ideas like it: the holder founds with the decision's probability p
+    (a founding of people, counted k times), and each of the other k - 1 founds a firm of its
+    own with probability p (``found_unsampled``); every firm counts once."""
     k = glob.k
+    others = k - 1.0 if glob.o2o > 0.0 else 0.0
+    whole = int(others)
     for c in range(C.n[0]):
         i = C.person[c]
         if P.status[i] == FOUNDER or P.status[i] == GONE:
             continue
         d = C.domain[c]
-        if np.random.random() >= founding_probability(P, O, R, D, glob, i, d, C.quality[c]):
+        p = founding_probability(P, O, R, D, glob, i, d, C.quality[c])
+        founds = np.random.random() < p
+        if others > 0.0 and p > 0.0:
+            n_more = np.random.binomial(whole, p)
+            if others > whole and np.random.random() < (others - whole) * p:
+                n_more += 1
+            for _ in range(n_more):
+                if not found_unsampled(P, O, R, glob, C, c, i, month, acc, E):
+                    return
+        if not founds:
             continue
         r = P.region[i]
-        org = new_org(O, STARTUP, r, P.cell[i], d, month, k)
+        org = new_org(O, STARTUP, r, P.cell[i], d, month, 1.0 if glob.o2o > 0.0 else k)
         if org < 0:
             return
+        w = share(O, org, glob)
         old = P.employer[i]
         O.theta[org] = C.quality[c] / (glob.half_quality + C.quality[c])
         O.fit[org] = glob.initial_fit
@@ -102,18 +158,18 @@ def decide_and_found(P, O, R, D, glob, C, hybrid, month, acc, E):
         O.cred[org] = P.cred[i]
         O.state[org] = 1 if (old >= 0 and (O.kind[old] == STATE or O.state[old] == 1)) else 0
         if P.exp[i] > 0:
-            acc[r, M_REFOUNDINGS] += 1.0
+            acc[r, M_REFOUNDINGS] += 1.0  # people who found again: a count of people
         leave_job(P.employer, O.emp, i)
         P.status[i] = FOUNDER
         P.employer[i] = org
         P.exp[i] += 1
         O.emp[org] = 1
-        acc[r, M_FOUNDINGS] += 1.0
+        acc[r, M_FOUNDINGS] += w
         add_event(E, month, EV_FOUNDING, r, org, i, C.parent[c], 0.0, d)
         if C.parent[c] >= 0:
             if C.origin[c] == FROM_UNIVERSITY:
-                acc[r, M_UNI_SPINOUTS] += 1.0
-            acc[r, M_SPINOUTS] += 1.0
+                acc[r, M_UNI_SPINOUTS] += w
+            acc[r, M_SPINOUTS] += w
             add_event(E, month, EV_SPINOUT, r, org, i, C.parent[c], 0.0, d)
         j = C.partner[c]
         if (
@@ -133,10 +189,12 @@ def decide_and_found(P, O, R, D, glob, C, hybrid, month, acc, E):
             add_event(E, month, EV_COFOUNDER, P.region[j], org, j, i, 0.0, d)
         team = O.emp[org]
         O.target[org] = team
+        if glob.o2o > 0.0:
+            O.head[org] = team
         O.cash[org] = glob.savings_months * R.wage[r] * team
         if R.talent_sub[r] > 0.0:
             amount = R.talent_sub[r] * team
-            queue_subsidy(O.pending, O.cash, R.latency[r], org, r, month, amount, acc)
+            queue_subsidy(O.pending, O.cash, R.latency[r], org, r, month, amount, acc, w)
             add_event(E, month, EV_SUBSIDY, r, org, i, -1, amount, d)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.mechanisms.common import add_event
+from rainforest.mechanisms.common import add_event, headcount, share
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.mechanisms.m10_policy import grant_amount, queue_subsidy
 from rainforest.state.accounts import (
@@ -47,14 +47,15 @@ def firm_month(O, R, D, glob, month, demand, exp_cost, acc, E):
         if O.alive[org] == 0 or not (kind == STARTUP or kind == SME or kind == LISTED):
             continue
         r = O.region[org]
+        w = share(O, org, glob)  # what the firm counts for in the accounts
         due = O.pending[org, slot]
         if due > 0.0:  # subsidies claimed earlier fall due (M10)
             O.pending[org, slot] = 0.0
             O.cash[org] += due
-            acc[r, M_SUBSIDIES] += due
-            acc[r, M_SUBSIDY_DELAY] += due * R.latency[r] * 30.4
+            acc[r, M_SUBSIDIES] += due * w
+            acc[r, M_SUBSIDY_DELAY] += due * R.latency[r] * 30.4 * w
         d = O.domain[org]
-        emp = O.emp[org]
+        emp = headcount(O, org, glob)
         age = month - O.founded[org]
         # established firms have weathered shifts before: a fifth of the startup rate
         if np.random.random() < glob.disruption_rate * (
@@ -101,9 +102,9 @@ def firm_month(O, R, D, glob, month, demand, exp_cost, acc, E):
                 boost += glob.open_scen_rev * R.open_scen[r]
             revenue = emp * glob.rev_per_emp * fit * fit * D.market[d] * boost * O.prod[org]
         O.cash[org] += (margin if kind != STARTUP else revenue) - salaries - rent - exp_spend
-        acc[r, M_OUTPUT] += revenue
-        acc[r, M_EXPERIMENTS] += n_exp
-        acc[r, M_EXP_SPEND] += exp_spend
+        acc[r, M_OUTPUT] += revenue * w
+        acc[r, M_EXPERIMENTS] += n_exp * w
+        acc[r, M_EXP_SPEND] += exp_spend * w
         if kind != STARTUP:
             continue
         # subsidy claims, paid after the service latency (M10)
@@ -111,11 +112,11 @@ def firm_month(O, R, D, glob, month, demand, exp_cost, acc, E):
         if age < R.rent_sub_months[r]:
             claim += R.rent_sub[r] * rent
         if claim > 0.0:
-            queue_subsidy(O.pending, O.cash, R.latency[r], org, r, month, claim, acc)
+            queue_subsidy(O.pending, O.cash, R.latency[r], org, r, month, claim, acc, w)
         if R.grant_rate[r] > 0.0 and fit >= glob.grant_min_fit:
             g = grant_amount(R.grant_rate[r], R.state_pref[r], R.grant_max[r], O.state[org], glob)
             if g > 0.0:
-                queue_subsidy(O.pending, O.cash, R.latency[r], org, r, month, g, acc)
+                queue_subsidy(O.pending, O.cash, R.latency[r], org, r, month, g, acc, w)
                 add_event(E, month, EV_SUBSIDY, r, org, -1, -1, g, d)
 
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.mechanisms.common import add_event
+from rainforest.mechanisms.common import add_event, headcount, share
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.mechanisms.m04_experiments import monthly_burn
 from rainforest.state.accounts import M_INVEST0, M_RESCUES
@@ -105,16 +105,16 @@ def pick_investor(I, r, order, start):
 
 
 @njit(cache=True, inline="always")
-def invest(O, I, V, org, inv, amount, stage, month, pre, acc, E, kind_ev):
+def invest(O, I, V, glob, org, inv, amount, stage, month, pre, acc, E, kind_ev):
     """Record a round: new shares at ``pre`` money, cash to the firm, powder from the investor."""
-    if record(O, I, V, org, inv, amount, stage, month, pre, acc, E, kind_ev):
+    if record(O, I, V, glob, org, inv, amount, stage, month, pre, acc, E, kind_ev):
         O.rounds[org] += 1
         return True
     return False
 
 
 @njit(cache=True, inline="always")
-def record(O, I, V, org, inv, amount, stage, month, pre, acc, E, kind_ev):
+def record(O, I, V, glob, org, inv, amount, stage, month, pre, acc, E, kind_ev):
     """Record one cheque of a round (the lead's or a co-investor's) without counting a round."""
     new_shares = O.shares[org] * amount / max(pre, 1e-9)
     k = V.n[0]
@@ -138,7 +138,7 @@ def record(O, I, V, org, inv, amount, stage, month, pre, acc, E, kind_ev):
     I.dry[inv] = max(I.dry[inv] - amount, 0.0)
     I.invested[inv] += amount
     r = O.region[org]
-    acc[r, M_INVEST0 + I.kind[inv]] += amount
+    acc[r, M_INVEST0 + I.kind[inv]] += amount * share(O, org, glob)
     add_event(E, month, kind_ev, r, org, -1, inv, amount, O.domain[org])
     return True
 
@@ -211,7 +211,7 @@ def traction_of(O, V, D, glob, org, burn):
     against burn and the last round's step-up, bounded by ``traction_min``/``traction_max``."""
     d = O.domain[org]
     read = max(O.fit[org], glob.tr_potential * O.theta[org])
-    revenue = O.fit[org] ** 2 * O.emp[org] * glob.rev_per_emp * D.market[d]
+    revenue = O.fit[org] ** 2 * headcount(O, org, glob) * glob.rev_per_emp * D.market[d]
     g = (read / glob.tr_fit_ref) ** glob.tr_fit_el
     g *= (1.0 + revenue / max(burn, 1e-9)) ** glob.tr_rev_el
     g *= step_up(O, V, org, glob.tr_step_max) ** glob.tr_step_el
@@ -251,15 +251,16 @@ def need_of(O, D, glob, org, stage, per_person, g):
         months, team = glob.run_early, glob.team_early
     else:
         months, team = glob.run_late, glob.team_late
-    team = max(O.emp[org], team)
+    team = max(headcount(O, org, glob), team)
     return max(team * per_person * months * g, glob.min_cheque), per_person
 
 
 @njit(cache=True, inline="always")
 def cheque_cap(I, glob, inv):
     """Most an investor puts in one round: ``cheque_share`` of its dry powder (its real
-    powder at any population scale k, which holds 1/k of it; ``afford`` keeps it unbiased)."""
-    return glob.cheque_share * I.dry[inv] * glob.k
+    powder at any population scale k: with firms a 1/k sample it holds 1/k of it, ``glob.mk``
+    = k, and ``afford`` keeps it unbiased; with firms one to one its money is real, mk = 1)."""
+    return glob.cheque_share * I.dry[inv] * glob.mk
 
 
 @njit(cache=True, inline="always")
@@ -297,13 +298,13 @@ def raise_by_traction(
             continue
         # the price steps up with traction (never down for the lack of it); the round sells
         # at most max_dilution of the firm
-        revenue = O.fit[org] ** 2 * O.emp[org] * glob.rev_per_emp * D.market[d]
+        revenue = O.fit[org] ** 2 * headcount(O, org, glob) * glob.rev_per_emp * D.market[d]
         pre = pre_money(O, D, glob, org, stage, revenue, max(g, 1.0) ** glob.val_tr_el)
         size = max(min(need, pre * glob.max_dilution / (1.0 - glob.max_dilution)), glob.min_cheque)
         amount = min(size, cheque_cap(I, glob, lead))
         if amount < glob.min_cheque or not afford(I, lead, amount):
             continue
-        if not invest(O, I, V, org, lead, amount, stage, month, pre, acc, E, EV_FUNDING):
+        if not invest(O, I, V, glob, org, lead, amount, stage, month, pre, acc, E, EV_FUNDING):
             return need
         left = size - amount
         for _ in range(int(glob.syndicate)):
@@ -316,7 +317,7 @@ def raise_by_traction(
             if part < glob.min_cheque or not afford(I, inv, part):
                 continue
             # the same share price: the pre-money of a follower is the post-money so far
-            if not record(O, I, V, org, inv, part, stage, month, O.valuation[org], acc, E,
+            if not record(O, I, V, glob, org, inv, part, stage, month, O.valuation[org], acc, E,
                           EV_FUNDING):  # fmt: skip
                 break
             left -= part
@@ -347,10 +348,10 @@ def rescue(O, I, V, D, glob, org, stage, amount, month, inv_order, inv_start, ac
             if cheque < glob.min_cheque:
                 continue
         if afford(I, inv, cheque):
-            revenue = O.fit[org] ** 2 * O.emp[org] * glob.rev_per_emp * D.market[d]
+            revenue = O.fit[org] ** 2 * headcount(O, org, glob) * glob.rev_per_emp * D.market[d]
             pre = pre_money(O, D, glob, org, stage, revenue)
-            if invest(O, I, V, org, inv, cheque, stage, month, pre, acc, E, EV_RESCUE):
-                acc[r, M_RESCUES] += 1.0
+            if invest(O, I, V, glob, org, inv, cheque, stage, month, pre, acc, E, EV_RESCUE):
+                acc[r, M_RESCUES] += share(O, org, glob)
             break
 
 
@@ -368,7 +369,12 @@ def raise_rounds(
             continue
         r = O.region[org]
         burn = monthly_burn(
-            STARTUP, O.emp[org], R.wage[r], R.rent[r] * R.land[r], exp_cost[r, O.domain[org]], glob
+            STARTUP,
+            headcount(O, org, glob),
+            R.wage[r],
+            R.rent[r] * R.land[r],
+            exp_cost[r, O.domain[org]],
+            glob,
         )
         # by traction, a hot firm raises to scale before it runs short
         if O.cash[org] > glob.runway_trigger * burn and (
@@ -402,9 +408,9 @@ def raise_rounds(
             if inv < 0:
                 continue
             if willing(O, I, glob, org, inv, stage, month) and afford(I, inv, amount):
-                revenue = O.fit[org] ** 2 * O.emp[org] * glob.rev_per_emp * D.market[d]
+                revenue = O.fit[org] ** 2 * headcount(O, org, glob) * glob.rev_per_emp * D.market[d]
                 pre = pre_money(O, D, glob, org, stage, revenue)
-                if invest(O, I, V, org, inv, amount, stage, month, pre, acc, E, EV_FUNDING):
+                if invest(O, I, V, glob, org, inv, amount, stage, month, pre, acc, E, EV_FUNDING):
                     plan_hiring(O, R, glob, org, exp_cost)
                 break
         rescue(O, I, V, D, glob, org, stage, amount, month, inv_order, inv_start, acc, E)

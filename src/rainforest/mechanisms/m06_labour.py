@@ -19,7 +19,15 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.mechanisms.common import LANES, join, leave_job, make_unemployed, new_person
+from rainforest.mechanisms.common import (
+    LANES,
+    is_firm,
+    join,
+    leave_job,
+    make_unemployed,
+    new_person,
+    sampled_head,
+)
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.mechanisms.m02_ideas import add_cand
 from rainforest.state.accounts import (
@@ -172,15 +180,19 @@ def index_by_employer(P, n_orgs, order, start):
 
 
 @njit(cache=True)
-def fire_surplus(P, O, emp_order, emp_start):
-    """Firms above their headcount target let employees go (founders stay)."""
+def fire_surplus(P, O, glob, emp_order, emp_start):
+    """Firms above their headcount target let employees go (founders stay). A firm that is
+    one to one (``glob.o2o``) keeps its sampled share of its real team (``sampled_head``)."""
     for org in range(O.n[0]):
         if O.alive[org] == 0:
             continue
         kind = O.kind[org]
         if kind == INCUMBENT or kind == STATE:
             continue
-        surplus = O.emp[org] - int(np.ceil(O.target[org]))
+        if glob.o2o > 0.0 and is_firm(kind):
+            surplus = O.emp[org] - sampled_head(O, org, glob, np.ceil(O.target[org]))
+        else:
+            surplus = O.emp[org] - int(np.ceil(O.target[org]))
         lo = emp_start[org]
         hi = emp_start[org + 1]
         n = hi - lo
@@ -239,7 +251,10 @@ def hire_and_match(
             kind == STARTUP or kind == SME or kind == LISTED or kind == ANCHOR or kind == FACILITY
         ):
             continue
-        need = int(np.floor(O.target[org])) - O.emp[org]
+        if glob.o2o > 0.0 and is_firm(kind):  # its sampled share of its real team
+            need = sampled_head(O, org, glob, np.floor(O.target[org])) - O.emp[org]
+        else:
+            need = int(np.floor(O.target[org])) - O.emp[org]
         r = O.region[org]
         misses = 0
         while need > 0:
@@ -284,6 +299,36 @@ def hire_and_match(
 
 
 @njit(cache=True)
+def real_heads(O, glob, n_regions):
+    """Real head counts of firms simulated one to one (``glob.o2o``): each firm's planned team
+    (whole people, floor(target), what hiring fills) times the share of planned jobs that the
+    sampled labour market filled for firms of its kind in its region (k x sampled staff /
+    planned teams). A firm's own sampled staff (about team / k, often 0 or 1) is too coarse
+    to read its head count from; the share keeps the labour market's limits (a drained pool,
+    poaching from established firms) in the firms' economics, as sampled staff do when firms
+    are a 1/k sample."""
+    got = np.zeros((n_regions, 3))
+    planned = np.zeros((n_regions, 3))
+    n = O.n[0]
+    for org in range(n):
+        kind = O.kind[org]
+        if O.alive[org] == 0 or not is_firm(kind):
+            continue
+        c = 0 if kind == STARTUP else (1 if kind == SME else 2)
+        got[O.region[org], c] += glob.k * O.emp[org]
+        planned[O.region[org], c] += np.floor(O.target[org])
+    for r in range(n_regions):
+        for c in range(3):
+            got[r, c] = got[r, c] / planned[r, c] if planned[r, c] > 0.0 else 1.0
+    for org in range(n):
+        kind = O.kind[org]
+        if O.alive[org] == 0 or not is_firm(kind):
+            continue
+        c = 0 if kind == STARTUP else (1 if kind == SME else 2)
+        O.head[org] = np.floor(O.target[org]) * got[O.region[org], c]
+
+
+@njit(cache=True)
 def add_entrants(P, G, R, glob, skill_cdf, month, deficit, acc):
     """Young workers arrive to fill each region's labour-force deficit (ages from
     ``mechanisms.labour``)."""
@@ -312,7 +357,7 @@ def hook_index_employers(T, X, M):
 @njit(cache=True, inline="always")
 def hook_fire(T, X, M):
     """Firms above their head-count target shed staff."""
-    fire_surplus(T.P, T.O, X.emp_order, X.emp_start)
+    fire_surplus(T.P, T.O, T.glob, X.emp_order, X.emp_start)
 
 
 @njit(cache=True, inline="always")
@@ -349,6 +394,8 @@ def hook_hire(T, X, M):
         T.P, T.O, T.R, T.glob, X.cell_order, X.cell_start, T.G, X.pool, X.pool_start,
         T.incumbent_of, T.state_of,
     )  # fmt: skip
+    if T.glob.o2o > 0.0:  # firms one to one: their real head counts after hiring
+        real_heads(T.O, T.glob, T.pop_target.shape[0])
 
 
 @njit(cache=True, inline="always")

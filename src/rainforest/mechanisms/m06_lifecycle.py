@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.mechanisms.common import add_event
+from rainforest.mechanisms.common import add_event, headcount, share
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.mechanisms.m04_experiments import monthly_burn
 from rainforest.mechanisms.m05_capital import index_investors
@@ -110,21 +110,22 @@ def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
         d = O.domain[org]
         age = month - O.founded[org]
         fit = O.fit[org]
+        w = share(O, org, glob)  # what the firm counts for in the accounts
         if O.cash[org] < 0.0:
             O.alive[org] = 0
             O.exit[org] = EXIT_FAIL
             O.exit_month[org] = month
             write_off(O, V, org)
-            acc[r, M_FAILURES] += 1.0
+            acc[r, M_FAILURES] += w
             add_event(E, month, EV_FAILURE, r, org, -1, -1, O.raised[org], d)
             continue
         if kind == STARTUP:
-            revenue = fit * fit * O.emp[org] * glob.rev_per_emp * D.market[d]
+            revenue = fit * fit * headcount(O, org, glob) * glob.rev_per_emp * D.market[d]
             O.valuation[org] = max(O.valuation[org], revenue * glob.rev_multiple)
             if O.unicorn[org] == 0 and O.valuation[org] >= glob.unicorn_val:
                 O.unicorn[org] = 1
-                acc[r, M_UNICORNS] += 1.0
-                successes[r] += 1.0
+                acc[r, M_UNICORNS] += w
+                successes[r] += w
                 add_event(E, month, EV_UNICORN, r, org, -1, -1, O.valuation[org], d)
             exit_value = 0.0
             if (
@@ -137,8 +138,8 @@ def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
                 O.kind[org] = LISTED
                 O.listed[org] = 1
                 O.exit[org] = EXIT_IPO
-                acc[r, M_IPOS] += 1.0
-                successes[r] += 1.0
+                acc[r, M_IPOS] += w
+                successes[r] += w
                 add_event(E, month, EV_IPO, r, org, -1, -1, exit_value, d)
             elif (
                 age >= glob.acq_min_age
@@ -150,8 +151,8 @@ def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
                 )
                 O.kind[org] = SME
                 O.exit[org] = EXIT_ACQ
-                acc[r, M_ACQ] += 1.0
-                successes[r] += glob.acq_success
+                acc[r, M_ACQ] += w
+                successes[r] += glob.acq_success * w
                 add_event(E, month, EV_ACQUISITION, r, org, -1, -1, exit_value, d)
             if exit_value > 0.0:
                 O.exit_month[org] = month
@@ -167,7 +168,7 @@ def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
                 kind = SME
         # headcount target: multiplicative growth with fit, Gibrat noise
         burn = monthly_burn(
-            kind, O.emp[org], R.wage[r], R.rent[r] * R.land[r], exp_cost[r, d], glob
+            kind, headcount(O, org, glob), R.wage[r], R.rent[r] * R.land[r], exp_cost[r, d], glob
         )
         g = 0.0
         if fit > glob.growth_min_fit and O.cash[org] > glob.growth_runway * burn:

@@ -23,7 +23,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
-from rainforest.mechanisms.common import add_event, new_person, pick_weighted
+from rainforest.mechanisms.common import add_event, new_person, pick_weighted, share
 from rainforest.mechanisms.contract import Column, Hook, Mechanism, declare
 from rainforest.mechanisms.m02_ideas import add_cand
 from rainforest.state.accounts import (
@@ -72,10 +72,23 @@ def patent_events(E, month, counts):
 
 @njit(cache=True, inline="always")
 def tech_transfer(O, r, d, source, month, acc, E, glob):
-    """License a technology to a living local firm (same domain if one is found quickly)."""
-    n = O.n[0]
-    if n == 0:
+    """License a technology to a living local firm (same domain if one is found quickly).
+    With firms one to one (``glob.o2o``, issue 15) a sampled licence stands for k real ones,
+    each to its own firm."""
+    if O.n[0] == 0:
         return
+    reps = 1
+    if glob.o2o > 0.0:
+        whole = int(glob.k)
+        reps = whole + (1 if np.random.random() < glob.k - whole else 0)
+    for _ in range(reps):
+        transfer_once(O, r, d, source, month, acc, E, glob)
+
+
+@njit(cache=True, inline="always")
+def transfer_once(O, r, d, source, month, acc, E, glob):
+    """One licence to a living local firm; it counts ``common.share`` in the accounts."""
+    n = O.n[0]
     for t in range(int(glob.transfer_tries)):
         org = np.random.randint(n)
         kind = O.kind[org]
@@ -86,7 +99,7 @@ def tech_transfer(O, r, d, source, month, acc, E, glob):
         if t < glob.transfer_same_tries and O.domain[org] != d:
             continue
         O.theta[org] += glob.transfer_gain * (1.0 - O.theta[org])
-        acc[r, M_TECH_TRANSFERS] += 1.0
+        acc[r, M_TECH_TRANSFERS] += share(O, org, glob)
         add_event(E, month, EV_TECH_TRANSFER, r, org, -1, source, 0.0, O.domain[org])
         return
 

@@ -24,10 +24,11 @@ from rainforest.state.tables import SUB_SLOTS
 
 
 @njit(cache=True, inline="always")
-def queue_subsidy(pending, cash, delay, org, r, month, amount, acc):
+def queue_subsidy(pending, cash, delay, org, r, month, amount, acc, share):
     """Claim ``amount`` for ``org``; it is paid ``delay`` months later (a fractional delay
     splits the payment between two months so the mean delay is exact; a delay under one month
-    pays the first part at once). Takes arrays, not tables, to stay cheap in per-firm loops."""
+    pays the first part at once). Takes arrays, not tables, to stay cheap in per-firm loops;
+    ``share`` is what the firm's money counts for in the accounts (``common.share``)."""
     if amount <= 0.0:
         return
     a = int(np.floor(delay))
@@ -38,8 +39,8 @@ def queue_subsidy(pending, cash, delay, org, r, month, amount, acc):
     now = amount * (1.0 - f)
     if a == 0:
         cash[org] += now
-        acc[r, M_SUBSIDIES] += now
-        acc[r, M_SUBSIDY_DELAY] += now * delay * 30.4
+        acc[r, M_SUBSIDIES] += now * share
+        acc[r, M_SUBSIDY_DELAY] += now * delay * 30.4 * share
     else:
         pending[org, (month + a) % SUB_SLOTS] += now
     pending[org, (month + a + 1) % SUB_SLOTS] += amount * f

@@ -119,7 +119,10 @@ def estimate(sc: Scenario, years: int | None = None, scale: float | None = None)
         for name, r in regions.items()
         for i, u in enumerate(r.universities)
     }
-    firms = sum(r.initial_firms for r in regions.values()) / k
+    # firms one to one (mechanisms.initial.one_to_one_orgs): every real firm is a row, and a
+    # sampled founding brings k - 1 unsampled ones
+    k_org = 1.0 if (sc.mechanisms.initial.one_to_one_orgs and k > 1.0) else k
+    firms = sum(r.initial_firms for r in regions.values()) / k_org
     pools = {
         f"regions.{name}.investors.{i}.count": float(p.count)
         for name, r in regions.items()
@@ -132,7 +135,9 @@ def estimate(sc: Scenario, years: int | None = None, scale: float | None = None)
     person_rows = 2.0 * (
         1.6 * people + 4096 + newcomers + PERSON_ROWS_PER_PERSON_MONTH * person_months
     )
-    org_rows = 2.0 * (firms + 0.05 * people + 2048 + ORG_ROWS_PER_PERSON_MONTH * person_months)
+    org_rows = 2.0 * (
+        firms + 0.05 * people + 2048 + ORG_ROWS_PER_PERSON_MONTH * person_months * (k / k_org)
+    )
     event_rows = 2.0 * (max(32768.0, people) + EVENT_ROWS_PER_PERSON_MONTH * person_months)
     parts = {
         "people": person_rows * PERSON_BYTES,

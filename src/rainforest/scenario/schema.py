@@ -1617,6 +1617,15 @@ class Initial(Model):
         "years",
         "engine/build.py:build_world",
     )
+    one_to_one_orgs: bool = _f(
+        False,
+        "At a population scale k > 1, simulate organisations one to one (one row per real "
+        "firm, with its real head count for its economics) while people stay a 1/k sample; "
+        "off keeps the first edition's 1/k sample of firms, each standing for k real ones, so "
+        "rare firm outcomes (unicorns, IPOs) come in lumps of k.",
+        "switch",
+        "assumed: issue 15 item 5 (rare events one to one); no effect at scale 1",
+    )
 
     @model_validator(mode="after")
     def _ranges(self) -> Initial:

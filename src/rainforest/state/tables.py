@@ -72,7 +72,7 @@ Orgs = namedtuple(
     "Orgs",
     "n kind alive region cell domain founded cash fit theta emp target rounds raised "
     "valuation shares parent origin state cred unicorn exit exit_month last_raise "
-    "inv_head pending weight spin_rate demand listed prod",
+    "inv_head pending weight spin_rate demand listed prod head",
 )
 Investors = namedtuple(
     "Investors",
@@ -131,6 +131,7 @@ _DTYPES = {
         demand=np.float64,
         listed=np.uint8,
         prod=np.float64,
+        head=np.float64,  # real head count of a firm simulated one to one (issue 15)
     ),
     "Investors": dict(
         kind=np.int8,

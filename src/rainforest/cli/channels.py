@@ -19,17 +19,16 @@ def channels(
     years: int = typer.Option(5, "--years", "-y", help="Reported years per run."),
     scale: float = scale_option(),
     network: bool = typer.Option(
-        True,
-        "--network/--first-edition",
-        help="The second edition's mechanisms (the default) or the first edition's.",
+        False, "--network", help="Switch the living network (M13-M16) on for these runs."
     ),
 ) -> None:
     """Share of foundings by channel (contacts/recombination, spin-offs from anchors,
     startups, facilities, universities; comebacks beside them) with 90% intervals."""
     from rainforest.api import simulate
+    from rainforest.mechanisms.m13_network import ON
     from rainforest.metrics.channels import channels as table_of
     from rainforest.metrics.channels import genealogy
-    from rainforest.scenario import FIRST_EDITION, ScenarioError, load_scenario, with_values
+    from rainforest.scenario import ScenarioError, load_scenario, with_values
 
     if runs < 1:
         fail(f"--runs must be at least 1, got {runs}")
@@ -39,8 +38,8 @@ def channels(
         fail(f"--scale must be positive, got {scale}")
     try:
         sc = load_scenario(scenario)
-        if not network:
-            sc = with_values(sc, FIRST_EDITION)
+        if network:
+            sc = with_values(sc, ON)
     except (ScenarioError, ValueError) as err:
         fail(str(err))
     results = []
@@ -49,7 +48,7 @@ def channels(
             results.append(simulate(sc, years=years, seed=s, scale=scale))
             bar(i + 1, runs)
     df = table_of(results)
-    edition = "second edition" if network else "first edition"
+    edition = "living network on" if network else "living network off"
     out = Table(title=f"{sc.name}: foundings by channel ({runs} runs, {years} y, {edition})")
     for col, justify in (("channel", "left"), ("share", "right"), ("90% interval", "right"),
                          ("a year", "right"), ("meaning", "left")):  # fmt: skip

@@ -50,10 +50,10 @@ def diagnose_command(
     out: Path = typer.Option(None, "--out", "-o", help="Write every table as CSV here."),
     top: int = typer.Option(3, "--top", help="Typology drivers shown per district."),
     network: bool = typer.Option(
-        True,
-        "--network/--first-edition",
-        help="The second edition's mechanisms (the default; the scorecard has the living "
-        "network's measures and the report a picture of the ties) or the first edition's.",
+        False,
+        "--network",
+        help="Switch the living network on (M13-M16; not yet calibrated): the scorecard gains "
+        "its measures and the report a picture of the ties.",
     ),
     report: Path = report_option(),
 ) -> None:

@@ -545,6 +545,12 @@ def calibrate(
     seeds: int = typer.Option(2, "--seeds", help="--places: seeds (common random numbers)."),
     scale: float = typer.Option(40.0, "--scale", "-k", help="--places: population scale."),
     seed: int = typer.Option(0, "--seed", "-s", help="--places: the sampler's seed."),
+    edition: str = typer.Option(
+        "second",
+        "--edition",
+        help="--places: the mechanisms fitted: 'second' (the living network, M18-M20 and "
+        "capital by traction switched on in every run, as the shipped fit) or 'first'.",
+    ),
     save: Path = typer.Option(
         None, "--save", help="--places: fit TOML to write (default: the shipped fit)."
     ),
@@ -563,7 +569,9 @@ def calibrate(
     if places is not None:
         from rainforest.cli.places import calibrate_places
 
-        calibrate_places(places, hold_out, trials or 24, years, seeds, scale, seed, save, free, out)
+        calibrate_places(
+            places, hold_out, trials or 24, years, seeds, scale, seed, save, free, out, edition
+        )
         return
     if experiment is None:
         fail("give an experiment TOML, or --places")

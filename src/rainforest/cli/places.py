@@ -63,6 +63,7 @@ def calibrate_places(
     save: Path | None,
     free: list[str] | None = None,
     out: Path | None = None,
+    edition: str = "second",
 ) -> None:
     """Body of ``rainforest calibrate --places``."""
     from rainforest.experiments.joint import (
@@ -77,12 +78,17 @@ def calibrate_places(
     from rainforest.experiments.parameters import ExperimentError
     from rainforest.scenario import ScenarioError
 
+    if edition not in ("first", "second"):
+        fail(f"--edition must be 'first' or 'second', got {edition!r}")
+    fixed = {} if edition == "first" else None  # None: fit_places' default, SECOND_EDITION
     ps, ho = _list(places, DEFAULT_PLACES), _list(hold_out, DEFAULT_HOLDOUT)
     try:
         params = tuple(parse_free(f) for f in free) if free else GLOBAL_PARAMETERS
         budget = Budget(years=years, seeds=tuple(range(seeds)), scale=scale)
         with progress_bar("calibrate --places") as bar:
-            res = fit_places(ps, ho, params, trials=trials, budget=budget, seed=seed, progress=bar)
+            res = fit_places(
+                ps, ho, params, trials=trials, budget=budget, seed=seed, progress=bar, fixed=fixed
+            )
     except (ExperimentError, ScenarioError) as err:
         fail(str(err))
     t1 = Table(

@@ -55,11 +55,10 @@ def run(
     no_store: bool = no_store_option(),
     report: Path = report_option(),
     network: bool = typer.Option(
-        True,
-        "--network/--first-edition",
-        help="The second edition's mechanisms (the default: ties, knowledge, recombinant "
-        "ideas, spin-offs from people, M18-M20, capital by traction), or the first "
-        "edition's (docs/calibration.md).",
+        False,
+        "--network",
+        help="Switch the living network on: ties, knowledge, recombinant ideas and people's "
+        "spin-offs (M13-M16; not yet calibrated, see docs/networks.md).",
     ),
     set_: list[str] = set_option(),
 ) -> None:
@@ -75,10 +74,10 @@ def run(
 
     try:  # a bad scenario is named before any notice about compiling
         scenario_obj = load_scenario(scenario)
-        if not network:
-            from rainforest.scenario import FIRST_EDITION
+        if network:
+            from rainforest.mechanisms.m13_network import ON
 
-            scenario_obj = with_values(scenario_obj, FIRST_EDITION)
+            scenario_obj = with_values(scenario_obj, ON)
         if set_:
             scenario_obj = with_values(scenario_obj, dict(parse_assignment(s) for s in set_))
     except (ScenarioError, ValueError) as err:

@@ -18,9 +18,10 @@ import pandas as pd
 
 from rainforest.api import simulate
 from rainforest.experiments.reference import resolve
+from rainforest.mechanisms.m13_network import ON
 from rainforest.metrics import typology as typ
 from rainforest.metrics.scorecard import Diagnosis, diagnosis, district_label
-from rainforest.scenario import FIRST_EDITION, load_scenario, with_values
+from rainforest.scenario import load_scenario, with_values
 
 
 def _is_result(spec: Any) -> bool:
@@ -46,7 +47,7 @@ def diagnose(
     indicators: str | Path | pd.DataFrame | None = None,
     reference: Any = "auto",
     progress: Callable[[str, int, int], None] | None = None,
-    network: bool = True,
+    network: bool = False,
 ) -> Diagnosis:
     """Diagnose one or more districts.
 
@@ -73,11 +74,9 @@ def diagnose(
     progress
         Called as ``progress(label, done, total)`` while simulating.
     network
-        True (the default): the scenarios as given, with the second edition's living network
-        (M13-M16, on by default since issue 15's re-fit); False: every simulated scenario
-        with :data:`~rainforest.scenario.FIRST_EDITION` (no ties). With it the scorecard
-        has the network's measures (ties per person, clustering, path length, ties within
-        1 km, novel combinations, genealogy share) and the report a picture of the ties.
+        Switch the living network (M13-M16) on in every simulated scenario; the scorecard then
+        has its measures (ties per person, clustering, path length, ties within 1 km, novel
+        combinations, genealogy share) and the report a picture of the ties.
 
     Returns
     -------
@@ -106,7 +105,7 @@ def diagnose(
                 yield label, [spec]
                 continue
             seeds = _seeds(seed, runs)
-            run_spec = spec if network else with_values(load_scenario(spec), FIRST_EDITION)
+            run_spec = with_values(load_scenario(spec), ON) if network else spec
             results = []
             for k, s in enumerate(seeds):
                 if progress:

@@ -627,6 +627,8 @@ class JointFit:
     budget: Budget
     date: str
     meta: dict[str, Any] = field(default_factory=dict)
+    fixed: dict[str, Any] = field(default_factory=dict)
+    """Values held fixed in every run of the fit (the edition's switches)."""
 
     def summary(self) -> pd.DataFrame:
         """RMS standardised error and share within 2x, for fitted and held-out targets, at
@@ -678,8 +680,8 @@ class JointFit:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         prov = self.provenance()
-        sections: dict[str, dict[str, float]] = {}
-        for p, v in self.best.items():
+        sections: dict[str, dict[str, Any]] = {}
+        for p, v in {**self.fixed, **self.best}.items():
             _, sect, name = p.split(".")
             sections.setdefault(sect, {})[name] = v
         lines = [
@@ -690,10 +692,15 @@ class JointFit:
         ]
         for sect, vals in sections.items():
             lines.append(f"[mechanisms.{sect}]")
-            lines += [f"{k} = {float(v)!r}" for k, v in vals.items()]
+            lines += [
+                f"{k} = {str(v).lower() if isinstance(v, bool) else repr(float(v))}"
+                for k, v in vals.items()
+            ]
             lines.append("")
         lines.append("[sources]")
         lines += [f'"{p}" = {json.dumps(prov, ensure_ascii=False)}' for p in self.best]
+        held = prov + "; held fixed during the fit (the edition the values were fitted with)"
+        lines += [f'"{p}" = {json.dumps(held, ensure_ascii=False)}' for p in self.fixed]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         report = path.with_suffix(".json")
         report.write_text(
@@ -706,6 +713,7 @@ class JointFit:
                     "budget": asdict(self.budget),
                     "sigma_rule": SIGMA_RULE,
                     "parameters": [asdict(p) for p in self.parameters],
+                    "fixed": self.fixed,
                     "start": self.start,
                     "best": self.best,
                     "distance": self.distance,
@@ -749,6 +757,7 @@ def fit_places(
     seed: int = 0,
     start: dict[str, float] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    fixed: dict[str, Any] | None = None,
 ) -> JointFit:
     """Fit the global ``parameters`` to the fitted targets of ``places``; predict the rest.
 
@@ -769,10 +778,17 @@ def fit_places(
         Start values (default: the presets' current values, which every preset shares).
     progress
         ``progress(done_runs, total_runs)``.
+    fixed
+        Values held fixed in every run (default: :data:`~rainforest.scenario.SECOND_EDITION`,
+        the switches of the mechanisms the fit is for; ``{}`` fits the first edition). They
+        are written into the fit beside the fitted values.
     """
     import optuna
 
+    from rainforest.scenario import SECOND_EDITION
+
     budget = budget or Budget()
+    fixed = dict(SECOND_EDITION if fixed is None else fixed)
     params = tuple(parameters)
     for p in params:
         if not p.path.startswith("mechanisms.") or p.path.count(".") != 2:
@@ -782,7 +798,7 @@ def fit_places(
             )
     if trials < 1:
         raise ExperimentError("trials must be at least 1")
-    base = place_scenario(places[0])
+    base = place_scenario(places[0], fixed)
     for p in params:
         try:
             _current(base, p.path)
@@ -821,7 +837,7 @@ def fit_places(
     for _ in range(trials):
         tr = study.ask()
         values = {p.path: tr.suggest_float(p.label, p.low, p.high, log=p.log) for p in params}
-        runs, surv = run_moments(run_places, values, budget, tick)
+        runs, surv = run_moments(run_places, {**fixed, **values}, budget, tick)
         d = distance(targets, runs, surv)
         if first is None:
             first = (runs, surv)
@@ -839,8 +855,8 @@ def fit_places(
     d_best, v_best, runs_b, surv_b = best
     extra = tuple(p for p in all_places if p not in run_places)
     if extra:
-        r0, _ = run_moments(extra, start, budget, tick)
-        r1, _ = run_moments(extra, v_best, budget, tick)
+        r0, _ = run_moments(extra, {**fixed, **start}, budget, tick)
+        r1, _ = run_moments(extra, {**fixed, **v_best}, budget, tick)
         runs_start = pd.concat([first[0], r0], ignore_index=True)
         runs_b = pd.concat([runs_b, r1], ignore_index=True)
     else:
@@ -863,6 +879,7 @@ def fit_places(
             "sampler": "optuna TPE (multivariate)",
             "seed": seed,
         },
+        fixed=fixed,
     )
 
 

@@ -211,7 +211,7 @@ def load_scenario(spec: str | Path | dict[str, Any] | Scenario) -> Scenario:
 
 def scenario_to_toml(sc: Scenario) -> str:
     """Serialise a scenario to TOML (round-trips through :func:`load_scenario`)."""
-    return tomli_w.dumps(sc.model_dump(mode="json"))
+    return tomli_w.dumps(sc.model_dump(mode="json", exclude_none=True))  # empty = default
 
 
 def scenario_hash(sc: Scenario) -> str:

@@ -438,8 +438,9 @@ def _seed_rows(k, lo, hi, employer, org_domain, cell, kf, dom_cls, employer_weig
         for d in range(nd):
             ft += kf[c, d]
         if ft > 0.0:
+            fw = field_weight / ft
             for d in range(nd):
-                mix[dom_cls[d]] += field_weight * kf[c, d] / ft
+                mix[dom_cls[d]] += fw * kf[c, d]
         norm = 0.0
         for d in range(D):
             norm += mix[d] * mix[d]
@@ -557,7 +558,8 @@ def month_hook(eng) -> None:
     live = O.alive[:n_orgs] > 0
     mean, sd = (theta[live].mean(), theta[live].std()) if live.any() else (0.0, 1.0)
     quality = (theta - mean) / (sd if sd > 0 else 1.0)  # employers' standardised potential
-    Ok.org[:, kv.MULT] = np.exp(kp.quality_effect * quality)
+    used = min(int(O.n[0]), n_orgs)  # rows not used yet have nobody to teach
+    Ok.org[:used, kv.MULT] = np.exp(kp.quality_effect * quality[:used])
     emp = st["emp"]
     if st.get("moved") is None or st["moved"].shape[0] < n:
         st["moved"], st["dest"] = np.empty(cap, np.int64), np.empty(cap, np.int64)

@@ -235,10 +235,13 @@ def pack(strength, kind, month):
     return np.int32((q << 16) | ((kind & 15) << 12) | (month & MONTH_MASK))
 
 
+_PER_Q = 1.0 / Q  # a product, not a division, in the scans of a row
+
+
 @njit(cache=True, inline="always")
 def effective(meta, month, decay):
     """Strength of a slot now: stored strength times the decay of its age."""
-    return ((meta >> 16) / Q) * decay[(month - (meta & MONTH_MASK)) & MONTH_MASK]
+    return ((meta >> 16) * _PER_Q) * decay[(month - (meta & MONTH_MASK)) & MONTH_MASK]
 
 
 @njit(cache=True, inline="always")

@@ -49,14 +49,16 @@ def main() -> None:
     on = (sys.argv[3] if len(sys.argv) > 3 else "on") == "on"
     extra = dict(a.split("=", 1) for a in sys.argv[4:])
     spent: dict[str, float] = {}
+    cpu: dict[str, float] = {}
 
     def timed(mod, name):
         f = getattr(mod, name)
 
         def g(*a, **k):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.thread_time()
             r = f(*a, **k)
             spent[name] = spent.get(name, 0.0) + time.perf_counter() - t
+            cpu[name] = cpu.get(name, 0.0) + time.thread_time() - c
             return r
 
         setattr(mod, name, g)
@@ -64,10 +66,12 @@ def main() -> None:
     for mod, name in PARTS:
         if hasattr(mod, name):
             timed(mod, name)
+    timed(m13, "month_hook")
     warm = Engine(with_values(district(5000), m13.ON), seed=0, profile=True)
     for _ in range(2):
         warm.step()
     spent.clear()
+    cpu.clear()
     sc = with_values(district(n), {**m13.ON, **extra}) if on else district(n)
     eng = Engine(sc, seed=1, profile=True)
     steps, snaps = [], []
@@ -76,19 +80,23 @@ def main() -> None:
         s = time.perf_counter()
         eng.step()
         steps.append(time.perf_counter() - s)
-        snaps.append(dict(spent))
+        snaps.append((dict(spent), dict(cpu)))
     run = time.perf_counter() - t0
     alive = int((eng.w.P.status[: int(eng.w.P.n[0])] != GONE).sum())
     print(f"{n:,} people, network {'on' if on else 'off'}, {months} months: {run:.2f} s, "
           f"{alive * months / run / 1e6:.2f} M person-steps/s")  # fmt: skip
     print("step ms:", " ".join(f"{x * 1e3:.0f}" for x in steps))
     if months > 3:
-        later = {
-            k: (snaps[-1].get(k, 0.0) - snaps[2].get(k, 0.0)) / (months - 3) * 1e3
-            for k in snaps[-1]
-        }
-        top = sorted(later.items(), key=lambda x: -x[1])
-        print("parts, ms/month (months 4..):", ", ".join(f"{k} {v:.1f}" for k, v in top))
+        for label, which in (("wall", 0), ("CPU", 1)):
+            last, third = snaps[-1][which], snaps[2][which]
+            later = {k: (last.get(k, 0.0) - third.get(k, 0.0)) / (months - 3) * 1e3 for k in last}
+            top = sorted(later.items(), key=lambda x: -x[1])
+            print(
+                f"parts, {label} ms/month (months 4..):", ", ".join(f"{k} {v:.1f}" for k, v in top)
+            )
+        first = snaps[0][1]
+        top = sorted(first.items(), key=lambda x: -x[1])[:8]
+        print("first month, CPU ms:", ", ".join(f"{k} {v * 1e3:.0f}" for k, v in top))
     hooks = sorted(eng.hook_seconds.items(), key=lambda x: -x[1])[:12]
     print(
         "hooks, ms/month (all months):", ", ".join(f"{k} {v / months * 1e3:.1f}" for k, v in hooks)

@@ -91,14 +91,20 @@ def network_month_serial(T, K, O, C, combos, buf, month, n, cell, region, alive,
         out[8] += rc.recombine(K, i, j, combos, rp, month, buf) >= 0
 
 
-LAG = 8  # people between the stages of network_month's pipeline
-RING = 32  # plans kept: a power of two above 3 LAG
+LAG = 4  # people between the stages of network_month's pipeline
+RING = 16  # plans kept: a power of two above 3 LAG
 
 
 @njit(cache=True)
 def acting_rows(n, alive, q):
     """Rows among ``0..n-1`` that act this month, each living one with chance ``q``: drawn by
     geometric skips in one batch, so they come in row (memory) order."""
+    return acting_rows_r(n, alive, q, tk.new_stream())
+
+
+@njit(cache=True)
+def acting_rows_r(n, alive, q, rs):
+    """:func:`acting_rows` drawing from stream ``rs`` (:func:`ties.new_stream`)."""
     rows = np.empty(n, np.int32)  # untouched pages cost nothing
     if q <= 0.0:
         return rows[:0]
@@ -106,7 +112,7 @@ def acting_rows(n, alive, q):
     m = 0
     i = -1
     while True:
-        i += 1 + (int(np.log(1.0 - np.random.random()) / lq) if q < 1.0 else 0)
+        i += 1 + (int(np.log(1.0 - tk.uniform(rs)) / lq) if q < 1.0 else 0)
         if i >= n:
             break
         if alive[i]:
@@ -144,7 +150,8 @@ def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employ
         return
     closure_share, alumni_share, s_new, s_alumni = tp[1], tp[2], tp[3], tp[4]
     gain, drop, cw_share, cw_strength = tp[5], tp[6], tp[7], tp[8]
-    rows = acting_rows(n, alive, q)
+    rs = tk.new_stream()  # every draw of the month: cheap, inlined (ties.next_u64)
+    rows = acting_rows_r(n, alive, q, rs)
     m = rows.shape[0]
     width = T.slot.shape[1] * 2
     flat = T.slot.reshape(T.slot.size)
@@ -163,22 +170,22 @@ def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employ
         if 0 <= s < m:  # 1. plan
             i = rows[s]
             b = s & (RING - 1)
-            u = np.random.random()
+            u = tk.uniform(rs)
             a, j = 0, -1
             d = np.int64(T.deg[i])
             if u < closure_share and d > 0:
-                a, j = 1, T.slot[i, np.random.randint(d), 0]
+                a, j = 1, T.slot[i, tk.below(rs, d), 0]
                 tk.prefetch_row(flat, j, width)
                 tk.prefetch(T.deg, j)
             elif closure_share <= u < closure_share + alumni_share:
-                j = tk.member_pos(group[i], grp_start)
+                j = tk.member_pos_u(group[i], grp_start, tk.uniform(rs))
                 if j >= 0:
                     a = 2
                     tk.prefetch(grp_order, j)
             elif u >= closure_share + alumni_share or d == 0:
                 c = cell[i]
-                j = tk.rank_pos(region[i], c, Gd, cell_start)
-                if j >= 0 and np.random.random() < cell_meet[c]:
+                j = tk.rank_pos_u(region[i], c, Gd, cell_start, tk.uniform(rs), tk.uniform(rs))
+                if j >= 0 and tk.uniform(rs) < cell_meet[c]:
                     a = 3
                     tk.prefetch(cell_order, j)
             act[b], met[b] = a, j
@@ -187,13 +194,13 @@ def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employ
             e = employer[i]
             if e >= 0:
                 tk.prefetch(O.org, e)  # the employer's books, for catching up
-            if e >= 0 and np.random.random() < cw_share:
-                j = tk.member_pos(e, emp_start)
+            if e >= 0 and tk.uniform(rs) < cw_share:
+                j = tk.member_pos_u(e, emp_start, tk.uniform(rs))
                 if j >= 0:
                     cw[b] = True
                     tk.prefetch(emp_order, j)
             if not cw[b]:
-                sl = tk.pick_by_strength(T, i, month, decay)
+                sl = tk.pick_by_strength_u(T, i, month, decay, tk.uniform(rs))
                 if sl >= 0:
                     j = T.slot[i, sl, 0]
                     tk.prefetch_row(flat, j, width)
@@ -207,7 +214,7 @@ def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employ
             if a == 1:
                 j = met[b]
                 dj = np.int64(T.deg[j])
-                k = T.slot[j, np.random.randint(dj), 0] if dj > 0 else -1
+                k = T.slot[j, tk.below(rs, dj), 0] if dj > 0 else -1
                 if k < 0 or k == i:
                     act[b] = 0
                 else:
@@ -269,7 +276,7 @@ def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employ
             out[6] += 1
             kv.catch_up(K, O, j, month, C)
             kv.learn_from_tie(K, O, p, j, sg, tie_rate)
-            out[8] += rc.recombine(K, p, j, combos, rp, month, buf) >= 0
+            out[8] += rc.recombine_u(K, p, j, combos, rp, month, buf, tk.uniform(rs)) >= 0
 
 
 @dataclass

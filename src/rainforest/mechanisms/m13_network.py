@@ -25,7 +25,8 @@ breakthroughs and before the founding decision (M3):
 Knowledge classes map to the scenario's domains by index (class ``d % 8`` for domain ``d``);
 an idea's domain is one of its two classes' domains (a class with no domain: the region's
 industry mix). Each section's ``enabled`` switch is off by default, so the first edition's
-outputs stay as they were until the calibration issue (15) re-fits the model with them on.
+outputs stay as they were; issue 15's joint fit of the second edition (these four with M18-M20
+and capital by traction) ships as ``rainforest.experiments.joint.apply_fitted``.
 """
 
 from __future__ import annotations
@@ -60,10 +61,11 @@ RING = 32  # a power of two above 2 LAG
 
 
 @njit(cache=True)
-def _sync(T, K, O, C, status, employer, emp, n_old, n, month, emp_order, emp_start, tp, decay,
-          moved, dest):  # fmt: skip
-    """Follow the People table since last month: new rows start now; people gone forget their
-    ties and leave their employer's books; a change of employer keeps a few co-worker ties
+def _sync(T, K, O, C, status, employer, emp, n, month, emp_order, emp_start, tp, decay, moved,
+          dest):  # fmt: skip
+    """Follow the People table since last month (new rows are readied by :func:`_seed_rows`):
+    people gone forget their ties and leave their employer's books; a change of employer keeps
+    a few co-worker ties
     (``coworkers_kept`` = ``tp[9]``, drawn from last month's employer index, never a departed
     one) and moves the person's knowledge between the books.
 
@@ -80,13 +82,6 @@ def _sync(T, K, O, C, status, employer, emp, n_old, n, month, emp_order, emp_sta
     cnt = 0
     for i in range(n):
         st = status[i]
-        if i >= n_old:
-            K.meta[i, kv.SEEN] = month
-            K.meta[i, kv.HIRED] = month
-            K.meta[i, kv.EMP] = -1
-            K.meta[i, kv.IDEAS] = 0
-            emp[i] = -1
-            tk.clear_row(T, i)
         now = employer[i] if (st == EMPLOYED or st == FOUNDER) else -1
         if st == GONE:
             now = -1
@@ -342,7 +337,8 @@ def _knowhow(st: dict, eng, n_orgs: int) -> None:
     kp = eng.sc.mechanisms.knowledge_vectors
     O = eng.w.O
     depth = kp.knowhow_depth * kp.initial_depth
-    _knowhow_rows(st["O"].org, O.theta[:n_orgs], O.domain[:n_orgs], st["dom_cls"], st["vw"],
+    k = min(int(O.n[0]), n_orgs)  # rows not used yet have nobody and no know-how
+    _knowhow_rows(st["O"].org, O.theta[:k], O.domain[:k], st["dom_cls"], st["vw"],
                   st["vcls"], st["vval"], kp.firm_knowhow, depth)  # fmt: skip
 
 
@@ -417,18 +413,26 @@ def _domain_classes(n_domains: int) -> np.ndarray:
 
 @njit(cache=True)
 def _seed_rows(k, lo, hi, employer, org_domain, cell, kf, dom_cls, employer_weight,
-               field_weight, initial_depth):  # fmt: skip
-    """:func:`_seed_knowledge` for rows ``lo..hi-1``, one pass and no temporaries."""
+               field_weight, initial_depth, T, meta, emp, month):  # fmt: skip
+    """:func:`_seed_knowledge` for rows ``lo..hi-1``, one pass and no temporaries; each row is
+    also readied for :func:`_sync` while in cache (updated and hired now, no employer as
+    learning sees it, no ideas, no ties). The Dirichlet(1) mix is the spacings of 7 sorted
+    uniforms (the same law as normalised exponentials, without 8 logarithms a person)."""
     n_org, nd, D = org_domain.shape[0], kf.shape[1], k.shape[1]
     mix = np.empty(D)
+    cut = np.empty(D + 1)
+    rs = tk.new_stream()
     for i in range(lo, hi):
-        tot = 0.0
-        for d in range(D):  # Dirichlet(1): normalised exponentials
-            x = -np.log(1.0 - np.random.random())
-            mix[d] = x
-            tot += x
+        cut[0], cut[D] = 0.0, 1.0
+        for d in range(1, D):  # insertion sort of D - 1 uniforms
+            x = tk.uniform(rs)
+            s = d
+            while s > 1 and cut[s - 1] > x:
+                cut[s] = cut[s - 1]
+                s -= 1
+            cut[s] = x
         for d in range(D):
-            mix[d] /= tot
+            mix[d] = cut[d + 1] - cut[d]
         e = employer[i]
         if 0 <= e < n_org:
             mix[dom_cls[org_domain[e]]] += employer_weight
@@ -437,18 +441,26 @@ def _seed_rows(k, lo, hi, employer, org_domain, cell, kf, dom_cls, employer_weig
         for d in range(nd):
             ft += kf[c, d]
         if ft > 0.0:
+            fw = field_weight / ft
             for d in range(nd):
-                mix[dom_cls[d]] += field_weight * kf[c, d] / ft
+                mix[dom_cls[d]] += fw * kf[c, d]
         norm = 0.0
         for d in range(D):
             norm += mix[d] * mix[d]
         f = initial_depth * np.exp(0.25 * np.random.standard_normal()) / np.sqrt(norm)
         for d in range(D):
             k[i, d] = np.float32(mix[d] * f)
+        meta[i, kv.SEEN] = month
+        meta[i, kv.HIRED] = month
+        meta[i, kv.EMP] = -1
+        meta[i, kv.IDEAS] = 0
+        emp[i] = -1
+        tk.clear_row(T, i)
 
 
 def _seed_knowledge(st: dict, lo: int, hi: int, eng) -> None:
-    """Knowledge of the people in rows ``lo..hi-1`` (new this month): a Dirichlet(1) mix plus
+    """Knowledge of the people in rows ``lo..hi-1`` (new this month; their rows are readied
+    for :func:`_sync` in the same pass): a Dirichlet(1) mix plus
     ``employer_weight`` on the employer's domain and ``field_weight`` on the local knowledge
     field's mix (their cell's universities, labs and anchors), depth about ``initial_depth``
     (log-normal, σ 0.25)."""
@@ -457,7 +469,7 @@ def _seed_knowledge(st: dict, lo: int, hi: int, eng) -> None:
     kp, w = eng.sc.mechanisms.knowledge_vectors, eng.w
     weights = float(kp.employer_weight), float(kp.field_weight), float(kp.initial_depth)
     _seed_rows(st["K"].k, lo, hi, w.P.employer, w.O.domain, w.P.cell, w.G.kf, st["dom_cls"],
-               *weights)  # fmt: skip
+               *weights, st["T"], st["K"].meta, st["emp"], int(eng.month))  # fmt: skip
     # graduates start with a share of their university's vector (institution_knowledge)
     ik.graduates_start(st["K"].k, lo, hi, w.P.uni, st["inst"], kp.graduate_share)
 
@@ -552,12 +564,14 @@ def month_hook(eng) -> None:
     live = O.alive[:n_orgs] > 0
     mean, sd = (theta[live].mean(), theta[live].std()) if live.any() else (0.0, 1.0)
     quality = (theta - mean) / (sd if sd > 0 else 1.0)  # employers' standardised potential
-    Ok.org[:, kv.MULT] = np.exp(kp.quality_effect * quality)
+    used = min(int(O.n[0]), n_orgs)  # rows not used yet have nobody to teach
+    Ok.org[:used, kv.MULT] = np.exp(kp.quality_effect * quality[:used])
     emp = st["emp"]
-    moved, dest = np.empty(n, np.int64), np.empty(n, np.int64)  # untouched pages cost nothing
-    _, cnt = _sync(T, K, Ok, st["C"], P.status, P.employer, emp, st["n"], n, month,
-                   st["emp_order"], st["emp_start"], st["tp"], st["decay"], moved,
-                   dest)  # fmt: skip
+    if st.get("moved") is None or st["moved"].shape[0] < n:
+        st["moved"], st["dest"] = np.empty(cap, np.int64), np.empty(cap, np.int64)
+    moved, dest = st["moved"], st["dest"]  # kept: untouched pages cost nothing
+    _, cnt = _sync(T, K, Ok, st["C"], P.status, P.employer, emp, n, month, st["emp_order"],
+                   st["emp_start"], st["tp"], st["decay"], moved, dest)  # fmt: skip
     st["n"] = n
     _index_employers(st, emp, n, n_orgs, moved, cnt, dest)
     st["cofounder_ties"] = st.get("cofounder_ties", 0) + _cofounder_ties(st, eng, n_orgs, month)
@@ -624,7 +638,7 @@ def month_hook(eng) -> None:
 
 def _growth(st: dict, O, n_orgs: int) -> np.ndarray:
     """Each organisation's log growth of head count over the last 12 months (its trajectory,
-    for the spin-off hazard), from a ring of monthly head counts kept here."""
+    for the spin-off hazard), from a ring of monthly log head counts kept here."""
     hist = st.get("emp_hist")
     if hist is None or hist.shape[1] < n_orgs:
         grown = np.zeros((12, n_orgs), np.float64)
@@ -634,12 +648,12 @@ def _growth(st: dict, O, n_orgs: int) -> np.ndarray:
         st.setdefault("hist_at", 0)
     at = st["hist_at"]
     k = min(int(O.n[0]), n_orgs)  # rows not used yet have nobody, now and then: growth 0
-    now = O.emp[:k].astype(np.float64)
-    past = hist[at % 12, :k].copy() if at >= 12 else now
+    now = np.log1p(O.emp[:k].astype(np.float64))  # the ring keeps log(1 + head count)
+    out = np.zeros(n_orgs, np.float64)
+    if at >= 12:
+        np.subtract(now, hist[at % 12, :k], out=out[:k])
     hist[at % 12, :k] = now
     st["hist_at"] = at + 1
-    out = np.zeros(n_orgs, np.float64)
-    out[:k] = np.log1p(now) - np.log1p(past)
     return out
 
 

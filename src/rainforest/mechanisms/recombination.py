@@ -107,9 +107,15 @@ def quality(uses, rp):
 def recombine(K, i, j, combos, rp, month, buf):
     """Try an idea from ``i`` and ``j`` (knowledge ``K``); on success count the class pair,
     raise ``i``'s unpursued ideas and append to ``buf``. Returns the idea's row or -1."""
+    return recombine_u(K, i, j, combos, rp, month, buf, np.random.random())
+
+
+@njit(cache=True)
+def recombine_u(K, i, j, combos, rp, month, buf, u):
+    """:func:`recombine` with the uniform draw ``u`` that decides whether an idea comes."""
     k = K.k
     d, c = distance_and_capacity(k, i, j)
-    if np.random.random() >= chance(d, c, rp[0], rp[1]):
+    if u >= chance(d, c, rp[0], rp[1]):
         return -1
     a, b = dominant(k, i), dominant(k, j)
     if a > b:

@@ -180,6 +180,50 @@ def prefetch_row(flat, j, width):
     prefetch(flat, b + width - 1)
 
 
+# --- a cheap generator for the hot loops -----------------------------------------------------
+
+_GOLD = np.uint64(0x9E3779B97F4A7C15)
+_MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+_INV53 = 1.0 / 9007199254740992.0  # 2**-53
+
+
+@njit(cache=True)
+def new_stream():
+    """A SplitMix64 state (one uint64 in an array) seeded from Numba's generator, so that it
+    follows the engine's monthly seed (and :func:`seed` in tests). The living network's
+    kernels draw from it: a draw is a few integer operations inlined in the loop, against a
+    call into Numba's Mersenne Twister for ``np.random.random()`` (Steele, Lea & Flood 2014,
+    OOPSLA: SplitMix64 passes BigCrush)."""
+    rs = np.empty(1, np.uint64)
+    rs[0] = (np.uint64(np.random.randint(0, 2**31)) << np.uint64(32)) ^ np.uint64(
+        np.random.randint(0, 2**31)
+    )
+    return rs
+
+
+@njit(cache=True, inline="always")
+def next_u64(rs):
+    """The next 64 random bits of stream ``rs`` (SplitMix64)."""
+    x = rs[0] + _GOLD
+    rs[0] = x
+    z = (x ^ (x >> _S30)) * _MIX1
+    z = (z ^ (z >> _S27)) * _MIX2
+    return z ^ (z >> _S31)
+
+
+@njit(cache=True, inline="always")
+def uniform(rs):
+    """A uniform draw in [0, 1) from stream ``rs`` (53 bits)."""
+    return np.float64(next_u64(rs) >> _S11) * _INV53
+
+
+@njit(cache=True, inline="always")
+def below(rs, n):
+    """A uniform integer in ``0..n-1`` (``n`` ≥ 1) from stream ``rs``."""
+    return min(np.int64(uniform(rs) * n), n - 1)
+
+
 # --- one slot --------------------------------------------------------------------------------
 
 
@@ -191,10 +235,13 @@ def pack(strength, kind, month):
     return np.int32((q << 16) | ((kind & 15) << 12) | (month & MONTH_MASK))
 
 
+_PER_Q = 1.0 / Q  # a product, not a division, in the scans of a row
+
+
 @njit(cache=True, inline="always")
 def effective(meta, month, decay):
     """Strength of a slot now: stored strength times the decay of its age."""
-    return ((meta >> 16) / Q) * decay[(month - (meta & MONTH_MASK)) & MONTH_MASK]
+    return ((meta >> 16) * _PER_Q) * decay[(month - (meta & MONTH_MASK)) & MONTH_MASK]
 
 
 @njit(cache=True, inline="always")
@@ -341,13 +388,19 @@ def prune(T, i, month, decay, drop_below):
 @njit(cache=True)
 def pick_by_strength(T, i, month, decay):
     """A slot of ``i`` drawn with probability ∝ effective strength (-1 if the row is empty)."""
+    return pick_by_strength_u(T, i, month, decay, np.random.random())
+
+
+@njit(cache=True, inline="always")
+def pick_by_strength_u(T, i, month, decay, u):
+    """:func:`pick_by_strength` with its uniform draw ``u`` given."""
     d = np.int64(T.deg[i])
     if d == 0:
         return -1
     tot = 0.0
     for s in range(d):
         tot += effective(T.slot[i, s, 1], month, decay)
-    u = np.random.random() * tot
+    u = u * tot
     for s in range(d):
         u -= effective(T.slot[i, s, 1], month, decay)
         if u <= 0.0:
@@ -409,12 +462,19 @@ def rank_pos(r, cell, Gd, cell_start):
     with P ∝ 1 / rank sits (-1: nobody). Reading ``cell_order`` at that position is left to the
     caller, so that a pipelined kernel can prefetch it; the draw may land on the person
     themself when it falls in their own cell (:func:`by_rank` checks)."""
+    return rank_pos_u(r, cell, Gd, cell_start, np.random.random(), np.random.random())
+
+
+@njit(cache=True)
+def rank_pos_u(r, cell, Gd, cell_start, u, v):
+    """:func:`rank_pos` with its two uniform draws given: ``u`` sets the rank, ``v`` the
+    person within the ring."""
     g, c0, o = Gd.side[r], Gd.cell0[r], Gd.sat0[r]
     w = g + 1
     total = Gd.sat[o + g * w + g]
     if total < 2:
         return -1
-    rank = int(np.exp(np.random.random() * np.log(total - 1.0)))  # 1 .. total-1
+    rank = int(np.exp(u * np.log(total - 1.0)))  # 1 .. total-1
     if rank < 1:
         rank = 1
     loc = cell - c0
@@ -441,7 +501,7 @@ def rank_pos(r, cell, Gd, cell_start):
         )  # fmt: skip
     if pop <= 0:
         return -1
-    t = np.random.randint(pop)
+    t = min(np.int64(v * pop), pop - 1)
     if rho == 0:
         return cell_start[cell] + t
     # the ring is two rows (contiguous runs of cell_order) and two columns (binary search)
@@ -531,6 +591,17 @@ def member_pos(g, start):
     if b - a < 2:
         return -1
     return a + np.random.randint(b - a)
+
+
+@njit(cache=True, inline="always")
+def member_pos_u(g, start, u):
+    """:func:`member_pos` with its uniform draw ``u`` given."""
+    if g < 0:
+        return -1
+    a, b = start[g], start[g + 1]
+    if b - a < 2:
+        return -1
+    return a + min(np.int64(u * (b - a)), b - a - 1)
 
 
 @njit(cache=True, inline="always")

@@ -7,6 +7,8 @@ reported year and averaged over 16 seeds. What was fitted, and how, is in docs/c
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -45,12 +47,39 @@ def figures(res) -> dict[str, float]:
     }
 
 
+#: Output per km² was reproduced by a per-place knob (``regions.caohejing.productivity`` fitted
+#: to the figure), a defect by MODEL.md §7: output per worker is now a global ratio to the wage
+#: (``mechanisms.exits.output_per_wage``). Tested on its own below.
+OUTPUT = "output_bn_per_km2"
+
+
+@functools.cache
+def _runs() -> list[dict[str, float]]:
+    """16 seeds of Caohejing, simulated once for both tests (loadfile keeps them together)."""
+    return [figures(simulate("caohejing", years=3, seed=s)) for s in range(16)]
+
+
 @pytest.mark.slow
 def test_caohejing_matches_seed_figures_within_25_percent():
-    runs = [figures(simulate("caohejing", years=3, seed=s)) for s in range(16)]
+    runs = _runs()
     misses = []
     for key, (target, phrase) in TARGETS.items():
+        if key == OUTPUT:
+            continue
         value = float(np.mean([r[key] for r in runs]))
         if abs(value / target - 1.0) > 0.25:
             misses.append(f"{key}: model {value:.3g} vs seed {target:.3g} ({phrase})")
     assert not misses, "\n".join(misses)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    reason="issue 15: with the per-place productivity knob removed, the first edition's global "
+    "ratio (6 x the wage) gives Caohejing about half of seed 000's 90 bn yuan/km²; the jointly "
+    "fitted second edition (apply_fitted, ratio 4.35) reproduces it (0.97x, docs/calibration.md "
+    "section 7). Removed when the second edition becomes the default.",
+    strict=True,
+)
+def test_caohejing_output_per_km2_within_25_percent():
+    value = float(np.mean([r[OUTPUT] for r in _runs()]))
+    assert abs(value / TARGETS[OUTPUT][0] - 1.0) <= 0.25, value

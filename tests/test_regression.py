@@ -10,6 +10,12 @@ History: pinned on the first edition (c24642c). The mechanism contract (issue 13
 the kernels' constants into the schema changed no number except ``office_rent``, which the
 first edition multiplied by the population scale (a bug): with that column multiplied back,
 all four cases hashed to the first edition's values; the pins below include the fix.
+
+Issue 15 removed the per-place ``productivity`` knob: output per worker is the global
+``mechanisms.exits.output_per_wage`` (6, the first edition's rule) times the wage. Detroit's
+pin did not move; Hangzhou's and the Yangtze delta's moved by a rounding step (0.108 written in
+the preset against 6 x 0.018 = 0.10799999999999998; with the old literal set back, Hangzhou
+hashes to its old pin), Caohejing's because its fitted 0.28 became 6 x 0.025 = 0.15.
 """
 
 from __future__ import annotations
@@ -26,10 +32,10 @@ from rainforest import registry
 
 # preset, years, seed, scale -> sha256 prefix of metrics | events | orgs
 CASES = {
-    ("hangzhou", 2, 1, 40.0): "bfa8fba0b9c50644",
-    ("caohejing", 2, 2, 20.0): "844e824cce203abe",
+    ("hangzhou", 2, 1, 40.0): "e8a8694c3c85f9fc",
+    ("caohejing", 2, 2, 20.0): "04f3b89c858bc00a",
     ("detroit", 3, 1, 20.0): "8b2b96f28b112864",
-    ("yangtze-delta", 1, 3, 400.0): "02109c5710b085ca",
+    ("yangtze-delta", 1, 3, 400.0): "7ccefcd44365c190",
 }
 
 

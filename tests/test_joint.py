@@ -258,3 +258,11 @@ def test_cli_calibrate_places_writes_the_fit(tmp_path):
     assert (out / "targets.parquet").exists() and save.with_suffix(".json").exists()
     bad = runner.invoke(app, ["calibrate", "--places", "caohejing", "--free", "x=1"])
     assert bad.exit_code == 2
+
+
+def test_run_fitted_runs_the_calibrated_second_edition():
+    res = runner.invoke(
+        app, ["run", "caohejing", "--years", "1", "--scale", "200", "--fitted", "--no-store"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "living network" in res.output  # the second edition's network was on

@@ -60,6 +60,12 @@ def run(
         help="Switch the living network on: ties, knowledge, recombinant ideas and people's "
         "spin-offs (M13-M16; not yet calibrated, see docs/networks.md).",
     ),
+    fitted: bool = typer.Option(
+        False,
+        "--fitted",
+        help="The calibrated second edition: the living network, M18-M20 and capital by "
+        "traction with the shipped joint fit's values (docs/calibration.md section 7).",
+    ),
     set_: list[str] = set_option(),
 ) -> None:
     """Simulate SCENARIO month by month, print per-region totals and store the run."""
@@ -78,6 +84,10 @@ def run(
             from rainforest.mechanisms.m13_network import ON
 
             scenario_obj = with_values(scenario_obj, ON)
+        if fitted:
+            from rainforest.experiments.joint import apply_fitted
+
+            scenario_obj = apply_fitted(scenario_obj)
         if set_:
             scenario_obj = with_values(scenario_obj, dict(parse_assignment(s) for s in set_))
     except (ScenarioError, ValueError) as err:

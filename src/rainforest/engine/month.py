@@ -58,7 +58,7 @@ PLAN: tuple[str, ...] = (
     "knowledge.facilities",
     "campus_spinoffs.month",
     # NumPy + kernels: the living network's month (ties, learning, recombinant ideas and
-    # people's spin-offs join the founding candidates; on by default, the second edition)
+    # people's spin-offs join the founding candidates; off by default)
     "ties.month",
     "tie_belief.snapshot",
     # compiled: founding, firms, capital, the people's month, migration, the labour market

@@ -3,8 +3,8 @@
 Why: in the first edition nothing grows. With a fixed workforce, output fell over 10 years in
 every district tried (Hangzhou −19%, seed 1): employment drifts from established firms to
 startups, whose revenue per head is small, and established firms' fit erodes, while the places
-the essays describe grew. MODEL.md §6 asks for two things, both here (on by default since
-issue 15's re-fit; :data:`rainforest.scenario.FIRST_EDITION` switches them off):
+the essays describe grew. MODEL.md §6 asks for two things, both here, both off by default
+(on in issue 15's calibrated second edition, ``rainforest.experiments.joint.apply_fitted``):
 
 ``growth`` (productivity from knowledge, and demand). A firm's productivity ``O.prod`` (a
 multiplier on its output and, for established firms, its cash margin) grows each month by

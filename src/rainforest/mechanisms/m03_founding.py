@@ -78,6 +78,20 @@ def founding_probability(P, O, R, D, glob, i, d, quality):
 
 
 @njit(cache=True, inline="always")
+def seed_startup(P, O, C, glob, org, c, i):
+    """A new startup ``org`` on idea ``c`` of person ``i``: its potential, fit, origin and
+    parent from the idea, ``i``'s credential, and state-linked when ``i`` works for the state
+    or a state-linked firm (read before ``i`` leaves the job)."""
+    old = P.employer[i]
+    O.theta[org] = C.quality[c] / (glob.half_quality + C.quality[c])
+    O.fit[org] = glob.initial_fit
+    O.origin[org] = C.origin[c]
+    O.parent[org] = C.parent[c]
+    O.cred[org] = P.cred[i]
+    O.state[org] = 1 if (old >= 0 and (O.kind[old] == STATE or O.state[old] == 1)) else 0
+
+
+@njit(cache=True, inline="always")
 def found_unsampled(P, O, R, glob, C, c, i, month, acc, E):
     """A firm founded by one of the k - 1 real people an idea's sampled holder stands for
     (organisations one to one, ``glob.o2o``): like the holder, on an idea like theirs, but
@@ -88,13 +102,7 @@ def found_unsampled(P, O, R, glob, C, c, i, month, acc, E):
     org = new_org(O, STARTUP, r, P.cell[i], d, month, 1.0)
     if org < 0:
         return False
-    old = P.employer[i]
-    O.theta[org] = C.quality[c] / (glob.half_quality + C.quality[c])
-    O.fit[org] = glob.initial_fit
-    O.origin[org] = C.origin[c]
-    O.parent[org] = C.parent[c]
-    O.cred[org] = P.cred[i]
-    O.state[org] = 1 if (old >= 0 and (O.kind[old] == STATE or O.state[old] == 1)) else 0
+    seed_startup(P, O, C, glob, org, c, i)
     team = 1
     if C.partner[c] >= 0 and np.random.random() < glob.cofounder_p:
         team = 2
@@ -150,13 +158,7 @@ def decide_and_found(P, O, R, D, glob, C, hybrid, month, acc, E):
         if org < 0:
             return
         w = share(O, org, glob)
-        old = P.employer[i]
-        O.theta[org] = C.quality[c] / (glob.half_quality + C.quality[c])
-        O.fit[org] = glob.initial_fit
-        O.origin[org] = C.origin[c]
-        O.parent[org] = C.parent[c]
-        O.cred[org] = P.cred[i]
-        O.state[org] = 1 if (old >= 0 and (O.kind[old] == STATE or O.state[old] == 1)) else 0
+        seed_startup(P, O, C, glob, org, c, i)
         if P.exp[i] > 0:
             acc[r, M_REFOUNDINGS] += 1.0  # people who found again: a count of people
         leave_job(P.employer, O.emp, i)

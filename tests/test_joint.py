@@ -254,10 +254,13 @@ def test_cli_calibrate_places_writes_the_fit(tmp_path):
     assert r.exit_code == 0, r.output
     assert "fit vs prediction" in r.output and "held out" in r.output
     values, _ = load_fitted(save)
-    assert set(values) == {p.path for p in GLOBAL_PARAMETERS}
+    # the fitted values and the second edition's switches, held fixed during the fit
+    assert set(values) == {p.path for p in GLOBAL_PARAMETERS} | set(SECOND_EDITION)
     assert (out / "targets.parquet").exists() and save.with_suffix(".json").exists()
     bad = runner.invoke(app, ["calibrate", "--places", "caohejing", "--free", "x=1"])
     assert bad.exit_code == 2
+    bad = runner.invoke(app, ["calibrate", "--places", "caohejing", "--edition", "third"])
+    assert bad.exit_code == 2 and "--edition" in bad.output
 
 
 def test_run_fitted_runs_the_calibrated_second_edition():

@@ -29,7 +29,7 @@ from rainforest.engine.params import (
     region_params,
     stage_weights,
 )
-from rainforest.mechanisms.common import GOLDEN
+from rainforest.mechanisms.common import sampled_head
 from rainforest.mechanisms.m08_knowledge import UniP
 from rainforest.scenario.schema import INVESTOR_KINDS, SKILLS, Scenario
 from rainforest.state import tables as S
@@ -311,8 +311,7 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
         for x in range(nf):
             o = int(firm_ids[x])
             if o2o:  # sampled staff: real size / k after the firm's fixed offset
-                head = int(np.floor(sizes[x] / k + (o * GOLDEN) % 1.0))
-                targets.append((o, head, float(sizes[x])))
+                targets.append((o, sampled_head(O, o, glob, float(sizes[x])), float(sizes[x])))
             else:
                 targets.append((o, int(sizes[x])))
 

@@ -12,7 +12,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from rainforest.scenario.schema import STAGES, Scenario
+from rainforest.scenario.schema import STAGES, Scenario, one_to_one
 
 RegionP = namedtuple(
     "RegionP",
@@ -177,6 +177,7 @@ def domain_params(sc: Scenario) -> DomainP:
 def globals_(sc: Scenario, scale: float) -> Globals:
     """Global mechanism parameters as one flat namedtuple of floats."""
     m = sc.mechanisms
+    o2o = one_to_one(sc, scale)
     return Globals(
         k=float(scale),
         same_cell_share=m.contacts.same_cell_share,
@@ -328,15 +329,9 @@ def globals_(sc: Scenario, scale: float) -> Globals:
         team_late=m.capital.plan_team_late,
         hot_traction=m.capital.hot_traction,
         hot_interval=m.capital.hot_interval,
-        o2o=1.0 if one_to_one(sc, scale) else 0.0,
-        mk=1.0 if one_to_one(sc, scale) else float(scale),
+        o2o=1.0 if o2o else 0.0,
+        mk=1.0 if o2o else float(scale),
     )
-
-
-def one_to_one(sc: Scenario, scale: float) -> bool:
-    """Whether organisations are simulated one to one (``mechanisms.initial.one_to_one_orgs``
-    at a population scale above 1; at scale 1 firms are one to one anyway)."""
-    return bool(sc.mechanisms.initial.one_to_one_orgs) and float(scale) > 1.0
 
 
 def stage_weights(pref: dict[str, float]) -> tuple[float, float, float]:

@@ -24,7 +24,7 @@ import os
 from dataclasses import dataclass, field
 
 from rainforest.scenario.loader import MAX_REGIONS, ScenarioError
-from rainforest.scenario.schema import Scenario
+from rainforest.scenario.schema import Scenario, one_to_one
 
 #: Share of the machine's physical memory a run may plan to use.
 MEMORY_FRACTION = 0.5
@@ -121,7 +121,7 @@ def estimate(sc: Scenario, years: int | None = None, scale: float | None = None)
     }
     # firms one to one (mechanisms.initial.one_to_one_orgs): every real firm is a row, and a
     # sampled founding brings k - 1 unsampled ones
-    k_org = 1.0 if (sc.mechanisms.initial.one_to_one_orgs and k > 1.0) else k
+    k_org = 1.0 if one_to_one(sc, k) else k
     firms = sum(r.initial_firms for r in regions.values()) / k_org
     pools = {
         f"regions.{name}.investors.{i}.count": float(p.count)

@@ -2485,3 +2485,10 @@ class Scenario(Model):
                     f"shocks.{i}.anchor: region {s.region!r} has no anchor {s.anchor!r}"
                 )
         return self
+
+
+def one_to_one(sc: Scenario, scale: float) -> bool:
+    """Whether organisations are simulated one to one (``mechanisms.initial.one_to_one_orgs``
+    at a population scale above 1; at scale 1 firms are one to one anyway). One home for the
+    engine's build and globals and the budget's row estimate."""
+    return bool(sc.mechanisms.initial.one_to_one_orgs) and float(scale) > 1.0

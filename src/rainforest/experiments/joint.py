@@ -780,8 +780,8 @@ def fit_places(
         ``progress(done_runs, total_runs)``.
     fixed
         Values held fixed in every run (default: :data:`~rainforest.scenario.SECOND_EDITION`,
-        the switches of the mechanisms the fit is for; ``{}`` fits the first edition). They
-        are written into the fit beside the fitted values.
+        the switches of the mechanisms the fit is for; the same switches set to False fit
+        the first edition). They are written into the fit beside the fitted values.
     """
     import optuna
 

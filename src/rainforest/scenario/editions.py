@@ -1,22 +1,24 @@
-"""The two editions of the mechanisms, as switch overlays for :func:`with_values`.
+"""The two editions of the mechanisms, as overlays for :func:`with_values`.
 
 Why: issue 14 built the second edition (lasting ties, knowledge vectors, recombinant ideas,
 spin-offs from people, belief through ties, growth from inside with demand growth, conversion
 by hazard) and issue 15 added capital by need and traction and fitted six global parameters
-with all of it switched on (docs/calibration.md section 7). The default is still the first
-edition: switching the second on by default moves every pinned figure and most direction tests
-of the first edition's mechanisms, and that change waits until the whole suite is ported.
+with all of it switched on (docs/calibration.md section 7). The calibrated second edition is
+the schema's default: every scenario runs it unless it says otherwise.
 
-* :data:`SECOND_EDITION`: the second edition's switches, with today's defaults;
-* the calibrated second edition: ``rainforest.experiments.joint.apply_fitted(scenario)``
-  (the switches and the fitted values of ``rainforest/data/fitted/mechanisms.toml``; what
-  ``rainforest validate --places`` and ``rainforest claims`` run by default);
-* :data:`FIRST_EDITION`: the same switches off (today's default).
+* :data:`SECOND_EDITION`: the second edition's switches (the default);
+* :data:`FIRST_EDITION`: the first edition, for comparison and for tests of its mechanisms:
+  the same switches off, and the three parameters both editions share put back to the first
+  edition's values (the fit moved them);
+* ``rainforest.experiments.joint.apply_fitted(scenario)`` puts a saved fit (by default the
+  shipped one, whose values are also the schema's defaults) onto any scenario.
 """
 
 from __future__ import annotations
 
-#: The switches of the second edition's mechanisms.
+from typing import Any
+
+#: The switches of the second edition's mechanisms (all on by default).
 SECOND_EDITION: dict[str, bool] = {
     "mechanisms.ties.enabled": True,
     "mechanisms.knowledge_vectors.enabled": True,
@@ -29,7 +31,18 @@ SECOND_EDITION: dict[str, bool] = {
     "mechanisms.capital.by_traction": True,
 }
 
-#: The same switches off: the first edition's mechanisms (the default).
-FIRST_EDITION: dict[str, bool] = {k: False for k in SECOND_EDITION}
+#: The first edition's values of the parameters the second edition's fit moved.
+FIRST_EDITION_VALUES: dict[str, float] = {
+    "mechanisms.exits.output_per_wage": 6.0,
+    "mechanisms.exits.disruption_rate": 0.015,
+    "mechanisms.founding.founder_savings_months": 9.0,
+}
 
-__all__ = ["FIRST_EDITION", "SECOND_EDITION"]
+#: The first edition: the second edition's switches off and the shared parameters at the
+#: first edition's values.
+FIRST_EDITION: dict[str, Any] = {
+    **{k: False for k in SECOND_EDITION},
+    **FIRST_EDITION_VALUES,
+}
+
+__all__ = ["FIRST_EDITION", "FIRST_EDITION_VALUES", "SECOND_EDITION"]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from rainforest.api import simulate
-from rainforest.scenario import scenario_from_dict
+from rainforest.scenario import FIRST_EDITION, scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "two-districts.toml"
@@ -84,6 +84,15 @@ def deep_set(data: dict, path: str, value) -> dict:
         node = node[int(p)] if isinstance(node, list) else node.setdefault(p, {})
     node[parts[-1]] = value
     return out
+
+
+def first_edition(data: dict) -> dict:
+    """A copy of scenario dict ``data`` run by the first edition (every path of
+    :data:`rainforest.scenario.FIRST_EDITION` set), for tests of the first edition's
+    mechanisms, which the second edition (the default) replaces or bypasses."""
+    for path, value in FIRST_EDITION.items():
+        data = deep_set(data, path, value)
+    return data
 
 
 def totals_over_seeds(data: dict, seeds, years: int = 5, scale: float | None = None):

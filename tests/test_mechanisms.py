@@ -11,7 +11,7 @@ import pytest
 
 from rainforest.api import simulate
 from rainforest.scenario import scenario_from_dict
-from tests.conftest import base_region, deep_set, scenario, totals_over_seeds
+from tests.conftest import base_region, deep_set, first_edition, scenario, totals_over_seeds
 
 SEEDS = range(16)
 
@@ -42,21 +42,30 @@ def compare(
 
 @pytest.mark.slow
 def test_m1_m2_density_and_third_places_give_more_ideas():
-    hi, lo = compare("regions.district.area_km2", 2.0, 20.0)
+    """The first edition's M1 (contact rates with the density exponent) and M2 (the idea
+    lottery, the ``ideas`` metric); the second edition's ties are tested in test_ties.py
+    (denser places give more near ties without an exponent; meeting places raise
+    encounters where they are)."""
+    fe = first_edition(scenario())
+    hi, lo = compare("regions.district.area_km2", 2.0, 20.0, data=fe)
     assert_more(hi, lo, "ideas")
-    hi, lo = compare("regions.district.third_places_per_km2", 80.0, 2.0)
+    hi, lo = compare("regions.district.third_places_per_km2", 80.0, 2.0, data=fe)
     assert_more(hi, lo, "ideas")
     assert_more(hi, lo, "contacts")
 
 
 def test_m2_complementary_contacts_make_ideas():
-    """With everyone in one skill, contacts are not complementary and ideas fall."""
+    """With everyone in one skill, contacts are not complementary and ideas fall. The first
+    edition's M2 (skill complementarity in the idea lottery); the second edition's
+    recombination (ideas commonest at middling knowledge distance) is tested in
+    test_recombination.py."""
     mono = {"tech": 1.0, "market": 0.0, "capital": 0.0, "design": 0.0}
     hi, lo = compare(
         "regions.district.skill_mix",
         {"tech": 0.4, "market": 0.3, "capital": 0.1, "design": 0.2},
         mono,
         years=3,
+        data=first_edition(scenario()),
     )
     assert_more(hi, lo, "ideas")
 
@@ -76,8 +85,11 @@ def test_m3_credential_preference_keeps_credentialed_people_employed():
 
 @pytest.mark.slow
 def test_m9_success_stories_raise_foundings():
-    """Recent local successes raise belief and so foundings."""
-    base = deep_set(scenario(), "mechanisms.belief.success_impact", 0.0)
+    """Recent local successes raise belief and so foundings. The first edition's M9 (one
+    belief per region; the second edition's belief through ties does not read
+    success_impact): test_growth_belief.py tests that ties' successes found more than ties'
+    failures."""
+    base = deep_set(first_edition(scenario()), "mechanisms.belief.success_impact", 0.0)
     hi, lo = compare("mechanisms.belief.success_impact", 0.5, 0.0, years=8, data=base)
     assert_more(hi, lo, "foundings")
     assert_more(hi, lo, "belief")
@@ -156,7 +168,15 @@ def test_m7_anchor_spinouts_recorded_and_cut_by_shock():
 
 @pytest.mark.slow
 def test_m8_conversion_rate_gives_more_university_spinouts():
-    hi, lo = compare("regions.district.universities.0.conversion_rate", 0.38, 0.11)
+    """The first edition's M8 (a university's conversion_rate input); the second edition
+    converts by hazard (campus spin-offs): test_campus.py tests that a better transfer office
+    converts more."""
+    hi, lo = compare(
+        "regions.district.universities.0.conversion_rate",
+        0.38,
+        0.11,
+        data=first_edition(scenario()),
+    )
     assert_more(hi, lo, "university_spinouts")
     assert_more(hi, lo, "tech_transfers")
 

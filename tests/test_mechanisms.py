@@ -33,10 +33,11 @@ def compare(
     years: int = 5,
     data: dict | None = None,
     scale: float | None = None,
+    seeds=SEEDS,
 ):
     base = data or scenario()
-    hi = totals_over_seeds(deep_set(base, path, high_value), SEEDS, years=years, scale=scale)
-    lo = totals_over_seeds(deep_set(base, path, low_value), SEEDS, years=years, scale=scale)
+    hi = totals_over_seeds(deep_set(base, path, high_value), seeds, years=years, scale=scale)
+    lo = totals_over_seeds(deep_set(base, path, low_value), seeds, years=years, scale=scale)
     return hi, lo
 
 
@@ -78,8 +79,17 @@ def test_m3_failure_tolerance_gives_more_foundings():
 
 @pytest.mark.slow
 def test_m3_credential_preference_keeps_credentialed_people_employed():
+    """Eight years and 24 seeds (five and 16 before): the second edition founds fewer firms
+    and its foundings vary more between paired runs (t = 1.4 with the old settings, 3.7 now)."""
     base = deep_set(scenario(), "regions.district.credential_share", 0.6)
-    hi, lo = compare("regions.district.culture.credential_preference", 0.0, 0.9, data=base)
+    hi, lo = compare(
+        "regions.district.culture.credential_preference",
+        0.0,
+        0.9,
+        years=8,
+        data=base,
+        seeds=range(24),
+    )
     assert_more(hi, lo, "foundings")
 
 
@@ -97,9 +107,16 @@ def test_m9_success_stories_raise_foundings():
 
 @pytest.mark.slow
 def test_m4_cheaper_experiments_give_higher_survival():
+    """Cheaper experiments stretch a startup's own runway. Venture money is scarce here (half a
+    million yuan per investor): under the second edition's capital by need a funded startup's
+    round is sized by its burn, so cheaper experiments also mean smaller rounds, and in the
+    default district the gain in 36-month survival was not detectable (t = 0.7 and 1.8 over
+    16 and 32 seeds); where startups live on their own cash it is (t = 6.5)."""
     cheap = {"shared_labs": 1.0, "compute_vouchers": 1.0, "service_latency_days": 30}
     dear = {"shared_labs": 0.0, "compute_vouchers": 0.0, "service_latency_days": 30}
-    hi, lo = compare("regions.district.policy", cheap, dear, years=6, scale=4)
+    scarce = deep_set(scenario(), "regions.district.investors.0.dry_powder", 0.5)
+    scarce = deep_set(scarce, "regions.district.investors.1.dry_powder", 0.5)
+    hi, lo = compare("regions.district.policy", cheap, dear, years=6, data=scarce, scale=4)
     assert_more(hi, lo, "survival_36")
 
 

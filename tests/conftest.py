@@ -112,7 +112,9 @@ def totals_over_seeds(data: dict, seeds, years: int = 5, scale: float | None = N
             coh = born[born.founded <= T - 1 - age]
             dead = (coh.exit == "failure") & (coh.exit_month - coh.founded < age)
             tot[f"survival_{age}"] = float((~dead).mean()) if len(coh) else np.nan
-        tot["ideas_per_person_month"] = res.metrics.ideas.sum() / res.metrics.people.sum()
+        # either edition's ideas (the other edition's column stays 0)
+        ideas = res.metrics.ideas.sum() + res.metrics.recombinant_ideas.sum()
+        tot["ideas_per_person_month"] = ideas / res.metrics.people.sum()
         rows.append(tot)
     return pd.DataFrame(rows)
 

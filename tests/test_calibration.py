@@ -4,9 +4,10 @@ The preset starts from the district's stock (firms, listed firms, patents, peopl
 before the reported period and simulates forward; the figures below are read from the last
 reported year and averaged over 16 seeds. No per-place knob is fitted to any of them: the
 model is the calibrated second edition (``apply_fitted``: global parameters fitted jointly to
-several places, docs/calibration.md section 7). The first edition's per-place calibration held all nine within
-±25% with a knob per figure; the joint fit trades that for mechanisms, so the figures the
-mechanisms make are checked within a factor of 2, the stocks that are inputs within ±25%.
+several places, docs/calibration.md section 7). The first edition's per-place calibration held
+all nine within ±25% with a knob per figure; the joint fit trades that for mechanisms, so the
+figures the mechanisms make are checked within a factor of 2, the stocks that are inputs within
+±25%.
 """
 
 from __future__ import annotations

@@ -11,7 +11,15 @@ import pytest
 
 from rainforest.api import simulate
 from rainforest.scenario import scenario_from_dict
-from tests.conftest import base_region, deep_set, first_edition, scenario, totals_over_seeds
+from tests.conftest import (
+    EDITIONS,
+    base_region,
+    deep_set,
+    first_edition,
+    scenario,
+    second_edition,
+    totals_over_seeds,
+)
 
 SEEDS = range(16)
 
@@ -78,17 +86,22 @@ def test_m3_failure_tolerance_gives_more_foundings():
 
 
 @pytest.mark.slow
-def test_m3_credential_preference_keeps_credentialed_people_employed():
-    """Eight years and 24 seeds (five and 16 before): the second edition founds fewer firms
-    and its foundings vary more between paired runs (t = 1.4 with the old settings, 3.7 now)."""
-    base = deep_set(scenario(), "regions.district.credential_share", 0.6)
+@pytest.mark.parametrize(
+    ("edition", "years", "seeds"), [("first", 5, SEEDS), ("second", 8, range(24))]
+)
+def test_m3_credential_preference_keeps_credentialed_people_employed(edition, years, seeds):
+    """Less preference for credentials, more foundings, in either edition. Eight years and 24
+    seeds under the second edition (five and 16 under the first): it founds fewer firms and
+    its foundings vary more between paired runs (t = 1.4 with the first edition's settings,
+    3.7 with these)."""
+    base = deep_set(EDITIONS[edition](scenario()), "regions.district.credential_share", 0.6)
     hi, lo = compare(
         "regions.district.culture.credential_preference",
         0.0,
         0.9,
-        years=8,
+        years=years,
         data=base,
-        seeds=range(24),
+        seeds=seeds,
     )
     assert_more(hi, lo, "foundings")
 
@@ -106,17 +119,22 @@ def test_m9_success_stories_raise_foundings():
 
 
 @pytest.mark.slow
-def test_m4_cheaper_experiments_give_higher_survival():
-    """Cheaper experiments stretch a startup's own runway. Venture money is scarce here (half a
-    million yuan per investor), so startups live on their own cash (t = 6.5 over 16 seeds). In
-    the default district, under the second edition, the gain in 36-month survival was not
-    detectable in a moderate number of seeds (t = 0.7 and 1.8 over 16 and 32 seeds; 1.3 with
-    capital by need off), though failures fell (t = -3.4 and -1.6)."""
+@pytest.mark.parametrize("edition", ["first", "second"])
+def test_m4_cheaper_experiments_give_higher_survival(edition):
+    """Cheaper experiments stretch a startup's own runway, in either edition. First edition:
+    the default district. Second edition: venture money is scarce (half a million yuan per
+    investor), so startups live on their own cash (t = 6.5 over 16 seeds); in the default
+    district the gain in 36-month survival was not detectable in a moderate number of seeds
+    (t = 0.7 and 1.8 over 16 and 32 seeds; 1.3 with capital by need off), though failures
+    fell (t = -3.4 and -1.6)."""
     cheap = {"shared_labs": 1.0, "compute_vouchers": 1.0, "service_latency_days": 30}
     dear = {"shared_labs": 0.0, "compute_vouchers": 0.0, "service_latency_days": 30}
-    scarce = deep_set(scenario(), "regions.district.investors.0.dry_powder", 0.5)
-    scarce = deep_set(scarce, "regions.district.investors.1.dry_powder", 0.5)
-    hi, lo = compare("regions.district.policy", cheap, dear, years=6, data=scarce, scale=4)
+    if edition == "first":
+        base = first_edition(scenario())
+    else:
+        scarce = deep_set(scenario(), "regions.district.investors.0.dry_powder", 0.5)
+        base = second_edition(deep_set(scarce, "regions.district.investors.1.dry_powder", 0.5))
+    hi, lo = compare("regions.district.policy", cheap, dear, years=6, data=base, scale=4)
     assert_more(hi, lo, "survival_36")
 
 

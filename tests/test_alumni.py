@@ -222,3 +222,24 @@ def test_alumni_and_institutions_are_deterministic():
     assert np.array_equal(sa["group"][:n], sb["group"][:n])
     assert np.array_equal(sa["T"].slot[:n], sb["T"].slot[:n])
     assert np.array_equal(sa["K"].k[:n], sb["K"].k[:n])
+
+
+def test_the_share_of_ties_made_among_classmates_is_reported():
+    """The result and the scorecard (``diagnose``) report the share of the run's new ties made
+    in alumni groups: between 0 and 1 with a university, 0 without one."""
+    import math
+
+    from rainforest.api import simulate
+    from rainforest.metrics.scorecard import measure
+
+    shares: list[float] = []
+    for unis in ([UNI], []):
+        regions = {"district": base_region(population=20000, universities=unis)}
+        res = simulate(world(regions), years=2, seed=1, scale=10)
+        share = res.meta["network"]["alumni_share"]
+        rows = measure(res)["scalars"]
+        row = rows[rows["indicator"] == "ties_through_alumni"]
+        assert len(row) == 1 and math.isclose(float(row["value"].iloc[0]), share)
+        shares.append(share)
+    assert 0.0 < shares[0] < 1.0
+    assert shares[1] == 0.0

@@ -323,3 +323,12 @@ def test_whatif_and_explain_take_the_calibrated_second_edition(monkeypatch):
     assert res.exit_code == 2 and seen["vs"].mechanisms.ties.enabled
     bad = runner.invoke(app, ["whatif", "atlantis", "--fitted", "--set", "years=2"])
     assert bad.exit_code == 2 and "atlantis" in bad.output and "Traceback" not in bad.output
+
+
+def test_diagnose_fitted_reports_the_living_network():
+    res = runner.invoke(
+        app,
+        ["diagnose", "caohejing", "--fitted", "-y", "1", "-k", "200", "--reference", "none"],
+    )
+    assert res.exit_code == 0, res.output
+    assert "ties_through_alumni" in res.output and "ties_per_person" in res.output

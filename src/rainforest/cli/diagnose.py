@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from rainforest.cli.app import app, compile_notice, console, fail
-from rainforest.cli.options import scale_option, years_option
+from rainforest.cli.options import fitted_option, scale_option, with_fit, years_option
 from rainforest.cli.report_option import report_option
 from rainforest.scenario import ScenarioError
 
@@ -55,6 +55,7 @@ def diagnose_command(
         help="Switch the living network on (M13-M16; not yet calibrated): the scorecard gains "
         "its measures and the report a picture of the ties.",
     ),
+    fitted: bool = fitted_option(),
     report: Path = report_option(),
 ) -> None:
     """Diagnose districts: opportunity density, community, networks, synergy and typology."""
@@ -101,8 +102,8 @@ def diagnose_command(
             spec = None if reference.lower() in ("none", "off", "no") else reference
             ref = resolve(spec, years=years, progress=ref_progress)
             d = diagnose(
-                scenario,
-                vs=others,
+                with_fit(scenario, fitted),
+                vs=[with_fit(v, fitted) for v in others],
                 years=years,
                 seed=seed,
                 runs=runs,

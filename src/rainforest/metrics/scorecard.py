@@ -100,6 +100,12 @@ LIVING_SCALARS = {
         "share",
         "Living network: share of ties between people living within 1 km",
     ),
+    "alumni_share": (
+        "ties_through_alumni",
+        "share",
+        "Living network: share of the run's new ties made among alumni of one university "
+        "cohort (classmates)",
+    ),
     "novel_share": (
         "novel_combinations",
         "share",

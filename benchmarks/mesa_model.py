@@ -50,7 +50,7 @@ from types import SimpleNamespace
 import mesa
 from mesa.discrete_space import CellAgent, OrthogonalMooreGrid
 
-from rainforest.scenario import Scenario, load_scenario, with_values
+from rainforest.scenario import FIRST_EDITION, Scenario, load_scenario, with_values
 from rainforest.scenario.schema import INVESTOR_KINDS, SKILLS, STAGES
 
 BENCH_TOML = Path(__file__).with_name("bench_region.toml")
@@ -68,13 +68,17 @@ SUB_SLOTS = 16  # months ahead a subsidy payment can be queued (as in the engine
 
 
 def bench_scenario(people: int, path: str | Path = BENCH_TOML) -> Scenario:
-    """The benchmark scenario with ``people`` people in its single region.
+    """The benchmark scenario with ``people`` people in its single region, run by the first
+    edition.
 
     Area, established firms, listed firms, patent stock and every investor's dry powder are
     scaled by ``people / population`` so that density (hence the contact rate), firms per
-    person and capital per person are those of the TOML file whatever the size.
+    person and capital per person are those of the TOML file whatever the size. The first
+    edition is set explicitly (:data:`rainforest.scenario.FIRST_EDITION`): this module's
+    monthly step is the first edition's (M1 contacts, M2's idea lottery, stage cheques), so
+    the engine is compared with it on the same edition whichever the schema's default is.
     """
-    sc = load_scenario(path)
+    sc = with_values(load_scenario(path), FIRST_EDITION)
     if len(sc.regions) != 1:
         raise ValueError(f"the Mesa benchmark model needs a one-region scenario, got {path}")
     ((name, reg),) = sc.regions.items()

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from rainforest.api import simulate
-from rainforest.scenario import scenario_from_dict
+from rainforest.scenario import FIRST_EDITION, SECOND_EDITION, scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "two-districts.toml"
@@ -86,6 +86,33 @@ def deep_set(data: dict, path: str, value) -> dict:
     return out
 
 
+def first_edition(data: dict) -> dict:
+    """A copy of scenario dict ``data`` run by the first edition (every path of
+    :data:`rainforest.scenario.FIRST_EDITION` set), for tests of the first edition's
+    mechanisms, which the second edition replaces or bypasses. Explicit, so that a test keeps
+    its edition whichever the schema's default is."""
+    for path, value in FIRST_EDITION.items():
+        data = deep_set(data, path, value)
+    return data
+
+
+def second_edition(data: dict) -> dict:
+    """A copy of scenario dict ``data`` run by the calibrated second edition: the switches of
+    :data:`rainforest.scenario.SECOND_EDITION` on and the shipped fit's values set (what
+    ``rainforest.experiments.joint.apply_fitted`` puts on a Scenario), whichever the schema's
+    default is."""
+    from rainforest.experiments.joint import load_fitted
+
+    values, _ = load_fitted()
+    for path, value in {**SECOND_EDITION, **values}.items():
+        data = deep_set(data, path, value)
+    return data
+
+
+#: The editions by name, for tests parametrized over both (``EDITIONS[name](data)``).
+EDITIONS = {"first": first_edition, "second": second_edition}
+
+
 def totals_over_seeds(data: dict, seeds, years: int = 5, scale: float | None = None):
     """Per-seed totals (region summed) of a scenario: a DataFrame, one row per seed."""
     import pandas as pd
@@ -103,7 +130,9 @@ def totals_over_seeds(data: dict, seeds, years: int = 5, scale: float | None = N
             coh = born[born.founded <= T - 1 - age]
             dead = (coh.exit == "failure") & (coh.exit_month - coh.founded < age)
             tot[f"survival_{age}"] = float((~dead).mean()) if len(coh) else np.nan
-        tot["ideas_per_person_month"] = res.metrics.ideas.sum() / res.metrics.people.sum()
+        # either edition's ideas (the other edition's column stays 0)
+        ideas = res.metrics.ideas.sum() + res.metrics.recombinant_ideas.sum()
+        tot["ideas_per_person_month"] = ideas / res.metrics.people.sum()
         rows.append(tot)
     return pd.DataFrame(rows)
 

@@ -12,7 +12,10 @@ import pytest
 
 pytest.importorskip("mesa")
 
+from benchmarks import mesa_model
 from benchmarks.bench_vs_mesa import compare, run_engine, run_mesa
+
+from rainforest.scenario import FIRST_EDITION
 
 PEOPLE = 2000
 MONTHS = 24
@@ -22,10 +25,22 @@ Z_MAX = 4.0  # generous: the standard errors already take the larger of counting
 
 @pytest.fixture(scope="module")
 def both():
-    """Per-seed statistics of both models."""
+    """Per-seed statistics of both models, both run by the first edition
+    (``mesa_model.bench_scenario`` sets it: the Mesa model is the first edition's step)."""
     eng = [run_engine(PEOPLE, MONTHS, s, repeats=1) for s in SEEDS]
     mes = [run_mesa(PEOPLE, MONTHS, s) for s in SEEDS]
     return {label: (a, b, z) for label, a, b, z in compare(eng, mes)}
+
+
+def test_the_benchmark_scenario_is_the_first_edition():
+    """The Mesa model is the first edition's step, so the benchmark scenario sets the first
+    edition whichever the schema's default is."""
+    sc = mesa_model.bench_scenario(PEOPLE)
+    for path, value in FIRST_EDITION.items():
+        node = sc
+        for part in path.split("."):
+            node = getattr(node, part)
+        assert node == value, path
 
 
 @pytest.mark.slow

@@ -10,7 +10,7 @@ from rainforest.api import simulate
 from rainforest.engine import Engine
 from rainforest.scenario import load_scenario, scenario_from_dict
 from rainforest.state import tables as S
-from tests.conftest import EXAMPLE, assert_scale_free, scenario
+from tests.conftest import EDITIONS, EXAMPLE, assert_scale_free, scenario
 
 
 def check_invariants(eng: Engine) -> None:
@@ -153,9 +153,14 @@ def test_to_parquet_round_trip(tmp_path, example_result):
 
 
 @pytest.mark.slow
-def test_outputs_do_not_depend_on_population_scale():
-    """Expected outputs in real units are the same at scale 5 and 20 (within noise)."""
-    data = scenario(years=4)
-    assert_scale_free(data, ["foundings", "patents", "ideas", "failures"])
+@pytest.mark.parametrize(
+    ("edition", "ideas"), [("first", "ideas"), ("second", "recombinant_ideas")]
+)
+def test_outputs_do_not_depend_on_population_scale(edition, ideas):
+    """Expected outputs in real units are the same at scale 5 and 20 (within noise), in either
+    edition. Each edition's ideas have their own metric: the first edition's lottery counts
+    ``ideas``, the second edition's recombination ``recombinant_ideas`` (the other stays 0)."""
+    data = EDITIONS[edition](scenario(years=4))
+    assert_scale_free(data, ["foundings", "patents", ideas, "failures"])
     sc = scenario_from_dict(data)
     assert sc.regions["district"].population == 40000

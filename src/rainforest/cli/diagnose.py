@@ -52,7 +52,8 @@ def diagnose_command(
     network: bool = typer.Option(
         False,
         "--network",
-        help="Switch the living network on (M13-M16; not yet calibrated): the scorecard gains "
+        help="Switch the living network on (M13-M16 with their defaults; --fitted for the "
+        "calibrated second edition): the scorecard gains "
         "its measures and the report a picture of the ties.",
     ),
     fitted: bool = fitted_option(),

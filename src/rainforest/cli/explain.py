@@ -374,7 +374,7 @@ def print_cost(res: Any) -> None:
     cost = getattr(res, "cost", None)
     if cost is not None and len(cost):
         ct = Table(
-            title="Cost to government (public spending, million yuan; model not yet calibrated)",
+            title="Cost to government (public spending, million yuan)",
             caption="extra public spending / extra outcome, ratio of means over paired runs; "
             "90% bootstrap interval ('inf': the extra outcome may be nil)",
             box=box.SIMPLE_HEAD,

@@ -59,7 +59,8 @@ def run(
         False,
         "--network",
         help="Switch the living network on: ties, knowledge, recombinant ideas and people's "
-        "spin-offs (M13-M16; not yet calibrated, see docs/networks.md).",
+        "spin-offs (M13-M16 with their defaults, docs/networks.md; --fitted for the "
+        "calibrated second edition).",
     ),
     fitted: bool = fitted_option(),
     set_: list[str] = set_option(),

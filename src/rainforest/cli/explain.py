@@ -224,8 +224,7 @@ def print_explanation(res: Any) -> None:
     cost = (getattr(res, "extra", None) or {}).get("cost")
     if cost is not None and len(cost):
         ct = Table(
-            title=f"Cost to government of each move (million yuan; per extra {what}; model not "
-            "yet calibrated)",
+            title=f"Cost to government of each move (million yuan; per extra {what})",
             caption="extra public spending / extra outcome, paired by seed; 90% interval "
             "('∞': the extra outcome may be nil)",
             box=box.SIMPLE_HEAD,

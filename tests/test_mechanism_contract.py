@@ -13,23 +13,26 @@ import pytest
 from rainforest import registry
 from rainforest.api import simulate
 from rainforest.engine.month import PLAN, plan_names
-from rainforest.mechanisms import m18_tie_belief, m19_growth, m20_campus, mechanisms
-from rainforest.mechanisms.m13_network import MECHANISMS as NETWORK
-from rainforest.mechanisms.m13_network import ON as NETWORK_ON
-from rainforest.scenario import scenario_from_dict, with_values
+from rainforest.mechanisms import mechanisms
+from rainforest.scenario import (
+    FIRST_EDITION,
+    SECOND_EDITION,
+    get_value,
+    scenario_from_dict,
+    with_values,
+)
 from rainforest.scenario.schema import Mechanisms, Scenario
 from rainforest.state import accounts
 from tests.conftest import base_region, scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-#: mechanisms added after the living network, off by default: (what they need, their switch)
-LATER = {
-    "tie_belief": (NETWORK_ON, m18_tie_belief.ON),
-    "growth": (NETWORK_ON, m19_growth.GROWTH_ON),
-    "outside_pool": ({}, m19_growth.POOL_ON),
-    "campus_spinoffs": ({}, m20_campus.ON),
-}
 MECHS = mechanisms()
+#: first-edition mechanisms that the (default) second edition replaces, with the mechanism
+#: that replaces each (engine/params.py: recombinant ideas set the contact lottery's base
+#: probability to zero, people's spin-off hazard replaces the fixed spin-out rate, belief
+#: through ties replaces the success-story update): their contract is checked on the first
+#: edition, where they act; on the default, switching them off must change nothing
+REPLACED = {"ideas": "recombination", "anchors": "people_spinoffs", "belief": "tie_belief"}
 
 
 def small_world() -> Scenario:
@@ -62,6 +65,21 @@ def world():
 @pytest.fixture(scope="module")
 def baseline(world):
     return simulate(world, years=1, seed=11)
+
+
+@pytest.fixture(scope="module")
+def first_world(world):
+    """The same world under the first edition (second-edition switches off)."""
+    return with_values(world, FIRST_EDITION)
+
+
+@pytest.fixture(scope="module")
+def first_baseline(first_world):
+    return simulate(first_world, years=1, seed=11)
+
+
+def _numbers(result):
+    return result.metrics.select_dtypes("number")
 
 
 def _section(path: str):
@@ -132,16 +150,34 @@ def test_every_hook_is_in_the_month_once():
     assert declared == set(PLAN)
 
 
+def test_replaced_mechanisms_are_named_and_second_edition_switches_are_on():
+    names = {m.name for m in MECHS}
+    assert set(REPLACED) <= names and set(REPLACED.values()) <= names
+    default = scenario_from_dict(scenario())
+    first = with_values(default, FIRST_EDITION)
+    for path in SECOND_EDITION:  # the default is the second edition; FIRST_EDITION undoes it
+        assert get_value(default, path) is True, path
+        assert get_value(first, path) is False, path
+
+
 @pytest.mark.parametrize("mech", MECHS, ids=lambda m: m.name)
-def test_runs_switched_off_and_deterministically(mech, world, baseline):
+def test_runs_switched_off_and_deterministically(
+    mech, world, baseline, first_world, first_baseline
+):
     if mech.off is None:
         assert mech.essential
         return
+    if mech.name in REPLACED:
+        # on the default the second edition bypasses it: switching it off changes nothing
+        bypassed = simulate(with_values(world, _expand(world, mech.off)), years=1, seed=11)
+        assert _numbers(bypassed).equals(_numbers(baseline)), (mech.name, REPLACED[mech.name])
+        # its contract is checked where it acts: on the first edition
+        world, baseline = first_world, first_baseline
     sc = with_values(world, _expand(world, mech.off)) if mech.off else world
     a = simulate(sc, years=1, seed=11)
     b = simulate(sc, years=1, seed=11)
-    num = a.metrics.select_dtypes("number")
-    other = b.metrics.select_dtypes("number").to_numpy(float)
+    num = _numbers(a)
+    other = _numbers(b).to_numpy(float)
     assert np.array_equal(num.to_numpy(float), other, equal_nan=True)
     assert np.isfinite(
         num.drop(
@@ -149,15 +185,7 @@ def test_runs_switched_off_and_deterministically(mech, world, baseline):
         ).to_numpy()
     ).all()
     assert (a.metrics.people > 0).all()
-    # switching it off changes the run (the mechanism does something in this world); the
-    # living network (M13-M16) is off by default, so there switching it on must change it
-    if mech.name in {m.name for m in NETWORK}:
-        assert a.metrics.select_dtypes("number").equals(baseline.metrics.select_dtypes("number"))
-        a = simulate(with_values(world, NETWORK_ON), years=1, seed=11)
-    if mech.name in LATER:  # off by default too (issue 14): on, with what it needs, it acts
-        assert a.metrics.select_dtypes("number").equals(baseline.metrics.select_dtypes("number"))
-        needs, on = LATER[mech.name]
-        ref = simulate(with_values(world, needs), years=1, seed=11) if needs else baseline
-        a = simulate(with_values(world, {**needs, **on}), years=1, seed=11)
-        baseline = ref
-    assert not a.metrics.select_dtypes("number").equals(baseline.metrics.select_dtypes("number"))
+    # switching it off changes the run: the mechanism does something in this world (the
+    # second edition's, M13-M20, on by default; the replaced first-edition ones on the first
+    # edition)
+    assert not num.equals(_numbers(baseline)), mech.name

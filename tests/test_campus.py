@@ -1,15 +1,17 @@
 """University patents converted by hazard (M20, issue 14 item 4): the conversion rate as an
-output, the transfer office as the lever. Direction tests over seeds; off by default."""
+output, the transfer office as the lever. Direction tests over seeds; on by default (the
+calibrated second edition), switched off by FIRST_EDITION or its own switch."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from rainforest.api import simulate
 from rainforest.mechanisms import get
 from rainforest.mechanisms import m20_campus as cp
 from rainforest.mechanisms.m13_network import ON
-from rainforest.scenario import scenario_from_dict, with_values
+from rainforest.scenario import FIRST_EDITION, scenario_from_dict, with_values
 from rainforest.scenario.schema import CampusParams, SpinoffParams
 from tests.conftest import base_region, scenario
 
@@ -22,12 +24,24 @@ def world(office: float, **over):
     return with_values(scenario_from_dict(scenario({"district": reg})), cp.ON)
 
 
-def test_declaration_and_off_by_default():
+def test_declaration_and_on_by_default():
     m = get("campus_spinoffs")
     m.check()
-    res = simulate(scenario_from_dict(scenario()), years=1, seed=2)
+    res = simulate(scenario_from_dict(scenario()), years=2, seed=2)
+    assert res.metrics.campus_licences.sum() > 0  # the office licenses patents
+    assert 0 < res.metrics.campus_conversion.iloc[-1] < 1
+
+
+@pytest.mark.parametrize(
+    "off",
+    [FIRST_EDITION, {"mechanisms.campus_spinoffs.enabled": False}],
+    ids=["first_edition", "switch"],
+)
+def test_switched_off_reports_zeros(off):
+    res = simulate(with_values(scenario_from_dict(scenario()), off), years=2, seed=2)
     for col in ("campus_licences", "campus_spinoff_draws", "campus_conversion"):
         assert (res.metrics[col] == 0).all(), col
+    assert res.metrics.university_spinouts.sum() > 0  # M8's fixed conversion rate instead
 
 
 def test_knowledge_and_age_raise_the_spinoff_hazard():

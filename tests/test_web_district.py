@@ -103,8 +103,10 @@ def test_step_play_and_download(client):
     assert sheets["metrics"]["people"].tolist() == pytest.approx(table["people"].tolist())
     cols = sheets["columns"].set_index("column")
     assert cols.loc["output", "unit"] == "million yuan/month"
+    # the request left "network" out: the scenario's own switches, on by default
+    assert s["network"] is True and more["network"] is True
     net = client.get(f"/api/sessions/{s['id']}/network", params={"kind": "ties"}).json()
-    assert net["available"] is False  # the living network is off in this session
+    assert net["available"] and len(net["picture"]["src"]) > 0
     gen = client.get(f"/api/sessions/{s['id']}/network", params={"kind": "genealogy"}).json()
     if gen["available"]:
         p = gen["picture"]
@@ -127,6 +129,20 @@ def test_living_network_session_draws_ties(client):
     assert 2 <= len(p["nodes"]) <= 300 and p["total_nodes"] >= len(p["nodes"])
     assert len(p["src"]) > 0 and len(p["src"]) == len(p["dst"])
     assert set(p["group"]) <= {"campus", "harbour"}
+    client.delete(f"/api/sessions/{sid}")
+
+
+def test_living_network_switched_off_draws_no_ties(client):
+    r = client.post(
+        "/api/sessions", json={"scenario": SC, "years": 1, "scale": 60, "network": False}
+    )
+    assert r.status_code == 201, r.text
+    sid, warm = r.json()["id"], r.json()["warmup"]
+    assert r.json()["network"] is False
+    step = client.post(f"/api/sessions/{sid}/step", params={"months": warm + 2}).json()
+    assert step["network"] is False and step["month"] == 2
+    net = client.get(f"/api/sessions/{sid}/network", params={"kind": "ties"}).json()
+    assert net == {"kind": "ties", "available": False, "picture": None}
     client.delete(f"/api/sessions/{sid}")
 
 

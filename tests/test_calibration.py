@@ -1,8 +1,13 @@
-"""Caohejing (漕河泾) reproduces seed 000's opportunity-density figures within ±25%.
+"""Caohejing (漕河泾) against seed 000's opportunity-density figures, on the calibrated model.
 
 The preset starts from the district's stock (firms, listed firms, patents, people) five years
 before the reported period and simulates forward; the figures below are read from the last
-reported year and averaged over 16 seeds. What was fitted, and how, is in docs/calibration.md.
+reported year and averaged over 16 seeds. No per-place knob is fitted to any of them: the
+model is the calibrated second edition (``apply_fitted``: global parameters fitted jointly to
+several places, docs/calibration.md section 7). The first edition's per-place calibration held
+all nine within ±25% with a knob per figure; the joint fit trades that for mechanisms, so the
+figures the mechanisms make are checked within a factor of 2, the stocks that are inputs within
+±25%.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import numpy as np
 import pytest
 
 from rainforest.api import simulate
+from rainforest.experiments.joint import apply_fitted
+from rainforest.scenario import load_scenario
 
 # figure -> (seed value, seed 000 phrase)
 TARGETS = {
@@ -47,39 +54,53 @@ def figures(res) -> dict[str, float]:
     }
 
 
-#: Output per km² was reproduced by a per-place knob (``regions.caohejing.productivity`` fitted
-#: to the figure), a defect by MODEL.md §7: output per worker is now a global ratio to the wage
-#: (``mechanisms.exits.output_per_wage``). Tested on its own below.
-OUTPUT = "output_bn_per_km2"
+#: Figures that are inputs and persist through the 3 years (the district's stock of people,
+#: firms and patents, its age mix): within ±25%.
+INPUTS = ("talent", "patents_per_10k", "under35_share", "firms")
+#: Figures the mechanisms make (issue 15's standard for magnitudes: within a factor of 2).
+#: Output per km² was once set by a per-place productivity fitted to it; it now comes from
+#: the global output-per-wage ratio of the joint fit (docs/calibration.md section 7).
+MADE = ("output_bn_per_km2", "listed_per_km2", "new_firms_per_day", "specialised_smes_per_km2")
+#: A prediction the fit never saw: technology transfers a day come out of conversion by hazard
+#: (M20). The calibrated second edition gives about 0.44 a day against the seed's one: checked
+#: within a factor of 3 and reported as a miss in docs/calibration.md.
+PREDICTED = ("transfers_per_day",)
 
 
 @functools.cache
 def _runs() -> list[dict[str, float]]:
-    """16 seeds of Caohejing, simulated once for both tests (loadfile keeps them together)."""
-    return [figures(simulate("caohejing", years=3, seed=s)) for s in range(16)]
+    """16 seeds of Caohejing, simulated once for all tests (loadfile keeps them together)."""
+    sc = apply_fitted(load_scenario("caohejing"))
+    return [figures(simulate(sc, years=3, seed=s)) for s in range(16)]
+
+
+def _misses(keys, factor: float) -> list[str]:
+    out = []
+    for key in keys:
+        target, phrase = TARGETS[key]
+        value = float(np.mean([r[key] for r in _runs()]))
+        if not 1.0 / factor <= value / target <= factor:
+            out.append(f"{key}: model {value:.3g} vs seed {target:.3g} ({phrase})")
+    return out
+
+
+def test_every_figure_is_checked_once():
+    assert sorted(INPUTS + MADE + PREDICTED) == sorted(TARGETS)
 
 
 @pytest.mark.slow
-def test_caohejing_matches_seed_figures_within_25_percent():
-    runs = _runs()
-    misses = []
-    for key, (target, phrase) in TARGETS.items():
-        if key == OUTPUT:
-            continue
-        value = float(np.mean([r[key] for r in runs]))
-        if abs(value / target - 1.0) > 0.25:
-            misses.append(f"{key}: model {value:.3g} vs seed {target:.3g} ({phrase})")
+def test_caohejing_keeps_its_observed_stock_within_25_percent():
+    misses = _misses(INPUTS, 1.25)
     assert not misses, "\n".join(misses)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="issue 15: with the per-place productivity knob removed, the first edition's global "
-    "ratio (6 x the wage) gives Caohejing about half of seed 000's 90 bn yuan/km²; the jointly "
-    "fitted second edition (apply_fitted, ratio 4.35) reproduces it (0.97x, docs/calibration.md "
-    "section 7). Removed when the second edition becomes the default.",
-    strict=True,
-)
-def test_caohejing_output_per_km2_within_25_percent():
-    value = float(np.mean([r[OUTPUT] for r in _runs()]))
-    assert abs(value / TARGETS[OUTPUT][0] - 1.0) <= 0.25, value
+def test_caohejing_made_figures_within_a_factor_of_two():
+    misses = _misses(MADE, 2.0)
+    assert not misses, "\n".join(misses)
+
+
+@pytest.mark.slow
+def test_caohejing_transfers_predicted_within_a_factor_of_three():
+    misses = _misses(PREDICTED, 3.0)
+    assert not misses, "\n".join(misses)

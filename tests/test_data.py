@@ -259,9 +259,10 @@ def test_compare_model_tabulates_ratios_and_intervals_over_runs():
         assert r.model_lo <= r.model <= r.model_hi
         assert math.isclose(r.ratio, r.model / r.public, rel_tol=1e-9)
         assert r.ratio_lo <= r.ratio <= r.ratio_hi
-    # the workforce is an input the model keeps: its ratio to the seed's 300,000 is exactly 1
+    # the workforce starts at the seed's 300,000 and, in the second edition, moves only by the
+    # exchange with the outside pool: within 2% after one year
     workers = table[(table.quantity == "workers") & (table.publisher == "seed 000")]
-    assert np.allclose(workers["ratio"], 1.0)
+    assert len(workers) and np.allclose(workers["ratio"], 1.0, rtol=0.02)
     # a figure in dollars is never set against the model's yuan
     assert not table["unit"].str.contains("USD").any()
 

@@ -25,15 +25,18 @@ from rainforest.experiments.joint import (
     GLOBAL_PARAMETERS,
     INPUT_SET,
     MOMENTS,
+    POOLED,
     SIGMA_RULE,
     Budget,
     FreeParameter,
     PlaceTarget,
+    _pooled_counts,
     apply_fitted,
     build_targets,
     error,
     fit_places,
     load_fitted,
+    simulated,
 )
 from rainforest.experiments.parameters import ExperimentError
 from rainforest.scenario import SECOND_EDITION, load_scenario
@@ -64,6 +67,28 @@ def test_target_set_has_more_fitted_targets_than_parameters_and_honest_roles():
                 SIGMA_RULE["wider"],
                 SIGMA_RULE["mixed_years"],
             )
+
+
+def test_venture_multiples_are_pooled_targets_read_from_the_runs(example_result):
+    """Correlation Ventures' shares of financings under 1x and at 10x or more are targets
+    (held out), pooled over every place's runs like the survival curve, from the realised
+    investments."""
+    ts = {t.moment: t for t in build_targets() if t.place == "all"}
+    assert ts["deals_below_1x"].value == 0.65 and ts["deals_10x_plus"].value == 0.04
+    assert ts["deals_below_1x"].role == ts["deals_10x_plus"].role == "held out"
+    assert "Correlation Ventures" in ts["deals_10x_plus"].source
+    counts = _pooled_counts(example_result)
+    assert counts.shape == (len(POOLED), 2)
+    inv = example_result.investments
+    mult = inv.loc[inv["proceeds"].notna(), "multiple"].to_numpy(float)
+    assert len(mult) > 0
+    for key, expected in (
+        ("deals_below_1x", (mult < 1.0).mean()),
+        ("deals_10x_plus", (mult >= 10.0).mean()),
+    ):
+        assert counts[POOLED.index(key)][0] == len(mult)
+        got = simulated(ts[key], pd.DataFrame(), counts)
+        assert got[0] == pytest.approx(expected)
 
 
 def test_latest_year_of_a_repeated_figure_is_held_out():
@@ -269,3 +294,32 @@ def test_run_fitted_runs_the_calibrated_second_edition():
     )
     assert res.exit_code == 0, res.output
     assert "living network" in res.output  # the second edition's network was on
+
+
+def test_whatif_and_explain_take_the_calibrated_second_edition(monkeypatch):
+    """``--fitted`` hands whatif and explain both places with the shipped fit applied."""
+    import rainforest.explain as ex
+    from rainforest.cli.options import with_fit
+
+    sc = with_fit("zhangjiang", True)
+    assert sc.mechanisms.ties.enabled and sc.mechanisms.capital.by_traction
+    assert with_fit("zhangjiang", False) == "zhangjiang"
+    seen = {}
+
+    def fake(scenario, **kw):  # records what the command passes, then stops it cleanly
+        seen["scenario"], seen["vs"] = scenario, kw.get("vs")
+        raise ex.ExplainError("recorded")
+
+    monkeypatch.setattr(ex, "whatif", fake)
+    monkeypatch.setattr(ex, "explain", fake)
+    args = ["zhangjiang", "--vs", "hangzhou", "--fitted", "--no-store"]
+    res = runner.invoke(app, ["whatif", *args, "--package", "shanghai-2025-ai-measures"])
+    assert res.exit_code == 2 and "recorded" in res.output
+    assert seen["scenario"].mechanisms.recombination.enabled
+    assert seen["vs"].mechanisms.recombination.enabled
+    res = runner.invoke(
+        app, ["explain", "hangzhou", "--vs", "zhangjiang", "--fitted", "--no-store"]
+    )
+    assert res.exit_code == 2 and seen["vs"].mechanisms.ties.enabled
+    bad = runner.invoke(app, ["whatif", "atlantis", "--fitted", "--set", "years=2"])
+    assert bad.exit_code == 2 and "atlantis" in bad.output and "Traceback" not in bad.output

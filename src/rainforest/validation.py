@@ -130,15 +130,25 @@ REGULARITIES = (
 )
 
 
-def run_statistics(item: tuple[str, int, int, float | None]) -> dict[str, Any]:
-    """Simulate one (preset, seed) and return the raw ingredients of every regularity.
+def run_statistics(item: tuple) -> dict[str, Any]:
+    """Simulate one (preset, seed[, fit TOML]) and return the raw ingredients of every
+    regularity.
 
-    Module-level so that process and Dask executors can ship it to workers.
+    Module-level so that process and Dask executors can ship it to workers. ``item`` is
+    ``(preset, seed, years, scale)`` or ``(preset, seed, years, scale, fitted)``, where
+    ``fitted`` is a fit TOML to apply (``rainforest.experiments.joint.apply_fitted``) or None.
     """
     from rainforest.api import simulate
 
-    name, seed, years, scale = item
-    res = simulate(name, years=years, seed=seed, scale=scale)
+    name, seed, years, scale = item[:4]
+    fitted = item[4] if len(item) > 4 else None
+    sc: Any = name
+    if fitted is not None:
+        from rainforest.experiments.joint import apply_fitted
+        from rainforest.scenario import load_scenario
+
+        sc = apply_fitted(load_scenario(name), fitted)
+    res = simulate(sc, years=years, seed=seed, scale=scale)
     k = res.meta["scale"]
     T = res.meta["months"]
     o = res.orgs
@@ -236,6 +246,7 @@ def validate(
     executor: Any = None,
     progress: Any = None,
     n_boot: int = 500,
+    fitted: str | Path | None = None,
 ) -> Validation:
     """Run the archetype presets and measure every regularity against its published band.
 
@@ -252,6 +263,9 @@ def validate(
         executor / Dask client as accepted by :func:`rainforest.experiments.make_executor`.
     progress
         Called as ``progress(done, total)`` after each run.
+    fitted
+        A fit TOML put onto every preset (``rainforest.experiments.joint.FITTED_PATH`` is the
+        calibrated second edition); None runs the presets as they are.
 
     Returns
     -------
@@ -263,7 +277,8 @@ def validate(
 
     if runs < 1:
         raise ValueError(f"runs must be at least 1, got {runs}")
-    items = [(p, seed + i, years, scale) for p in presets for i in range(runs)]
+    fit = None if fitted is None else str(fitted)
+    items = [(p, seed + i, years, scale, fit) for p in presets for i in range(runs)]
     ex, owned = make_executor(executor if executor is not None else workers)
     stats: list[dict[str, Any]] = []
     try:
@@ -308,6 +323,7 @@ def validate(
         "scale": scale,
         "version": __version__,
         "runs_total": len(stats),
+        "fitted": fit,
     }
     return Validation(pd.DataFrame(rows), runs, tuple(presets), meta)
 

@@ -32,6 +32,7 @@ from rainforest.cli.experiments import (
 )
 from rainforest.cli.options import (
     cluster_option,
+    fitted_option,
     no_store_option,
     out_option,
     parse_assignment,
@@ -39,6 +40,7 @@ from rainforest.cli.options import (
     seed_option,
     set_option,
     store_option,
+    with_fit,
     workers_option,
     years_option,
 )
@@ -107,6 +109,7 @@ def explain_cmd(
     no_store: bool = no_store_option(),
     report: Path = report_option(),
     out: Path = out_option(short=False),  # -o is --outcome here
+    fitted: bool = fitted_option(),
 ) -> None:
     """Why A and not B? Attribute B's gap to A in OUTCOME to lever groups (Shapley values)."""
     from rainforest.explain import DEFAULT_OUTCOME, DEFAULT_RUNS, DEFAULT_YEARS
@@ -115,8 +118,8 @@ def explain_cmd(
     st = _store(store, no_store)
     with _errors(st), progress_bar("explain") as bar:
         res = run_explain(
-            a,
-            vs=vs,
+            with_fit(a, fitted),
+            vs=with_fit(vs, fitted),
             outcome=outcome or DEFAULT_OUTCOME,
             runs=runs if runs is not None else DEFAULT_RUNS,
             groups=_groups_arg(groups),
@@ -281,6 +284,7 @@ def whatif_cmd(
     no_store: bool = no_store_option(),
     report: Path = report_option(),
     out: Path = out_option(short=False),  # -o is --outcome here
+    fitted: bool = fitted_option(),
 ) -> None:
     """What if SCENARIO changed? Paired differences of every outcome, with 90% intervals,
     the public cost per extra founding, high-growth firm and unit of output, and (with --vs)
@@ -293,7 +297,7 @@ def whatif_cmd(
     st = _store(store, no_store)
     with _errors(st), progress_bar("whatif") as bar:
         res = run_whatif(
-            scenario,
+            with_fit(scenario, fitted),
             set=changes,
             runs=runs,
             outcomes=outcome or None,
@@ -305,7 +309,7 @@ def whatif_cmd(
             region=region,
             progress=bar,
             package=package,
-            vs=vs,
+            vs=with_fit(vs, fitted),
         )
     print_whatif(res, by_year)
     if out:

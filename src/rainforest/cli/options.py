@@ -79,6 +79,30 @@ def set_option() -> Any:
     )
 
 
+def fitted_option() -> Any:
+    """``--fitted``: run the calibrated second edition instead of the default."""
+    return typer.Option(
+        False,
+        "--fitted",
+        help="The calibrated second edition: the living network, M18-M20 and capital by "
+        "traction with the shipped joint fit's values (docs/calibration.md section 7).",
+    )
+
+
+def with_fit(scenario: Any, fitted: bool) -> Any:
+    """``scenario`` (a preset name or TOML path) as given, or, with ``fitted``, loaded with
+    the shipped joint fit applied (``rainforest.experiments.joint.apply_fitted``)."""
+    if not fitted or scenario is None:
+        return scenario
+    from rainforest.experiments.joint import apply_fitted
+    from rainforest.scenario import ScenarioError, load_scenario
+
+    try:
+        return apply_fitted(load_scenario(scenario))
+    except (ScenarioError, ValueError) as err:
+        fail(str(err))
+
+
 def parse_assignment(text: str) -> tuple[str, Any]:
     """``PATH=VALUE`` with VALUE read as a TOML value (``0.8``, ``true``, ``[1, 2]``,
     ``"text"``), else kept as text."""

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from rainforest.cli.app import app, compile_notice, console, fail
 from rainforest.cli.options import (
+    fitted_option,
     no_store_option,
     parse_assignment,
     scale_option,
@@ -60,12 +61,7 @@ def run(
         help="Switch the living network on: ties, knowledge, recombinant ideas and people's "
         "spin-offs (M13-M16; not yet calibrated, see docs/networks.md).",
     ),
-    fitted: bool = typer.Option(
-        False,
-        "--fitted",
-        help="The calibrated second edition: the living network, M18-M20 and capital by "
-        "traction with the shipped joint fit's values (docs/calibration.md section 7).",
-    ),
+    fitted: bool = fitted_option(),
     set_: list[str] = set_option(),
 ) -> None:
     """Simulate SCENARIO month by month, print per-region totals and store the run."""

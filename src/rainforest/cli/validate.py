@@ -27,7 +27,12 @@ def validate(
         help="Instead: model vs the public figures of these places ('default' or a list), "
         "fitted or held out, and the direction of change vs history.",
     ),
-    fitted: Path = typer.Option(None, "--fitted", help="--places: fit TOML (default: shipped)."),
+    fitted: Path = typer.Option(
+        None,
+        "--fitted",
+        help="A fit TOML put onto every preset (with --places the shipped fit is the "
+        "default); 'shipped' for the calibrated second edition.",
+    ),
     no_fit: bool = typer.Option(False, "--no-fit", help="--places: the presets' own values."),
     scale: float = typer.Option(40.0, "--scale", "-k", help="--places: population scale."),
 ) -> None:
@@ -54,7 +59,22 @@ def validate(
         transient=True,
     ) as bar:
         task = bar.add_task("runs", total=None)
+        fit = None
+        if fitted is not None:
+            from rainforest.experiments.joint import FITTED_PATH
+
+            fit = FITTED_PATH if str(fitted) == "shipped" else fitted
+            if not Path(fit).is_file():
+                fail(f"--fitted: no fit TOML at {fit}")
+            from rainforest.experiments.joint import load_fitted
+            from rainforest.experiments.parameters import ExperimentError
+
+            try:  # a bad fit is named before any run starts
+                load_fitted(fit)
+            except (ExperimentError, ValueError) as err:
+                fail(f"--fitted: {err}")
         v = run_validation(
+            fitted=fit,
             runs=runs,
             seed=seed,
             years=years,
@@ -62,7 +82,10 @@ def validate(
             executor=cluster,
             progress=lambda d, t: bar.update(task, completed=d, total=t),
         )
-    table = Table(title=f"Published regularities vs rainforest ({v.meta['runs_total']} runs)")
+    which = " (the calibrated second edition)" if fitted is not None else ""
+    table = Table(
+        title=f"Published regularities vs rainforest{which} ({v.meta['runs_total']} runs)"
+    )
     for col in ("regularity", "published", "band", "model", "90% interval", "inside", "source"):
         table.add_column(col, justify="left" if col in ("regularity", "source") else "right")
     for _, r in v.table.iterrows():

@@ -121,6 +121,8 @@ MEASURES: dict[str, tuple[str, str]] = {
     "vc_avg_deal": ("venture", "average deal size"),
     "vc_median_deal_early": ("venture", "median early-stage deal"),
     "vc_megadeal_share": ("venture", "share of venture value in rounds of $100 million or more"),
+    "deals_below_1x": ("venture", "share of realised venture financings returning under 1x"),
+    "deals_10x_plus": ("venture", "share of realised venture financings returning 10x or more"),
     "patents_per_10k": ("patents", "valid invention patents per 10,000 people"),
     "patent_conversion_rate": ("patents", "share of patents converted to use"),
     "rd_spending": ("patents", "R&D spending"),

@@ -5,9 +5,11 @@ the free parameters are only ``mechanisms.*`` values, the same in every place, a
 are many public figures (:mod:`rainforest.data`) across several places and years at once, more
 targets than parameters. Every target is a *moment* that does not depend on the population
 scale or on the district's size: firms per 1,000 workers, foundings per 1,000 workers a year,
-entry rate (foundings / firm stock), listed and specialised firms per km², growth rates, and a
-survival curve. Some targets are held out (whole places, the latest year of a repeated figure,
-late survival ages): they are predicted, not fitted, and reported separately.
+entry rate (foundings / firm stock), listed and specialised firms per km², growth rates, a
+survival curve, and the shares of venture financings that return under 1x and 10x or more
+(both pooled over every place's runs, like the survival curve). Some targets are held out
+(whole places, the latest year of a repeated figure, late survival ages): they are predicted,
+not fitted, and reported separately.
 
 Method: simulated method of moments. The distance is a weighted sum of squared errors, on the
 log scale for levels and on the natural scale for growth rates and shares, each divided by the
@@ -225,6 +227,18 @@ MOMENTS: dict[str, Moment] = {
 
 #: Survival ages (years) computed from the pooled runs of every place (national curves).
 SURVIVAL_AGES = (1, 2, 3)
+
+#: Shares of realised venture financings by multiple, pooled over every place's runs:
+#: key -> (lowest multiple counted, highest multiple counted, exclusive).
+DEAL_SHARES: dict[str, tuple[float, float]] = {
+    "deals_below_1x": (-math.inf, 1.0),
+    "deals_10x_plus": (10.0, math.inf),
+}
+
+#: The pooled moments (place ``"all"``), in the order of the pooled counts' rows. The deal
+#: shares are held out (predicted): the fit's parameters do not reach them, section 8 of
+#: docs/calibration.md.
+POOLED = (*(f"survival_{a}y" for a in SURVIVAL_AGES), *DEAL_SHARES)
 
 #: Moments that are always held out: trajectories are predicted (``validate --places`` checks
 #: their direction), never fitted.
@@ -455,6 +469,22 @@ def build_targets(
                 "every place's runs, pooled",
             )
         )
+    vc = stats[(stats["place"] == "united-states") & stats["measure"].isin(list(DEAL_SHARES))]
+    for row in vc.itertuples(index=False):
+        out.append(
+            PlaceTarget(
+                "all",
+                str(row.measure),
+                float(row.value),
+                _year(row),
+                SIGMA_RULE["share"],
+                "held out",
+                _source(row),
+                "share of realised US venture financings by multiple; model: realised "
+                "investments (exits and failures) of every place's runs, pooled; held out: "
+                "no global parameter of the fit reaches them (docs/calibration.md section 8)",
+            )
+        )
     return out
 
 
@@ -478,8 +508,10 @@ class Budget:
             raise ExperimentError("scale must be at least 1")
 
 
-def _survival_counts(result: Any) -> np.ndarray:
-    """(cohort, failed before age) per survival age, as in SurvivalOutcome (weights)."""
+def _pooled_counts(result: Any) -> np.ndarray:
+    """The counts of the pooled moments (:data:`POOLED`), one row each: (cohort, failed before
+    age) per survival age, as in SurvivalOutcome (weights); then (realised financings, those
+    in the class) per :data:`DEAL_SHARES` entry."""
     o = result.orgs
     months = int(result.meta["months"])
     sel = (o["founded"] >= 0) & (o["origin"] != "initial")
@@ -489,10 +521,15 @@ def _survival_counts(result: Any) -> np.ndarray:
     age = (o["exit_month"] - o["founded"]).to_numpy()
     founded = o["founded"].to_numpy()
     w = o["weight"].to_numpy(dtype=float)
-    out = np.zeros((len(SURVIVAL_AGES), 2))
+    out = np.zeros((len(POOLED), 2))
     for i, a in enumerate(SURVIVAL_AGES):
         cohort = founded <= months - 12 * a
         out[i] = w[cohort].sum(), w[cohort & failed & (age < 12 * a)].sum()
+    inv = result.investments
+    mult = inv.loc[inv["proceeds"].notna(), "multiple"].to_numpy(dtype=float)
+    for j, (lo, hi) in enumerate(DEAL_SHARES.values()):
+        inside = (mult >= lo) & (mult < hi) if math.isfinite(hi) else mult >= lo
+        out[len(SURVIVAL_AGES) + j] = len(mult), int(inside.sum())
     return out
 
 
@@ -517,13 +554,13 @@ def run_moments(
     Returns
     -------
     (DataFrame, ndarray)
-        One row per (place, seed) with a column per moment; and the pooled survival counts
-        (``SURVIVAL_AGES`` x (cohort, failed)).
+        One row per (place, seed) with a column per moment; and the pooled counts
+        (:data:`POOLED` x (cohort or financings, failed or in the class)).
     """
     from rainforest.api import simulate
 
     rows = []
-    surv = np.zeros((len(SURVIVAL_AGES), 2))
+    surv = np.zeros((len(POOLED), 2))
     for place in places:
         sc = place_scenario(place, values)
         region, spec = next(iter(sc.regions.items()))
@@ -535,18 +572,19 @@ def run_moments(
                 with np.errstate(divide="ignore", invalid="ignore"):
                     row[k] = mo.value(m, spec.area_km2)
             rows.append(row)
-            surv += _survival_counts(r)
+            surv += _pooled_counts(r)
             if progress:
                 progress(1)
     return pd.DataFrame(rows), surv
 
 
 def simulated(target: PlaceTarget, runs: pd.DataFrame, surv: np.ndarray) -> np.ndarray:
-    """The per-run values of ``target``'s moment (one value for pooled survival)."""
+    """The per-run values of ``target``'s moment (one value for a pooled moment)."""
     if target.place == "all":
-        i = SURVIVAL_AGES.index(int(target.moment.removeprefix("survival_").removesuffix("y")))
-        n, dead = surv[i]
-        return np.array([1.0 - dead / n if n > 0 else math.nan])
+        n, k = surv[POOLED.index(target.moment)]
+        if n <= 0:
+            return np.array([math.nan])
+        return np.array([k / n if target.moment in DEAL_SHARES else 1.0 - k / n])
     return runs.loc[runs["place"] == target.place, target.moment].to_numpy(dtype=float)
 
 

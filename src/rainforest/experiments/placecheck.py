@@ -28,8 +28,8 @@ from rainforest.experiments.joint import (
     FITTED_PATH,
     INPUT_SET,
     MOMENTS,
-    SURVIVAL_AGES,
-    _survival_counts,
+    POOLED,
+    _pooled_counts,
     build_targets,
     load_fitted,
     place_scenario,
@@ -173,7 +173,7 @@ def validate_places(
         t.__class__(**{**t.__dict__, "role": roles.get(t.key, _outside(t))}) for t in targets
     ]
     rows, dirs = [], []
-    surv = np.zeros((len(SURVIVAL_AGES), 2))
+    surv = np.zeros((len(POOLED), 2))
     total, done = len(places) * len(seeds), 0
     for place in places:
         sc = place_scenario(place, values)
@@ -187,7 +187,7 @@ def validate_places(
                 with np.errstate(divide="ignore", invalid="ignore"):
                     row[k] = mo.value(m, spec.area_km2)
             rows.append(row)
-            surv += _survival_counts(r)
+            surv += _pooled_counts(r)
             out0, out1 = float(m["output"].iloc[:12].sum()), float(m["output"].iloc[-12:].sum())
             change["output"].append(out1 / out0 - 1 if out0 > 0 else math.nan)
             f0, f1 = float(m["firms"].iloc[0]), float(m["firms"].iloc[-1])

@@ -3,10 +3,14 @@
 Why: issue 14 built the second edition (lasting ties, knowledge vectors, recombinant ideas,
 spin-offs from people, belief through ties, growth from inside with demand growth, conversion
 by hazard) and issue 15 added capital by need and traction and fitted six global parameters
-with all of it switched on (docs/calibration.md section 7). The calibrated second edition is
-the schema's default: every scenario runs it unless it says otherwise.
+with all of it switched on (docs/calibration.md section 7). The default is still the first
+edition: the calibrated second edition breaks two published regularities that the first keeps
+(the shares of venture deals returning under 1x and 10x or more, docs/calibration.md section 8),
+so it is opt-in until a re-fit brings them back. Tests name the edition they test, so flipping
+the default is one change in the schema.
 
-* :data:`SECOND_EDITION`: the second edition's switches (the default);
+* :data:`SECOND_EDITION`: the second edition's switches (with their fitted values:
+  ``rainforest.experiments.joint.apply_fitted``);
 * :data:`FIRST_EDITION`: the first edition, for comparison and for tests of its mechanisms:
   the same switches off, and the three parameters both editions share put back to the first
   edition's values (the fit moved them);
@@ -18,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-#: The switches of the second edition's mechanisms (all on by default).
+#: The switches of the second edition's mechanisms.
 SECOND_EDITION: dict[str, bool] = {
     "mechanisms.ties.enabled": True,
     "mechanisms.knowledge_vectors.enabled": True,
@@ -38,8 +42,8 @@ FIRST_EDITION_VALUES: dict[str, float] = {
     "mechanisms.founding.founder_savings_months": 9.0,
 }
 
-#: The first edition: the second edition's switches off and the shared parameters at the
-#: first edition's values.
+#: The first edition (today's default): the second edition's switches off and the shared
+#: parameters at the first edition's values.
 FIRST_EDITION: dict[str, Any] = {
     **{k: False for k in SECOND_EDITION},
     **FIRST_EDITION_VALUES,

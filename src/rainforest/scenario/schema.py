@@ -715,7 +715,7 @@ class Founding(Model):
         "probability",
     )
     founder_savings_months: NonNeg = _f(
-        5.13, "Founder's own money, in monthly salaries.", "monthly salaries", source=FITTED
+        9.0, "Founder's own money, in monthly salaries.", "monthly salaries"
     )
     tolerance_offset: NonNeg = _k(
         0.5,
@@ -967,7 +967,7 @@ class Capital(Model):
     )
     # --- capital by need and traction (issue 15; m05_capital.py:need_and_traction) ---------
     by_traction: bool = _f(
-        True,
+        False,
         "Size rounds by the firm's need (burn x runway) and traction, syndicated within the "
         "investors' cheque limits (off keeps the first edition's stage cheque x capital "
         "intensity).",
@@ -1130,11 +1130,14 @@ class Exits(Model):
         0.05, "Monthly revenue per employee at full fit.", "million yuan/month"
     )
     output_per_wage: Annotated[float, Field(gt=0.0, le=100.0)] = _f(
-        4.35,
+        6.0,
         "Output per worker of established employers at full fit, as a multiple of the "
         "region's monthly wage (a region's productivity when its own is left empty).",
         "x wage",
-        source=FITTED + "; the first edition's rule was 6 x the wage",
+        source="assumed: the first edition's rule for every preset but Caohejing (6 x the "
+        "wage: Caohejing's output per worker, 0.15 million yuan a month from seed 000's "
+        "900億元/平方公里, over its wage 0.025); the second edition's joint fit gives 4.35 "
+        "(rainforest/data/fitted/mechanisms.toml, docs/calibration.md section 7)",
     )
     ipo_valuation: Positive = _f(3000.0, "Valuation that makes an IPO possible.", "million yuan")
     ipo_probability: Share = _f(0.03, "Monthly IPO chance once eligible.", "1/month")
@@ -1142,11 +1145,10 @@ class Exits(Model):
     unicorn_valuation: Positive = _f(7100.0, "A 'dragon': USD 1bn.", "million yuan")
     mature_months: Months = _f(84.0, "Age at which a surviving startup counts as an SME.", "months")
     disruption_rate: Share = _f(
-        0.0161,
+        0.015,
         "Monthly chance that a startup's market shifts under it (potential and fit fall; a "
         "fifth of that for established firms).",
         "1/month",
-        source=FITTED + "; the first edition's value was 0.015",
     )
     breakeven_fit: Positive = _f(
         0.6, "Fit at which an established firm's margin covers its costs.", "fit"
@@ -1643,7 +1645,7 @@ class TiesParams(Model):
     """Persistent ties (issue 14): encounters by rank, closure, decay unless used."""
 
     enabled: bool = _f(
-        True, "Switch the living network on (off keeps the first edition).", "switch"
+        False, "Switch the living network on (off keeps the first edition).", "switch"
     )
     slots: Annotated[int, Field(ge=2, le=64)] = _f(
         16, "Tie slots per person (K); Dunbar-like support cliques are ~15.", "ties"
@@ -1721,7 +1723,9 @@ class TiesParams(Model):
 class KnowledgeParams(Model):
     """Knowledge vectors (issue 14): learning on the job and through ties."""
 
-    enabled: bool = _f(True, "Switch knowledge vectors on (off keeps the first edition).", "switch")
+    enabled: bool = _f(
+        False, "Switch knowledge vectors on (off keeps the first edition).", "switch"
+    )
     classes: Annotated[int, Field(ge=2, le=16)] = _f(
         8, "Technology classes in a knowledge vector (the kernels use 8).", "classes"
     )
@@ -1818,7 +1822,9 @@ class KnowledgeParams(Model):
 class RecombinationParams(Model):
     """Recombinant ideas (issue 14): chance and quality of a combination."""
 
-    enabled: bool = _f(True, "Switch recombinant ideas on (off keeps the first edition).", "switch")
+    enabled: bool = _f(
+        False, "Switch recombinant ideas on (off keeps the first edition).", "switch"
+    )
     p0: Share = _f(
         0.00619, "Scale of the idea chance per tie use (fitted).", "1/use", source=FITTED
     )
@@ -1851,7 +1857,7 @@ class SpinoffParams(Model):
     """Spin-off hazard of employees (issue 14); replaces per-anchor spin-out rates."""
 
     enabled: bool = _f(
-        True, "Switch people's spin-off hazard on (off keeps spinout_rate).", "switch"
+        False, "Switch people's spin-off hazard on (off keeps spinout_rate).", "switch"
     )
     base_hazard: Share = _f(
         0.000224,
@@ -2137,7 +2143,7 @@ class TieBeliefParams(Model):
     that founding pays, a tie's failure lowers it (damped by failure tolerance)."""
 
     enabled: bool = _f(
-        True,
+        False,
         "Switch belief through ties on: the founding decision reads each person's belief "
         "(culture baseline plus what their ties' firms did) instead of the region's single "
         "number; needs the living network's ties (mechanisms.ties.enabled).",
@@ -2178,7 +2184,7 @@ class GrowthParams(Model):
     people know and with their fit."""
 
     enabled: bool = _f(
-        True,
+        False,
         "Switch productivity growth from knowledge on (needs "
         "mechanisms.knowledge_vectors.enabled).",
         "switch",
@@ -2212,7 +2218,7 @@ class OutsidePoolParams(Model):
     """A district's exchange with the rest of the country (issue 14 item 6, M19): people move
     in and out by M11's utility, so success attracts people and decline loses them."""
 
-    enabled: bool = _f(True, "Switch the exchange with an outside pool of people on.", "switch")
+    enabled: bool = _f(False, "Switch the exchange with an outside pool of people on.", "switch")
     pool_ratio: NonNeg = _f(
         1.0,
         "Mobile people in the outside pool facing the district, per person the district had "
@@ -2247,7 +2253,7 @@ class CampusParams(Model):
     becomes an output."""
 
     enabled: bool = _f(
-        True,
+        False,
         "Switch conversion by hazard on: universities' conversion_rate and spinout_share "
         "inputs are set aside.",
         "switch",

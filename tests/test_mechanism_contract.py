@@ -27,12 +27,18 @@ from tests.conftest import base_region, scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 MECHS = mechanisms()
-#: first-edition mechanisms that the (default) second edition replaces, with the mechanism
-#: that replaces each (engine/params.py: recombinant ideas set the contact lottery's base
-#: probability to zero, people's spin-off hazard replaces the fixed spin-out rate, belief
-#: through ties replaces the success-story update): their contract is checked on the first
-#: edition, where they act; on the default, switching them off must change nothing
+#: first-edition mechanisms that the second edition replaces, with the mechanism that replaces
+#: each (engine/params.py: recombinant ideas set the contact lottery's base probability to
+#: zero, people's spin-off hazard replaces the fixed spin-out rate, belief through ties
+#: replaces the success-story update): their contract is checked on the first edition, where
+#: they act; on the second edition, switching them off must change nothing
 REPLACED = {"ideas": "recombination", "anchors": "people_spinoffs", "belief": "tie_belief"}
+
+
+def second_edition_section(mech) -> bool:
+    """Whether ``mech`` is one of the second edition's (M13-M20): its own switch is one of
+    :data:`SECOND_EDITION`'s."""
+    return bool(mech.off) and set(mech.off) <= set(SECOND_EDITION)
 
 
 def small_world() -> Scenario:
@@ -58,24 +64,25 @@ def small_world() -> Scenario:
 
 
 @pytest.fixture(scope="module")
-def world():
-    return small_world()
+def worlds() -> dict[str, Scenario]:
+    """The small world under each edition, named explicitly (whatever the default is)."""
+    world = small_world()
+    return {
+        "first": with_values(world, FIRST_EDITION),
+        "second": with_values(world, SECOND_EDITION),
+    }
 
 
 @pytest.fixture(scope="module")
-def baseline(world):
-    return simulate(world, years=1, seed=11)
+def baselines(worlds):
+    """Each edition's run of the small world, a year at seed 11."""
+    return {k: simulate(sc, years=1, seed=11) for k, sc in worlds.items()}
 
 
-@pytest.fixture(scope="module")
-def first_world(world):
-    """The same world under the first edition (second-edition switches off)."""
-    return with_values(world, FIRST_EDITION)
-
-
-@pytest.fixture(scope="module")
-def first_baseline(first_world):
-    return simulate(first_world, years=1, seed=11)
+def edition(mech) -> str:
+    """The edition in which ``mech`` acts: the second edition's sections on a
+    SECOND_EDITION world, every other (first-edition) section on a FIRST_EDITION world."""
+    return "second" if second_edition_section(mech) else "first"
 
 
 def _numbers(result):
@@ -113,7 +120,8 @@ def test_parameters_are_documented_with_units(mech):
 
 
 @pytest.mark.parametrize("mech", MECHS, ids=lambda m: m.name)
-def test_metrics_are_registered_and_reported(mech, baseline):
+def test_metrics_are_registered_and_reported(mech, baselines):
+    baseline = baselines[edition(mech)]
     for name in mech.metrics:
         m = registry.get(name)
         assert m.label and m.unit
@@ -150,29 +158,40 @@ def test_every_hook_is_in_the_month_once():
     assert declared == set(PLAN)
 
 
-def test_replaced_mechanisms_are_named_and_second_edition_switches_are_on():
+def test_the_default_is_the_first_edition():
+    """The one place that states the schema's default: the first edition (the nine
+    second-edition switches off, the shared parameters at the first edition's values);
+    SECOND_EDITION switches the nine on."""
+    default = scenario_from_dict(scenario())
+    second = with_values(default, SECOND_EDITION)
+    assert set(FIRST_EDITION) >= set(SECOND_EDITION)
+    for path, value in FIRST_EDITION.items():
+        assert get_value(default, path) == value, path
+    for path in SECOND_EDITION:
+        assert get_value(second, path) is True, path
+
+
+def test_replaced_mechanisms_are_named():
     names = {m.name for m in MECHS}
     assert set(REPLACED) <= names and set(REPLACED.values()) <= names
-    default = scenario_from_dict(scenario())
-    first = with_values(default, FIRST_EDITION)
-    for path in SECOND_EDITION:  # the default is the second edition; FIRST_EDITION undoes it
-        assert get_value(default, path) is True, path
-        assert get_value(first, path) is False, path
+    assert not any(second_edition_section(m) for m in MECHS if m.name in REPLACED)
+    assert all(second_edition_section(m) for m in MECHS if m.name in REPLACED.values())
 
 
 @pytest.mark.parametrize("mech", MECHS, ids=lambda m: m.name)
-def test_runs_switched_off_and_deterministically(
-    mech, world, baseline, first_world, first_baseline
-):
+def test_runs_switched_off_and_deterministically(mech, worlds, baselines):
     if mech.off is None:
         assert mech.essential
         return
     if mech.name in REPLACED:
-        # on the default the second edition bypasses it: switching it off changes nothing
-        bypassed = simulate(with_values(world, _expand(world, mech.off)), years=1, seed=11)
-        assert _numbers(bypassed).equals(_numbers(baseline)), (mech.name, REPLACED[mech.name])
-        # its contract is checked where it acts: on the first edition
-        world, baseline = first_world, first_baseline
+        # on the second edition it is bypassed: switching it off changes nothing
+        second = worlds["second"]
+        bypassed = simulate(with_values(second, _expand(second, mech.off)), years=1, seed=11)
+        same = _numbers(bypassed).equals(_numbers(baselines["second"]))
+        assert same, (mech.name, REPLACED[mech.name])
+    # the contract where it acts: the second edition's sections on a SECOND_EDITION world,
+    # the first edition's (the replaced ones included) on a FIRST_EDITION world
+    world, baseline = worlds[edition(mech)], baselines[edition(mech)]
     sc = with_values(world, _expand(world, mech.off)) if mech.off else world
     a = simulate(sc, years=1, seed=11)
     b = simulate(sc, years=1, seed=11)
@@ -185,7 +204,5 @@ def test_runs_switched_off_and_deterministically(
         ).to_numpy()
     ).all()
     assert (a.metrics.people > 0).all()
-    # switching it off changes the run: the mechanism does something in this world (the
-    # second edition's, M13-M20, on by default; the replaced first-edition ones on the first
-    # edition)
+    # switching it off changes the run: the mechanism does something in this world
     assert not num.equals(_numbers(baseline)), mech.name

@@ -215,7 +215,7 @@ class SessionRequest(BaseModel):
         None,
         description="The living network (persistent ties between people, docs/networks.md), "
         "which the network picture draws: true switches it on, false off; absent keeps the "
-        "scenario's own switches (on in the default, calibrated second edition).",
+        "scenario's own switches (off in the default, first edition; on in the second).",
     )
 
     @field_validator("levers")

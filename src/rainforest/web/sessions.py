@@ -51,7 +51,7 @@ def _session_main(conn: Any, scenario: Scenario, seed: int, scale: float, years:
     """The session's process: build the engine, then answer commands until ``close``.
 
     ``network`` True switches the scenario's living network on, False off; None keeps the
-    scenario's own switches (the network is on by default)."""
+    scenario's own switches (off in the default, first edition; on in the second)."""
     import resource
 
     if memory_bytes:

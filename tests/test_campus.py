@@ -1,15 +1,18 @@
 """University patents converted by hazard (M20, issue 14 item 4): the conversion rate as an
-output, the transfer office as the lever. Direction tests over seeds; off by default."""
+output, the transfer office as the lever. Direction tests over seeds (its switch on over the
+first edition); on in the second edition (SECOND_EDITION), switched off by FIRST_EDITION or its
+own switch."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from rainforest.api import simulate
 from rainforest.mechanisms import get
 from rainforest.mechanisms import m20_campus as cp
 from rainforest.mechanisms.m13_network import ON
-from rainforest.scenario import scenario_from_dict, with_values
+from rainforest.scenario import FIRST_EDITION, SECOND_EDITION, scenario_from_dict, with_values
 from rainforest.scenario.schema import CampusParams, SpinoffParams
 from tests.conftest import base_region, scenario
 
@@ -17,17 +20,35 @@ SEEDS = (1, 2, 3)
 
 
 def world(office: float, **over):
+    """A small district in the first edition with conversion by hazard switched on."""
     reg = base_region(population=20000, **over)
     reg["universities"][0]["transfer_office"] = office
-    return with_values(scenario_from_dict(scenario({"district": reg})), cp.ON)
+    return with_values(scenario_from_dict(scenario({"district": reg})), {**FIRST_EDITION, **cp.ON})
 
 
-def test_declaration_and_off_by_default():
+def second_edition():
+    return with_values(scenario_from_dict(scenario()), SECOND_EDITION)
+
+
+def test_declaration_and_on_in_the_second_edition():
     m = get("campus_spinoffs")
     m.check()
-    res = simulate(scenario_from_dict(scenario()), years=1, seed=2)
+    res = simulate(second_edition(), years=2, seed=2)
+    assert res.metrics.campus_licences.sum() > 0  # the office licenses patents
+    assert 0 < res.metrics.campus_conversion.iloc[-1] < 1
+
+
+@pytest.mark.parametrize(
+    "off",
+    [FIRST_EDITION, {"mechanisms.campus_spinoffs.enabled": False}],
+    ids=["first_edition", "switch"],
+)
+def test_switched_off_reports_zeros(off):
+    """The first edition, or the second with its own switch off."""
+    res = simulate(with_values(second_edition(), off), years=2, seed=2)
     for col in ("campus_licences", "campus_spinoff_draws", "campus_conversion"):
         assert (res.metrics[col] == 0).all(), col
+    assert res.metrics.university_spinouts.sum() > 0  # M8's fixed conversion rate instead
 
 
 def test_knowledge_and_age_raise_the_spinoff_hazard():

@@ -2,7 +2,9 @@
 
 Unit tests check the pieces on hand-built inputs (a tie table, firms' knowledge, utilities);
 direction tests run small districts over several seeds and compare sums, never one lucky run.
-Both mechanisms are off by default (tests/test_regression.py pins the first edition).
+The direction tests switch one mechanism on (with the ties it needs) over the first edition;
+all are on in the second edition (SECOND_EDITION), where they report, and switched off
+(FIRST_EDITION or each one's switch) they report zeros.
 """
 
 from __future__ import annotations
@@ -16,7 +18,13 @@ from rainforest.mechanisms import get
 from rainforest.mechanisms import m18_tie_belief as tb
 from rainforest.mechanisms import m19_growth as gr
 from rainforest.mechanisms.m13_network import ON
-from rainforest.scenario import Scenario, scenario_from_dict, with_values
+from rainforest.scenario import (
+    FIRST_EDITION,
+    SECOND_EDITION,
+    Scenario,
+    scenario_from_dict,
+    with_values,
+)
 from rainforest.scenario.schema import GrowthParams, Migration, OutsidePoolParams
 from rainforest.state.accounts import M_BELIEF
 from rainforest.state.tables import ANCHOR
@@ -32,7 +40,9 @@ POOL = {"mechanisms.outside_pool.enabled": True}
 
 
 def world(**over) -> Scenario:
-    return scenario_from_dict(scenario({"district": base_region(population=20000, **over)}))
+    """A small district in the first edition (named, whatever the schema's default is)."""
+    sc = scenario_from_dict(scenario({"district": base_region(population=20000, **over)}))
+    return with_values(sc, FIRST_EDITION)
 
 
 def total(sc: Scenario, metric: str, years: int = 2) -> float:
@@ -52,17 +62,34 @@ def test_declarations_keep_the_contract():
             assert fname == "enabled" or extra.get("source"), (name, fname)
 
 
-def test_off_by_default_reports_zeros():
-    res = simulate(world(), years=1, seed=3)
-    for col in (
-        "tie_belief_raised",
-        "tie_belief_lowered",
-        "belief_cell_spread",
-        "firm_productivity",
-        "pool_arrivals",
-        "pool_departures",
-    ):
-        assert (res.metrics[col] == 0).all(), col
+#: each mechanism's reported measures
+COLUMNS = {
+    "tie_belief": ("tie_belief_raised", "tie_belief_lowered", "belief_cell_spread"),
+    "growth": ("firm_productivity",),
+    "outside_pool": ("pool_arrivals", "pool_departures"),
+}
+
+
+def test_on_in_the_second_edition_they_report():
+    m = simulate(with_values(world(), SECOND_EDITION), years=1, seed=3).metrics
+    assert (m.belief_cell_spread > 0).all()  # belief differs across cells every month
+    assert (m.tie_belief_raised + m.tie_belief_lowered).sum() > 0  # ties' news moved it
+    assert (m.firm_productivity > 0).all()
+    assert (m.pool_arrivals + m.pool_departures).sum() > 0
+
+
+@pytest.mark.parametrize("name", [None, *COLUMNS], ids=lambda n: n or "first_edition")
+def test_switched_off_reports_zeros(name):
+    """FIRST_EDITION silences all three; one switch off (in the second edition) silences
+    that one only."""
+    off = FIRST_EDITION if name is None else {f"mechanisms.{name}.enabled": False}
+    m = simulate(with_values(world(), {**SECOND_EDITION, **off}), years=1, seed=3).metrics
+    for mech, cols in COLUMNS.items():
+        for col in cols:
+            if name in (None, mech):
+                assert (m[col] == 0).all(), col
+    if name == "tie_belief":  # the others go on
+        assert (m.firm_productivity > 0).all() and m.pool_departures.sum() > 0
 
 
 # --- M18: belief through ties --------------------------------------------------------------
@@ -229,6 +256,11 @@ def test_pool_flows_follow_utility():
 
 
 def test_a_district_with_better_outcomes_gains_people():
+    # the pool alone over the first edition, whose M2 ideas found enough firms here for the
+    # hot district's opportunity to show; in the calibrated second edition this small
+    # district founds few firms in three years (170 hot vs 70 cold over the seeds, 17 and 7
+    # sampled), so the net flows are noise there unless founding is busier (BUSY: foundings
+    # 2390 vs 970, net flows 3730 vs 2590)
     def run(belief: float):
         sc = with_values(
             world(culture={"failure_tolerance": 0.6, "risk_appetite": 0.55, "belief": belief}),
@@ -252,8 +284,10 @@ def test_a_district_with_better_outcomes_gains_people():
     assert rent["hot"] > rent["cold"]  # rents follow the people
 
 
-@pytest.mark.parametrize("switches", [BELIEF, GROWTH, POOL])
+@pytest.mark.parametrize("switches", [BELIEF, GROWTH, POOL], ids=["belief", "growth", "pool"])
 def test_switched_on_runs_deterministically(switches):
+    # each on its own (with the ties it needs) over the first edition; the second edition,
+    # with all of them on, is checked by tests/test_mechanism_contract.py
     sc = with_values(world(), switches)
     a = simulate(sc, years=1, seed=4).metrics.select_dtypes("number").to_numpy()
     b = simulate(sc, years=1, seed=4).metrics.select_dtypes("number").to_numpy()

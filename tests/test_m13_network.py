@@ -1,9 +1,11 @@
 """The living network in the engine (mechanisms/m13_network.py, M13-M16).
 
-Off by default, the first edition's numbers are unchanged (tests/test_regression.py pins them);
-switched on, it runs deterministically, its ideas and spin-off draws found firms through the
-founding decision, the per-anchor spin-out rates and M2's contact lottery are no longer used,
-third places raise encounters and there is no density exponent left in the contact rate.
+On in the second edition (SECOND_EDITION), it runs deterministically and reports; switched
+off (FIRST_EDITION, or its four switches) it reports zeros and no network sample. On (its four
+switches over the first edition, or in the second edition), its ideas and spin-off draws found
+firms through the founding decision, the per-anchor spin-out rates and M2's contact lottery
+are no longer used, third places raise encounters and there is no density exponent left in
+the contact rate.
 Direction tests are over several seeds (sums), never one lucky run.
 """
 
@@ -16,18 +18,36 @@ from rainforest.api import simulate
 from rainforest.mechanisms import get
 from rainforest.mechanisms.m01_contacts import contact_rates
 from rainforest.mechanisms.m13_network import MECHANISMS, ON
-from rainforest.scenario import Scenario, scenario_from_dict, with_values
+from rainforest.scenario import (
+    FIRST_EDITION,
+    SECOND_EDITION,
+    Scenario,
+    scenario_from_dict,
+    with_values,
+)
 from tests.conftest import base_region, scenario
 
 SEEDS = (1, 2, 3)
 
 
-def world(**over) -> Scenario:
-    return scenario_from_dict(scenario({"district": base_region(population=20000, **over)}))
+#: the living network's four switches off (its own ``off``), the rest of the edition kept
+NETWORK_OFF = {k: False for k in ON}
+
+
+def world(scale: float = 10, **over) -> Scenario:
+    region = base_region(population=20000, **over)
+    return scenario_from_dict(scenario({"district": region}, scale=scale))
 
 
 def on(sc: Scenario, **extra) -> Scenario:
-    return with_values(sc, {**ON, **extra})
+    """The living network's four switches on over the first edition (named, whatever the
+    schema's default is)."""
+    return with_values(sc, {**FIRST_EDITION, **ON, **extra})
+
+
+def second(sc: Scenario) -> Scenario:
+    """The second edition (its nine switches on) over ``sc``."""
+    return with_values(sc, SECOND_EDITION)
 
 
 def total(sc: Scenario, metric: str, years: int = 1) -> float:
@@ -46,15 +66,30 @@ def test_declarations_keep_the_contract():
     assert get("ties").hooks[0].name == "ties.month"
 
 
-def test_off_by_default_reports_zeros():
-    res = simulate(world(), years=1, seed=3)
+def test_on_in_the_second_edition():
+    sc = second(world())
+    assert all(getattr(sc.mechanisms, k.split(".")[1]).enabled for k in ON)
+    res = simulate(sc, years=1, seed=3)
+    assert (res.metrics.ties_formed > 0).all()  # ties form every month
+    assert res.metrics.people_spinoffs.sum() > 0
+    assert res.meta["network"]["mean_degree"] > 0
+
+
+@pytest.mark.parametrize("off", [FIRST_EDITION, NETWORK_OFF], ids=["first_edition", "switches"])
+def test_switched_off_reports_zeros(off):
+    """Off in the first edition, or by its own four switches in the second."""
+    res = simulate(with_values(second(world()), off), years=1, seed=3)
     for col in ("ties_formed", "recombinant_ideas", "people_spinoffs"):
         assert (res.metrics[col] == 0).all(), col
+    assert "network" not in res.meta  # off: nothing to measure
 
 
 @pytest.fixture(scope="module")
 def switched_on():
-    sc = on(world())
+    """The second edition (network on), sampled finer (scale 2) than the file's other worlds:
+    recombinant ideas are rare (a sampled handful a year in this district), and at scale 10
+    one seed can see none in two years, leaving the novel share undefined (0/0)."""
+    sc = second(world(scale=2))
     return sc, simulate(sc, years=2, seed=3)
 
 
@@ -122,7 +157,8 @@ def test_the_result_carries_the_network_measures(switched_on):
     assert 0.0 <= net["clustering"] <= 1.0
     assert 0.0 <= net["novel_share"] <= 1.0
     assert net["cofounder_ties"] >= 0
-    assert "network" not in simulate(world(), years=1, seed=3).meta  # off: nothing to measure
+    off = simulate(with_values(second(world()), NETWORK_OFF), years=1, seed=3)
+    assert "network" not in off.meta  # off: nothing to measure
 
 
 def test_novel_combinations_are_counted_before_each_idea():
@@ -158,8 +194,13 @@ def test_people_of_better_firms_learn_more_know_how():
     without = on(world(), **{"mechanisms.knowledge_vectors.firm_knowhow": 0.0})
     r_with = np.mean([_depth_vs_employer(with_knowhow, s) for s in SEEDS])
     r_without = np.mean([_depth_vs_employer(without, s) for s in SEEDS])
-    assert r_with > 0.2
-    assert r_with > r_without + 0.15
+    # the depth-θ correlation is about 0.2 ± 0.05 from seed to seed in both editions (the
+    # first edition with the network on, as here: 0.21 over these seeds; the calibrated
+    # second edition: 0.19), so the bar for "clearly positive" is 0.15; the firm's know-how
+    # is what makes it (without it the correlation is slightly negative: -0.04 here, about
+    # -0.1 in the calibrated second edition)
+    assert r_with > 0.15
+    assert r_with > r_without + 0.2
 
 
 def _investor_ties(sc: Scenario, seed: int, months: int = 24) -> tuple[int, int]:

@@ -13,23 +13,32 @@ import pytest
 from rainforest import registry
 from rainforest.api import simulate
 from rainforest.engine.month import PLAN, plan_names
-from rainforest.mechanisms import m18_tie_belief, m19_growth, m20_campus, mechanisms
-from rainforest.mechanisms.m13_network import MECHANISMS as NETWORK
-from rainforest.mechanisms.m13_network import ON as NETWORK_ON
-from rainforest.scenario import scenario_from_dict, with_values
+from rainforest.mechanisms import mechanisms
+from rainforest.scenario import (
+    FIRST_EDITION,
+    SECOND_EDITION,
+    get_value,
+    scenario_from_dict,
+    with_values,
+)
 from rainforest.scenario.schema import Mechanisms, Scenario
 from rainforest.state import accounts
 from tests.conftest import base_region, scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-#: mechanisms added after the living network, off by default: (what they need, their switch)
-LATER = {
-    "tie_belief": (NETWORK_ON, m18_tie_belief.ON),
-    "growth": (NETWORK_ON, m19_growth.GROWTH_ON),
-    "outside_pool": ({}, m19_growth.POOL_ON),
-    "campus_spinoffs": ({}, m20_campus.ON),
-}
 MECHS = mechanisms()
+#: first-edition mechanisms that the second edition replaces, with the mechanism that replaces
+#: each (engine/params.py: recombinant ideas set the contact lottery's base probability to
+#: zero, people's spin-off hazard replaces the fixed spin-out rate, belief through ties
+#: replaces the success-story update): their contract is checked on the first edition, where
+#: they act; on the second edition, switching them off must change nothing
+REPLACED = {"ideas": "recombination", "anchors": "people_spinoffs", "belief": "tie_belief"}
+
+
+def second_edition_section(mech) -> bool:
+    """Whether ``mech`` is one of the second edition's (M13-M20): its own switch is one of
+    :data:`SECOND_EDITION`'s."""
+    return bool(mech.off) and set(mech.off) <= set(SECOND_EDITION)
 
 
 def small_world() -> Scenario:
@@ -55,13 +64,29 @@ def small_world() -> Scenario:
 
 
 @pytest.fixture(scope="module")
-def world():
-    return small_world()
+def worlds() -> dict[str, Scenario]:
+    """The small world under each edition, named explicitly (whatever the default is)."""
+    world = small_world()
+    return {
+        "first": with_values(world, FIRST_EDITION),
+        "second": with_values(world, SECOND_EDITION),
+    }
 
 
 @pytest.fixture(scope="module")
-def baseline(world):
-    return simulate(world, years=1, seed=11)
+def baselines(worlds):
+    """Each edition's run of the small world, a year at seed 11."""
+    return {k: simulate(sc, years=1, seed=11) for k, sc in worlds.items()}
+
+
+def edition(mech) -> str:
+    """The edition in which ``mech`` acts: the second edition's sections on a
+    SECOND_EDITION world, every other (first-edition) section on a FIRST_EDITION world."""
+    return "second" if second_edition_section(mech) else "first"
+
+
+def _numbers(result):
+    return result.metrics.select_dtypes("number")
 
 
 def _section(path: str):
@@ -95,7 +120,8 @@ def test_parameters_are_documented_with_units(mech):
 
 
 @pytest.mark.parametrize("mech", MECHS, ids=lambda m: m.name)
-def test_metrics_are_registered_and_reported(mech, baseline):
+def test_metrics_are_registered_and_reported(mech, baselines):
+    baseline = baselines[edition(mech)]
     for name in mech.metrics:
         m = registry.get(name)
         assert m.label and m.unit
@@ -132,16 +158,45 @@ def test_every_hook_is_in_the_month_once():
     assert declared == set(PLAN)
 
 
+def test_the_default_is_the_first_edition():
+    """The one place that states the schema's default: the first edition (the nine
+    second-edition switches off, the shared parameters at the first edition's values);
+    SECOND_EDITION switches the nine on."""
+    default = scenario_from_dict(scenario())
+    second = with_values(default, SECOND_EDITION)
+    assert set(FIRST_EDITION) >= set(SECOND_EDITION)
+    for path, value in FIRST_EDITION.items():
+        assert get_value(default, path) == value, path
+    for path in SECOND_EDITION:
+        assert get_value(second, path) is True, path
+
+
+def test_replaced_mechanisms_are_named():
+    names = {m.name for m in MECHS}
+    assert set(REPLACED) <= names and set(REPLACED.values()) <= names
+    assert not any(second_edition_section(m) for m in MECHS if m.name in REPLACED)
+    assert all(second_edition_section(m) for m in MECHS if m.name in REPLACED.values())
+
+
 @pytest.mark.parametrize("mech", MECHS, ids=lambda m: m.name)
-def test_runs_switched_off_and_deterministically(mech, world, baseline):
+def test_runs_switched_off_and_deterministically(mech, worlds, baselines):
     if mech.off is None:
         assert mech.essential
         return
+    if mech.name in REPLACED:
+        # on the second edition it is bypassed: switching it off changes nothing
+        second = worlds["second"]
+        bypassed = simulate(with_values(second, _expand(second, mech.off)), years=1, seed=11)
+        same = _numbers(bypassed).equals(_numbers(baselines["second"]))
+        assert same, (mech.name, REPLACED[mech.name])
+    # the contract where it acts: the second edition's sections on a SECOND_EDITION world,
+    # the first edition's (the replaced ones included) on a FIRST_EDITION world
+    world, baseline = worlds[edition(mech)], baselines[edition(mech)]
     sc = with_values(world, _expand(world, mech.off)) if mech.off else world
     a = simulate(sc, years=1, seed=11)
     b = simulate(sc, years=1, seed=11)
-    num = a.metrics.select_dtypes("number")
-    other = b.metrics.select_dtypes("number").to_numpy(float)
+    num = _numbers(a)
+    other = _numbers(b).to_numpy(float)
     assert np.array_equal(num.to_numpy(float), other, equal_nan=True)
     assert np.isfinite(
         num.drop(
@@ -149,15 +204,5 @@ def test_runs_switched_off_and_deterministically(mech, world, baseline):
         ).to_numpy()
     ).all()
     assert (a.metrics.people > 0).all()
-    # switching it off changes the run (the mechanism does something in this world); the
-    # living network (M13-M16) is off by default, so there switching it on must change it
-    if mech.name in {m.name for m in NETWORK}:
-        assert a.metrics.select_dtypes("number").equals(baseline.metrics.select_dtypes("number"))
-        a = simulate(with_values(world, NETWORK_ON), years=1, seed=11)
-    if mech.name in LATER:  # off by default too (issue 14): on, with what it needs, it acts
-        assert a.metrics.select_dtypes("number").equals(baseline.metrics.select_dtypes("number"))
-        needs, on = LATER[mech.name]
-        ref = simulate(with_values(world, needs), years=1, seed=11) if needs else baseline
-        a = simulate(with_values(world, {**needs, **on}), years=1, seed=11)
-        baseline = ref
-    assert not a.metrics.select_dtypes("number").equals(baseline.metrics.select_dtypes("number"))
+    # switching it off changes the run: the mechanism does something in this world
+    assert not num.equals(_numbers(baseline)), mech.name

@@ -1,5 +1,7 @@
 """The living network where an analyst looks (issue 14 item 7): its measures in `diagnose`'s
-scorecard, a sampled neighbourhood kept with the result, and the picture in reports."""
+scorecard, a sampled neighbourhood kept with the result, and the picture in reports. On in
+the second edition (SECOND_EDITION); switched off (FIRST_EDITION, or the ties' switch alone in
+the second edition) there is no network to measure, sample or draw."""
 
 from __future__ import annotations
 
@@ -9,27 +11,32 @@ import numpy as np
 import pytest
 
 from rainforest.api import simulate
-from rainforest.mechanisms.m13_network import ON
 from rainforest.metrics.scorecard import LIVING_SCALARS, measure
 from rainforest.metrics.ties import edges, neighbourhood
 from rainforest.report.core import result_sections
 from rainforest.report.graph import ties_chart
-from rainforest.scenario import scenario_from_dict, with_values
+from rainforest.scenario import FIRST_EDITION, SECOND_EDITION, scenario_from_dict, with_values
 from tests.conftest import base_region, scenario
 
 
 def world():
-    return scenario_from_dict(scenario({"district": base_region(population=20000)}))
+    """A small district in the second edition (the network on)."""
+    sc = scenario_from_dict(scenario({"district": base_region(population=20000)}))
+    return with_values(sc, SECOND_EDITION)
 
 
 @pytest.fixture(scope="module")
 def on():
-    return simulate(with_values(world(), ON), years=2, seed=1)
-
-
-@pytest.fixture(scope="module")
-def off():
     return simulate(world(), years=2, seed=1)
+
+
+@pytest.fixture(
+    scope="module",
+    params=[FIRST_EDITION, {"mechanisms.ties.enabled": False}],
+    ids=["first_edition", "ties_switch"],
+)
+def off(request):
+    return simulate(with_values(world(), request.param), years=2, seed=1)
 
 
 def test_neighbourhood_is_breadth_first_from_the_hub_and_keeps_only_inner_ties():

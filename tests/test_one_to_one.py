@@ -9,17 +9,47 @@ of its seed, and that at scale 1 the switch changes nothing.
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
+import pandas as pd
+import pytest
 
 from rainforest.api import simulate
 from rainforest.engine import Engine
-from rainforest.scenario import scenario_from_dict
+from rainforest.scenario import FIRST_EDITION, SECOND_EDITION, scenario_from_dict
 from rainforest.state import tables as S
 from tests.conftest import base_region, deep_set, scenario, totals_over_seeds
 from tests.test_engine import check_invariants
-from tests.test_regression import fingerprint
 
 SWITCH = "mechanisms.initial.one_to_one_orgs"
+#: both editions, named (the second's network, belief, growth and campus are in what is compared)
+EDITIONS = pytest.mark.parametrize(
+    "edition", [FIRST_EDITION, SECOND_EDITION], ids=["first_edition", "second_edition"]
+)
+
+
+def with_edition(data: dict, edition: dict) -> dict:
+    """``data`` with an edition's values deep-set onto it."""
+    for path, value in edition.items():
+        data = deep_set(data, path, value)
+    return data
+
+
+def fingerprint(res) -> str:
+    """sha256 of every column of the run's main tables, the second edition's (network,
+    belief through ties, growth, campus) included (test_regression's fingerprint leaves those
+    out: it pins the first edition)."""
+    h = hashlib.sha256()
+    for frame in (res.metrics, res.events, res.orgs):
+        for col in frame.columns:
+            values = frame[col].to_numpy()
+            h.update(col.encode())
+            if values.dtype == object or isinstance(frame[col].dtype, pd.CategoricalDtype):
+                h.update("|".join(map(str, values)).encode())
+            else:
+                h.update(np.ascontiguousarray(values).tobytes())
+    return h.hexdigest()[:16]
 
 
 def rare(on: bool = True, **top) -> dict:
@@ -128,17 +158,23 @@ def test_firms_one_to_one_are_one_row_per_real_firm():
     assert np.isclose(w.I.dry[: w.I.n[0]].sum(), sum(p.count * p.dry_powder for p in pools))
 
 
-def test_same_seed_same_run_with_firms_one_to_one():
-    sc = scenario_from_dict(rare())
+@EDITIONS
+def test_same_seed_same_run_with_firms_one_to_one(edition):
+    sc = scenario_from_dict(with_edition(rare(), edition))
     a = simulate(sc, years=2, seed=9, scale=10)
     b = simulate(sc, years=2, seed=9, scale=10)
+    # the second edition's network is in what is compared
+    assert (a.metrics.ties_formed.sum() > 0) == (edition is SECOND_EDITION)
     assert fingerprint(a) == fingerprint(b)
 
 
-def test_switch_changes_nothing_at_scale_one():
-    small = rare(on=True, years=1)
+@EDITIONS
+def test_switch_changes_nothing_at_scale_one(edition):
+    small = with_edition(rare(on=True, years=1), edition)
     small["regions"]["district"]["population"] = 6000
     small["regions"]["district"]["initial_firms"] = 250
     on = simulate(scenario_from_dict(small), years=1, seed=2, scale=1)
     off = simulate(scenario_from_dict(deep_set(small, SWITCH, False)), years=1, seed=2, scale=1)
+    # the second edition's network is in what is compared
+    assert (on.metrics.ties_formed.sum() > 0) == (edition is SECOND_EDITION)
     assert fingerprint(on) == fingerprint(off)

@@ -63,7 +63,7 @@ def test_snapshot_counts_the_engines_people_and_firms():
 def test_step_play_and_download(client):
     r = client.post(
         "/api/sessions",
-        json={"scenario": SC, "years": 1, "seed": 3, "scale": 60,
+        json={"scenario": SC, "years": 1, "seed": 3, "scale": 60, "network": True,
               "levers": {"regions.campus.policy.service_latency_days": 90}},
     )  # fmt: skip
     assert r.status_code == 201, r.text
@@ -86,9 +86,11 @@ def test_step_play_and_download(client):
     # the same scenario, seed and scale run in one go give the same series (stepping changes
     # nothing): people in campus, month by month
     from rainforest.api import simulate
+    from rainforest.mechanisms.m13_network import ON
     from rainforest.scenario import with_values
 
-    sc = with_values(load_scenario(EXAMPLE), {"regions.campus.policy.service_latency_days": 90})
+    lever = {"regions.campus.policy.service_latency_days": 90}
+    sc = with_values(load_scenario(EXAMPLE), {**lever, **ON})  # the session's network on
     ref = simulate(sc, years=1, seed=3, scale=60).metrics
     want = ref[ref["region"] == "campus"]["people"].round(4).tolist()
     assert more["series"]["metrics"]["people"]["campus"] == want
@@ -103,8 +105,10 @@ def test_step_play_and_download(client):
     assert sheets["metrics"]["people"].tolist() == pytest.approx(table["people"].tolist())
     cols = sheets["columns"].set_index("column")
     assert cols.loc["output", "unit"] == "million yuan/month"
+    # the request switched the living network on: the session ran with it, and has ties
+    assert s["network"] is True and more["network"] is True
     net = client.get(f"/api/sessions/{s['id']}/network", params={"kind": "ties"}).json()
-    assert net["available"] is False  # the living network is off in this session
+    assert net["available"] and len(net["picture"]["src"]) > 0
     gen = client.get(f"/api/sessions/{s['id']}/network", params={"kind": "genealogy"}).json()
     if gen["available"]:
         p = gen["picture"]
@@ -127,6 +131,28 @@ def test_living_network_session_draws_ties(client):
     assert 2 <= len(p["nodes"]) <= 300 and p["total_nodes"] >= len(p["nodes"])
     assert len(p["src"]) > 0 and len(p["src"]) == len(p["dst"])
     assert set(p["group"]) <= {"campus", "harbour"}
+    client.delete(f"/api/sessions/{sid}")
+
+
+def test_network_left_out_keeps_the_scenarios_own(client):
+    r = client.post("/api/sessions", json={"scenario": SC, "years": 1, "scale": 60})
+    assert r.status_code == 201, r.text
+    own = load_scenario(EXAMPLE).mechanisms.ties.enabled  # off in the first edition
+    assert r.json()["network"] is own
+    client.delete(f"/api/sessions/{r.json()['id']}")
+
+
+def test_living_network_switched_off_draws_no_ties(client):
+    r = client.post(
+        "/api/sessions", json={"scenario": SC, "years": 1, "scale": 60, "network": False}
+    )
+    assert r.status_code == 201, r.text
+    sid, warm = r.json()["id"], r.json()["warmup"]
+    assert r.json()["network"] is False
+    step = client.post(f"/api/sessions/{sid}/step", params={"months": warm + 2}).json()
+    assert step["network"] is False and step["month"] == 2
+    net = client.get(f"/api/sessions/{sid}/network", params={"kind": "ties"}).json()
+    assert net == {"kind": "ties", "available": False, "picture": None}
     client.delete(f"/api/sessions/{sid}")
 
 

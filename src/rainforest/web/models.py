@@ -211,10 +211,11 @@ class SessionRequest(BaseModel):
     seed: int = Field(0, ge=0, le=2**63 - 1, description="Random seed.")
     scale: float | None = Field(None, gt=0, le=1e7, description="Real people per simulated one.")
     levers: dict[str, float | bool] = Field(default_factory=dict, max_length=500)
-    network: bool = Field(
-        False,
-        description="Switch the living network on (persistent ties between people, "
-        "docs/networks.md), so the network picture can show the people's ties.",
+    network: bool | None = Field(
+        None,
+        description="The living network (persistent ties between people, docs/networks.md), "
+        "which the network picture draws: true switches it on, false off; absent keeps the "
+        "scenario's own switches (off in the default, first edition; on in the second).",
     )
 
     @field_validator("levers")

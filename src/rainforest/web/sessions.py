@@ -47,11 +47,11 @@ class SessionError(RuntimeError):
 
 
 def _session_main(conn: Any, scenario: Scenario, seed: int, scale: float, years: int,
-                  memory_bytes: float, network: bool = False) -> None:  # fmt: skip
+                  memory_bytes: float, network: bool | None = None) -> None:  # fmt: skip
     """The session's process: build the engine, then answer commands until ``close``.
 
-    With ``network`` the living-network plug-ins are registered for the life of this process
-    (it serves one run) and the scenario's ties are switched on."""
+    ``network`` True switches the scenario's living network on, False off; None keeps the
+    scenario's own switches (off in the default, first edition; on in the second)."""
     import resource
 
     if memory_bytes:
@@ -60,8 +60,8 @@ def _session_main(conn: Any, scenario: Scenario, seed: int, scale: float, years:
     try:
         from rainforest.engine.core import Engine
 
-        if network:
-            scenario = _with_living_network(scenario)
+        if network is not None:
+            scenario = _with_living_network(scenario, network)
         eng = Engine(scenario, seed=seed, scale=scale)
     except BaseException as err:
         conn.send(("error", f"{type(err).__name__}: {err}"))
@@ -82,12 +82,12 @@ def _session_main(conn: Any, scenario: Scenario, seed: int, scale: float, years:
     conn.close()
 
 
-def _with_living_network(scenario: Scenario) -> Scenario:
-    """The scenario with the living network (M13-M16) switched on."""
+def _with_living_network(scenario: Scenario, on: bool) -> Scenario:
+    """The scenario with the living network (M13-M16) switched on or off."""
     from rainforest.mechanisms.m13_network import ON
     from rainforest.scenario import with_values
 
-    return with_values(scenario, ON)
+    return with_values(scenario, {k: on for k in ON})
 
 
 def _position(eng: Any, years: int) -> dict[str, Any]:
@@ -98,6 +98,7 @@ def _position(eng: Any, years: int) -> dict[str, Any]:
         "total": warm + 12 * years,
         "warmup": warm,
         "finished": int(eng.month) >= 12 * years,
+        "network": bool(eng.sc.mechanisms.ties.enabled),  # as run, whatever was asked
     }
 
 
@@ -165,7 +166,7 @@ class Session:
     scale: float
     years: int
     levers: dict[str, Any]
-    network: bool = False
+    network: bool | None = None
     proc: Any = None
     conn: Any = None
     position: dict[str, Any] = field(default_factory=dict)

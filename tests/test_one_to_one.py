@@ -9,10 +9,7 @@ of its seed, and that at scale 1 the switch changes nothing.
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
-import pandas as pd
 import pytest
 
 from rainforest.api import simulate
@@ -21,6 +18,7 @@ from rainforest.scenario import FIRST_EDITION, SECOND_EDITION, scenario_from_dic
 from rainforest.state import tables as S
 from tests.conftest import base_region, deep_set, scenario, totals_over_seeds
 from tests.test_engine import check_invariants
+from tests.test_regression import fingerprint as pinned_fingerprint
 
 SWITCH = "mechanisms.initial.one_to_one_orgs"
 #: both editions, named (the second's network, belief, growth and campus are in what is compared)
@@ -37,19 +35,9 @@ def with_edition(data: dict, edition: dict) -> dict:
 
 
 def fingerprint(res) -> str:
-    """sha256 of every column of the run's main tables, the second edition's (network,
-    belief through ties, growth, campus) included (test_regression's fingerprint leaves those
-    out: it pins the first edition)."""
-    h = hashlib.sha256()
-    for frame in (res.metrics, res.events, res.orgs):
-        for col in frame.columns:
-            values = frame[col].to_numpy()
-            h.update(col.encode())
-            if values.dtype == object or isinstance(frame[col].dtype, pd.CategoricalDtype):
-                h.update("|".join(map(str, values)).encode())
-            else:
-                h.update(np.ascontiguousarray(values).tobytes())
-    return h.hexdigest()[:16]
+    """sha256 of every column of the run's main tables, the second edition's (network, belief
+    through ties, growth, campus) and the report-only ones included."""
+    return pinned_fingerprint(res, first=False, report=True)
 
 
 def rare(on: bool = True, **top) -> dict:

@@ -67,16 +67,17 @@ NETWORK = frozenset(
 REPORT_ONLY = frozenset(m.name for m in registry.metrics(owner="M17"))
 
 
-def fingerprint(res, first: bool = True) -> str:
+def fingerprint(res, first: bool = True, report: bool = False) -> str:
     """sha256 of the numeric and text content of the run's main tables (``first``: the
-    second edition's metrics are asserted zero and left out)."""
+    second edition's metrics are asserted zero and left out; ``report``: the report-only
+    metrics are hashed too, for comparing two runs rather than pinning one)."""
     h = hashlib.sha256()
     for frame in (res.metrics, res.events, res.orgs):
         for col in frame.columns:
             if first and frame is res.metrics and col in NETWORK:
                 assert (frame[col] == 0).all(), col
                 continue
-            if frame is res.metrics and col in REPORT_ONLY:
+            if not report and frame is res.metrics and col in REPORT_ONLY:
                 continue
             values = frame[col].to_numpy()
             if values.dtype == object or isinstance(frame[col].dtype, pd.CategoricalDtype):

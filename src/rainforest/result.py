@@ -335,10 +335,6 @@ def build_result(engine, seed_info: Any, version: str) -> Result:
     if net is not None:  # the living network (M13-M16) was on: its measures at the end
         ties = edges(net["slot"], net["deg"])
         meta["network"] = network_measures(net, w.G.cell_x, w.G.cell_y, ties)
-        made = net["counters"]
-        meta["network"]["alumni_share"] = (  # new ties made in alumni groups, whole run
-            made["alumni_ties"] / made["new_ties"] if made["new_ties"] else float("nan")
-        )
         meta["network_sample"] = _network_sample(*ties, w.P.region[: net["deg"].shape[0]])
     return Result(engine.sc, metrics, events, orgs, investments, investors, contact_distance, meta)
 

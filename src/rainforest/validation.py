@@ -130,18 +130,16 @@ REGULARITIES = (
 )
 
 
-def run_statistics(item: tuple) -> dict[str, Any]:
-    """Simulate one (preset, seed[, fit TOML]) and return the raw ingredients of every
-    regularity.
+def run_statistics(item: tuple[str, int, int, float | None, str | None]) -> dict[str, Any]:
+    """Simulate one (preset, seed) and return the raw ingredients of every regularity.
 
     Module-level so that process and Dask executors can ship it to workers. ``item`` is
-    ``(preset, seed, years, scale)`` or ``(preset, seed, years, scale, fitted)``, where
-    ``fitted`` is a fit TOML to apply (``rainforest.experiments.joint.apply_fitted``) or None.
+    ``(preset, seed, years, scale, fitted)``, ``fitted`` a fit TOML to apply
+    (``rainforest.experiments.joint.apply_fitted``) or None.
     """
     from rainforest.api import simulate
 
-    name, seed, years, scale = item[:4]
-    fitted = item[4] if len(item) > 4 else None
+    name, seed, years, scale, fitted = item
     sc: Any = name
     if fitted is not None:
         from rainforest.experiments.joint import apply_fitted
@@ -204,8 +202,10 @@ def _pooled(stats: list[dict[str, Any]]) -> dict[str, float]:
     mult = np.concatenate([s["multiples"] for s in stats])
     proceeds = np.concatenate([s["proceeds"] for s in stats])
     if len(mult):
-        out["deals_below_1x"] = float((mult < 1.0).mean())
-        out["deals_10x_plus"] = float((mult >= 10.0).mean())
+        from rainforest.experiments.joint import DEAL_SHARES, deal_class
+
+        for key in DEAL_SHARES:  # Correlation Ventures' classes, as the joint fit reads them
+            out[key] = float(deal_class(mult, key).mean())
         top = np.sort(proceeds)[::-1]
         n_top = max(1, int(round(0.06 * len(top))))
         out["top6_return_share"] = float(top[:n_top].sum() / top.sum()) if top.sum() else 0.0

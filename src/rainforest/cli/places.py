@@ -140,8 +140,6 @@ def validate_places_cmd(
     from rainforest.validation import validate_places
 
     ps = _list(places, VALIDATE_PLACES)
-    if fitted is not None and str(fitted) == "shipped":
-        fitted = FITTED_PATH
     fit = None if no_fit else (fitted or FITTED_PATH)
     if fit is not None and not Path(fit).exists():
         fit = None

@@ -41,6 +41,10 @@ def validate(
     with its public figures)."""
     from rainforest.validation import validate as run_validation
 
+    if fitted is not None and str(fitted) == "shipped":
+        from rainforest.experiments.joint import FITTED_PATH
+
+        fitted = FITTED_PATH
     if places is not None:
         from rainforest.cli.places import validate_places_cmd
 
@@ -59,22 +63,18 @@ def validate(
         transient=True,
     ) as bar:
         task = bar.add_task("runs", total=None)
-        fit = None
         if fitted is not None:
-            from rainforest.experiments.joint import FITTED_PATH
-
-            fit = FITTED_PATH if str(fitted) == "shipped" else fitted
-            if not Path(fit).is_file():
-                fail(f"--fitted: no fit TOML at {fit}")
+            if not Path(fitted).is_file():
+                fail(f"--fitted: no fit TOML at {fitted}")
             from rainforest.experiments.joint import load_fitted
             from rainforest.experiments.parameters import ExperimentError
 
             try:  # a bad fit is named before any run starts
-                load_fitted(fit)
+                load_fitted(fitted)
             except (ExperimentError, ValueError) as err:
                 fail(f"--fitted: {err}")
         v = run_validation(
-            fitted=fit,
+            fitted=fitted,
             runs=runs,
             seed=seed,
             years=years,

@@ -228,12 +228,25 @@ MOMENTS: dict[str, Moment] = {
 #: Survival ages (years) computed from the pooled runs of every place (national curves).
 SURVIVAL_AGES = (1, 2, 3)
 
-#: Shares of realised venture financings by multiple, pooled over every place's runs:
-#: key -> (lowest multiple counted, highest multiple counted, exclusive).
-DEAL_SHARES: dict[str, tuple[float, float]] = {
-    "deals_below_1x": (-math.inf, 1.0),
-    "deals_10x_plus": (10.0, math.inf),
+#: Shares of realised venture financings by multiple (Correlation Ventures' classes), pooled
+#: over every place's runs: key -> (lowest multiple counted, first multiple not counted; None:
+#: no bound). ``rainforest validate`` measures the same classes (:func:`deal_class`).
+DEAL_SHARES: dict[str, tuple[float | None, float | None]] = {
+    "deals_below_1x": (None, 1.0),
+    "deals_10x_plus": (10.0, None),
 }
+
+
+def deal_class(multiples: np.ndarray, key: str) -> np.ndarray:
+    """Which realised financings (their ``multiples``) fall in the class ``DEAL_SHARES[key]``."""
+    lo, hi = DEAL_SHARES[key]
+    inside = np.ones(multiples.shape, dtype=bool)
+    if lo is not None:
+        inside &= multiples >= lo
+    if hi is not None:
+        inside &= multiples < hi
+    return inside
+
 
 #: The pooled moments (place ``"all"``), in the order of the pooled counts' rows. The deal
 #: shares are held out (predicted): the fit's parameters do not reach them, section 8 of
@@ -527,9 +540,8 @@ def _pooled_counts(result: Any) -> np.ndarray:
         out[i] = w[cohort].sum(), w[cohort & failed & (age < 12 * a)].sum()
     inv = result.investments
     mult = inv.loc[inv["proceeds"].notna(), "multiple"].to_numpy(dtype=float)
-    for j, (lo, hi) in enumerate(DEAL_SHARES.values()):
-        inside = (mult >= lo) & (mult < hi) if math.isfinite(hi) else mult >= lo
-        out[len(SURVIVAL_AGES) + j] = len(mult), int(inside.sum())
+    for j, key in enumerate(DEAL_SHARES):
+        out[len(SURVIVAL_AGES) + j] = len(mult), int(deal_class(mult, key).sum())
     return out
 
 

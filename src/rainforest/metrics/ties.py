@@ -208,9 +208,10 @@ def network_measures(
 ) -> dict[str, float]:
     """The living network's measures at the end of a run, from
     :func:`rainforest.mechanisms.m13_network.network_state`: :func:`summary` (degrees over
-    living people), the share of recombinant ideas that were novel combinations and the
-    co-founder ties made. ``ties``: the stored ties ``edges(slot, deg)`` when the caller
-    already has them (building them sorts every tie of the table)."""
+    living people), the share of recombinant ideas that were novel combinations, the
+    co-founder ties made and the share of the run's new ties made in alumni groups.
+    ``ties``: the stored ties ``edges(slot, deg)`` when the caller already has them (building
+    them sorts every tie of the table)."""
     out = summary(
         state["slot"], state["deg"], state["cell"], cell_x, cell_y, state["month"],
         state["decay"],
@@ -225,6 +226,10 @@ def network_measures(
     out["recombinant_ideas"] = float(ideas)
     out["novel_share"] = state["novel"] / ideas if ideas else float("nan")
     out["cofounder_ties"] = float(state["cofounder_ties"])
+    made = state["counters"]  # the run's tie attempts, counted since the first month
+    out["alumni_share"] = (
+        made["alumni_ties"] / made["new_ties"] if made["new_ties"] else float("nan")
+    )
     return out
 
 

@@ -15,7 +15,7 @@ the default is one change in the schema.
   the same switches off, and the three parameters both editions share put back to the first
   edition's values (the fit moved them);
 * ``rainforest.experiments.joint.apply_fitted(scenario)`` puts a saved fit (by default the
-  shipped one, whose values are also the schema's defaults) onto any scenario.
+  shipped one: the switches and the fitted values) onto any scenario.
 """
 
 from __future__ import annotations

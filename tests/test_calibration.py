@@ -57,9 +57,12 @@ def figures(res) -> dict[str, float]:
 #: Figures that are inputs and persist through the 3 years (the district's stock of people,
 #: firms and patents, its age mix): within ±25%.
 INPUTS = ("talent", "patents_per_10k", "under35_share", "firms")
-#: Figures the mechanisms make (issue 15's standard for magnitudes: within a factor of 2).
-#: Output per km² was once set by a per-place productivity fitted to it; it now comes from
-#: the global output-per-wage ratio of the joint fit (docs/calibration.md section 7).
+#: Figures no per-place knob is fitted to (issue 15's standard for magnitudes: within a
+#: factor of 2), though inputs carry part of each: output per km² is the workforce and wage
+#: (inputs) times the global output-per-wage ratio of the joint fit (it was once a per-place
+#: productivity fitted to this figure); listed firms are the initial listed stock (an input)
+#: plus the IPOs of the run; specialised SMEs are the firms (an input stock) whose fit the
+#: mechanisms carry past the global threshold; new firms a day come from the mechanisms alone.
 MADE = ("output_bn_per_km2", "listed_per_km2", "new_firms_per_day", "specialised_smes_per_km2")
 #: A prediction the fit never saw: technology transfers a day come out of conversion by hazard
 #: (M20). The calibrated second edition gives about 0.44 a day against the seed's one: checked

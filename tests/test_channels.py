@@ -72,3 +72,44 @@ def test_genealogy_follows_parent_links_to_the_earliest_large_firms():
 
     # firms 1 and 2 descend from the anchor (2 through 1); 3 and 4 do not
     assert genealogy(R(), roots=1) == pytest.approx(0.5)
+
+
+def test_a_founding_is_carried_by_the_kind_of_organisation_its_founder_left():
+    """The one home of the attribution (the typology reads it too): the parent's kind when a
+    parent is recorded, else the origin; a startup parent grown into a listed firm still begets
+    firms."""
+    import pandas as pd
+
+    from rainforest.metrics.channels import founding_channel
+
+    kinds = ["anchor", "sme", "listed", "state", "incumbent", "university", "startup", "startup"]
+    orgs = pd.DataFrame(
+        {
+            "org": range(12),
+            "kind": kinds + ["startup"] * 4,
+            "parent": [-1] * 8 + [1, 4, 0, -1],
+            "origin": ["initial"] * 6 + ["startup", "grassroots"]
+            # an SME's and an incumbent's leavers, an anchor spin-off, an idea from contacts
+            + ["grassroots", "grassroots", "anchor", "grassroots"],
+        }
+    )
+    got = list(founding_channel(orgs))
+    assert got[:6] == ["initial"] * 6
+    assert got[6:] == ["startup", "grassroots", "startup", "established", "anchor", "grassroots"]
+    # a parent that is itself a founded startup grown into a listed firm
+    grown = orgs.assign(kind=orgs["kind"].where(orgs["org"] != 7, "listed"))
+    grown.loc[11, "parent"] = 7
+    assert founding_channel(grown).iloc[11] == "startup"
+
+
+def test_in_the_first_edition_the_channel_is_the_origin():
+    """The first edition records a parent only where its origin codes name the parent's kind,
+    so carrying by the parent changes none of its channels (nor the typology's shares)."""
+    from rainforest.metrics.channels import founding_channel
+
+    first = with_values(world(), FIRST_EDITION)
+    for seed in (1, 2):
+        o = simulate(first, years=2, seed=seed).orgs
+        new = o["origin"] != "initial"
+        assert new.sum() > 0
+        assert (founding_channel(o)[new] == o.loc[new, "origin"].astype(str)).all()

@@ -10,7 +10,8 @@ import pytest
 
 from rainforest.api import simulate
 from rainforest.metrics import typology as T
-from rainforest.scenario import preset_names
+from rainforest.scenario import load_scenario, preset_names, scenario_from_dict
+from tests.conftest import EDITIONS
 from tests.metrics_data import tiny_result
 
 
@@ -132,25 +133,77 @@ def test_observed_classification_reports_missing(tmp_path):
     assert "founding_rate" in set(t.missing["indicator"])
 
 
-@pytest.mark.parametrize("model", T.MODELS)
-def test_archetype_presets_land_in_their_model(model):
+def test_a_founder_leaving_an_sme_is_not_grassroots():
+    """Composition indicators count a founding for whoever its founder left (the channel of
+    metrics.channels): region B's only founding, an idea from contacts, is grassroots until its
+    founder is recorded as leaving B's SME."""
+    res = tiny_result()
+    assert T.structural_indicators(res).loc["B", "grassroots_share"] == 1.0
+    res.orgs.loc[res.orgs["org"] == 6, "parent"] = 7  # org 7: an SME in region B
+    si = T.structural_indicators(res)
+    assert si.loc["B", "grassroots_share"] == 0.0
+    assert si.loc["B", "anchor_spinout_share"] == 0.0
+    # a founder leaving the anchor (org 1) is an anchor spin-off whatever the origin code says
+    res.orgs.loc[res.orgs["org"] == 6, "parent"] = 1
+    assert T.structural_indicators(res).loc["B", "anchor_spinout_share"] == 1.0
+
+
+def _preset(name: str, edition: str):
+    return scenario_from_dict(EDITIONS[edition](load_scenario(name).model_dump(mode="json")))
+
+
+#: archetypes the second edition cannot classify until the engine records every spin-off's
+#: parent: M16's spin-offs of people from SMEs, listed firms, incumbents and state-owned firms
+#: are queued with origin grassroots and no parent (mechanisms/m13_network.py ``_origin``), so
+#: the run does not say whom their founders left and they count as grassroots (62-86% of
+#: foundings where the first edition had 11-19%), pushing these presets to market-driven
+_UNRECORDED_PARENTS = pytest.mark.xfail(
+    strict=True,
+    reason="second edition: spin-offs of people from SMEs, listed, incumbent and state firms "
+    "carry no parent (m13_network._origin), so they read as grassroots",
+)
+ARCHETYPES = [
+    pytest.param(
+        model,
+        edition,
+        marks=[_UNRECORDED_PARENTS]
+        if edition == "second" and model in ("university-led", "anchor-platform")
+        else [],
+    )
+    for edition in EDITIONS
+    for model in T.MODELS
+]
+
+
+@pytest.mark.parametrize(("model", "edition"), ARCHETYPES)
+def test_archetype_presets_land_in_their_model(model, edition):
     if model not in preset_names():
         pytest.skip(f"preset {model} not shipped yet")
-    res = simulate(model, years=3, seed=1)
+    res = simulate(_preset(model, edition), years=3, seed=1)
     t = T.classify(res)
     assert t.label()["all"] == model, t.weights.round(2).to_dict("records")
 
 
-EXEMPLARS = [(p, m) for m, ps in T.EXEMPLARS.items() for p in ps]
+EXEMPLARS = [
+    pytest.param(
+        p,
+        m,
+        edition,
+        marks=[_UNRECORDED_PARENTS] if edition == "second" and m == "university-led" else [],
+    )
+    for edition in EDITIONS
+    for m, ps in T.EXEMPLARS.items()
+    for p in ps
+]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("preset", "model"), EXEMPLARS)
+@pytest.mark.parametrize(("preset", "model", "edition"), EXEMPLARS)
 @pytest.mark.parametrize("seed", [1, 2])
-def test_seed_exemplars_land_in_their_model(preset, model, seed):
+def test_seed_exemplars_land_in_their_model(preset, model, edition, seed):
     if preset not in preset_names():
         pytest.skip(f"preset {preset} not shipped yet")
-    res = simulate(preset, years=10, seed=seed)
+    res = simulate(_preset(preset, edition), years=10, seed=seed)
     t = T.classify(res)
     assert t.label()["all"] == model, t.weights.round(2).to_dict("records")
 

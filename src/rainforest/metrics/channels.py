@@ -3,12 +3,18 @@
 The essays name routes — people leaving big firms to found next door (大厂人才外溢),
 universities turning research into firms, startups begetting startups, founders trying again.
 Which of them carries a place is a result of the mechanisms, not an input, so it is measured
-here from a run's organisation table: every startup founded in the reported months, by its
-``origin`` (the parent's kind, or ``grassroots`` for ideas from contacts — the first edition's
-lottery, or recombinant ideas of people who are not employees when the living network is on),
-weighted by the real firms each simulated one stands for. Comebacks (founders whose last
-startup failed) cut across origins and are given beside them, from the ``refoundings`` metric.
-Intervals are over runs (seeds), the units of the statistics.
+here from a run's organisation table: every startup founded in the reported months, weighted
+by the real firms each simulated one stands for, in the channel that carries it
+(:func:`founding_channel`, the one home of this attribution; the typology's composition
+indicators read it too). A founding carries the kind of the organisation its founder left, the
+``parent`` the founding recorded — spin-offs of the first edition's anchors (M7), universities
+(M8) and employees' contact ideas (M2), and the second edition's spin-offs of people (M16),
+whatever their employer — so a founder who left an SME is carried by the firms that begat them,
+not counted with founders who left no employer. Without a parent the founding's ``origin``
+says it: ``grassroots`` for ideas from contacts or ties of people leaving no employer (the first
+edition's lottery, recombinant ideas of people outside employment, comebacks). Comebacks
+(founders whose last startup failed) cut across channels and are given beside them, from the
+``refoundings`` metric. Intervals are over runs (seeds), the units of the statistics.
 """
 
 from __future__ import annotations
@@ -18,14 +24,48 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-#: origin codes of startups, in display order, with what each route means
+#: channels of foundings, in display order, with what each route means
 CHANNELS: dict[str, str] = {
     "grassroots": "ideas from contacts or ties, founders not leaving an employer",
     "anchor": "spin-offs from anchor firms",
     "startup": "spin-offs from startups, SMEs and listed firms",
+    "established": "spin-offs from incumbent and state-owned firms",
     "facility": "spin-offs from research facilities and labs",
     "university": "university spin-outs (technology transfer)",
 }
+
+#: the channel of a founding whose founder left an organisation of this kind (its parent);
+#: a startup parent that has grown into an SME or listed firm since is still a firm begetting
+#: firms
+PARENT_CHANNEL: dict[str, str] = {
+    "anchor": "anchor",
+    "startup": "startup",
+    "sme": "startup",
+    "listed": "startup",
+    "incumbent": "established",
+    "state": "established",
+    "facility": "facility",
+    "university": "university",
+}
+
+
+def founding_channel(orgs: pd.DataFrame) -> pd.Series:
+    """The channel that carries each organisation's founding (index as ``orgs``, the whole
+    organisation table of a run: parents are looked up in it).
+
+    The kind of its ``parent`` (:data:`PARENT_CHANNEL`) when the founding recorded one, else
+    its ``origin`` (``grassroots``, or ``initial`` for the organisations a run starts with).
+    The engine's origin codes follow the parent's kind where it has one of theirs, so this
+    differs from ``origin`` only for founders who left an organisation of a kind the origin
+    codes do not name (an SME, listed firm, incumbent or state-owned firm).
+    """
+    kind = pd.Series(orgs["kind"].astype(str).to_numpy(), index=orgs["org"].to_numpy())
+    parent = orgs["parent"].to_numpy(np.int64)
+    of_parent = kind.reindex(parent).map(PARENT_CHANNEL).to_numpy(object)
+    channel = np.where(
+        (parent >= 0) & pd.notna(of_parent), of_parent, orgs["origin"].astype(str).to_numpy()
+    )
+    return pd.Series(channel, index=orgs.index, name="channel")
 
 
 def channel_counts(res) -> pd.Series:
@@ -34,7 +74,7 @@ def channel_counts(res) -> pd.Series:
     # founded as startups; some have grown into SMEs or listed firms since
     grown = o["kind"].isin(["startup", "sme", "listed"])
     new = o[grown & (o["founded"] >= 0) & (o["origin"] != "initial")]
-    counts = new.groupby("origin", observed=False)["weight"].sum()
+    counts = new["weight"].groupby(founding_channel(o)[new.index]).sum()
     out = pd.Series({c: float(counts.get(c, 0.0)) for c in CHANNELS})
     out["comeback"] = float(res.metrics["refoundings"].sum())
     return out

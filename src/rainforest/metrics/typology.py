@@ -69,6 +69,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rainforest.metrics.channels import founding_channel
+
 MODELS = (
     "university-led",
     "science-facility",
@@ -220,7 +222,12 @@ TYPOLOGY_INDICATORS: dict[str, StructuralIndicator] = {
             0.05,
         ),
         _SI(
-            "anchor_spinout_share", "share", "Anchor spin-outs / foundings", "simulated", 0.3, 0.15
+            "anchor_spinout_share",
+            "share",
+            "Foundings by people leaving an anchor firm / foundings",
+            "simulated",
+            0.3,
+            0.15,
         ),
         # government (M5 state funds, M10 policy)
         _SI(
@@ -277,7 +284,8 @@ TYPOLOGY_INDICATORS: dict[str, StructuralIndicator] = {
         _SI(
             "grassroots_share",
             "share",
-            "Foundings by people from no anchor, facility, university or startup / foundings",
+            "Foundings by people leaving no organisation / foundings (the grassroots channel "
+            "of metrics.channels)",
             "simulated",
             0.25,
             0.15,
@@ -441,10 +449,11 @@ def structural_indicators(res) -> pd.DataFrame:
     regions = list(res.meta.get("regions", list(res.scenario.regions)))
     ev = res.events[res.events["month"] >= 0]
     kind_of = pd.Series(o["kind"].astype(str).to_numpy(), index=o["org"].to_numpy())
-    origin_of = pd.Series(o["origin"].astype(str).to_numpy(), index=o["org"].to_numpy())
+    # who carries each founding: the kind of organisation its founder left (metrics.channels)
+    channel_of = pd.Series(founding_channel(o).to_numpy(), index=o["org"].to_numpy())
     fo = ev[ev["kind"] == "founding"]
     fo_region = fo["region"].astype(str).to_numpy()
-    fo_origin = origin_of.reindex(fo["org"].to_numpy()).to_numpy()
+    fo_origin = channel_of.reindex(fo["org"].to_numpy()).to_numpy()
     fo_w = fo["weight"].to_numpy(float)
     tt = ev[ev["kind"] == "tech_transfer"]
     tt_region = tt["region"].astype(str).to_numpy()

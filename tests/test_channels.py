@@ -88,7 +88,8 @@ def test_a_founding_is_carried_by_the_kind_of_organisation_its_founder_left():
             "org": range(12),
             "kind": kinds + ["startup"] * 4,
             "parent": [-1] * 8 + [1, 4, 0, -1],
-            "origin": ["initial"] * 6 + ["startup", "grassroots"]
+            "origin": ["initial"] * 6
+            + ["startup", "grassroots"]
             # an SME's and an incumbent's leavers, an anchor spin-off, an idea from contacts
             + ["grassroots", "grassroots", "anchor", "grassroots"],
         }

@@ -49,7 +49,27 @@ funding shares, subsidies paid, founding rate, density). :data:`TYPOLOGY_INDICAT
 which for each. The coefficients were checked against the seed's own exemplars: the presets of
 Kendall Square and Oxford score university-led, Research Triangle Park and Tsukuba
 science-facility, Eindhoven and South Lake Union anchor-platform, one-north
-government-cultivated, East London and Austin market-driven (``tests/test_metrics_typology.py``).
+government-cultivated, East London and Austin market-driven (``tests/test_metrics_typology.py``,
+on both editions of the mechanisms).
+
+Who carries a founding. The composition indicators (anchor spin-off share, grassroots share,
+the university and facility knowledge rates) count each founding for the organisation its
+founder left, the channel of :func:`rainforest.metrics.channels.founding_channel` (one home,
+shared with ``rainforest channels``): the kind of the ``parent`` the founding recorded, else its
+``origin``. In the first edition a parent is recorded exactly where the origin codes name its
+kind (M7's anchor spin-offs, M8's university spin-outs, M2's ideas of anchor, facility and
+startup employees), so the channel is the origin and nothing moves. In the second edition a
+spin-off of people (M16) or a campus spin-out (M20) records the employer or university the
+founder left: a founder who left an anchor counts as an anchor spin-off, one who left a
+university or lab as university or facility knowledge, one who left an SME, listed firm or
+startup as a firm begetting firms (``startup``), one who left an incumbent or state-owned firm
+as ``established``; only founders leaving no organisation — recombinant ideas of people
+outside employment, comebacks, the first edition's contact lottery — are grassroots. Known
+gap: the engine (``mechanisms/m13_network.py``, ``_origin``) still queues M16's spin-offs from
+SMEs, listed firms, incumbents and state-owned firms with no parent, so until it records them
+those founders read as grassroots (62-86% of foundings in the university-led and
+anchor-platform presets, Kendall Square and Oxford, which then classify as market-driven; the
+tests mark exactly these cases).
 
 References
 ----------

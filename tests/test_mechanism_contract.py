@@ -160,15 +160,16 @@ def test_every_hook_is_in_the_month_once():
 
 def test_the_default_is_the_first_edition():
     """The one place that states the schema's default: the first edition (the nine
-    second-edition switches off, the shared parameters at the first edition's values);
-    SECOND_EDITION switches the nine on."""
+    second-edition switches off, its rules and the shared parameters at the first edition's
+    values); SECOND_EDITION switches the nine on and sets its rules."""
     default = scenario_from_dict(scenario())
     second = with_values(default, SECOND_EDITION)
     assert set(FIRST_EDITION) >= set(SECOND_EDITION)
     for path, value in FIRST_EDITION.items():
         assert get_value(default, path) == value, path
-    for path in SECOND_EDITION:
-        assert get_value(second, path) is True, path
+    for path, value in SECOND_EDITION.items():
+        assert get_value(second, path) == value, path
+        assert get_value(default, path) != value, path
 
 
 def test_replaced_mechanisms_are_named():

@@ -152,27 +152,9 @@ def _preset(name: str, edition: str):
     return scenario_from_dict(EDITIONS[edition](load_scenario(name).model_dump(mode="json")))
 
 
-#: archetypes the second edition cannot classify until the engine records every spin-off's
-#: parent: M16's spin-offs of people from SMEs, listed firms, incumbents and state-owned firms
-#: are queued with origin grassroots and no parent (mechanisms/m13_network.py ``_origin``), so
-#: the run does not say whom their founders left and they count as grassroots (62-86% of
-#: foundings where the first edition had 11-19%), pushing these presets to market-driven
-_UNRECORDED_PARENTS = pytest.mark.xfail(
-    strict=True,
-    reason="second edition: spin-offs of people from SMEs, listed, incumbent and state firms "
-    "carry no parent (m13_network._origin), so they read as grassroots",
-)
-ARCHETYPES = [
-    pytest.param(
-        model,
-        edition,
-        marks=[_UNRECORDED_PARENTS]
-        if edition == "second" and model in ("university-led", "anchor-platform")
-        else [],
-    )
-    for edition in EDITIONS
-    for model in T.MODELS
-]
+#: every archetype on both editions (in the second, a founding is carried by the organisation
+#: its founder left, which the engine records whatever its kind: metrics.channels)
+ARCHETYPES = [(model, edition) for edition in EDITIONS for model in T.MODELS]
 
 
 @pytest.mark.parametrize(("model", "edition"), ARCHETYPES)
@@ -184,12 +166,19 @@ def test_archetype_presets_land_in_their_model(model, edition):
     assert t.label()["all"] == model, t.weights.round(2).to_dict("records")
 
 
+#: Oxford on the calibrated second edition is a coin flip between university-led and
+#: market-driven (10 years: 0.42 vs 0.43 with seed 1, 0.48 vs 0.37 with seed 2): its university
+#: channel is 6-11 of about 250 foundings and its university knowledge rate 0.8-1.0 against
+#: 1.4 in the first edition, where the conversion input set it. Not retuned (docs/calibration.md
+#: section 8); not strict, since one seed passes.
+_OXFORD_SECOND = pytest.mark.xfail(
+    strict=False,
+    reason="second edition: Oxford's university-led weight is within 0.01 of market-driven for "
+    "some seeds (few university spin-outs by hazard; docs/calibration.md section 8)",
+)
 EXEMPLARS = [
     pytest.param(
-        p,
-        m,
-        edition,
-        marks=[_UNRECORDED_PARENTS] if edition == "second" and m == "university-led" else [],
+        p, m, edition, marks=[_OXFORD_SECOND] if (p, edition) == ("oxford", "second") else []
     )
     for edition in EDITIONS
     for m, ps in T.EXEMPLARS.items()

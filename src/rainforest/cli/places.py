@@ -80,10 +80,11 @@ def calibrate_places(
 
     if edition not in ("first", "second"):
         fail(f"--edition must be 'first' or 'second', got {edition!r}")
-    from rainforest.scenario import SECOND_EDITION
+    from rainforest.scenario import FIRST_EDITION, SECOND_EDITION
 
-    # The first edition: the second's switches held off (its free values are searched anyway).
-    fixed = {k: False for k in SECOND_EDITION} if edition == "first" else None
+    # The first edition: the second's switches off and its rules at the first edition's values
+    # (the free values are searched anyway).
+    fixed = {k: FIRST_EDITION[k] for k in SECOND_EDITION} if edition == "first" else None
     ps, ho = _list(places, DEFAULT_PLACES), _list(hold_out, DEFAULT_HOLDOUT)
     try:
         params = tuple(parse_free(f) for f in free) if free else GLOBAL_PARAMETERS

@@ -29,7 +29,8 @@ Globals = namedtuple(
     "unemp_factor exp_boost cofounder_p refound_p savings_months exp_per_person yield_rate lab_cut "
     "platform_cut data_boost scen_boost runway_trigger pitches seed_cheque early_cheque "
     "late_cheque screen_noise rev_multiple valuation_sd growth_rate growth_noise rev_per_emp "
-    "ipo_val startup_pay ipo_p acq_p unicorn_val mature_months job_finding retire_months "
+    "ipo_val ipo_min_rev ipo_min_age startup_pay ipo_p acq_p unicorn_val mature_months job_finding "
+    "retire_months "
     "startup_spin patent_rate patent_life colleague_boost idea_event_sample specialised_fit "
     "disruption_rate breakeven_fit "
     # behaviour constants that were literals in the kernels (issue 13; docs/constants.md)
@@ -215,6 +216,8 @@ def globals_(sc: Scenario, scale: float) -> Globals:
         ipo_val=m.exits.ipo_valuation,
         startup_pay=m.exits.startup_pay,
         ipo_p=m.exits.ipo_probability,
+        ipo_min_rev=m.exits.ipo_min_revenue,
+        ipo_min_age=m.exits.ipo_min_age,
         acq_p=m.exits.acquisition_probability,
         unicorn_val=m.exits.unicorn_valuation,
         mature_months=m.exits.mature_months,

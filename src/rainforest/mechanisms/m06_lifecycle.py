@@ -132,6 +132,8 @@ def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
                 O.valuation[org] >= glob.ipo_val
                 and O.rounds[org] >= glob.ipo_min_rounds
                 and fit >= glob.ipo_min_fit
+                and 12.0 * revenue * O.prod[org] >= glob.ipo_min_rev
+                and age >= glob.ipo_min_age
                 and np.random.random() < glob.ipo_p
             ):
                 exit_value = O.valuation[org] * glob.ipo_premium

@@ -484,16 +484,18 @@ def _meeting(eng, tp_) -> np.ndarray:
 
 
 def _origin(O, emp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Origin code and parent of ideas of people working for ``emp`` (-1: none), as M2 does."""
+    """Origin code and parent of ideas of people working for ``emp`` (-1: none). The origin
+    codes are M2's (anchor, facility, startup, else grassroots); the parent is the employer
+    whatever its kind, so a founder who left an SME, a listed, incumbent or state-owned firm
+    or a university is traced to it (``metrics.channels.founding_channel`` reads it)."""
     origin = np.full(emp.shape[0], GRASSROOTS, np.int8)
     parent = np.full(emp.shape[0], -1, np.int32)
     ok = emp >= 0
+    parent[ok] = emp[ok]
     kind = np.full(emp.shape[0], -1, np.int64)
     kind[ok] = O.kind[emp[ok]]
     for k, code in ((ANCHOR, FROM_ANCHOR), (FACILITY, FROM_FACILITY), (STARTUP, FROM_STARTUP)):
-        hit = kind == k
-        origin[hit] = code
-        parent[hit] = emp[hit]
+        origin[kind == k] = code
     return origin, parent
 
 

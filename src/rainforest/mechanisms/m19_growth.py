@@ -17,7 +17,8 @@ capital; firm-level learning, Argote & Epple 1990). The anchors' ``productivity`
 starting level; firms founded later start at 1. Needs ``mechanisms.knowledge_vectors``.
 Demand grows with the market (``market_growth``, :func:`grow_markets`): established
 employers' output per worker and every domain's market size rise at that yearly rate, a
-global parameter fitted to places' output growth.
+global parameter fitted to places' output growth; wages follow (``wage_follows_demand``, 1 by
+Kaldor's stylised fact), so growth raises output without widening every firm's margin.
 
 ``outside_pool`` (a single district exchanges people with the rest of the country). Each month
 (reported months only; the warm-up settles the district first) the district's living people
@@ -117,13 +118,18 @@ def firm_depth(Ok, n_orgs: int) -> tuple[np.ndarray, np.ndarray]:
     return np.linalg.norm(mean, axis=1), size
 
 
-def grow_markets(R, D, rate_per_year: float) -> None:
+def grow_markets(R, D, rate_per_year: float, wage_share: float = 0.0) -> float:
     """One month of demand growth (MODEL.md §6, "demand grows with the market"): established
     employers' output per worker and every domain's market size (startups' revenue and the
-    price of their rounds) rise by ``exp(rate/12)``. In place: the run's own tables."""
+    price of their rounds) rise by ``exp(rate/12)``, wages by ``exp(wage_share · rate/12)``
+    (Kaldor's fact: wages follow output per worker). In place: the run's own tables.
+    Returns the wages' factor (the outside pool's wage follows it too)."""
     f = np.exp(rate_per_year / 12.0)
     R.productivity[:] *= f
     D.market[:] *= f
+    fw = float(np.exp(wage_share * rate_per_year / 12.0))
+    R.wage[:] *= fw
+    return fw
 
 
 def grow(eng) -> None:
@@ -131,7 +137,10 @@ def grow(eng) -> None:
     reports the employment-weighted mean productivity."""
     p = eng.sc.mechanisms.growth
     if p.enabled and p.market_growth != 0.0 and eng.month >= 0:
-        grow_markets(eng.w.R, eng.w.D, p.market_growth)
+        fw = grow_markets(eng.w.R, eng.w.D, p.market_growth, p.wage_follows_demand)
+        pool = eng.cache.get("outside_pool")
+        if pool is not None:  # the rest of the country's wages grow with the same demand
+            pool["wage0"] *= fw
     st = eng.cache.get("ties")
     if not p.enabled or not st or "O" not in st or eng.month < 0:
         return  # the warm-up settles the district at its inputs' productivity

@@ -99,9 +99,10 @@ FIRST_EDITION = "assumed: first edition's value, a literal in "
 FITTED = (
     "fitted: joint SMM of the second edition on 14 public targets (Caohejing, Zhangjiang, "
     "Hangzhou, Shenzhen, US BLS survival; runs of caohejing, east-london, research-triangle, "
-    "zhangjiang, hangzhou, shenzhen; 13 held out, incl. one-north and hefei), "
-    "rainforest/data/statistics, 2026-11-30, distance 1.04 (start 7.3); 2 seeds, scale 40, "
-    "5 years, 40 optuna TPE trials (docs/calibration.md section 7)"
+    "zhangjiang, hangzhou, shenzhen; 15 held out, incl. one-north, hefei and Correlation "
+    "Ventures' deal shares), rainforest/data/statistics, 2026-11-30, with the listing rules "
+    "and wages following demand, distance 0.959 (start 1.12); 2 seeds, scale 40, 5 years, "
+    "40 optuna TPE trials (docs/calibration.md sections 7-8)"
 )
 
 
@@ -1141,6 +1142,28 @@ class Exits(Model):
     )
     ipo_valuation: Positive = _f(3000.0, "Valuation that makes an IPO possible.", "million yuan")
     ipo_probability: Share = _f(0.03, "Monthly IPO chance once eligible.", "1/month")
+    ipo_min_revenue: NonNeg = _f(
+        0.0,
+        "Least yearly revenue for an IPO (0: no revenue test, the first edition's rule). The "
+        "second edition (rainforest.scenario.SECOND_EDITION) sets 300: with rounds priced by "
+        "traction, a private valuation no longer follows revenue, and a public market lists "
+        "on revenue as well as value.",
+        "million yuan/year",
+        source="Shanghai Stock Exchange (2019, rev. 2020), Rules Governing the Listing of "
+        "Stocks on the STAR Market, art. 2.1.2, criterion 4: estimated market value of at "
+        "least RMB 3 billion (ipo_valuation) and operating revenue of at least RMB 300 million "
+        "in the latest year (english.sse.com.cn/start/listing/overview); the first edition "
+        "had no revenue test",
+    )
+    ipo_min_age: NonNeg = _f(
+        0.0,
+        "Least age of a firm at its IPO (0: none, the first edition's rule). The second "
+        "edition sets 36.",
+        "months",
+        source="Shanghai Stock Exchange (2019), STAR Market offering requirements: an issuer "
+        "in continuous operation for at least 3 years (star.sse.com.cn/en/gettingstarted/"
+        "features/offering); the first edition had no age test",
+    )
     acquisition_probability: Share = _f(0.02, "Monthly acquisition chance at fit 1.", "1/month")
     unicorn_valuation: Positive = _f(7100.0, "A 'dragon': USD 1bn.", "million yuan")
     mature_months: Months = _f(84.0, "Age at which a surviving startup counts as an SME.", "months")
@@ -1825,9 +1848,7 @@ class RecombinationParams(Model):
     enabled: bool = _f(
         False, "Switch recombinant ideas on (off keeps the first edition).", "switch"
     )
-    p0: Share = _f(
-        0.00619, "Scale of the idea chance per tie use (fitted).", "1/use", source=FITTED
-    )
+    p0: Share = _f(0.0131, "Scale of the idea chance per tie use (fitted).", "1/use", source=FITTED)
     distance_penalty: Positive = _f(
         1.0,
         "b in p0 · d · (c − b d): how fast understandability falls with distance "
@@ -1860,7 +1881,7 @@ class SpinoffParams(Model):
         False, "Switch people's spin-off hazard on (off keeps spinout_rate).", "switch"
     )
     base_hazard: Share = _f(
-        0.000224,
+        0.000268,
         "Monthly hazard of an average employee of an average firm after long tenure "
         "(the one global rate, fitted).",
         "1/month",
@@ -2205,12 +2226,23 @@ class GrowthParams(Model):
         source="assumed: proportional (Griliches 1979 knowledge-capital form)",
     )
     market_growth: Annotated[float, Field(ge=-0.2, le=0.5)] = _f(
-        0.119,
+        0.104,
         "Yearly growth of demand in every market (MODEL.md section 6: demand grows with the "
         "market): established employers' output per worker and every domain's market size rise "
         "at this rate in reported months, when growth is on.",
         "1/year",
-        source=FITTED + " (at the top of the searched range, 0-0.12)",
+        source=FITTED + " (searched 0-0.12; 0.119, at the bound, before wages followed demand)",
+    )
+    wage_follows_demand: Share = _f(
+        1.0,
+        "Share of demand growth that wages (the district's and the outside pool's) follow: "
+        "with 1 wages rise with output per worker, so margins and the labour share stay "
+        "where they were; with 0 demand grows while costs stand still, so every firm's "
+        "margin widens year after year.",
+        "share",
+        source="Kaldor (1961), 'Capital accumulation and economic growth', in Lutz & Hague "
+        "(eds.), The Theory of Capital, stylised facts: real wages grow with output per "
+        "worker and the labour share is roughly constant",
     )
 
 

@@ -1,0 +1,112 @@
+"""The second edition's observed rules: listing on revenue and age, wages that follow demand.
+
+With rounds priced by traction (issue 15) a private valuation no longer follows revenue, and
+with demand growing 12% a year while wages stood still every firm's margin widened year after
+year: firms of a few dozen people listed at billions and the share of venture deals returning
+10x or more was four times Correlation Ventures' (docs/calibration.md section 8). Two observed
+rules answer it, both in the schema with their sources and both set by SECOND_EDITION:
+
+* a firm lists only with a year's revenue of ``ipo_min_revenue`` and ``ipo_min_age`` months
+  of operation (the STAR Market's criterion 4 and its three years);
+* wages, the district's and the outside pool's, rise with demand (``wage_follows_demand``,
+  Kaldor's fact that wages follow output per worker).
+
+The first edition has neither (both 0), so its runs are unchanged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rainforest.api import simulate
+from rainforest.engine.core import Engine
+from rainforest.mechanisms import m19_growth as gr
+from rainforest.scenario import (
+    FIRST_EDITION,
+    SECOND_EDITION,
+    scenario_from_dict,
+    with_values,
+)
+from rainforest.scenario.loader import get_value
+from tests.conftest import base_region, deep_set, scenario
+
+SEEDS = (0, 1, 2)
+
+
+def listing_world(**rules) -> object:
+    """A first-edition district where IPOs are frequent (valuations that make them lowered,
+    IPOs likely once eligible), with the listing rules given."""
+    data = scenario({"district": base_region(population=40000, initial_firms=1500)})
+    data = deep_set(data, "mechanisms.ideas.base_probability", 4e-5)
+    data = deep_set(data, "mechanisms.exits.ipo_valuation", 100.0)
+    data = deep_set(data, "mechanisms.exits.ipo_probability", 0.3)
+    sc = with_values(scenario_from_dict(data), FIRST_EDITION)
+    return with_values(sc, {f"mechanisms.exits.{k}": v for k, v in rules.items()})
+
+
+def ipos(sc) -> list:
+    """Every IPO firm of the seeds' runs (founded, exit month)."""
+    out = []
+    for s in SEEDS:
+        o = simulate(sc, years=4, seed=s).orgs
+        out.append(o[o.exit == "ipo"][["founded", "exit_month"]])
+    return out
+
+
+def test_the_second_edition_sets_the_rules_and_the_first_has_none():
+    sc = scenario_from_dict(scenario())
+    first, second = with_values(sc, FIRST_EDITION), with_values(sc, SECOND_EDITION)
+    for name in ("ipo_min_revenue", "ipo_min_age"):
+        assert get_value(first, f"mechanisms.exits.{name}") == 0.0
+        assert get_value(second, f"mechanisms.exits.{name}") > 0.0
+
+
+def test_no_firm_lists_younger_than_the_age_rule():
+    free = ipos(listing_world())
+    young = sum(int(((f.exit_month - f.founded) < 36).sum()) for f in free)
+    assert young > 0  # without the rule young firms list here
+    ruled = ipos(listing_world(ipo_min_age=36.0))
+    assert sum(len(f) for f in ruled) > 0
+    for f in ruled:
+        assert ((f.exit_month - f.founded) >= 36).all()
+
+
+def test_a_revenue_floor_cuts_ipos_and_an_unreachable_one_stops_them():
+    n = {
+        rev: sum(len(f) for f in ipos(listing_world(ipo_min_revenue=rev)))
+        for rev in (0.0, 60.0, 1e9)
+    }
+    assert n[0.0] > 2 * n[60.0] and n[1e9] == 0, n
+
+
+def test_grow_markets_raises_wages_by_their_share_of_demand_growth():
+    class R:
+        productivity = np.array([1.0, 2.0])
+        wage = np.array([0.02, 0.03])
+
+    class D:
+        market = np.array([1.0, 1.5])
+
+    fw = gr.grow_markets(R, D, 0.12, 0.5)
+    assert abs(R.productivity[0] - np.exp(0.01)) < 1e-12
+    assert abs(D.market[1] - 1.5 * np.exp(0.01)) < 1e-12
+    assert abs(fw - np.exp(0.005)) < 1e-12
+    assert np.allclose(R.wage, np.array([0.02, 0.03]) * np.exp(0.005))
+    before = R.wage.copy()
+    assert gr.grow_markets(R, D, 0.12, 0.0) == 1.0 and np.array_equal(R.wage, before)
+
+
+def test_wages_follow_demand_in_the_district_and_the_pool():
+    data = scenario({"district": base_region(population=8000)})
+    sc = with_values(scenario_from_dict(data), SECOND_EDITION)
+    sc = with_values(sc, {"mechanisms.growth.market_growth": 0.1})
+    eng = Engine(sc, seed=1)
+    wage0 = float(eng.w.R.wage[0])
+    eng.run(24)
+    grown = float(eng.w.R.wage[0]) / wage0
+    assert abs(grown - np.exp(0.1 * 24 / 12)) < 1e-6, grown
+    pool = eng.cache["outside_pool"]["wage0"][0]
+    assert pool > wage0  # the rest of the country's wage grew with the same demand
+    still = Engine(with_values(sc, {"mechanisms.growth.wage_follows_demand": 0.0}), seed=1)
+    still.run(24)
+    assert float(still.w.R.wage[0]) == wage0

@@ -128,10 +128,10 @@ def test_online_communities_raise_and_data_rules_cut_cross_region_ideas():
     them get more ideas with a partner in the other; seed 003 (opinion): strict data rules cut
     cross-region collaboration, and a data-circulation pilot restores part of it.
 
-    The first edition's M1 remote contacts and M2 lottery: both instruments act on the share of
-    contacts made in another region, and the second edition's ties are drawn within a person's
-    region (ties.by_rank), so there they change no idea partner (a gap of the second edition;
-    data rules' cost to data domains, which the second edition keeps, is tested above)."""
+    The first edition's M1 remote contacts and M2 lottery (whose idea events name the
+    partner): both instruments act on the share of contacts made in another region. The
+    second edition draws its remote ties from the same share and rows; its direction test is
+    tests/test_remote_ties.py::test_online_communities_raise_and_data_rules_cut_remote_ties."""
     base = first_edition(two_regions())
     seeds = range(6)
     none = cross_region_ideas(base, seeds)

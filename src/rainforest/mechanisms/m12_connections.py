@@ -86,6 +86,7 @@ MECHANISM = declare(
         },
         direction_tests=(
             "tests/test_regions.py::test_hybrid_collaboration_raises_cross_region_cofounding_and_investment",
+            "tests/test_remote_ties.py::test_hybrid_collaboration_raises_cross_region_ties",
         ),
         references=("seed 001, trends 2-3 (hybrid model, pan-regional networks)",),
     )

@@ -148,8 +148,8 @@ def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employ
     0. *fetch*: prefetch the person's own tie row and knowledge row;
     1. *plan* (own rows now cached): the kind of attempt (closure through a tie, alumni group,
        encounter by rank or in another region: a position in the group or cell index), the
-       tie or co-worker (a
-       position in the employer index) to use; prefetch those index entries or tie rows;
+       tie or co-worker (a position in the employer index) to use; prefetch those index
+       entries or tie rows;
     2. *resolve*: read the people at those positions (and, for closure, the friend's friend)
        and prefetch their tie and knowledge rows;
     3. *act*: prune, link, catch up, learn, recombine.
@@ -166,8 +166,8 @@ def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employ
     m = rows.shape[0]
     width = T.slot.shape[1] * 2
     flat = T.slot.reshape(T.slot.size)
-    act = np.empty(RING, np.int64)  # 0 nothing, 1 closure via `met`, 2 alumni, 3 encounter,
-    # 4 remote encounter
+    # 0 nothing, 1 closure via `met`, 2 alumni, 3 encounter by rank, 4 in another region
+    act = np.empty(RING, np.int64)
     met = np.empty(RING, np.int64)  # stage 1: tie or index position; from stage 2: a person
     third = np.empty(RING, np.int64)  # closure: the friend's friend
     partner = np.empty(RING, np.int64)  # tie or co-worker to use (stage 1: index position)

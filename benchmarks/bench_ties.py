@@ -16,6 +16,10 @@ engine does the first two anyway; reported separately as ``index_ms``).
 
     python benchmarks/bench_ties.py                       # 100k and 1M people, K = 16
     python benchmarks/bench_ties.py --sizes 100000 --slots 32 --months 6
+    python benchmarks/bench_ties.py --regions 4 --remote-share 0.2   # remote ties: 4 regions
+
+``--regions R`` lays out R such regions (the people shared among them) and sends a share
+``--remote-share`` of encounters to another region (remote ties, docs/networks.md §1).
 """
 
 from __future__ import annotations
@@ -48,7 +52,16 @@ def rng_ns() -> float:
     return (time.process_time() - c0) / 1e7 * 1e9
 
 
-def one(people: int, slots: int, warm: int, months: int, repeats: int, serial: bool) -> dict:
+def one(
+    people: int,
+    slots: int,
+    warm: int,
+    months: int,
+    repeats: int,
+    serial: bool,
+    regions: int = 1,
+    remote_share: float = 0.0,
+) -> dict:
     """Build, warm and time one size in this process."""
     import numpy as np
 
@@ -57,11 +70,17 @@ def one(people: int, slots: int, warm: int, months: int, repeats: int, serial: b
 
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     rng = np.random.default_rng(0)
-    w = rng.lognormal(0.0, 1.0, 64 * 64)
+    w = rng.lognormal(0.0, 1.0, 64 * 64 * regions)
     counts = np.floor(w / w.sum() * people).astype(np.int64)
     counts[: people - counts.sum()] += 1
     tk.seed(0)
-    net = ln.toy(counts, ties=tk.TiesParams(enabled=True, slots=slots), seed=0)
+    net = ln.toy(
+        counts,
+        ties=tk.TiesParams(enabled=True, slots=slots),
+        seed=0,
+        regions=regions,
+        remote_share=remote_share,
+    )
     net.month(0)  # compile or load the cache
     for m in range(1, warm + 1):
         net.month(m)
@@ -84,6 +103,9 @@ def one(people: int, slots: int, warm: int, months: int, repeats: int, serial: b
         "people": people,
         "slots": slots,
         "kernel": "serial" if serial else "pipelined",
+        "regions": regions,
+        "remote_share": remote_share,
+        "remote_ties": int(net.out[ln.COUNTERS.index("remote_ties")]),
         "months_timed": months,
         "person_steps_per_s": people * months / best,
         "slowest_person_steps_per_s": people * months / worst,
@@ -108,18 +130,23 @@ def main() -> None:
     ap.add_argument("--months", type=int, default=12)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--serial", action="store_true", help="time the unpipelined kernel")
+    ap.add_argument("--regions", type=int, default=1, help="regions of 64 x 64 cells")
+    ap.add_argument("--remote-share", type=float, default=0.0, help="share of remote encounters")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.one:
-        print(json.dumps(one(a.one, a.slots, a.warm, a.months, a.repeats, a.serial)))
+        r = one(a.one, a.slots, a.warm, a.months, a.repeats, a.serial, a.regions, a.remote_share)
+        print(json.dumps(r))
         return
     for n in a.sizes:
         cmd = [sys.executable, __file__, "--one", str(n), "--slots", str(a.slots)]
         cmd += ["--warm", str(a.warm), "--months", str(a.months), "--repeats", str(a.repeats)]
         cmd += ["--serial"] if a.serial else []
+        cmd += ["--regions", str(a.regions), "--remote-share", str(a.remote_share)]
         r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
         print(
-            f"{r['people']:>9,} people  K={r['slots']} {r['kernel']}: "
+            f"{r['people']:>9,} people  K={r['slots']} {r['kernel']}, "
+            f"{r['regions']} region(s), remote share {r['remote_share']:g}: "
             f"{r['person_steps_per_s']:.3g} person-steps/s "
             f"(slowest {r['slowest_person_steps_per_s']:.3g}), "
             f"{r['ms_per_month']:.1f} ms/month; CPU time: "

@@ -5,6 +5,7 @@ relocating between regions. Over seeds; off, a run is unchanged."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +14,7 @@ from rainforest.engine import Engine
 from rainforest.explain.outcomes import high_growth
 from rainforest.scenario import scenario_from_dict
 from rainforest.state.tables import EV_IDEA, GONE
-from tests.conftest import deep_set, first_edition, scenario
+from tests.conftest import EDITIONS, deep_set, first_edition, scenario
 from tests.test_mechanisms import assert_more
 from tests.test_regions import two_regions
 
@@ -25,9 +26,11 @@ def _t(d: np.ndarray) -> float:
     return float(d.mean() / (d.std(ddof=1) / np.sqrt(len(d))))
 
 
-def test_defaults_leave_a_run_unchanged():
-    """The new instruments written at their defaults: the same run, bit for bit."""
-    data = two_regions()
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_defaults_leave_a_run_unchanged(edition):
+    """The new instruments written at their defaults: the same run, bit for bit (in the
+    second edition too, whose remote ties draw from the contact share M17 would rewrite)."""
+    data = EDITIONS[edition](two_regions())
     a = simulate(scenario_from_dict(data), years=1, seed=4)
     zero = dict(patent_subsidy=0.0, case_support_budget=0.0, data_rules=0.0)
     zero |= dict(online_community=0.0, relocation_grant=0.0)
@@ -81,10 +84,11 @@ def _set(data: dict, **regions) -> dict:
     return data
 
 
-def test_data_rules_raise_data_domains_costs_and_pilots_relax_them():
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_data_rules_raise_data_domains_costs_and_pilots_relax_them(edition):
     """Seed 003 (opinion): data localisation raises the experiment cost of data-dependent
     domains (AI) where it applies, not elsewhere; a data-circulation pilot lowers it again."""
-    base = two_regions()
+    base = EDITIONS[edition](two_regions())
     d = _step(base, 1).w.D
     data_dom = np.flatnonzero(d.data > 0)
     free = np.flatnonzero(d.data == 0)
@@ -128,10 +132,10 @@ def test_online_communities_raise_and_data_rules_cut_cross_region_ideas():
     them get more ideas with a partner in the other; seed 003 (opinion): strict data rules cut
     cross-region collaboration, and a data-circulation pilot restores part of it.
 
-    The first edition's M1 remote contacts and M2 lottery: both instruments act on the share of
-    contacts made in another region, and the second edition's ties are drawn within a person's
-    region (ties.by_rank), so there they change no idea partner (a gap of the second edition;
-    data rules' cost to data domains, which the second edition keeps, is tested above)."""
+    The first edition's M1 remote contacts and M2 lottery (whose idea events name the
+    partner): both instruments act on the share of contacts made in another region. The
+    second edition draws its remote ties from the same share and rows; its direction test is
+    tests/test_remote_ties.py::test_online_communities_raise_and_data_rules_cut_remote_ties."""
     base = first_edition(two_regions())
     seeds = range(6)
     none = cross_region_ideas(base, seeds)

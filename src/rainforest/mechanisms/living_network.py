@@ -5,8 +5,11 @@ drawn by geometric skips, so they are visited in row order (with rows numbered b
 memory order). An acting person
 
 1. forgets ties that have decayed below ``drop_below`` (:func:`ties.prune`);
-2. makes one tie attempt: a friend of a friend, a classmate, or a geographic encounter by rank
-   (:func:`ties.attempt`);
+2. makes one tie attempt: a friend of a friend, a classmate, or an encounter: with more than
+   one region, a share ``remote_share`` of encounters goes to a random person of another
+   region drawn from row r of ``remote_cdf`` (M12's hybrid collaboration and events, M17's
+   online communities and data rules; stored as ``REMOTE`` ties), the rest are geographic, by
+   rank (:func:`ties.attempt`);
 3. catches up on-the-job learning since the last update (:func:`knowledge_vec.catch_up`);
 4. uses one tie: a co-worker (implicit tie, with chance ``coworker_use_share`` when employed)
    or a stored tie drawn by strength, which is refreshed; both partners learn from each other
@@ -43,6 +46,7 @@ COUNTERS = (
     "coworker_uses",
     "ideas",
     "pruned",
+    "remote_ties",
 )
 
 
@@ -123,22 +127,29 @@ def acting_rows_r(n, alive, q, rs):
 
 @njit(cache=True)
 def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employer, emp_order,
-                  emp_start, cell_meet, Gd, cell_order, cell_start, group, grp_order, grp_start,
-                  decay, tp, tie_rate, rp, out):  # fmt: skip
+                  emp_start, cell_meet, Gd, cell_order, cell_start, remote_share, remote_cdf,
+                  group, grp_order, grp_start, decay, tp, tie_rate, rp, out):  # fmt: skip
     """Ties, learning and ideas of one month for the acting people among rows ``0..n-1``.
 
     ``tp``: :func:`ties.params_tuple`; ``rp``: :func:`recombination.params_tuple`;
     ``tie_rate``: ``KnowledgeParams.tie_rate``; ``out``: counters named by :data:`COUNTERS`;
     ``employer``: each row's employer as learning sees it (contiguous, -1: none).
     ``Gd.sat`` must hold this month's cell populations (:func:`ties.fill_sat`).
+    ``remote_share`` and ``remote_cdf`` (M12's, as M17 rewrote them): the share of encounter
+    attempts drawn in another region and, row r, the cumulative chance of each partner region
+    for people of region r (a draw of r itself is an encounter by rank). With one region or a
+    share of 0 no draw is added, so such runs are those of the kernel without remote ties.
+    A remote attempt, like an encounter, becomes a tie with the acting person's cell's meeting
+    chance.
 
     The acting rows are drawn first (:func:`acting_rows`); then a software pipeline keeps
     dependent cache misses of many people in flight, each stage ``LAG`` people behind the last:
 
     0. *fetch*: prefetch the person's own tie row and knowledge row;
     1. *plan* (own rows now cached): the kind of attempt (closure through a tie, alumni group,
-       encounter by rank: a position in the group or cell index), the tie or co-worker (a
-       position in the employer index) to use; prefetch those index entries or tie rows;
+       encounter by rank or in another region: a position in the group or cell index), the
+       tie or co-worker (a position in the employer index) to use; prefetch those index
+       entries or tie rows;
     2. *resolve*: read the people at those positions (and, for closure, the friend's friend)
        and prefetch their tie and knowledge rows;
     3. *act*: prune, link, catch up, learn, recombine.
@@ -155,11 +166,13 @@ def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employ
     m = rows.shape[0]
     width = T.slot.shape[1] * 2
     flat = T.slot.reshape(T.slot.size)
-    act = np.empty(RING, np.int64)  # 0 nothing, 1 closure via `met`, 2 alumni, 3 encounter
+    # 0 nothing, 1 closure via `met`, 2 alumni, 3 encounter by rank, 4 in another region
+    act = np.empty(RING, np.int64)
     met = np.empty(RING, np.int64)  # stage 1: tie or index position; from stage 2: a person
     third = np.empty(RING, np.int64)  # closure: the friend's friend
     partner = np.empty(RING, np.int64)  # tie or co-worker to use (stage 1: index position)
     cw = np.empty(RING, np.bool_)
+    far = remote_cdf.shape[0] > 1 and remote_share > 0.0  # draws added only then
     for t in range(m + 3 * LAG):
         if t < m:  # 0. fetch
             i = rows[t]
@@ -184,9 +197,18 @@ def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employ
                     tk.prefetch(grp_order, j)
             elif u >= closure_share + alumni_share or d == 0:
                 c = cell[i]
-                j = tk.rank_pos_u(region[i], c, Gd, cell_start, tk.uniform(rs), tk.uniform(rs))
+                r = region[i]
+                kind = 3
+                if far and tk.uniform(rs) < remote_share:
+                    q = tk.remote_region(remote_cdf, r, tk.uniform(rs))
+                    if q != r:
+                        j = tk.region_pos(q, Gd, cell_start, tk.uniform(rs))
+                        kind = 4
+                if kind == 3 or j < 0:  # at home, or nobody there: an encounter by rank
+                    kind = 3
+                    j = tk.rank_pos_u(r, c, Gd, cell_start, tk.uniform(rs), tk.uniform(rs))
                 if j >= 0 and tk.uniform(rs) < cell_meet[c]:
-                    a = 3
+                    a = kind
                     tk.prefetch(cell_order, j)
             act[b], met[b] = a, j
             j = -1
@@ -254,12 +276,17 @@ def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employ
                 if res > 0:
                     out[res] += 1
                     out[3] += 1
-            elif a > 1:
-                res = tk.link(T, p, met[b], tk.ALUMNI if a == 2 else tk.ENCOUNTER,
-                              s_alumni if a == 2 else s_new, month, decay, gain)  # fmt: skip
+            elif a == 2:
+                res = tk.link(T, p, met[b], tk.ALUMNI, s_alumni, month, decay, gain)
                 if res > 0:
                     out[res] += 1
-                    out[2 + a] += 1
+                    out[4] += 1
+            elif a > 2:
+                res = tk.link(T, p, met[b], tk.ENCOUNTER if a == 3 else tk.REMOTE, s_new, month,
+                              decay, gain)  # fmt: skip
+                if res > 0:
+                    out[res] += 1
+                    out[5 if a == 3 else 10] += 1
             kv.catch_up(K, O, p, month, C)
             j = partner[b]
             if j < 0:
@@ -310,6 +337,8 @@ class Network:
     grp_start: np.ndarray
     cell_x: np.ndarray = field(default_factory=lambda: np.zeros(0))
     cell_y: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    remote_share: float = 0.0
+    remote_cdf: np.ndarray = field(default_factory=lambda: np.ones((1, 1)))
 
     def index(self) -> None:
         """Re-index people by cell, employer and group and refresh the cell populations."""
@@ -323,11 +352,12 @@ class Network:
 
     def month(self, m: int, serial: bool = False) -> None:
         """Run month ``m`` for everyone (indexes must be current: :meth:`index`); ``serial``
-        runs the unpipelined kernel."""
+        runs the unpipelined kernel (no remote ties)."""
         (network_month_serial if serial else network_month)(
             self.T, self.K, self.O, self.C, self.combos, self.buf, m, self.cell.shape[0],
             self.cell, self.region, self.alive, self.employer, self.emp_order, self.emp_start,
-            self.cell_meet, self.Gd, self.cell_order, self.cell_start, self.group,
+            self.cell_meet, self.Gd, self.cell_order, self.cell_start,
+            *((self.remote_share, self.remote_cdf) if not serial else ()), self.group,
             self.grp_order, self.grp_start, self.decay, self.tp, self.tie_rate, self.rp,
             self.out,
         )  # fmt: skip
@@ -352,19 +382,29 @@ def toy(
     meet: np.ndarray | None = None,
     seed: int = 0,
     idea_capacity: int = 1_000_000,
+    regions: int = 1,
+    remote_share: float = 0.0,
 ) -> Network:
-    """A one-region world for tests and benchmarks: a square grid with ``people_per_cell``
-    (length side², people numbered in cell order), employers of about ``firm_size`` people of
-    neighbouring rows, alumni groups of ``group_size``, and firms of random quality."""
+    """A world for tests and benchmarks: ``regions`` square grids of side² cells each, with
+    ``people_per_cell`` (length regions × side², people numbered in cell order, region by
+    region), employers of about ``firm_size`` people of neighbouring rows, alumni groups of
+    ``group_size``, and firms of random quality. With several regions a share
+    ``remote_share`` of encounters goes to another region, each other one equally likely."""
     tp_ = ties or tk.TiesParams(enabled=True)
     kp = knowledge or kv.KnowledgeParams(enabled=True)
     rp_ = recombination or rc.RecombinationParams(enabled=True)
     rng = np.random.default_rng(seed)
     counts = np.asarray(people_per_cell, np.int64)
     n_cells = counts.size
-    side = int(round(np.sqrt(n_cells)))
+    per = n_cells // regions
+    side = int(round(np.sqrt(per)))
+    if side * side * regions != n_cells:
+        raise ValueError("people_per_cell must hold regions square grids of cells")
     n = int(counts.sum())
     cell = np.repeat(np.arange(n_cells), counts).astype(np.int32)
+    others = np.ones((regions, regions)) - np.eye(regions)
+    cdf = np.cumsum(others / np.maximum(others.sum(axis=1, keepdims=True), 1.0), axis=1)
+    cdf[:, -1] = 1.0
     n_orgs = max(n // firm_size, 1)
     employer = np.minimum(np.arange(n) // firm_size, n_orgs - 1).astype(np.int32)
     n_groups = max(n // group_size, 1)
@@ -385,11 +425,11 @@ def toy(
         rp=rc.params_tuple(rp_),
         out=np.zeros(len(COUNTERS), np.int64),
         cell=cell,
-        region=np.zeros(n, np.int32),
+        region=(cell // per).astype(np.int32),
         alive=np.ones(n, np.bool_),
         employer=employer,
         group=group,
-        Gd=tk.grid(np.array([0]), np.array([n_cells])),
+        Gd=tk.grid(np.arange(regions) * per, np.full(regions, per)),
         cell_meet=(
             np.full(n_cells, tp_.encounter_base, np.float32)
             if meet is None
@@ -401,8 +441,11 @@ def toy(
         emp_start=np.zeros(n_orgs + 1, np.int64),
         grp_order=np.zeros(n, np.int32),
         grp_start=np.zeros(n_groups + 1, np.int64),
-        cell_x=((ii.ravel() + 0.5) * cell_km),
-        cell_y=((jj.ravel() + 0.5) * cell_km),
+        cell_x=np.tile((ii.ravel() + 0.5) * cell_km, regions)
+        + np.repeat(np.arange(regions) * 2.0 * side * cell_km, per),  # regions apart
+        cell_y=np.tile((jj.ravel() + 0.5) * cell_km, regions),
+        remote_share=float(remote_share),
+        remote_cdf=cdf,
     )
     net.index()
     return net

@@ -9,7 +9,8 @@ region with its own decay (``investment_distance_km``). Without hybrid collabora
 pitches at home ``local_pitch_share`` of the time; at full hybrid, half the time.
 
 This module prepares the month's cross-region inputs (per region, so NumPy); the contact and
-pitch kernels of M1, M2 and M5 use them.
+pitch kernels of M1, M2 and M5 use them, and the second edition's living network (M13) draws
+its remote ties with the same share and partner regions.
 
 Parameters: ``mechanisms.connect``, ``mechanisms.contacts.remote_share``, ``distances_km``.
 """
@@ -85,6 +86,7 @@ MECHANISM = declare(
         },
         direction_tests=(
             "tests/test_regions.py::test_hybrid_collaboration_raises_cross_region_cofounding_and_investment",
+            "tests/test_remote_ties.py::test_hybrid_collaboration_raises_cross_region_ties",
         ),
         references=("seed 001, trends 2-3 (hybrid model, pan-regional networks)",),
     )

@@ -7,7 +7,10 @@ breakthroughs and before the founding decision (M3):
 * ``ties``: people keep ties in fixed slots; encounters by rank (no density exponent: density
   acts only through who is near), closure, co-workers, decay unless used. Where people meet
   sets the chance that an attempt becomes an encounter: each cell's third places (the region's
-  ``third_places_per_km2`` times the cell's area).
+  ``third_places_per_km2`` times the cell's area). With several regions a share of encounters
+  is remote: M12's ``remote_share`` (hybrid collaboration, event months) and ``remote_cdf``,
+  after M17's online communities and data rules rewrote them, as the first edition's contacts
+  used them (``REMOTE`` ties).
 * ``knowledge_vectors``: each person's knowledge over 8 classes; a newcomer's mix leans to the
   employer's domain and to the local knowledge field (universities', labs' and anchors'
   spillovers, M8), so graduates of a place carry its research mix; learning on the job and
@@ -56,6 +59,7 @@ from rainforest.state.tables import (
     STARTUP,
 )
 
+_ONE_REGION = np.ones((1, 1))  # remote_cdf when M12 has not prepared one: no remote draws
 LAG = 8  # people between the stages of _sync's pipeline
 RING = 32  # a power of two above 2 LAG
 
@@ -591,10 +595,15 @@ def month_hook(eng) -> None:
     before = out.copy()
     combos_before = st["combos"].copy()
     buf = rc.new_buffer(max(1024, n // 50))
+    # cross-region encounters: M12's share and partner regions, as M17's online communities
+    # and data rules rewrote them this month (one region: a 1 x 1 table, no draw added)
+    remote_share = float(eng.inputs.get("remote_share", 0.0))
+    remote_cdf = np.ascontiguousarray(eng.inputs.get("remote_cdf", _ONE_REGION), np.float64)
     ln.network_month(
         T, K, Ok, st["C"], st["combos"], buf, month, n, P.cell, P.region, alive, emp,
         st["emp_order"], st["emp_start"], st["meet"], st["Gd"], cell_order, cell_start,
-        st["group"], st["grp_order"], st["grp_start"], st["decay"], st["tp"][:9],
+        remote_share, remote_cdf, st["group"], st["grp_order"], st["grp_start"], st["decay"],
+        st["tp"][:9],
         st["tie_rate"], st["rp"], out,
     )  # fmt: skip
     nr = eng.acc.shape[0]
@@ -700,7 +709,12 @@ TIES = declare(
         name="ties",
         title="Persistent ties: encounters by rank, co-workers, closure, decay unless used",
         module=__name__,
-        params=("mechanisms.ties", "regions.*.third_places_per_km2"),
+        params=(
+            "mechanisms.ties",
+            "regions.*.third_places_per_km2",
+            "mechanisms.contacts.remote_share",
+            "mechanisms.connect",
+        ),
         columns=(
             Column("People", "tie_slot", "int32[K, 2]", "partner and packed strength/kind/month"),
             Column("People", "tie_deg", "uint8", "used tie slots"),
@@ -715,6 +729,8 @@ TIES = declare(
             "tests/test_ties.py::test_unused_ties_decay_and_are_forgotten_used_ones_last",
             "tests/test_m13_network.py::test_third_places_raise_encounters_in_the_engine",
             "tests/test_m13_network.py::test_investors_portfolios_tie_their_founders",
+            "tests/test_remote_ties.py::test_hybrid_collaboration_raises_cross_region_ties",
+            "tests/test_remote_ties.py::test_online_communities_raise_and_data_rules_cut_remote_ties",
             "tests/test_alumni.py::test_alumni_of_one_cohort_are_tied_more_often_than_random_pairs",
         ),
         references=("Liben-Nowell et al. 2005", "Pan et al. 2013", "Kossinets & Watts 2006"),

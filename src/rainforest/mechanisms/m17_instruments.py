@@ -501,6 +501,8 @@ MECHANISM = declare(
             "test_data_rules_raise_data_domains_costs_and_pilots_relax_them",
             "tests/test_instruments_more.py::"
             "test_online_communities_raise_and_data_rules_cut_cross_region_ideas",
+            "tests/test_remote_ties.py::"
+            "test_online_communities_raise_and_data_rules_cut_remote_ties",
             "tests/test_instruments_more.py::"
             "test_a_relocation_grant_draws_firms_and_their_people_are_conserved",
         ),

@@ -21,7 +21,9 @@ every instrument at its default a run is bit-identical to one without it.
   Both contact instruments act through M12's draws: the compiled contact kernels draw a remote
   contact with one global share and its region from row r of ``remote_cdf``; a per-region share
   is written as a larger global share with row r's own region given the rest (a draw of the own
-  region falls through to a local contact in ``pick_partner``).
+  region falls through to a local contact in ``pick_partner``). The second edition's living
+  network draws its remote ties from the same share and rows (``living_network.network_month``;
+  a draw of the own region is an encounter by rank there), so both instruments act on its ties.
 - **Firms relocating between cities (seed 004: 游科 from Shenzhen to Hangzhou; Hefei's 以投带引)**:
   at the month's end each startup or SME weighs a move with chance ``relocation_rate``; its gain
   in months of burn from region j is the burn saved over ``relocation_horizon_months`` (wages,

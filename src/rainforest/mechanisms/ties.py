@@ -30,6 +30,12 @@ becomes an encounter depends on the meeting place: the chance grows with the tim
 in that cell's third places, co-working space and campuses (:func:`meeting_chance`), never as a
 multiplier on output.
 
+Remote ties (M12's hybrid collaboration and large events; M17's online communities and data
+rules): with more than one region, a share ``remote_share`` of encounter attempts goes to another
+region, drawn from row r of M12's ``remote_cdf`` (:func:`remote_region`), the partner a random
+living person there (:func:`region_pos`, O(1)); a draw of the person's own region (M17 gives it
+the rest of a row) is an ordinary encounter by rank. They are stored with kind ``REMOTE``.
+
 Non-geographic ties: co-workers are implicit while they share an employer (no storage; see
 :func:`coworker`), and some are stored as ``FORMER_COWORKER`` when one leaves
 (:func:`keep_coworkers`); co-founders are linked at founding (:func:`link_group`); classmates
@@ -55,8 +61,8 @@ from numba.extending import intrinsic
 
 from rainforest.scenario.schema import TiesParams
 
-ENCOUNTER, FORMER_COWORKER, COFOUNDER, ALUMNI, INVESTOR, INTRODUCED = 0, 1, 2, 3, 4, 5
-KINDS = ("encounter", "former_coworker", "cofounder", "alumni", "investor", "introduced")
+ENCOUNTER, FORMER_COWORKER, COFOUNDER, ALUMNI, INVESTOR, INTRODUCED, REMOTE = 0, 1, 2, 3, 4, 5, 6
+KINDS = ("encounter", "former_coworker", "cofounder", "alumni", "investor", "introduced", "remote")
 EMPTY = -1
 Q = 32767  # strength quantum: 15 bits keep the record's int32 non-negative
 MONTH_MASK = 4095  # ages are taken modulo 4096 months (341 years)
@@ -543,6 +549,29 @@ def by_rank(i, r, cell, Gd, cell_order, cell_start):
     return -1 if j == i else j
 
 
+@njit(cache=True, inline="always")
+def remote_region(cdf, r, u):
+    """Region of a remote partner for a person of region ``r``: the first column of row ``r``
+    of the cumulative ``cdf`` (M12's ``remote_cdf``) that passes the uniform draw ``u``, as
+    M1's ``pick_partner`` draws it (the answer may be ``r`` itself)."""
+    nr = cdf.shape[0]
+    q = 0
+    while q < nr - 1 and u >= cdf[r, q]:
+        q += 1
+    return q
+
+
+@njit(cache=True, inline="always")
+def region_pos(q, Gd, cell_start, u):
+    """Where in ``cell_order`` a random living person of region ``q`` sits (-1: nobody): the
+    region's cells are contiguous, so its people are one run of the cell index (O(1))."""
+    c0 = Gd.cell0[q]
+    lo, hi = cell_start[c0], cell_start[c0 + Gd.side[q] * Gd.side[q]]
+    if hi <= lo:
+        return -1
+    return lo + min(np.int64(u * (hi - lo)), hi - lo - 1)
+
+
 def meeting_chance(
     third_places: np.ndarray,
     coworking_share: np.ndarray,
@@ -646,7 +675,9 @@ def link_group(T, members, kind, strength, month, decay, gain):
 def attempt(T, i, month, cell, region, cell_meet, Gd, cell_order, cell_start,
             group, grp_order, grp_start, decay, tp, out):  # fmt: skip
     """One tie attempt of ``i``: closure, alumni or a geographic encounter by rank.
-    ``out`` counts [attempts, new, reinforced, closure, alumni, geographic]."""
+    ``out`` counts [attempts, new, reinforced, closure, alumni, geographic]. No remote ties:
+    this unpipelined attempt is the one-region reference (tests, ``bench_ties.py --serial``);
+    the engine's month (``living_network.network_month``) also draws remote ones."""
     closure_share, alumni_share, s_new, s_alumni, gain = tp[1], tp[2], tp[3], tp[4], tp[5]
     out[0] += 1
     u = np.random.random()

@@ -44,11 +44,15 @@ def test_declaration_and_on_in_the_second_edition():
     ids=["first_edition", "switch"],
 )
 def test_switched_off_reports_zeros(off):
-    """The first edition, or the second with its own switch off."""
-    res = simulate(with_values(second_edition(), off), years=2, seed=2)
-    for col in ("campus_licences", "campus_spinoff_draws", "campus_conversion"):
-        assert (res.metrics[col] == 0).all(), col
-    assert res.metrics.university_spinouts.sum() > 0  # M8's fixed conversion rate instead
+    """The first edition, or the second with its own switch off: M8's fixed conversion rate
+    instead (university spin-outs are a few a year in this small district, so over seeds)."""
+    spinouts = 0.0
+    for seed in SEEDS:
+        res = simulate(with_values(second_edition(), off), years=2, seed=seed)
+        for col in ("campus_licences", "campus_spinoff_draws", "campus_conversion"):
+            assert (res.metrics[col] == 0).all(), col
+        spinouts += res.metrics.university_spinouts.sum()
+    assert spinouts > 0
 
 
 def test_knowledge_and_age_raise_the_spinoff_hazard():

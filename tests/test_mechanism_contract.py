@@ -33,6 +33,10 @@ MECHS = mechanisms()
 #: replaces the success-story update): their contract is checked on the first edition, where
 #: they act; on the second edition, switching them off must change nothing
 REPLACED = {"ideas": "recombination", "anchors": "people_spinoffs", "belief": "tie_belief"}
+#: the part of a replaced mechanism that the second edition bypasses, where it is not the
+#: whole of its ``off``: M9's colleague boost (colleagues of a winner are inspired, M6L) still
+#: applies with belief through ties (m09_belief's docstring); its success-story update does not
+BYPASSED = {"belief": {"mechanisms.belief.success_impact": 0.0}}
 
 
 def second_edition_section(mech) -> bool:
@@ -187,7 +191,8 @@ def test_runs_switched_off_and_deterministically(mech, worlds, baselines):
     if mech.name in REPLACED:
         # on the second edition it is bypassed: switching it off changes nothing
         second = worlds["second"]
-        bypassed = simulate(with_values(second, _expand(second, mech.off)), years=1, seed=11)
+        off = BYPASSED.get(mech.name, mech.off)
+        bypassed = simulate(with_values(second, _expand(second, off)), years=1, seed=11)
         same = _numbers(bypassed).equals(_numbers(baselines["second"]))
         assert same, (mech.name, REPLACED[mech.name])
     # the contract where it acts: the second edition's sections on a SECOND_EDITION world,

@@ -148,9 +148,10 @@ def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
                 and fit > glob.acq_min_fit
                 and np.random.random() < glob.acq_p * fit * fit
             ):
-                exit_value = max(O.valuation[org], O.raised[org]) * np.exp(
-                    np.random.normal(glob.acq_mu, glob.acq_sd)
-                )
+                base = max(O.valuation[org], O.raised[org])
+                if glob.acq_on_rev > 0.0:  # what the buyer gets, not the last private price
+                    base += glob.acq_on_rev * (revenue * O.prod[org] * glob.rev_multiple - base)
+                exit_value = base * np.exp(np.random.normal(glob.acq_mu, glob.acq_sd))
                 O.kind[org] = SME
                 O.exit[org] = EXIT_ACQ
                 acc[r, M_ACQ] += w

@@ -37,12 +37,15 @@ SECOND_EDITION_SWITCHES: dict[str, bool] = {
 
 #: Observed rules the second edition adds (sourced in the schema, not fitted): a public
 #: market lists a firm on revenue and age as well as value (the STAR Market's criterion 4 and
-#: its three years of operation). With rounds priced by traction a private valuation no longer
-#: follows revenue, so without them firms of a few dozen people listed at billions
-#: (docs/calibration.md section 8).
+#: its three years of operation), and a buyer pays for what it gets, the firm's revenue, not
+#: its last private price (so acquisitions can lose money, as 42% of US venture-backed ones
+#: did, CCIA 2020). With rounds priced by traction a private valuation no longer follows
+#: revenue, so without them firms of a few dozen people listed at billions and almost no
+#: acquisition lost money (docs/calibration.md section 8).
 SECOND_EDITION_RULES: dict[str, float] = {
     "mechanisms.exits.ipo_min_revenue": 300.0,
     "mechanisms.exits.ipo_min_age": 36.0,
+    "mechanisms.exits.acquisition_on_revenue": 1.0,
 }
 
 #: The second edition: its switches on and its rules set (the fitted values on top:
@@ -56,6 +59,7 @@ FIRST_EDITION_VALUES: dict[str, float] = {
     "mechanisms.founding.founder_savings_months": 9.0,
     "mechanisms.exits.ipo_min_revenue": 0.0,
     "mechanisms.exits.ipo_min_age": 0.0,
+    "mechanisms.exits.acquisition_on_revenue": 0.0,
 }
 
 #: The first edition (today's default): the second edition's switches off and the shared

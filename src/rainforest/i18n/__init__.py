@@ -123,6 +123,7 @@ UI_EN: dict[str, str] = {
     "net_ties": "People's ties",
     "net_draw": "Draw the network",
     "net_none_genealogy": "No spin-off yet: step further.",
+    "net_none_genealogy_end": "No spin-off in this run.",
     "net_none_ties": "The living network is off: tick it and Start again.",
     "net_reading": "{shown} of {total} nodes and their {edges} links in the picture "
     "(sampled neighbourhood, igraph layout).",

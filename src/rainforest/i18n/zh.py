@@ -352,6 +352,7 @@ UI: dict[str, str] = {
     "net_ties": "人际关系",
     "net_draw": "绘制网络",
     "net_none_genealogy": "尚无衍生企业：请继续前进。",
+    "net_none_genealogy_end": "本次运行没有衍生企业。",
     "net_none_ties": "人际关系网络未启用：勾选后重新开始。",
     "net_reading": "图中显示 {total} 个节点中的 {shown} 个及其 {edges} 条连接"
     "（抽样邻域，igraph 布局）。",

@@ -100,9 +100,10 @@ FITTED = (
     "fitted: joint SMM of the second edition on 14 public targets (Caohejing, Zhangjiang, "
     "Hangzhou, Shenzhen, US BLS survival; runs of caohejing, east-london, research-triangle, "
     "zhangjiang, hangzhou, shenzhen; 15 held out, incl. one-north, hefei and Correlation "
-    "Ventures' deal shares), rainforest/data/statistics, 2026-11-30, with the listing rules "
-    "and wages following demand, distance 0.959 (start 1.12); 2 seeds, scale 40, 5 years, "
-    "40 optuna TPE trials (docs/calibration.md sections 7-8)"
+    "Ventures' deal shares), rainforest/data/statistics, 2026-11-30, with the listing rules, "
+    "acquisitions priced on revenue and wages following demand, distance 1.00 (no trial beat "
+    "the start); 2 seeds, scale 40, 5 years, 40 optuna TPE trials (docs/calibration.md "
+    "sections 7-8)"
 )
 
 

@@ -875,7 +875,9 @@ async function drawNetwork() {
   try {
     const out = await api(`/api/sessions/${sid}/network?kind=${kind}`);
     if (!out.available) {
-      $("net-reading").textContent = tr(`net_none_${kind}`);
+      // after the last month there is no "further" to step: say the run had none
+      const over = kind === "genealogy" && state.session && state.session.finished;
+      $("net-reading").textContent = tr(over ? "net_none_genealogy_end" : `net_none_${kind}`);
       Plotly.purge("network-chart");
       return;
     }

@@ -29,9 +29,9 @@ pin again. The one-region cases and every first-edition case did not move.
 
 The second edition's listing rules (revenue and age, STAR Market criterion 4), acquisitions
 priced on revenue, wages that follow demand, every employer recorded as the parent of its
-people's foundings and the re-fit made with them (docs/calibration.md sections 7-8) moved all four second-edition pins (from
-0c7e223dbc346877, fe824061e161ef6f, 7117cf4b7bfe4a25 and 369472aa265385a8); no first-edition
-case moved.
+people's foundings and the re-fit made with them (docs/calibration.md sections 7-8) moved all
+four second-edition pins (from 0c7e223dbc346877, fe824061e161ef6f, 7117cf4b7bfe4a25 and
+369472aa265385a8); no first-edition case moved.
 """
 
 from __future__ import annotations

@@ -166,24 +166,7 @@ def test_archetype_presets_land_in_their_model(model, edition):
     assert t.label()["all"] == model, t.weights.round(2).to_dict("records")
 
 
-#: Oxford on the calibrated second edition is a coin flip between university-led and
-#: market-driven (10 years: 0.42 vs 0.43 with seed 1, 0.48 vs 0.37 with seed 2): its university
-#: channel is 6-11 of about 250 foundings and its university knowledge rate 0.8-1.0 against
-#: 1.4 in the first edition, where the conversion input set it. Not retuned (docs/calibration.md
-#: section 8); not strict, since one seed passes.
-_OXFORD_SECOND = pytest.mark.xfail(
-    strict=False,
-    reason="second edition: Oxford's university-led weight is within 0.01 of market-driven for "
-    "some seeds (few university spin-outs by hazard; docs/calibration.md section 8)",
-)
-EXEMPLARS = [
-    pytest.param(
-        p, m, edition, marks=[_OXFORD_SECOND] if (p, edition) == ("oxford", "second") else []
-    )
-    for edition in EDITIONS
-    for m, ps in T.EXEMPLARS.items()
-    for p in ps
-]
+EXEMPLARS = [(p, m, edition) for edition in EDITIONS for m, ps in T.EXEMPLARS.items() for p in ps]
 
 
 @pytest.mark.slow

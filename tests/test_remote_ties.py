@@ -119,3 +119,28 @@ def test_remote_share_of_encounters_in_the_toy():
         one.index()
         one.month(m)
     assert one.out[REMOTE] == 0 and one.out[ln.COUNTERS.index("geographic_ties")] > 0
+
+
+def test_the_share_of_ties_across_regions_is_reported():
+    """The result and the scorecard (``diagnose``) report the share of the run's new ties made
+    with people of another region: more with hybrid collaboration, none without a remote
+    share."""
+    import math
+
+    from rainforest.api import simulate
+    from rainforest.metrics.scorecard import measure
+
+    shares = {}
+    for name, data in (
+        ("low", two_regions(connect={"hybrid": 0.0})),
+        ("high", two_regions(connect={"hybrid": 1.0})),
+        ("none", two_regions(contacts={"remote_share": 0.0})),
+    ):
+        res = simulate(scenario_from_dict(second_edition(data)), years=1, seed=1, scale=10)
+        share = res.meta["network"]["remote_share"]
+        rows = measure(res)["scalars"]
+        row = rows[rows["indicator"] == "ties_across_regions"]
+        assert len(row) == 1 and math.isclose(float(row["value"].iloc[0]), share)
+        shares[name] = share
+    assert shares["none"] == 0.0
+    assert 0.0 < shares["low"] < shares["high"] < 1.0, shares

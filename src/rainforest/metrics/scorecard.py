@@ -106,6 +106,12 @@ LIVING_SCALARS = {
         "Living network: share of the run's new ties made among alumni of one university "
         "cohort (classmates)",
     ),
+    "remote_share": (
+        "ties_across_regions",
+        "share",
+        "Living network: share of the run's new ties made with people of another region "
+        "(hybrid work and online communities raise it, strict data rules lower it)",
+    ),
     "novel_share": (
         "novel_combinations",
         "share",

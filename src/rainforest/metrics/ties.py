@@ -209,7 +209,8 @@ def network_measures(
     """The living network's measures at the end of a run, from
     :func:`rainforest.mechanisms.m13_network.network_state`: :func:`summary` (degrees over
     living people), the share of recombinant ideas that were novel combinations, the
-    co-founder ties made and the share of the run's new ties made in alumni groups.
+    co-founder ties made and the shares of the run's new ties made in alumni groups and with
+    people of another region.
     ``ties``: the stored ties ``edges(slot, deg)`` when the caller already has them (building
     them sorts every tie of the table)."""
     out = summary(
@@ -229,6 +230,10 @@ def network_measures(
     made = state["counters"]  # the run's tie attempts, counted since the first month
     out["alumni_share"] = (
         made["alumni_ties"] / made["new_ties"] if made["new_ties"] else float("nan")
+    )
+    # ties made with people of another region (hybrid work, online communities, data rules)
+    out["remote_share"] = (
+        made["remote_ties"] / made["new_ties"] if made["new_ties"] else float("nan")
     )
     return out
 

@@ -108,7 +108,8 @@ def test_cash_instruments_keep_startups_alive(edition):
     ],
 )
 def test_each_cash_instrument_alone_helps_survival(edition, instrument, value):
-    """Each cash instrument alone helps startups survive (16 seeds, dear offices).
+    """Each cash instrument alone helps startups survive (16 seeds, 48 in the second edition;
+    dear offices).
 
     First edition: more startups alive. Second edition: fewer failures (see
     test_cash_instruments_keep_startups_alive for why not startups alive), for the sector
@@ -123,7 +124,10 @@ def test_each_cash_instrument_alone_helps_survival(edition, instrument, value):
         extra = {"sector_domain": "ai_software"}
     # dear offices (Zhangjiang's 0.0084 million yuan a desk and month) make rent matter
     base = EDITIONS[edition](deep_set(scenario(), "regions.district.office_rent", 0.012))
-    on, off = _pair(years=4, base=base, seeds=SEEDS16, **{instrument: value, **extra})
+    # the second edition's failures vary more from seed to seed: 48 seeds (with the three
+    # observed rules of docs/calibration.md section 8, t = 1.6 over seeds 0-15, 3.8 over 16-47)
+    seeds = SEEDS16 if edition == "first" else range(48)
+    on, off = _pair(years=4, base=base, seeds=seeds, **{instrument: value, **extra})
     if edition == "first":
         assert_more(on, off, "startups_alive", t_min=2.0)
     else:

@@ -166,12 +166,20 @@ def test_archetype_presets_land_in_their_model(model, edition):
     assert t.label()["all"] == model, t.weights.round(2).to_dict("records")
 
 
-EXEMPLARS = [(p, m, edition) for edition in EDITIONS for m, ps in T.EXEMPLARS.items() for p in ps]
+#: the seed's exemplars, 10 years: seeds 1 and 2 on the first edition, seed 1 (Oxford's
+#: narrowest margin; seed 2 passes too, docs/calibration.md section 8) on the second, to keep
+#: the suite's time
+EXEMPLARS = [
+    (p, m, edition, seed)
+    for edition, seeds in (("first", (1, 2)), ("second", (1,)))
+    for seed in seeds
+    for m, ps in T.EXEMPLARS.items()
+    for p in ps
+]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("preset", "model", "edition"), EXEMPLARS)
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize(("preset", "model", "edition", "seed"), EXEMPLARS)
 def test_seed_exemplars_land_in_their_model(preset, model, edition, seed):
     if preset not in preset_names():
         pytest.skip(f"preset {preset} not shipped yet")

@@ -190,3 +190,15 @@ def make_unemployed(status, employer, emp, i):
     leave_job(employer, emp, i)
     if status[i] != GONE:
         status[i] = UNEMPLOYED
+
+
+@njit(cache=True, inline="always")
+def row_draw(cdf, r, u):
+    """The first column of row ``r`` of the cumulative table ``cdf`` that the uniform draw
+    ``u`` does not pass (the last column if it passes them all): a region drawn from row r of
+    M12's ``remote_cdf`` or ``invest_cdf`` (it may be ``r`` itself)."""
+    n = cdf.shape[0]
+    q = 0
+    while q < n - 1 and u >= cdf[r, q]:
+        q += 1
+    return q

@@ -33,6 +33,7 @@ from numba import njit
 from rainforest.mechanisms import knowledge_vec as kv
 from rainforest.mechanisms import recombination as rc
 from rainforest.mechanisms import ties as tk
+from rainforest.mechanisms.common import row_draw
 
 # counters written to `out` by network_month
 COUNTERS = (
@@ -48,6 +49,8 @@ COUNTERS = (
     "pruned",
     "remote_ties",
 )
+#: positions in ``out`` of the counters of new encounter ties by rank and in another region
+_GEOGRAPHIC, _REMOTE = COUNTERS.index("geographic_ties"), COUNTERS.index("remote_ties")
 
 
 @njit(cache=True)
@@ -200,7 +203,7 @@ def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employ
                 r = region[i]
                 kind = 3
                 if far and tk.uniform(rs) < remote_share:
-                    q = tk.remote_region(remote_cdf, r, tk.uniform(rs))
+                    q = row_draw(remote_cdf, r, tk.uniform(rs))
                     if q != r:
                         j = tk.region_pos(q, Gd, cell_start, tk.uniform(rs))
                         kind = 4
@@ -286,7 +289,7 @@ def network_month(T, K, O, C, combos, buf, month, n, cell, region, alive, employ
                               decay, gain)  # fmt: skip
                 if res > 0:
                     out[res] += 1
-                    out[5 if a == 3 else 10] += 1
+                    out[_GEOGRAPHIC if a == 3 else _REMOTE] += 1
             kv.catch_up(K, O, p, month, C)
             j = partner[b]
             if j < 0:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.mechanisms.common import LANES
+from rainforest.mechanisms.common import LANES, row_draw
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.state.accounts import M_CONTACT_SAMPLE, M_CONTACTS, M_CROSS_SAMPLE, M_PEOPLE
 from rainforest.state.tables import GONE
@@ -71,10 +71,7 @@ def pick_partner(
     people by distance), in the same cell, or anywhere in the region. -1 if none."""
     n_regions = remote_cdf.shape[0]
     if n_regions > 1 and np.random.random() < remote_share:
-        u = np.random.random()
-        j = 0
-        while j < n_regions - 1 and u >= remote_cdf[r, j]:
-            j += 1
+        j = row_draw(remote_cdf, r, np.random.random())
         if j != r:
             lo = start[reg_cell0[j]]
             hi = start[reg_cell0[j] + reg_ncell[j]]

@@ -36,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.mechanisms.common import add_event, headcount, share
+from rainforest.mechanisms.common import add_event, headcount, row_draw, share
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.mechanisms.m04_experiments import monthly_burn
 from rainforest.state.accounts import M_INVEST0, M_RESCUES
@@ -268,10 +268,7 @@ def draw_region(r, n_regions, local_share, invest_cdf):
     """The region an investor is pitched in: home with probability ``local_share``."""
     rr = r
     if n_regions > 1 and np.random.random() >= local_share:
-        u = np.random.random()
-        rr = 0
-        while rr < n_regions - 1 and u >= invest_cdf[r, rr]:
-            rr += 1
+        rr = row_draw(invest_cdf, r, np.random.random())
     return rr
 
 

@@ -128,11 +128,12 @@ def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
                 successes[r] += w
                 add_event(E, month, EV_UNICORN, r, org, -1, -1, O.valuation[org], d)
             exit_value = 0.0
+            sales = revenue * O.prod[org]  # monthly, what a listing or a buyer looks at
             if (
                 O.valuation[org] >= glob.ipo_val
                 and O.rounds[org] >= glob.ipo_min_rounds
                 and fit >= glob.ipo_min_fit
-                and 12.0 * revenue * O.prod[org] >= glob.ipo_min_rev
+                and 12.0 * sales >= glob.ipo_min_rev
                 and age >= glob.ipo_min_age
                 and np.random.random() < glob.ipo_p
             ):
@@ -150,7 +151,7 @@ def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
             ):
                 base = max(O.valuation[org], O.raised[org])
                 if glob.acq_on_rev > 0.0:  # what the buyer gets, not the last private price
-                    base += glob.acq_on_rev * (revenue * O.prod[org] * glob.rev_multiple - base)
+                    base += glob.acq_on_rev * (sales * glob.rev_multiple - base)
                 exit_value = base * np.exp(np.random.normal(glob.acq_mu, glob.acq_sd))
                 O.kind[org] = SME
                 O.exit[org] = EXIT_ACQ

@@ -118,7 +118,7 @@ def firm_depth(Ok, n_orgs: int) -> tuple[np.ndarray, np.ndarray]:
     return np.linalg.norm(mean, axis=1), size
 
 
-def grow_markets(R, D, rate_per_year: float, wage_share: float = 0.0) -> float:
+def grow_markets(R, D, rate_per_year: float, wage_share: float) -> float:
     """One month of demand growth (MODEL.md §6, "demand grows with the market"): established
     employers' output per worker and every domain's market size (startups' revenue and the
     price of their rounds) rise by ``exp(rate/12)``, wages by ``exp(wage_share · rate/12)``

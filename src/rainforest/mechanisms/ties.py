@@ -32,7 +32,7 @@ multiplier on output.
 
 Remote ties (M12's hybrid collaboration and large events; M17's online communities and data
 rules): with more than one region, a share ``remote_share`` of encounter attempts goes to another
-region, drawn from row r of M12's ``remote_cdf`` (:func:`remote_region`), the partner a random
+region, drawn from row r of M12's ``remote_cdf`` (``common.row_draw``), the partner a random
 living person there (:func:`region_pos`, O(1)); a draw of the person's own region (M17 gives it
 the rest of a row) is an ordinary encounter by rank. They are stored with kind ``REMOTE``.
 
@@ -547,18 +547,6 @@ def by_rank(i, r, cell, Gd, cell_order, cell_start):
         return -1
     j = cell_order[x]
     return -1 if j == i else j
-
-
-@njit(cache=True, inline="always")
-def remote_region(cdf, r, u):
-    """Region of a remote partner for a person of region ``r``: the first column of row ``r``
-    of the cumulative ``cdf`` (M12's ``remote_cdf``) that passes the uniform draw ``u``, as
-    M1's ``pick_partner`` draws it (the answer may be ``r`` itself)."""
-    nr = cdf.shape[0]
-    q = 0
-    while q < nr - 1 and u >= cdf[r, q]:
-        q += 1
-    return q
 
 
 @njit(cache=True, inline="always")

@@ -5,8 +5,9 @@ place's size (per 1,000 workers a year, or a share of foundings or of deals), me
 run; it holds when Welch's t over runs is at least 2 in the claimed direction. These are
 direction tests: they stay green on the presets' own values. Whether a claim *emerges* or is
 an input read back is what ``rainforest claims`` reports (swapping each input group between the
-two places); the last test pins one case where the answer is known: the conversion claim is
-the universities' conversion_rate input, so it is labelled *by assumption*.
+two places); one test pins a case where the answer is known: in the first edition the
+conversion claim is the universities' conversion_rate input, so it is labelled *by
+assumption*; in the second edition that input is set aside, so nothing states the claim.
 """
 
 from __future__ import annotations
@@ -80,3 +81,20 @@ def test_conversion_claim_is_labelled_by_assumption():
     assert row.holds and row.label == "by assumption", row.to_dict()
     ab = res.ablations.iloc[0]
     assert ab.a < ab.b  # after the swap, Nanjing converts more
+
+
+def test_conversion_claim_is_stated_by_research_only_in_the_first_edition():
+    """The first edition converts each university's patents at its conversion_rate input, so
+    the research group states the claim; the second edition's M20 converts by hazard and sets
+    that input aside, so there no input group states it and swapping research can only show
+    that the claim is *carried by* research, not that it is assumed."""
+    from rainforest.experiments.joint import apply_fitted
+    from rainforest.scenario import FIRST_EDITION, load_scenario, with_values
+
+    claim = next(c for c in CLAIMS if c.key == "conversion")
+    first = with_values(load_scenario("hangzhou"), FIRST_EDITION)
+    assert claim.stated_by(first) == ("research",)
+    assert claim.stated_by(apply_fitted("hangzhou")) == ()
+    # a claim with no switch is stated by its groups in either edition
+    other = next(c for c in CLAIMS if c.key == "grassroots_ai")
+    assert other.stated_by(apply_fitted("hangzhou")) == other.says_so

@@ -393,17 +393,23 @@ def test_cli_errors_are_one_line():
 # -- stability of the real answer (slow) -----------------------------------------------------
 
 
+#: The default explanation's top three with seed root 101 (`rainforest explain hangzhou --vs
+#: zhangjiang --seed 101`, 2026-11-30, the first edition: anchors 31%, culture 29%, knowledge
+#: institutions 27%, capital 17%). Recorded rather than recomputed here: one default explanation
+#: is 516 ten-year runs (about 6 CPU-minutes), and the suite has to stay within 15 minutes on
+#: two cores. Re-record it (and the README) when the default model changes.
+TOP_THREE_ROOT_101 = {"anchors", "culture", "knowledge"}
+
+
 @pytest.mark.slow
 def test_explain_top_three_is_stable_across_seed_roots():
-    """Two default explanations with different seed roots name the same top three groups."""
-    tops = []
-    for seed in (101, 202):
-        e = explain("hangzhou", vs="zhangjiang", seed=seed)
-        groups = [g.name for g in e.groups]
-        np.testing.assert_allclose(
-            e.per_replicate[groups].sum(axis=1), e.per_replicate["gap"], rtol=1e-9
-        )
-        assert e.total_gap > 0
-        tops.append(e.ranking()[:3])
-    assert set(tops[0]) == set(tops[1]), tops
+    """A default explanation with another seed root names the same top three groups as the
+    one recorded with root 101, and its groups sum to its gap replicate by replicate."""
+    e = explain("hangzhou", vs="zhangjiang", seed=202)
+    groups = [g.name for g in e.groups]
+    np.testing.assert_allclose(
+        e.per_replicate[groups].sum(axis=1), e.per_replicate["gap"], rtol=1e-9
+    )
+    assert e.total_gap > 0
+    assert set(e.ranking()[:3]) == TOP_THREE_ROOT_101, e.attribution
     assert not math.isnan(e.total_gap_lo)

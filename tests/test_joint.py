@@ -226,13 +226,17 @@ def test_cli_calibrate_needs_a_file_or_places():
 def test_cli_claims_runs_and_refuses_unknown_claims():
     r = runner.invoke(app, ["claims", "--only", "nope"])
     assert r.exit_code == 2
+    r = runner.invoke(app, ["claims", "--groups", "research,weather"])
+    assert r.exit_code == 2 and "weather" in r.output
     r = runner.invoke(
         app,
-        ["claims", "--only", "conversion", "--seeds", "2", "--years", "3", "--scale", "40"],
+        ["claims", "--only", "conversion", "--seeds", "2", "--years", "3", "--scale", "40",
+         "--groups", "research,culture"],
         env={"COLUMNS": "200"},
-    )
+    )  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "conversion" in r.output and "ablations" in r.output
+    assert "research" in r.output and "culture" in r.output and "workforce" not in r.output
 
 
 def test_free_parameters_parse_and_unknown_paths_are_refused():

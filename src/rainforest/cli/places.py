@@ -193,6 +193,12 @@ def claims(
     fitted: Path = typer.Option(None, "--fitted", help="Fit TOML to apply (default: none)."),
     only: str = typer.Option(None, "--only", help="Comma-separated claim keys."),
     no_ablation: bool = typer.Option(False, "--no-ablation", help="Test the claims only."),
+    groups: str = typer.Option(
+        None,
+        "--groups",
+        help="Comma-separated input groups to swap (default: all of culture, policy, capital, "
+        "research, anchors, workforce, industry, costs).",
+    ),
 ) -> None:
     """Test the essays' comparative claims per capita (runs as units) and swap each input
     group between the two places: a claim that falls when the input that states it is swapped
@@ -208,13 +214,19 @@ def claims(
         chosen = tuple(c for c in CLAIMS if c.key in keys)
     if seeds < 2:
         fail("--seeds must be at least 2 (runs are the units of the statistics)")
+    swaps = _list(groups, tuple(GROUPS))
+    unknown_groups = [g for g in swaps if g not in GROUPS]
+    if unknown_groups:
+        fail(f"--groups: unknown group(s) {unknown_groups}; known: {', '.join(GROUPS)}")
+    if no_ablation and groups is not None:
+        fail("--groups and --no-ablation exclude each other")
     with progress_bar("claims") as bar:
         res = check_claims(
             chosen,
             seeds=tuple(range(seeds)),
             years=years,
             scale=scale,
-            groups=() if no_ablation else tuple(GROUPS),
+            groups=() if no_ablation else swaps,
             fitted=fitted,
             progress=bar,
         )

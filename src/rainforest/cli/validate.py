@@ -36,9 +36,9 @@ def validate(
     no_fit: bool = typer.Option(False, "--no-fit", help="--places: the presets' own values."),
     scale: float = typer.Option(40.0, "--scale", "-k", help="--places: population scale."),
 ) -> None:
-    """Run the five archetype presets and compare survival, firm sizes, venture outcomes and
-    the localisation of contacts with their published values (or, with --places, each place
-    with its public figures)."""
+    """Run the five archetype presets and compare survival, firm sizes, venture outcomes, what
+    becomes of funded startups and the localisation of contacts with their published values
+    (or, with --places, each place with its public figures)."""
     from rainforest.validation import validate as run_validation
 
     if fitted is not None and str(fitted) == "shipped":

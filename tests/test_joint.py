@@ -91,6 +91,36 @@ def test_venture_multiples_are_pooled_targets_read_from_the_runs(example_result)
         assert got[0] == pytest.approx(expected)
 
 
+def test_long_survival_counts_only_when_the_runs_are_long_enough(example_result):
+    """A three-year run measures survival to one and two years but not three, five or ten:
+    those ages are left out of the distance and the table, not counted as 5σ misses. The
+    funded-startup shares (IT桔子 2022) are pooled, held-out targets read from the orgs."""
+    from rainforest.experiments.joint import FUNDED_SHARES, distance, measured, target_table
+
+    ts = {t.moment: t for t in build_targets() if t.place == "all"}
+    assert ts["survival_5y"].role == "fit" and ts["survival_10y"].role == "held out"
+    assert ts["survival_3y"].role == "held out"
+    counts = _pooled_counts(example_result)  # three years
+    for age, seen in ((1, True), (2, True), (3, False), (5, False), (10, False)):
+        assert measured(ts[f"survival_{age}y"], counts) is seen, age
+    only_long = [ts["survival_5y"]]
+    assert math.isnan(distance(only_long, pd.DataFrame(), counts))
+    assert target_table(only_long, pd.DataFrame(), counts).empty
+    o = example_result.orgs
+    born = o[(o["founded"] >= 0) & (o["origin"] != "initial")]
+    funded = born[born["kind"].isin(["startup", "sme", "listed"]) & (born["rounds"] > 0)]
+    assert len(funded) > 0
+    assert set(FUNDED_SHARES) <= set(ts)
+    for key in FUNDED_SHARES:
+        assert ts[key].role == "held out" and "IT桔子" in ts[key].source
+        assert counts[POOLED.index(key)][0] == len(funded)
+    got = simulated(ts["funded_next_round"], pd.DataFrame(), counts)[0]
+    assert got == pytest.approx((funded["rounds"] >= 2).mean())
+    # rare shares are compared on the log scale: three times IT桔子's unicorn share is 2.2σ
+    uni = ts["funded_unicorn"]
+    assert error(uni, 3 * uni.value) == pytest.approx(math.log(3) / 0.5)
+
+
 def test_latest_year_of_a_repeated_figure_is_held_out():
     ts = [t for t in build_targets() if t.place == "hangzhou" and t.moment == "output_growth"]
     by_year = {t.year: t.role for t in ts}
@@ -178,6 +208,12 @@ def test_validate_places_table_and_directions():
     assert d.loc[("hefei", "firm stock"), "history"] == "up"  # high-tech 8,406 -> 10,000
     assert d["model"].isin(["up", "down", "flat"]).all()
     assert "direction vs history" in set(v.summary()["role"])
+    # pooled moments the shipped (five-year) fit never had are "not in fit", not "fit"
+    from rainforest.experiments.joint import FUNDED_SHARES
+
+    funded = lv[lv["moment"].isin(list(FUNDED_SHARES))]
+    assert len(funded) == len(FUNDED_SHARES) and (funded["role"] == "not in fit").all()
+    assert lv.loc[lv["moment"] == "survival_1y", "role"].eq("fit").all()
 
 
 def test_swap_exchanges_a_group_and_rescales_sizes():

@@ -64,7 +64,8 @@ DEFAULT_HOLDOUT = ("one-north", "hefei")
 #: a public document; 0.5 for a seed essay's rounded phrase ("30多万") or a ratio of two
 #: figures from different years; 0.7 for a ratio from a wider area (the city for the
 #: district); growth rates: 0.03 a year; survival shares (national curves for any place):
-#: 0.05.
+#: 0.05; a rare share (what becomes of funded startups: 2% list, under 1% become unicorns) is
+#: compared on the log scale with a log-sd of 0.5, since ±0.05 would not tell 1% from 5%.
 SIGMA_RULE = {
     "district": 0.25,
     "seed": 0.5,
@@ -72,6 +73,7 @@ SIGMA_RULE = {
     "wider": 0.7,
     "growth": 0.03,
     "share": 0.05,
+    "rare_share": 0.5,
 }
 
 
@@ -225,8 +227,21 @@ MOMENTS: dict[str, Moment] = {
     )
 }
 
-#: Survival ages (years) computed from the pooled runs of every place (national curves).
-SURVIVAL_AGES = (1, 2, 3)
+#: Survival ages (years) computed from the pooled runs of every place (national curves). An
+#: age is measured only when the runs leave at least :data:`MIN_COHORT_MONTHS` of cohorts old
+#: enough (five years needs runs of six, ten years runs of eleven), so a five-year fit sees
+#: ages 1-3 and a twelve-year fit ages 1-10.
+SURVIVAL_AGES = (1, 2, 3, 5, 10)
+
+#: Survival ages held out (predicted) by :func:`build_targets` with ``hold_latest``: the last
+#: age a five-year fit measures and the last a twelve-year fit measures.
+HELD_SURVIVAL_AGES = (3, 10)
+
+#: Least months of founding cohorts a pooled survival age needs to be measured.
+MIN_COHORT_MONTHS = 12
+
+#: Least reported years of a fit's runs (survival to three years needs four).
+MIN_YEARS = 4
 
 #: Shares of realised venture financings by multiple (Correlation Ventures' classes), pooled
 #: over every place's runs: key -> (lowest multiple counted, first multiple not counted; None:
@@ -248,10 +263,20 @@ def deal_class(multiples: np.ndarray, key: str) -> np.ndarray:
     return inside
 
 
+#: What becomes of the funded startups born in the runs (IT桔子 2022's shares of China's
+#: angel-funded firms, as ``rainforest validate`` reads them): moment -> the statistics'
+#: measure. Held out: the fit's default parameters do not reach them (section 8 of
+#: docs/calibration.md), and a five-year run gives firms less time to list than the database.
+FUNDED_SHARES: dict[str, str] = {
+    "funded_next_round": "funded_next_round_share",
+    "funded_ipo": "funded_ipo_share",
+    "funded_unicorn": "funded_unicorn_share",
+}
+
 #: The pooled moments (place ``"all"``), in the order of the pooled counts' rows. The deal
-#: shares are held out (predicted): the fit's parameters do not reach them, section 8 of
-#: docs/calibration.md.
-POOLED = (*(f"survival_{a}y" for a in SURVIVAL_AGES), *DEAL_SHARES)
+#: and funded shares are held out (predicted): the fit's parameters do not reach them, section
+#: 8 of docs/calibration.md.
+POOLED = (*(f"survival_{a}y" for a in SURVIVAL_AGES), *DEAL_SHARES, *FUNDED_SHARES)
 
 #: Moments that are always held out: trajectories are predicted (``validate --places`` checks
 #: their direction), never fitted.
@@ -417,7 +442,7 @@ def build_targets(
         Places whose figures are all held out (predicted).
     hold_latest
         Hold out the latest year of a figure published for several years (the earlier ones
-        are fitted), and survival at the last of :data:`SURVIVAL_AGES`.
+        are fitted), and survival at the ages of :data:`HELD_SURVIVAL_AGES`.
     stats
         The statistics (default: :func:`rainforest.data.load_statistics`).
 
@@ -468,7 +493,7 @@ def build_targets(
         if r.empty:
             continue
         row = next(r.itertuples(index=False))
-        held = hold_latest and age == SURVIVAL_AGES[-1]
+        held = hold_latest and age in HELD_SURVIVAL_AGES
         out.append(
             PlaceTarget(
                 "all",
@@ -498,6 +523,26 @@ def build_targets(
                 "no global parameter of the fit reaches them (docs/calibration.md section 8)",
             )
         )
+    cn = stats[stats["place"] == "china"]
+    for moment, measure in FUNDED_SHARES.items():
+        r = cn[cn["measure"] == measure]
+        if r.empty:
+            continue
+        row = next(r.itertuples(index=False))
+        out.append(
+            PlaceTarget(
+                "all",
+                moment,
+                float(row.value),
+                _year(row),
+                SIGMA_RULE["rare_share"],
+                "held out",
+                _source(row),
+                "share of China's angel-funded firms (IT桔子 2022, compared on the log scale); "
+                "model: funded startups "
+                "born in every place's runs, pooled; held out (docs/calibration.md section 8)",
+            )
+        )
     return out
 
 
@@ -513,8 +558,8 @@ class Budget:
     scale: float = 40.0
 
     def __post_init__(self) -> None:
-        if self.years < max(SURVIVAL_AGES) + 1:
-            raise ExperimentError(f"years must be at least {max(SURVIVAL_AGES) + 1}")
+        if self.years < MIN_YEARS:
+            raise ExperimentError(f"years must be at least {MIN_YEARS}")
         if not self.seeds:
             raise ExperimentError("at least one seed")
         if self.scale < 1:
@@ -523,8 +568,10 @@ class Budget:
 
 def _pooled_counts(result: Any) -> np.ndarray:
     """The counts of the pooled moments (:data:`POOLED`), one row each: (cohort, failed before
-    age) per survival age, as in SurvivalOutcome (weights); then (realised financings, those
-    in the class) per :data:`DEAL_SHARES` entry."""
+    age) per survival age, as in SurvivalOutcome (weights; (0, 0) when the run leaves fewer
+    than :data:`MIN_COHORT_MONTHS` of cohorts that old); then (realised financings, those in
+    the class) per :data:`DEAL_SHARES` entry; then (funded startups, those that raised a next
+    round / listed / became unicorns) per :data:`FUNDED_SHARES` entry."""
     o = result.orgs
     months = int(result.meta["months"])
     sel = (o["founded"] >= 0) & (o["origin"] != "initial")
@@ -536,12 +583,20 @@ def _pooled_counts(result: Any) -> np.ndarray:
     w = o["weight"].to_numpy(dtype=float)
     out = np.zeros((len(POOLED), 2))
     for i, a in enumerate(SURVIVAL_AGES):
+        if months - 12 * a < MIN_COHORT_MONTHS:
+            continue
         cohort = founded <= months - 12 * a
         out[i] = w[cohort].sum(), w[cohort & failed & (age < 12 * a)].sum()
     inv = result.investments
     mult = inv.loc[inv["proceeds"].notna(), "multiple"].to_numpy(dtype=float)
     for j, key in enumerate(DEAL_SHARES):
         out[len(SURVIVAL_AGES) + j] = len(mult), int(deal_class(mult, key).sum())
+    funded = o[o["rounds"] > 0]
+    k = len(SURVIVAL_AGES) + len(DEAL_SHARES)
+    n = len(funded)
+    out[k] = n, int((funded["rounds"] >= 2).sum())
+    out[k + 1] = n, int((funded["exit"] == "ipo").sum())
+    out[k + 2] = n, int(funded["unicorn"].astype(bool).sum())
     return out
 
 
@@ -596,29 +651,39 @@ def simulated(target: PlaceTarget, runs: pd.DataFrame, surv: np.ndarray) -> np.n
         n, k = surv[POOLED.index(target.moment)]
         if n <= 0:
             return np.array([math.nan])
-        return np.array([k / n if target.moment in DEAL_SHARES else 1.0 - k / n])
+        return np.array([1.0 - k / n if target.moment.startswith("survival_") else k / n])
     return runs.loc[runs["place"] == target.place, target.moment].to_numpy(dtype=float)
 
 
 def error(target: PlaceTarget, model: float) -> float:
-    """Standardised error: (log model - log data)/σ for levels, (model - data)/σ otherwise.
+    """Standardised error: (log model - log data)/σ for levels and the rare funded-startup
+    shares (:data:`FUNDED_SHARES`), (model - data)/σ otherwise.
 
     A level the runs put at zero (or could not measure) counts as 5σ."""
     if not math.isfinite(model):
         return 5.0
-    if target.moment in MOMENTS and MOMENTS[target.moment].kind == "log":
+    if (target.moment in MOMENTS and MOMENTS[target.moment].kind == "log") or (
+        target.moment in FUNDED_SHARES
+    ):
         if model <= 0:
             return -5.0
         return (math.log(model) - math.log(target.value)) / target.sigma
     return (model - target.value) / target.sigma
 
 
+def measured(target: PlaceTarget, surv: np.ndarray) -> bool:
+    """Whether the runs measure ``target`` at all: a pooled survival age beyond what the runs'
+    length allows (no cohort) is not a target of that fit, rather than a 5σ miss."""
+    return target.place != "all" or bool(surv[POOLED.index(target.moment)][0] > 0)
+
+
 def distance(targets: Sequence[PlaceTarget], runs: pd.DataFrame, surv: np.ndarray) -> float:
-    """Mean squared standardised error of the fitted targets' run means."""
+    """Mean squared standardised error of the fitted targets' run means (targets the runs do
+    not measure, :func:`measured`, left out)."""
     errs = [
         error(t, float(np.nanmean(simulated(t, runs, surv))) if len(runs) else math.nan)
         for t in targets
-        if t.role == "fit"
+        if t.role == "fit" and measured(t, surv)
     ]
     return float(np.mean(np.square(errs))) if errs else math.nan
 
@@ -626,9 +691,12 @@ def distance(targets: Sequence[PlaceTarget], runs: pd.DataFrame, surv: np.ndarra
 def target_table(
     targets: Sequence[PlaceTarget], runs: pd.DataFrame, surv: np.ndarray
 ) -> pd.DataFrame:
-    """Every target beside the model: mean and 90% interval over runs, factor off, error."""
+    """Every target the runs measure (:func:`measured`) beside the model: mean and 90%
+    interval over runs, factor off, error."""
     rows = []
     for t in targets:
+        if not measured(t, surv):
+            continue
         v = simulated(t, runs, surv)
         fin = v[np.isfinite(v)]
         mean = float(fin.mean()) if len(fin) else math.nan

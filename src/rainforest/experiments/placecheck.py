@@ -157,6 +157,7 @@ def validate_places(
 
     values: dict[str, Any] = {}
     fit_places, fit_holdout = tuple(DEFAULT_PLACES), tuple(DEFAULT_HOLDOUT)
+    pooled_seen: set[str] | None = None  # the pooled moments the fit's runs measured
     provenance = "the presets' own values (no fit applied)"
     if fitted is not None:
         values, sources = load_fitted(fitted)
@@ -165,9 +166,16 @@ def validate_places(
         if report.exists():
             info = json.loads(report.read_text(encoding="utf-8"))
             fit_places, fit_holdout = tuple(info["places"]), tuple(info["holdout"])
+            if "targets" in info:
+                pooled_seen = {x["moment"] for x in info["targets"] if x["place"] == "all"}
     stats = load_statistics()
-    # roles as the fit saw them; places outside the fit are "not in fit"
-    roles = {t.key: t.role for t in build_targets(fit_places, fit_holdout, stats=stats)}
+    # roles as the fit saw them; places outside the fit, and pooled moments its runs were too
+    # short to measure (survival to 5 and 10 years in a five-year fit), are "not in fit"
+    roles = {
+        t.key: t.role
+        for t in build_targets(fit_places, fit_holdout, stats=stats)
+        if pooled_seen is None or t.place != "all" or t.moment in pooled_seen
+    }
     targets = build_targets(places, (), stats=stats)
     targets = [
         t.__class__(**{**t.__dict__, "role": roles.get(t.key, _outside(t))}) for t in targets

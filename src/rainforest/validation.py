@@ -167,6 +167,7 @@ def run_statistics(item: tuple[str, int, int, float | None, str | None]) -> dict
     (``rainforest.experiments.joint.apply_fitted``) or None.
     """
     from rainforest.api import simulate
+    from rainforest.experiments.joint import funded_outcomes
 
     name, seed, years, scale, fitted = item
     sc: Any = name
@@ -189,7 +190,6 @@ def run_statistics(item: tuple[str, int, int, float | None, str | None]) -> dict
         dead = (cohort.exit == "failure") & (cohort.exit_month - cohort.founded < 12 * age)
         surv[age] = (int((~dead).sum()), len(cohort))
     sizes = born[born.alive].employees.to_numpy()
-    funded = born[born.rounds > 0]
     inv = res.investments
     realised = inv[inv.proceeds.notna()]
     cd = res.contact_distance
@@ -200,12 +200,7 @@ def run_statistics(item: tuple[str, int, int, float | None, str | None]) -> dict
         "scale": k,
         "survival": surv,
         "sizes": sizes,
-        "funded": (
-            len(funded),
-            int((funded.rounds >= 2).sum()),
-            int((funded.exit == "ipo").sum()),
-            int(funded.unicorn.astype(bool).sum()),
-        ),
+        "funded": funded_outcomes(born),
         "multiples": realised.multiple.to_numpy(),
         "proceeds": realised.proceeds.to_numpy(),
         "contacts_near": float(cd.contacts.iloc[:near].sum()),
@@ -247,8 +242,10 @@ def _pooled(stats: list[dict[str, Any]]) -> dict[str, float]:
         out["top6_return_share"] = float(top[:n_top].sum() / top.sum()) if top.sum() else 0.0
     else:
         out["deals_below_1x"] = out["deals_10x_plus"] = out["top6_return_share"] = float("nan")
+    from rainforest.experiments.joint import FUNDED_SHARES
+
     n_funded = sum(s["funded"][0] for s in stats)
-    for i, key in enumerate(("funded_next_round", "funded_ipo", "funded_unicorn"), start=1):
+    for i, key in enumerate(FUNDED_SHARES, start=1):
         out[key] = sum(s["funded"][i] for s in stats) / n_funded if n_funded else float("nan")
     cn = sum(s["contacts_near"] for s in stats) / max(sum(s["contacts_all"] for s in stats), 1)
     pn = sum(s["pairs_near"] for s in stats) / max(sum(s["pairs_all"] for s in stats), 1)

@@ -355,6 +355,7 @@ def check_claims(
         t0 = welch(xa, xb)
         holds = _verdict(t0, t_min)
         pair = tuple(sorted((c.a, c.b)))
+        says_so = c.stated_by(scen[c.a])
         broken = []
         for g in groups:
             got = swapped[(pair, g)]
@@ -384,11 +385,10 @@ def check_claims(
                     "b": float(np.nanmean(yb)),
                     "t": t,
                     "survives": ok,
-                    "note": "states the claim" if g in c.stated_by(scen[c.a]) else "",
+                    "note": "states the claim" if g in says_so else "",
                 }
             )
         tested = [g for g in groups if not isinstance(swapped[(pair, g)], str)]
-        says_so = c.stated_by(scen[c.a])
         if not holds:
             label = "does not hold"
         elif not tested:

@@ -273,6 +273,20 @@ FUNDED_SHARES: dict[str, str] = {
     "funded_unicorn": "funded_unicorn_share",
 }
 
+
+def funded_outcomes(orgs: pd.DataFrame) -> tuple[int, ...]:
+    """(funded startups among ``orgs``, those that raised a next round, listed, became
+    unicorns): the counts behind :data:`FUNDED_SHARES`, in its order. ``rainforest validate``
+    reads the same counts."""
+    funded = orgs[orgs["rounds"] > 0]
+    return (
+        len(funded),
+        int((funded["rounds"] >= 2).sum()),
+        int((funded["exit"] == "ipo").sum()),
+        int(funded["unicorn"].astype(bool).sum()),
+    )
+
+
 #: The pooled moments (place ``"all"``), in the order of the pooled counts' rows. The deal
 #: and funded shares are held out (predicted): the fit's parameters do not reach them, section
 #: 8 of docs/calibration.md.
@@ -591,12 +605,10 @@ def _pooled_counts(result: Any) -> np.ndarray:
     mult = inv.loc[inv["proceeds"].notna(), "multiple"].to_numpy(dtype=float)
     for j, key in enumerate(DEAL_SHARES):
         out[len(SURVIVAL_AGES) + j] = len(mult), int(deal_class(mult, key).sum())
-    funded = o[o["rounds"] > 0]
+    n, *counts = funded_outcomes(o)
     k = len(SURVIVAL_AGES) + len(DEAL_SHARES)
-    n = len(funded)
-    out[k] = n, int((funded["rounds"] >= 2).sum())
-    out[k + 1] = n, int((funded["exit"] == "ipo").sum())
-    out[k + 2] = n, int(funded["unicorn"].astype(bool).sum())
+    for j, c in enumerate(counts):
+        out[k + j] = n, c
     return out
 
 
@@ -1036,6 +1048,7 @@ __all__ = [
     "DEFAULT_HOLDOUT",
     "DEFAULT_PLACES",
     "FITTED_PATH",
+    "FUNDED_SHARES",
     "GLOBAL_PARAMETERS",
     "INPUT_SET",
     "MOMENTS",
@@ -1049,7 +1062,9 @@ __all__ = [
     "build_targets",
     "distance",
     "fit_places",
+    "funded_outcomes",
     "load_fitted",
+    "measured",
     "parse_free",
     "place_scenario",
     "run_moments",

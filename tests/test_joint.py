@@ -7,6 +7,7 @@ living-network mechanisms.
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -208,11 +209,27 @@ def test_validate_places_table_and_directions():
     assert d.loc[("hefei", "firm stock"), "history"] == "up"  # high-tech 8,406 -> 10,000
     assert d["model"].isin(["up", "down", "flat"]).all()
     assert "direction vs history" in set(v.summary()["role"])
-    # pooled moments the shipped (five-year) fit never had are "not in fit", not "fit"
-    from rainforest.experiments.joint import FUNDED_SHARES
+    # pooled moments take the roles the shipped fit gave them: a twelve-year fit fits the
+    # venture outcomes of LONG_FIT_MOMENTS and holds out the share of deals under 1x
+    from rainforest.experiments.joint import LONG_FIT_MOMENTS
 
+    long = lv[lv["moment"].isin(list(LONG_FIT_MOMENTS))]
+    assert len(long) == len(LONG_FIT_MOMENTS) and (long["role"] == "fit").all()
+    assert lv.loc[lv["moment"] == "deals_below_1x", "role"].eq("held out").all()
+    assert lv.loc[lv["moment"] == "survival_1y", "role"].eq("fit").all()
+
+
+def test_validate_places_marks_what_a_short_fit_never_had_as_not_in_fit():
+    from pathlib import Path
+
+    from rainforest.experiments.joint import FUNDED_SHARES
+    from rainforest.validation import validate_places
+
+    five = Path(__file__).resolve().parents[1] / "docs" / "fits" / "five-year.toml"
+    lv = validate_places(["zhangjiang"], seeds=(0,), scale=80.0, years=4, fitted=five).levels
     funded = lv[lv["moment"].isin(list(FUNDED_SHARES))]
     assert len(funded) == len(FUNDED_SHARES) and (funded["role"] == "not in fit").all()
+    assert lv.loc[lv["moment"] == "deals_10x_plus", "role"].eq("held out").all()
     assert lv.loc[lv["moment"] == "survival_1y", "role"].eq("fit").all()
 
 
@@ -311,19 +328,48 @@ def test_free_parameter_text_is_parsed_or_refused(text):
     assert math.isfinite(p.high) and 0 <= p.low < p.high and (not p.log or p.low > 0)
 
 
+def test_run_moments_do_not_depend_on_the_executor():
+    from rainforest.experiments.joint import Budget, run_moments
+
+    budget = Budget(years=4, seeds=(0, 1), scale=200.0)
+    one = run_moments(["caohejing", "hangzhou"], None, budget)
+    two = run_moments(["caohejing", "hangzhou"], None, budget, executor=2)
+    pd.testing.assert_frame_equal(one[0], two[0])
+    np.testing.assert_array_equal(one[1], two[1])
+    assert list(two[0]["place"]) == ["caohejing", "caohejing", "hangzhou", "hangzhou"]
+
+
+def test_venture_outcomes_are_fitted_only_by_long_fits():
+    from rainforest.experiments.joint import LONG_FIT_MOMENTS, LONG_FIT_YEARS
+
+    short = {t.moment: t.role for t in build_targets(years=5) if t.place == "all"}
+    long = {t.moment: t.role for t in build_targets(years=LONG_FIT_YEARS) if t.place == "all"}
+    assert {short[m] for m in LONG_FIT_MOMENTS} == {"held out"}
+    assert {long[m] for m in LONG_FIT_MOMENTS} == {"fit"}
+    assert long["deals_below_1x"] == short["deals_below_1x"] == "held out"
+
+
 def test_cli_calibrate_places_writes_the_fit(tmp_path):
     save, out = tmp_path / "fit.toml", tmp_path / "out"
     args = ["calibrate", "--places", "caohejing,hangzhou,zhangjiang", "--hold-out", "hefei"]
-    args += ["--trials", "1", "--seeds", "1", "--scale", "80", "--save", str(save)]
+    args += ["--trials", "1", "--seeds", "1", "--scale", "80", "--save", str(save), "-w", "1"]
+    args += ["--start", str(FITTED_PATH)]
     r = runner.invoke(app, [*args, "--out", str(out)], env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.output
     assert "fit vs prediction" in r.output and "held out" in r.output
     values, _ = load_fitted(save)
+    shipped, _ = load_fitted(FITTED_PATH)
+    report = json.loads(save.with_suffix(".json").read_text(encoding="utf-8"))
+    for p in GLOBAL_PARAMETERS:  # --start: the first trial at the shipped fit's values
+        if p.path in shipped:
+            assert report["start"][p.path] == pytest.approx(shipped[p.path])
     # the fitted values and the second edition's switches, held fixed during the fit
     assert set(values) == {p.path for p in GLOBAL_PARAMETERS} | set(SECOND_EDITION)
     assert (out / "targets.parquet").exists() and save.with_suffix(".json").exists()
     bad = runner.invoke(app, ["calibrate", "--places", "caohejing", "--free", "x=1"])
     assert bad.exit_code == 2
+    bad = runner.invoke(app, ["calibrate", "--places", "caohejing", "--start", "nope.toml"])
+    assert bad.exit_code == 2 and "nope.toml" in bad.output
     bad = runner.invoke(app, ["calibrate", "--places", "caohejing", "--edition", "third"])
     assert bad.exit_code == 2 and "--edition" in bad.output
 

@@ -113,8 +113,9 @@ def test_recombinant_ideas_found_firms(switched_on):
     # (p0 = 0) foundings fall to the anchors' fixed spin-out rates and the universities
     sc = on(world(), **{"mechanisms.people_spinoffs.enabled": False})
     none = with_values(sc, {"mechanisms.recombination.p0": 0.0})
+    few = with_values(sc, {"mechanisms.recombination.p0": 0.02})
     many = with_values(sc, {"mechanisms.recombination.p0": 0.5})
-    assert total(many, "recombinant_ideas", 2) > 10 * max(total(sc, "recombinant_ideas", 2), 1)
+    assert total(many, "recombinant_ideas", 2) > 10 * max(total(few, "recombinant_ideas", 2), 1)
     assert total(many, "foundings", 2) > 1.3 * total(none, "foundings", 2)
 
 

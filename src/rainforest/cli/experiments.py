@@ -554,6 +554,12 @@ def calibrate(
     save: Path = typer.Option(
         None, "--save", help="--places: fit TOML to write (default: the shipped fit)."
     ),
+    start: Path = typer.Option(
+        None,
+        "--start",
+        help="--places: a fit TOML whose values of the free parameters are the first trial "
+        "(default: the presets' values).",
+    ),
     free: list[str] = typer.Option(
         None,
         "--free",
@@ -570,7 +576,19 @@ def calibrate(
         from rainforest.cli.places import calibrate_places
 
         calibrate_places(
-            places, hold_out, trials or 24, years, seeds, scale, seed, save, free, out, edition
+            places,
+            hold_out,
+            trials or 24,
+            years,
+            seeds,
+            scale,
+            seed,
+            save,
+            free,
+            out,
+            edition,
+            cluster or workers or "processes",
+            start,
         )
         return
     if experiment is None:

@@ -64,6 +64,8 @@ def calibrate_places(
     free: list[str] | None = None,
     out: Path | None = None,
     edition: str = "second",
+    workers: Any = None,
+    start: Path | None = None,
 ) -> None:
     """Body of ``rainforest calibrate --places``."""
     from rainforest.experiments.joint import (
@@ -73,6 +75,7 @@ def calibrate_places(
         GLOBAL_PARAMETERS,
         Budget,
         fit_places,
+        load_fitted,
         parse_free,
     )
     from rainforest.experiments.parameters import ExperimentError
@@ -88,10 +91,26 @@ def calibrate_places(
     ps, ho = _list(places, DEFAULT_PLACES), _list(hold_out, DEFAULT_HOLDOUT)
     try:
         params = tuple(parse_free(f) for f in free) if free else GLOBAL_PARAMETERS
+        first: dict[str, float] = {}
+        if start is not None:
+            try:
+                known, _ = load_fitted(start)
+            except (OSError, ValueError) as err:
+                fail(f"--start {start}: {err}")
+            first = {p.path: float(known[p.path]) for p in params if p.path in known}
         budget = Budget(years=years, seeds=tuple(range(seeds)), scale=scale)
         with progress_bar("calibrate --places") as bar:
             res = fit_places(
-                ps, ho, params, trials=trials, budget=budget, seed=seed, progress=bar, fixed=fixed
+                ps,
+                ho,
+                params,
+                trials=trials,
+                budget=budget,
+                seed=seed,
+                progress=bar,
+                fixed=fixed,
+                workers=workers,
+                start=first,
             )
     except (ExperimentError, ScenarioError) as err:
         fail(str(err))

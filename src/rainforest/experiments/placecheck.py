@@ -158,6 +158,7 @@ def validate_places(
     values: dict[str, Any] = {}
     fit_places, fit_holdout = tuple(DEFAULT_PLACES), tuple(DEFAULT_HOLDOUT)
     pooled_seen: set[str] | None = None  # the pooled moments the fit's runs measured
+    fit_years: int | None = None  # the fit's run length (long fits fit the funded shares)
     provenance = "the presets' own values (no fit applied)"
     if fitted is not None:
         values, sources = load_fitted(fitted)
@@ -166,6 +167,7 @@ def validate_places(
         if report.exists():
             info = json.loads(report.read_text(encoding="utf-8"))
             fit_places, fit_holdout = tuple(info["places"]), tuple(info["holdout"])
+            fit_years = int(info.get("budget", {}).get("years", 0)) or None
             if "targets" in info:
                 pooled_seen = {x["moment"] for x in info["targets"] if x["place"] == "all"}
     stats = load_statistics()
@@ -173,7 +175,7 @@ def validate_places(
     # short to measure (survival to 5 and 10 years in a five-year fit), are "not in fit"
     roles = {
         t.key: t.role
-        for t in build_targets(fit_places, fit_holdout, stats=stats)
+        for t in build_targets(fit_places, fit_holdout, stats=stats, years=fit_years)
         if pooled_seen is None or t.place != "all" or t.moment in pooled_seen
     }
     targets = build_targets(places, (), stats=stats)

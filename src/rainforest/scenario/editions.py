@@ -57,6 +57,7 @@ FIRST_EDITION_VALUES: dict[str, float] = {
     "mechanisms.exits.output_per_wage": 6.0,
     "mechanisms.exits.disruption_rate": 0.015,
     "mechanisms.founding.founder_savings_months": 9.0,
+    "mechanisms.capital.revenue_multiple": 60.0,
     "mechanisms.exits.ipo_min_revenue": 0.0,
     "mechanisms.exits.ipo_min_age": 0.0,
     "mechanisms.exits.acquisition_on_revenue": 0.0,

@@ -655,15 +655,21 @@ def _place_run(item: tuple[str, dict[str, Any] | None, int, int, float]) -> tupl
     from rainforest.api import simulate
 
     place, values, years, seed, scale = item
-    sc = place_scenario(place, values)
-    region, spec = next(iter(sc.regions.items()))
-    r = simulate(sc, years=years, seed=seed, scale=scale)
-    m = r.metrics[r.metrics["region"].astype(str) == region].sort_values("month")
+    r = simulate(place_scenario(place, values), years=years, seed=seed, scale=scale)
+    row, _ = place_moments(r, place, seed)
+    return place, seed, row, _pooled_counts(r)
+
+
+def place_moments(result: Any, place: str, seed: int) -> tuple[dict[str, Any], pd.DataFrame]:
+    """The row of :data:`MOMENTS` of a one-region run of ``place`` (with its ``place`` and
+    ``seed``), and the region's metrics in month order they were measured on."""
+    region, spec = next(iter(result.scenario.regions.items()))
+    m = result.metrics[result.metrics["region"].astype(str) == region].sort_values("month")
     row: dict[str, Any] = {"place": place, "seed": seed}
     for k, mo in MOMENTS.items():
         with np.errstate(divide="ignore", invalid="ignore"):
             row[k] = mo.value(m, spec.area_km2)
-    return place, seed, row, _pooled_counts(r)
+    return row, m
 
 
 def run_moments(
@@ -1142,6 +1148,7 @@ __all__ = [
     "load_fitted",
     "measured",
     "parse_free",
+    "place_moments",
     "place_scenario",
     "run_moments",
     "target_table",

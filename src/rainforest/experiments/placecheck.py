@@ -27,11 +27,11 @@ from rainforest.experiments.joint import (
     DEFAULT_PLACES,
     FITTED_PATH,
     INPUT_SET,
-    MOMENTS,
     POOLED,
     _pooled_counts,
     build_targets,
     load_fitted,
+    place_moments,
     place_scenario,
     target_table,
 )
@@ -187,15 +187,10 @@ def validate_places(
     total, done = len(places) * len(seeds), 0
     for place in places:
         sc = place_scenario(place, values)
-        region, spec = next(iter(sc.regions.items()))
         change: dict[str, list[float]] = {"output": [], "firm stock": []}
         for seed in seeds:
             r = simulate(sc, years=years, seed=seed, scale=scale)
-            m = r.metrics[r.metrics["region"].astype(str) == region].sort_values("month")
-            row: dict[str, Any] = {"place": place, "seed": seed}
-            for k, mo in MOMENTS.items():
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    row[k] = mo.value(m, spec.area_km2)
+            row, m = place_moments(r, place, seed)
             rows.append(row)
             surv += _pooled_counts(r)
             out0, out1 = float(m["output"].iloc[:12].sum()), float(m["output"].iloc[-12:].sum())

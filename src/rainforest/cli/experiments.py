@@ -587,7 +587,7 @@ def calibrate(
             free,
             out,
             edition,
-            cluster or workers or "processes",
+            executor_spec(workers, cluster) or "processes",
             start,
         )
         return

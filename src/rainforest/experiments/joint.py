@@ -542,48 +542,48 @@ def build_targets(
             )
         )
     long_runs = years is not None and years >= LONG_FIT_YEARS
+
+    def venture(moment: str, row: Any, model: str) -> PlaceTarget:
+        # one rule for every pooled venture outcome: fitted by long fits (LONG_FIT_MOMENTS),
+        # rare shares on the log scale (RARE_SHARES)
+        fitted = long_runs and moment in LONG_FIT_MOMENTS
+        rare = moment in RARE_SHARES
+        return PlaceTarget(
+            "all",
+            moment,
+            float(row.value),
+            _year(row),
+            SIGMA_RULE["rare_share" if rare else "share"],
+            "fit" if fitted else "held out",
+            _source(row),
+            f"{model}, pooled; "
+            + ("fitted (runs of ten years or more)" if fitted else "held out")
+            + (", compared on the log scale" if rare else "")
+            + " (docs/calibration.md section 8)",
+        )
+
     vc = stats[(stats["place"] == "united-states") & stats["measure"].isin(list(DEAL_SHARES))]
     for row in vc.itertuples(index=False):
-        fitted = long_runs and row.measure in LONG_FIT_MOMENTS
         out.append(
-            PlaceTarget(
-                "all",
+            venture(
                 str(row.measure),
-                float(row.value),
-                _year(row),
-                SIGMA_RULE["rare_share" if row.measure in RARE_SHARES else "share"],
-                "fit" if fitted else "held out",
-                _source(row),
+                row,
                 "share of realised US venture financings by multiple; model: realised "
-                "investments (exits and failures) of every place's runs, pooled; "
-                + ("fitted (runs of ten years or more)" if fitted else "held out")
-                + (", compared on the log scale" if row.measure in RARE_SHARES else ""),
+                "investments (exits and failures) of every place's runs",
             )
         )
     cn = stats[stats["place"] == "china"]
     for moment, measure in FUNDED_SHARES.items():
         r = cn[cn["measure"] == measure]
-        if r.empty:
-            continue
-        row = next(r.itertuples(index=False))
-        out.append(
-            PlaceTarget(
-                "all",
-                moment,
-                float(row.value),
-                _year(row),
-                SIGMA_RULE["rare_share"],
-                "fit" if long_runs else "held out",
-                _source(row),
-                "share of China's angel-funded firms (IT桔子 2022, compared on the log scale); "
-                "model: funded startups born in every place's runs, pooled; "
-                + (
-                    "fitted (runs of ten years or more)"
-                    if long_runs
-                    else "held out: runs shorter than ten years (docs/calibration.md section 8)"
-                ),
+        if not r.empty:
+            out.append(
+                venture(
+                    moment,
+                    next(r.itertuples(index=False)),
+                    "share of China's angel-funded firms (IT桔子 2022); model: funded startups "
+                    "born in every place's runs",
+                )
             )
-        )
     return out
 
 
@@ -691,12 +691,12 @@ def run_moments(
         One row per (place, seed) with a column per moment; and the pooled counts
         (:data:`POOLED` x (cohort or financings, failed or in the class)).
     """
-    from rainforest.experiments.executors import SequentialExecutor, make_executor
+    from rainforest.experiments.executors import make_executor
 
     for place in places:
         place_scenario(place, values)  # a bad place or value fails here, before any run
     items = [(p, values, budget.years, s, budget.scale) for p in places for s in budget.seeds]
-    ex, own = (SequentialExecutor(), True) if executor is None else make_executor(executor)
+    ex, own = make_executor(1 if executor is None else executor)
     got: dict[tuple[str, int], tuple[dict[str, Any], np.ndarray]] = {}
     try:
         for place, seed, row, counts in ex.imap_unordered(_place_run, items):

@@ -13,8 +13,14 @@ The library's face (heavier parts are imported on first use)::
 
 from __future__ import annotations
 
+import os
 from importlib import import_module
 from typing import Any
+
+# Numba would vectorise math functions through Intel's SVML where icc_rt is installed, and
+# SVML's last bits differ from the C library's: runs would then depend on the machine (see
+# rainforest.mechanisms.portable_math). Numba reads this when it is first imported.
+os.environ.setdefault("NUMBA_DISABLE_INTEL_SVML", "1")
 
 from rainforest.scenario import Scenario, ScenarioError, load_scenario, preset_names
 

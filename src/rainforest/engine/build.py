@@ -29,6 +29,7 @@ from rainforest.engine.params import (
     region_params,
     stage_weights,
 )
+from rainforest.mechanisms import portable_math as pm
 from rainforest.mechanisms.common import sampled_head
 from rainforest.mechanisms.m08_knowledge import UniP
 from rainforest.scenario.schema import INVESTOR_KINDS, SKILLS, Scenario
@@ -285,7 +286,7 @@ def build_world(sc: Scenario, scale: float, rng: np.random.Generator, start_mont
         # established firms: Zipf sizes (Axtell 2001), random ages and fits
         nf = n_firms[r]
         sizes = np.minimum(
-            np.floor(ini.firm_size_min / rng.random(nf) ** (1 / ini.firm_size_exponent)),
+            np.floor(ini.firm_size_min / pm.power(rng.random(nf), 1 / ini.firm_size_exponent)),
             ini.firm_size_max,
         ).astype(np.int64)
         n_r = int(n_people[r])

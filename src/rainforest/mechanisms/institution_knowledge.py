@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from rainforest.mechanisms import knowledge_vec as kv
+from rainforest.mechanisms import portable_math as pm
 
 
 def _classes(weights: np.ndarray, dom_cls: np.ndarray) -> np.ndarray:
@@ -50,7 +51,7 @@ def university_vectors(w, scale: float, dom_cls: np.ndarray, kp, patent_scale: f
     if U.org.shape[0] == 0:
         return np.zeros((0, kv.D))
     patents = U.pat * scale  # real patents a year (the run holds 1/scale of them)
-    depth = kp.initial_depth * (1.0 + kp.university_patent_depth * np.log1p(patents / patent_scale))
+    depth = kp.initial_depth * (1.0 + kp.university_patent_depth * pm.log1p(patents / patent_scale))
     return _classes(U.dom, dom_cls) * depth[:, None]
 
 

@@ -28,6 +28,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
+from rainforest.mechanisms import portable_math as pm
 from rainforest.scenario.schema import KnowledgeParams
 
 D = 8  # technology classes of the compact vector
@@ -89,7 +90,7 @@ def org_knowledge(
     """Organisations' knowledge sums and head counts from their people (O(people)), and their
     learning multipliers from ``quality`` (standardised, one per organisation)."""
     O = OrgKnowledge(org=np.zeros((n_orgs, D + 2), np.float64))
-    O.org[:, MULT] = np.exp(p.quality_effect * np.asarray(quality, np.float64))
+    O.org[:, MULT] = pm.exp(p.quality_effect * np.asarray(quality, np.float64))
     recompute(K, O)
     return O
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from rainforest.mechanisms import portable_math as pm
 from rainforest.mechanisms.common import LANES, row_draw
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.state.accounts import M_CONTACT_SAMPLE, M_CONTACTS, M_CROSS_SAMPLE, M_PEOPLE
@@ -34,7 +35,7 @@ def contact_rates(people_real, area, third_places, contacts, exponent: bool = Tr
     power = contacts.density_elasticity if exponent else 0.0
     return (
         contacts.base_rate
-        * ratio**power
+        * pm.power(ratio, power)
         * (1.0 + contacts.third_place_effect * np.asarray(third_places))
     )
 

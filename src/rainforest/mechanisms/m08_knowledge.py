@@ -23,6 +23,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
+from rainforest.mechanisms import portable_math as pm
 from rainforest.mechanisms.common import add_event, new_person, pick_weighted, share
 from rainforest.mechanisms.contract import Column, Hook, Mechanism, declare
 from rainforest.mechanisms.m02_ideas import add_cand
@@ -58,7 +59,7 @@ def knowledge_field(cell_x, cell_y, inst_x, inst_y, inst_strength, inst_dom, dec
         return np.zeros((len(cell_x), inst_dom.shape[1] if inst_dom.ndim == 2 else 1))
     dx = cell_x[:, None] - inst_x[None, :]
     dy = cell_y[:, None] - inst_y[None, :]
-    w = np.exp(-np.sqrt(dx * dx + dy * dy) / decay_km) * inst_strength[None, :]
+    w = pm.exp(-np.sqrt(dx * dx + dy * dy) / decay_km) * inst_strength[None, :]
     return w @ inst_dom
 
 
@@ -227,7 +228,7 @@ def field(eng) -> None:
 def _set_field(w, kf: np.ndarray) -> None:
     w.G.kf[:] = kf
     # diminishing returns: ten labs next door are not ten times one lab
-    w.G.ktot[:] = np.log1p(kf.sum(axis=1))
+    w.G.ktot[:] = pm.log1p(kf.sum(axis=1))
     for r in range(len(w.region_names)):
         c0, nc = w.G.reg_cell0[r], w.G.reg_ncell[r]
         w.R.kmax[r] = w.G.ktot[c0 : c0 + nc].max() if nc else 0.0
@@ -264,7 +265,7 @@ def facilities(eng) -> None:
             if hi > lo:
                 person = int(eng.emp_order[lo + rng.integers(hi - lo)])
                 mu, sd = bt.breakthrough_quality_mu, bt.breakthrough_quality_sd
-                q = float(np.exp(rng.normal(mu, sd)))
+                q = float(pm.exp(rng.normal(mu, sd)))
                 add_cand(eng.C, person, -1, q, d, FROM_FACILITY, o)
 
 

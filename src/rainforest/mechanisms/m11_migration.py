@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from rainforest.mechanisms import portable_math as pm
 from rainforest.mechanisms.common import add_event, make_unemployed
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.state.accounts import (
@@ -38,10 +39,10 @@ from rainforest.state.tables import EV_MIGRATION, FOUNDER, GONE, UNEMPLOYED
 def region_utility(R, opportunity, mig) -> np.ndarray:
     """Attractiveness of each region to a mobile knowledge worker (utility units)."""
     return (
-        mig.wage_weight * np.log(R.wage * (1.0 - R.tax))
+        mig.wage_weight * pm.log(R.wage * (1.0 - R.tax))
         + mig.opportunity_weight * opportunity
         + mig.openness_weight * R.openness
-        - mig.housing_weight * np.log(R.housing * R.rent / R.rent0)
+        - mig.housing_weight * pm.log(R.housing * R.rent / R.rent0)
     )
 
 
@@ -49,7 +50,7 @@ def destination_cdf(utility, dist, mig) -> np.ndarray:
     """Row i: cumulative logit probabilities over destinations (staying = column i)."""
     gain = utility[None, :] - utility[:, None] - dist / mig.distance_km - mig.moving_cost
     np.fill_diagonal(gain, 0.0)
-    w = np.exp((gain - gain.max(axis=1, keepdims=True)) / mig.temperature)
+    w = pm.exp((gain - gain.max(axis=1, keepdims=True)) / mig.temperature)
     return np.cumsum(w / w.sum(axis=1, keepdims=True), axis=1)
 
 
@@ -57,9 +58,8 @@ def update_rents(R, people, people0, invest_pc, invest_pc0, rents) -> None:
     """Office rent and housing follow crowding (damped by land supply) and capital inflow."""
     crowd = np.maximum(people / np.maximum(people0, 1.0), 1e-3)
     capital = (1.0 + invest_pc) / (1.0 + invest_pc0)
-    factor = (
-        crowd ** (rents.density_elasticity * (1.0 - R.land_supply))
-        * np.maximum(capital, 1e-3) ** rents.capital_elasticity
+    factor = pm.power(crowd, rents.density_elasticity * (1.0 - R.land_supply)) * pm.power(
+        np.maximum(capital, 1e-3), rents.capital_elasticity
     )
     R.rent[:] = R.rent0 * factor
 

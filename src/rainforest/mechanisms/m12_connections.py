@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from rainforest.mechanisms import portable_math as pm
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 
 
 def remote_weights(people, dist, contact_distance_km) -> np.ndarray:
     """Row r: cumulative probability of each other region for a remote contact from r."""
-    w = people[None, :] * np.exp(-dist / contact_distance_km)
+    w = people[None, :] * pm.exp(-dist / contact_distance_km)
     np.fill_diagonal(w, 0.0)
     tot = w.sum(axis=1, keepdims=True)
     w = np.where(tot > 0, w / np.where(tot > 0, tot, 1.0), 0.0)

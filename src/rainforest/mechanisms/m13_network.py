@@ -41,6 +41,7 @@ from rainforest.mechanisms import alumni as al
 from rainforest.mechanisms import institution_knowledge as ik
 from rainforest.mechanisms import knowledge_vec as kv
 from rainforest.mechanisms import living_network as ln
+from rainforest.mechanisms import portable_math as pm
 from rainforest.mechanisms import recombination as rc
 from rainforest.mechanisms import spinoff_people as sp
 from rainforest.mechanisms import ties as tk
@@ -571,7 +572,7 @@ def month_hook(eng) -> None:
     mean, sd = (theta[live].mean(), theta[live].std()) if live.any() else (0.0, 1.0)
     quality = (theta - mean) / (sd if sd > 0 else 1.0)  # employers' standardised potential
     used = min(int(O.n[0]), n_orgs)  # rows not used yet have nobody to teach
-    Ok.org[:used, kv.MULT] = np.exp(kp.quality_effect * quality[:used])
+    Ok.org[:used, kv.MULT] = pm.exp(kp.quality_effect * quality[:used])
     emp = st["emp"]
     if st.get("moved") is None or st["moved"].shape[0] < n:
         st["moved"], st["dest"] = np.empty(cap, np.int64), np.empty(cap, np.int64)
@@ -659,7 +660,7 @@ def _growth(st: dict, O, n_orgs: int) -> np.ndarray:
         st.setdefault("hist_at", 0)
     at = st["hist_at"]
     k = min(int(O.n[0]), n_orgs)  # rows not used yet have nobody, now and then: growth 0
-    now = np.log1p(O.emp[:k].astype(np.float64))  # the ring keeps log(1 + head count)
+    now = pm.log1p(O.emp[:k].astype(np.float64))  # the ring keeps log(1 + head count)
     out = np.zeros(n_orgs, np.float64)
     if at >= 12:
         np.subtract(now, hist[at % 12, :k], out=out[:k])
@@ -681,7 +682,7 @@ def _queue_spinoffs(st: dict, eng, founders: np.ndarray, parents: np.ndarray) ->
     depth /= max(eng.sc.mechanisms.knowledge_vectors.initial_depth, 1e-12)
     cell = P.cell[founders]
     quality = (
-        np.exp(rng.normal(0.0, glob.qsd, m))
+        pm.exp(rng.normal(0.0, glob.qsd, m))
         * (1.0 + glob.k_quality * G.ktot[cell])
         * glob.spin_quality
         * depth

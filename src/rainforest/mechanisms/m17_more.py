@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rainforest.mechanisms import portable_math as pm
 from rainforest.state import accounts
 from rainforest.state.tables import EMPLOYED, FOUNDER, GONE, SME, STARTUP, UNEMPLOYED
 
@@ -258,11 +259,11 @@ def relocate(eng, ins: list, n, reg, rng, acc) -> np.ndarray:
     there = burn[:, d].T  # (firm, region)
     gain = p.relocation_horizon_months * (here[:, None] - there) / here[:, None]
     gain += grant[None, :] / here[:, None]
-    money = np.log(np.maximum(eng.invest_pc, 0.0) + _EPS)
+    money = pm.log(np.maximum(eng.invest_pc, 0.0) + _EPS)
     gain += p.relocation_capital_weight * (money[None, :] - money[r][:, None])
     demand = np.asarray(eng.inputs.get("demand", eng.no_demand), float)
     if demand.ndim == 2 and demand.any():
-        dem = np.log(np.maximum(demand[:, d].T, 0.0) + 1e-3)
+        dem = pm.log(np.maximum(demand[:, d].T, 0.0) + 1e-3)
         gain += p.relocation_market_weight * (dem - dem[np.arange(len(idx)), r][:, None])
     gain[np.arange(len(idx)), r] = -np.inf
     to = np.argmax(gain, axis=1)

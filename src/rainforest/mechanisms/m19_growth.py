@@ -43,6 +43,7 @@ import numpy as np
 
 from rainforest import registry
 from rainforest.mechanisms import knowledge_vec as kv
+from rainforest.mechanisms import portable_math as pm
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.mechanisms.m11_migration import region_utility
 from rainforest.registry import Metric
@@ -104,7 +105,7 @@ def productivity_growth(depth: np.ndarray, fit: np.ndarray, depth0: float, p) ->
     return (
         p.rate_per_year
         / 12.0
-        * rel**p.knowledge_elasticity
+        * pm.power(rel, p.knowledge_elasticity)
         * np.clip(np.asarray(fit, np.float64), 0.0, 1.0)
     )
 
@@ -124,10 +125,10 @@ def grow_markets(R, D, rate_per_year: float, wage_share: float) -> float:
     price of their rounds) rise by ``exp(rate/12)``, wages by ``exp(wage_share · rate/12)``
     (Kaldor's fact: wages follow output per worker). In place: the run's own tables.
     Returns the wages' factor (the outside pool's wage follows it too)."""
-    f = np.exp(rate_per_year / 12.0)
+    f = pm.exp(rate_per_year / 12.0)
     R.productivity[:] *= f
     D.market[:] *= f
-    fw = float(np.exp(wage_share * rate_per_year / 12.0))
+    fw = float(pm.exp(wage_share * rate_per_year / 12.0))
     R.wage[:] *= fw
     return fw
 
@@ -152,7 +153,7 @@ def grow(eng) -> None:
     firm = (O.alive[:n_orgs] > 0) & np.isin(kind, FIRM_KINDS) & (size > 0)
     idx = np.flatnonzero(firm)
     depth0 = eng.sc.mechanisms.knowledge_vectors.initial_depth
-    O.prod[idx] *= np.exp(productivity_growth(depth[idx], O.fit[idx], depth0, p))
+    O.prod[idx] *= pm.exp(productivity_growth(depth[idx], O.fit[idx], depth0, p))
     nr = eng.acc.shape[0]
     live = np.flatnonzero((O.alive[:n_orgs] > 0) & np.isin(kind, FIRM_KINDS))
     emp = O.emp[live].astype(np.float64)
@@ -168,7 +169,7 @@ def pool_utility(R, wage0: np.ndarray, mig, pool) -> np.ndarray:
     """Utility of the outside pool as seen from each region (M11's terms with the pool's
     wage, opportunity, openness; housing at the national level, index 1)."""
     return (
-        mig.wage_weight * np.log(pool.wage_ratio * wage0 * (1.0 - R.tax))
+        mig.wage_weight * pm.log(pool.wage_ratio * wage0 * (1.0 - R.tax))
         + mig.opportunity_weight * pool.opportunity
         + mig.openness_weight * pool.openness
     )
@@ -190,8 +191,8 @@ def pool_flows(
     t = mig.temperature
     gain_in = (u_region - u_pool - cost) / t
     gain_out = (u_pool - u_region - cost) / t
-    arrive = mig.base_rate * pool.pool_ratio * people0 / (1.0 + np.exp(-gain_in))
-    leave = mig.base_rate * people / (1.0 + np.exp(-gain_out))
+    arrive = mig.base_rate * pool.pool_ratio * people0 / (1.0 + pm.exp(-gain_in))
+    leave = mig.base_rate * people / (1.0 + pm.exp(-gain_out))
     return arrive, leave
 
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 import numpy as np
 
 from rainforest import registry
+from rainforest.mechanisms import portable_math as pm
 from rainforest.mechanisms import spinoff_people as sp
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.mechanisms.m08_knowledge import tech_transfer
@@ -82,7 +83,7 @@ for _m in _METRICS:  # appended after the built-ins: compiled account columns do
 def conversion_hazards(depth, age, policy, p, spin) -> tuple[np.ndarray, np.ndarray]:
     """Monthly hazards of an open patent: the inventor founding on it (M16's rule with one
     unpursued idea, times the office's lever) and a firm licensing it."""
-    lever = np.exp(p.tto_effect * np.asarray(policy, np.float64))
+    lever = pm.exp(p.tto_effect * np.asarray(policy, np.float64))
     n = len(lever)
     h_spin = sp.hazards(
         np.asarray(depth, np.float64),
@@ -203,7 +204,7 @@ def month(eng) -> None:
         dom = np.array([rng.choice(U.dom.shape[1], p=_mix(U.dom[u])) for u in uni[s_idx]])
         who = inv[s_idx]
         quality = (
-            np.exp(rng.normal(glob.uni_quality_mu, glob.qsd, s_idx.size))
+            pm.exp(rng.normal(glob.uni_quality_mu, glob.qsd, s_idx.size))
             * (1.0 + glob.k_quality * G.ktot[P.cell[who]])
             * depth[s_idx]
         )

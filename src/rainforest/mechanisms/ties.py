@@ -59,6 +59,7 @@ from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
+from rainforest.mechanisms import portable_math as pm
 from rainforest.scenario.schema import TiesParams
 
 ENCOUNTER, FORMER_COWORKER, COFOUNDER, ALUMNI, INVESTOR, INTRODUCED, REMOTE = 0, 1, 2, 3, 4, 5, 6
@@ -124,7 +125,7 @@ def clear_row(T, i):
 
 def decay_table(half_life_months: float) -> np.ndarray:
     """Share of strength left after ``a`` unused months, for ``a`` in ``0..AGES-1``."""
-    return np.exp(-np.log(2.0) * np.arange(AGES) / half_life_months).astype(np.float32)
+    return pm.exp(-pm.log(2.0) * np.arange(AGES) / half_life_months).astype(np.float32)
 
 
 def nbytes(T: Ties) -> int:
@@ -577,7 +578,7 @@ def meeting_chance(
         + p.coworking_effect * np.asarray(coworking_share, np.float64)
         + p.campus_effect * np.asarray(campus_share, np.float64)
     )
-    return (1.0 - (1.0 - p.encounter_base) * np.exp(-h)).astype(np.float32)
+    return (1.0 - (1.0 - p.encounter_base) * pm.exp(-h)).astype(np.float32)
 
 
 @njit(cache=True)

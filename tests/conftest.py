@@ -130,6 +130,15 @@ def totals_over_seeds(data: dict, seeds, years: int = 5, scale: float | None = N
             coh = born[born.founded <= T - 1 - age]
             dead = (coh.exit == "failure") & (coh.exit_month - coh.founded < age)
             tot[f"survival_{age}"] = float((~dead).mean()) if len(coh) else np.nan
+        # failures a firm-year before the age of three, of every firm born in the run and of
+        # those that raised a round: a hazard, so it does not move with the number of foundings
+        end = np.where(born.exit_month >= 0, born.exit_month, T)
+        years_at_risk = np.clip(end - born.founded.to_numpy(), 0, 36) / 12.0
+        young_fail = ((born.exit == "failure") & (born.exit_month - born.founded < 36)).to_numpy()
+        funded = (born.rounds >= 1).to_numpy()
+        for key, m in (("hazard_3y", np.ones(len(born), bool)), ("hazard_3y_funded", funded)):
+            at_risk = years_at_risk[m].sum()
+            tot[key] = young_fail[m].sum() / at_risk if at_risk > 0 else np.nan
         # either edition's ideas (the other edition's column stays 0)
         ideas = res.metrics.ideas.sum() + res.metrics.recombinant_ideas.sum()
         tot["ideas_per_person_month"] = ideas / res.metrics.people.sum()

@@ -98,3 +98,14 @@ def test_conversion_claim_is_stated_by_research_only_in_the_first_edition():
     # a claim with no switch is stated by its groups in either edition
     other = next(c for c in CLAIMS if c.key == "grassroots_ai")
     assert other.stated_by(apply_fitted("hangzhou")) == other.says_so
+
+
+def test_claims_do_not_depend_on_the_executor():
+    """The same claims table and ablations in this process and on two worker processes (runs
+    are gathered in seed order, whatever order they finish in)."""
+    claim = next(c for c in CLAIMS if c.key == "hefei_cheques")
+    kw = dict(seeds=(0, 1), years=1, scale=40.0, groups=("capital",))
+    here = check_claims([claim], executor=1, **kw)
+    there = check_claims([claim], executor=2, **kw)
+    assert here.claims.equals(there.claims)
+    assert here.ablations.equals(there.ablations)

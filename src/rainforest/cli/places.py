@@ -16,6 +16,7 @@ from rich.table import Table
 
 from rainforest.cli.app import app, console, fail
 from rainforest.cli.display import fmt, progress_bar
+from rainforest.cli.options import cluster_option, workers_option
 
 
 def _list(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -205,7 +206,7 @@ def validate_places_cmd(
 @app.command()
 def claims(
     seeds: int = typer.Option(
-        4, "--seeds", help="Runs per place and swap (the statistics' units)."
+        8, "--seeds", help="Runs per place and swap (the statistics' units)."
     ),
     years: int = typer.Option(5, "--years", "-y", help="Reported years per run."),
     scale: float = typer.Option(10.0, "--scale", "-k", help="Real people per simulated person."),
@@ -218,10 +219,13 @@ def claims(
         help="Comma-separated input groups to swap (default: all of culture, policy, capital, "
         "research, anchors, workforce, industry, costs).",
     ),
+    workers: int = workers_option(),
+    cluster: str = cluster_option(),
 ) -> None:
     """Test the essays' comparative claims per capita (runs as units) and swap each input
     group between the two places: a claim that falls when the input that states it is swapped
     is labelled 'by assumption'."""
+    from rainforest.cli.experiments import executor_spec
     from rainforest.experiments.claims import CLAIMS, GROUPS, check_claims
 
     chosen = CLAIMS
@@ -248,6 +252,7 @@ def claims(
             groups=() if no_ablation else swaps,
             fitted=fitted,
             progress=bar,
+            executor=executor_spec(workers, cluster) or "processes",
         )
     t = Table(title=f"claims per capita ({seeds} runs each, Welch t >= 2)", box=box.SIMPLE_HEAD)
     for c in ("claim", "measure", "A", "B", "t", "label", "falls when swapping"):

@@ -266,16 +266,38 @@ def _resize(fld: str, value: Any, ratio: float) -> Any:
     return out
 
 
-def _runs(
-    sc: Any, seeds: Sequence[int], years: int, scale: float, tick: Callable[[], None]
-) -> pd.DataFrame:
+def _claim_run(item: tuple[Any, Any, int, int, float]) -> tuple[Any, int, dict[str, float]]:
+    """One run of a claims plan: ``(key, scenario, seed, years, scale)`` -> its measures."""
     from rainforest.api import simulate
 
-    rows = []
-    for s in seeds:
-        rows.append(measures(simulate(sc, years=years, seed=s, scale=scale)))
-        tick()
-    return pd.DataFrame(rows)
+    key, sc, seed, years, scale = item
+    return key, seed, measures(simulate(sc, years=years, seed=seed, scale=scale))
+
+
+def _run_plan(
+    plan: dict[Any, Any],
+    seeds: Sequence[int],
+    years: int,
+    scale: float,
+    executor: Any,
+    tick: Callable[[], None],
+) -> dict[Any, pd.DataFrame]:
+    """Every scenario of ``plan`` (key -> scenario) run with every seed on ``executor``: one
+    DataFrame of measures per key, rows in seed order (so the statistics do not depend on the
+    executor or on the order runs finish in)."""
+    from rainforest.experiments.executors import make_executor
+
+    items = [(k, sc, int(s), years, scale) for k, sc in plan.items() for s in seeds]
+    got: dict[tuple[Any, int], dict[str, float]] = {}
+    ex, own = make_executor(1 if executor is None else executor)
+    try:
+        for key, seed, row in ex.imap_unordered(_claim_run, items):
+            got[(key, seed)] = row
+            tick()
+    finally:
+        if own:
+            ex.close()
+    return {k: pd.DataFrame([got[(k, int(s))] for s in seeds]) for k in plan}
 
 
 @dataclass
@@ -300,6 +322,7 @@ def check_claims(
     fitted: Any = None,
     t_min: float = 2.0,
     progress: Callable[[int, int], None] | None = None,
+    executor: Any = None,
 ) -> ClaimsResult:
     """Test every claim per capita over runs, then swap each input group and test again.
 
@@ -317,6 +340,11 @@ def check_claims(
         Welch's t a claim needs in its direction to hold.
     progress
         ``progress(done_runs, total_runs)``.
+    executor
+        Where the runs happen: anything
+        :func:`~rainforest.experiments.executors.make_executor` takes (a worker count, a Dask
+        address, an executor); None runs them here, one after another. The result does not
+        depend on it.
     """
     from rainforest.experiments.joint import apply_fitted
     from rainforest.scenario import ScenarioError, load_scenario
@@ -335,7 +363,7 @@ def check_claims(
             progress(done[0], total)
 
     scen = {p: load(p) for p in places}
-    base = {p: _runs(scen[p], seeds, years, scale, tick) for p in places}
+    plan: dict[Any, Any] = {("base", p): scen[p] for p in places}
     swapped: dict[tuple[tuple[str, str], str], dict[str, pd.DataFrame] | str] = {}
     for pair in pairs:
         for g in groups:
@@ -345,10 +373,14 @@ def check_claims(
                 swapped[(pair, g)] = f"swap invalid: {str(err).splitlines()[0][:120]}"
                 done[0] += 2 * len(seeds)
                 continue
-            swapped[(pair, g)] = {
-                pair[0]: _runs(sa, seeds, years, scale, tick),
-                pair[1]: _runs(sb, seeds, years, scale, tick),
-            }
+            plan[(pair, g, pair[0])] = sa
+            plan[(pair, g, pair[1])] = sb
+    ran = _run_plan(plan, seeds, years, scale, executor, tick)
+    base = {p: ran[("base", p)] for p in places}
+    for pair in pairs:
+        for g in groups:
+            if (pair, g) not in swapped:
+                swapped[(pair, g)] = {q: ran[(pair, g, q)] for q in pair}
     rows, abl = [], []
     for c in claims:
         xa, xb = base[c.a][c.measure].to_numpy(float), base[c.b][c.measure].to_numpy(float)

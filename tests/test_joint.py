@@ -206,7 +206,7 @@ def test_validate_places_table_and_directions():
     assert (lv["model"] <= lv["model_hi"] + 1e-12).all()
     d = v.directions.set_index(["place", "quantity"])
     assert d.loc[("zhangjiang", "output"), "history"] == "up"  # revenue grew 8.3% (2022)
-    assert d.loc[("hefei", "firm stock"), "history"] == "up"  # high-tech 8,406 -> 10,000
+    assert d.loc[("hefei", "firm stock"), "history"] == "up"  # zone firms 17,000 -> 20,000
     assert d["model"].isin(["up", "down", "flat"]).all()
     assert "direction vs history" in set(v.summary()["role"])
     # pooled moments take the roles the shipped fit gave them: a twelve-year fit fits the
@@ -217,6 +217,22 @@ def test_validate_places_table_and_directions():
     assert len(long) == len(LONG_FIT_MOMENTS) and (long["role"] == "fit").all()
     assert lv.loc[lv["moment"] == "deals_below_1x", "role"].eq("held out").all()
     assert lv.loc[lv["moment"] == "survival_1y", "role"].eq("fit").all()
+
+
+def test_history_compares_counts_over_one_area_only():
+    """A change of boundary is not history: Zhangjiang's firm counts (a 25 km² park in 2010,
+    an 80 km² core park in 2015, the 95 km² science city in 2022) and Kendall Square's
+    (2.5 square miles, a ZIP code, the city of Cambridge) have no two years over one area, so
+    history says nothing of their firm stock; Hefei's High-tech Zone (2016, 2017) does."""
+    from rainforest.data import load_statistics
+    from rainforest.experiments.placecheck import _history
+
+    st = load_statistics()
+    assert "firm stock" not in _history(st, "zhangjiang")
+    assert "firm stock" not in _history(st, "kendall-square")
+    direction, evidence = _history(st, "hefei")["firm stock"]
+    assert direction == "up" and "17,000 (2016) -> 20,000 (2017)" in evidence
+    assert evidence.endswith("Hefei High-tech Zone")
 
 
 def test_validate_places_marks_what_a_short_fit_never_had_as_not_in_fit():

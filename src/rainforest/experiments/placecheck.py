@@ -98,17 +98,35 @@ def _history(stats: pd.DataFrame, place: str) -> dict[str, tuple[str, str]]:
                 )
                 break
     for m in ("enterprises", "high_tech_enterprises", "biotech_companies"):
-        d = s[(s["measure"] == m) & s["year"].notna()]
-        d = d[d["scope"] == d["scope"].mode().iloc[0]] if len(d) else d
-        d = d.sort_values("year")
-        if len(d) >= 2 and d["year"].nunique() >= 2:
+        d = _same_area(s[(s["measure"] == m) & s["year"].notna()])
+        if d is not None:
             a, b = d.iloc[0], d.iloc[-1]
             out["firm stock"] = (
                 _dir(b.value / a.value - 1),
-                f"{m} {a.value:,.0f} ({a.year}) -> {b.value:,.0f} ({b.year})",
+                f"{m} {a.value:,.0f} ({a.year}) -> {b.value:,.0f} ({b.year}), {a.area_covered}",
             )
             break
     return out
+
+
+_SCOPE_RANK = {"district": 0, "narrower": 1, "wider": 2, "national": 3}
+
+
+def _same_area(d: pd.DataFrame) -> pd.DataFrame | None:
+    """The rows, in year order, of the one area with figures in at least two years: a change
+    of a count is history only over the same area (Zhangjiang's 25 km² park of 2010 against
+    its 80 km² core park of 2015, or Kendall Square's 2.5 square miles against the city of
+    Cambridge, is a change of boundary). Prefers the district's own area, then narrower,
+    then wider, then the area with most years; None when no area has two years."""
+    best: tuple | None = None
+    for area, g in d.groupby("area_covered", sort=True):
+        years = g["year"].nunique()
+        if years < 2:
+            continue
+        key = (_SCOPE_RANK.get(g["scope"].iloc[0], 9), -years, str(area))
+        if best is None or key < best[0]:
+            best = (key, g.sort_values("year"))
+    return None if best is None else best[1]
 
 
 def _dir(change: float) -> str:

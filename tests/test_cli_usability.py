@@ -90,6 +90,22 @@ def test_changed_levers_of_a_job():
     assert changed_levers(["{}", None, ""]) == "–"
 
 
+def test_runs_where_names_the_store_the_commands_use(tmp_path, monkeypatch):
+    """`rainforest runs where` (which --store's help points to) prints the file: --store,
+    else $RAINFOREST_STORE, else the per-user default; the bare path on stdout."""
+    from rainforest.store.paths import user_store_path
+
+    monkeypatch.delenv("RAINFOREST_STORE", raising=False)
+    res = runner.invoke(app, ["runs", "where"])
+    assert res.exit_code == 0 and res.stdout.strip() == str(user_store_path())
+    monkeypatch.setenv("RAINFOREST_STORE", str(tmp_path / "mine.duckdb"))
+    res = runner.invoke(app, ["runs", "where"])
+    assert res.stdout.strip() == str(tmp_path / "mine.duckdb")
+    assert "not created yet" in res.stderr
+    res = runner.invoke(app, ["runs", "where", "--store", str(tmp_path)])
+    assert res.stdout.strip() == str(tmp_path / "runs.duckdb")
+
+
 def test_run_is_stored_by_default_and_listed(tmp_path, monkeypatch, narrow):
     store = tmp_path / "mine.duckdb"
     monkeypatch.setenv("RAINFOREST_STORE", str(store))

@@ -1,4 +1,4 @@
-"""`rainforest runs list | experiments | show | export`: read the run store.
+"""`rainforest runs list | experiments | show | export | where`: read the run store.
 
 The store is opened read-only, so these commands never change results; they fail with a
 clear message while an experiment is writing to the same file (DuckDB has one writer).
@@ -88,6 +88,28 @@ def job_table(runs: Any, experiments: Any) -> Any:
         return out
     key = out["last"].fillna(out["time"])
     return out.assign(_k=key).sort_values("_k", ascending=False).drop(columns="_k")
+
+
+@runs_app.command("where")
+def where(store: Path = store_option()) -> None:
+    """Print the run store file the other commands use (--store, else $RAINFOREST_STORE, else
+    the per-user file), and whether it exists yet."""
+    import os
+
+    from rainforest.store.paths import ENV_VAR, resolve_store_path
+
+    path = resolve_store_path(store)
+    if store is not None:
+        why = "--store"
+    elif os.environ.get(ENV_VAR, "").strip():
+        why = f"${ENV_VAR}"
+    else:
+        why = "the per-user default"
+    state = f"{path.stat().st_size / 1e6:.1f} MB" if path.exists() else "not created yet"
+    # the bare path on stdout, so that `$(rainforest runs where)` works in scripts; the note
+    # on stderr
+    typer.echo(str(path))
+    typer.echo(f"({why}; {state})", err=True)
 
 
 @runs_app.command("list")

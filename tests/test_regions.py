@@ -96,12 +96,23 @@ def test_hybrid_collaboration_raises_cross_region_cofounding_and_investment():
     other region in 16 seeds at either level. The reason is structural, not the sample: most
     second-edition co-founders join spin-offs of people (M16), whose co-founder is drawn
     among the parent's employees (``m13_network._queue_spinoffs``), and only the recombinant
-    ideas of people outside employment take their tie partner as possible co-founder. A
-    co-founder drawn from the founder's ties would let hybrid work act here; it would move the
-    calibrated second edition, so it waits for a re-fit."""
+    ideas of people outside employment take their tie partner as possible co-founder. With
+    ``people_spinoffs.cofounder_from_ties`` (off in the shipped fit, so that it waits for a
+    re-fit) a spin-off's co-founder is drawn among the founder's ties, and hybrid work brings
+    co-founders from the other region: 17 in 8 seeds at full hybrid work, at least one in
+    every seed, none without it (M3 lets a remote co-founder join with the hybrid chance)."""
     low = cross_region_ties(second_edition(two_regions(connect={"hybrid": 0.0})), range(6))
     high = cross_region_ties(second_edition(two_regions(connect={"hybrid": 1.0})), range(6))
     assert high[:, 1].mean() > 1.3 * low[:, 1].mean() + 1, (high[:, 1], low[:, 1])
+    ties = "mechanisms.people_spinoffs.cofounder_from_ties"
+    low = cross_region_ties(
+        deep_set(second_edition(two_regions(connect={"hybrid": 0.0})), ties, True), range(8)
+    )
+    high = cross_region_ties(
+        deep_set(second_edition(two_regions(connect={"hybrid": 1.0})), ties, True), range(8)
+    )
+    assert (low[:, 0] == 0).all(), low[:, 0]
+    assert (high[:, 0] > 0).mean() >= 0.75 and high[:, 0].sum() >= 8, high[:, 0]
     low = cross_region_ties(first_edition(two_regions(connect={"hybrid": 0.0})), range(8))
     high = cross_region_ties(first_edition(two_regions(connect={"hybrid": 1.0})), range(8))
     assert high[:, 0].mean() > low[:, 0].mean() + 1

@@ -669,11 +669,23 @@ def _growth(st: dict, O, n_orgs: int) -> np.ndarray:
     return out
 
 
+@njit(cache=True)
+def _mates_from_ties(T, founders, month, decay, u, mate):
+    """``mate[x]``: a tie partner of ``founders[x]`` drawn by effective strength with the
+    uniform ``u[x]`` (-1 for a founder with no ties)."""
+    for x in range(founders.shape[0]):
+        i = founders[x]
+        s = tk.pick_by_strength_u(T, i, month, decay, u[x])
+        if s >= 0:
+            mate[x] = T.slot[i, s, 0]
+
+
 def _queue_spinoffs(st: dict, eng, founders: np.ndarray, parents: np.ndarray) -> None:
     """People's spin-off draws become spin-out candidates for the founding decision: the
     parent's domain (or, with chance ``1 − spinout_same_domain``, one of the founder's
     classes), a co-worker as possible co-founder, quality log-normal times the founder's depth
-    of knowledge (what they learned) and the local knowledge field, as M7 did."""
+    of knowledge (what they learned) and the local knowledge field, as M7 did. With
+    ``people_spinoffs.cofounder_from_ties`` the co-founder is drawn among the founder's ties."""
     w, rng = eng.w, st["rng"]
     P, O, G, glob = w.P, w.O, w.G, w.glob
     m = founders.shape[0]
@@ -694,12 +706,17 @@ def _queue_spinoffs(st: dict, eng, founders: np.ndarray, parents: np.ndarray) ->
         _idea_domains(st, own, P.region[founders], w.base_mix),
     )
     origin, parent = _origin(O, parents.astype(np.int64))
-    lo, hi = eng.emp_start[parents], eng.emp_start[parents + 1]
-    size = hi - lo
     mate = np.full(m, -1, np.int32)
-    ok = size > 1
-    draw = lo[ok] + (rng.random(int(ok.sum())) * size[ok]).astype(np.int64)
-    mate[ok] = eng.emp_order[draw]
+    if eng.sc.mechanisms.people_spinoffs.cofounder_from_ties:
+        # among the founder's ties by strength: a remote tie can bring a co-founder from
+        # another region (M3 lets one join with the hybrid-collaboration chance)
+        _mates_from_ties(st["T"], founders, eng.month, st["decay"], rng.random(m), mate)
+    else:
+        lo, hi = eng.emp_start[parents], eng.emp_start[parents + 1]
+        size = hi - lo
+        ok = size > 1
+        draw = lo[ok] + (rng.random(int(ok.sum())) * size[ok]).astype(np.int64)
+        mate[ok] = eng.emp_order[draw]
     mate[mate == founders] = -1
     _queue(eng.C, founders.astype(np.int32), mate, quality, domain, origin, parent)
 

@@ -1934,6 +1934,15 @@ class SpinoffParams(Model):
         "Chance that a spin-off starts in its parent's cell (else elsewhere in the region).",
         "probability",
     )
+    cofounder_from_ties: bool = _f(
+        False,
+        "Draw a spin-off's possible co-founder among the founder's ties by strength "
+        "(co-workers, former co-workers, classmates, remote ties, encounters) instead of "
+        "among the parent's employees; off keeps the co-worker draw the shipped fit used.",
+        "switch",
+        source="assumed: founding teams form through the founders' existing strong ties "
+        "(Ruef, Aldrich & Carter 2003, American Sociological Review 68(2)); off until a re-fit",
+    )
 
 
 class InstrumentParams(Model):

@@ -178,6 +178,7 @@ LEVERS: dict[str, str] = {
     "instruments.relay_fund": "接力(纾困)投资年度预算",
     "instruments.venture_loans": "投贷联动、专利质押贷款比例",
     "instruments.opc_grant": "超级个体(一人公司)扶持",
+    "instruments.early_users": "早期信任用户(车库的温度)",
     "instruments.data_circulation": "数据流通试点与金融试验区",
     "instruments.compute_power_price": "算力用电价格(相对工业电价)",
     "instruments.ai_task_force": "AI专班人数",

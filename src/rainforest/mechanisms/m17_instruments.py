@@ -166,6 +166,9 @@ def levers(eng) -> None:
         if staff.any() or serv.any():
             cut = (1.0 - p.founder_services_cut * serv) / (1.0 + staff / p.task_force_half_staff)
             _lever(eng, st, "reg_months", lambda b: b * cut)
+        early = _vec(st, "early_users")
+        if early.any():  # private early buyers on top of the public ones (open scenarios)
+            _lever(eng, st, "open_scen", lambda b: 1.0 - (1.0 - b) * (1.0 - early))
         data = _vec(st, "data_circulation")
         if data.any():
             _lever(eng, st, "open_data", lambda b: np.where(data > 0, 1 - (1 - b) * (1 - data), b))
@@ -291,7 +294,9 @@ def account(eng) -> None:
         young = start & (month - O.founded[:n] < glob.open_scen_months)
         fit = O.fit[:n]
         rev = emp * glob.rev_per_emp * fit * fit * w.D.market[dom]
-        rev = rev * glob.open_scen_rev * R.open_scen[reg] * (fit > glob.rev_min_fit)
+        # the public buyers' share only: trusted early users (early_users) buy privately
+        public = st["base"]["open_scen"] if "open_scen" in st["written"] else R.open_scen
+        rev = rev * glob.open_scen_rev * public[reg] * (fit > glob.rev_min_fit)
         out["public_first_buyers"] = by_region(rev, young)
     if st["active"]:
         _cash_instruments(eng, st, out, n, start, reg, dom, emp, by_region)

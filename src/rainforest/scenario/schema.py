@@ -385,6 +385,16 @@ class Instruments(Model):
         "million yuan",
         source="seed 002: 张江OPC项目对“超级个体”的定向扶持 — support for super-individuals",
     )
+    early_users: Share = _f(
+        0.0,
+        "Coverage of trusted early users (garage trust): friends, neighbours and nearby "
+        "firms who try a young startup's product before it is proven. Acts as open scenarios "
+        "do (young startups' revenue and experiment yield, M4), bought privately: no public "
+        "cost. Combined with policy.open_scenarios as independent chances.",
+        "share",
+        source="seed 000: “車庫的溫度”象徵著一種非正式、低成本、高信任的協作環境 — the garage's "
+        "warmth, an informal, low-cost, high-trust environment; its reach as early buyers assumed",
+    )
     data_circulation: Share = _f(
         0.0,
         "Data-circulation pilots and the finance trial zone: raise open data (M4).",

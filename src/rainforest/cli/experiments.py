@@ -28,6 +28,7 @@ from rainforest.cli.display import fmt, progress_bar
 from rainforest.cli.options import (
     cluster_option,
     events_option,
+    executor_spec,
     no_store_option,
     out_option,
     scale_option,
@@ -74,17 +75,6 @@ def fits(columns: int, per_column: int = 22, first: int = 16) -> bool:
     commands switch to a long layout (one row per scenario or region) deliberately, instead
     of letting the table cut names and numbers."""
     return console.width >= first + per_column * columns
-
-
-def executor_spec(workers: int | None, cluster: str | None) -> Any:
-    """What ``make_executor`` should build from the CLI flags."""
-    if cluster and workers:
-        fail("give either --workers or --cluster, not both")
-    if cluster:
-        return cluster if "://" in cluster else f"tcp://{cluster}"
-    if workers is not None and workers < 1:
-        fail(f"--workers must be at least 1, got {workers}")
-    return workers
 
 
 def store_spec(store: Path | None, no_store: bool) -> Any:

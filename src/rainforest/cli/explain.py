@@ -24,7 +24,6 @@ from rich.table import Table
 
 from rainforest.cli.app import app, console, fail
 from rainforest.cli.experiments import (
-    executor_spec,
     fmt,
     progress_bar,
     store_spec,
@@ -32,6 +31,7 @@ from rainforest.cli.experiments import (
 )
 from rainforest.cli.options import (
     cluster_option,
+    executor_spec,
     fitted_option,
     no_store_option,
     out_option,

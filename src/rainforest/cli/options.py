@@ -47,6 +47,17 @@ def cluster_option() -> Any:
     return typer.Option(None, "--cluster", help=CLUSTER_HELP)
 
 
+def executor_spec(workers: int | None, cluster: str | None) -> Any:
+    """What ``make_executor`` should build from ``--workers`` and ``--cluster``."""
+    if cluster and workers:
+        fail("give either --workers or --cluster, not both")
+    if cluster:
+        return cluster if "://" in cluster else f"tcp://{cluster}"
+    if workers is not None and workers < 1:
+        fail(f"--workers must be at least 1, got {workers}")
+    return workers
+
+
 def store_option(help: str = STORE_HELP) -> Any:
     """``--store``: the DuckDB run store."""
     return typer.Option(None, "--store", help=help)

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from rainforest.cli.app import app, console, fail
 from rainforest.cli.display import fmt, progress_bar
-from rainforest.cli.options import cluster_option, workers_option
+from rainforest.cli.options import cluster_option, executor_spec, workers_option
 
 
 def _list(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -225,7 +225,6 @@ def claims(
     """Test the essays' comparative claims per capita (runs as units) and swap each input
     group between the two places: a claim that falls when the input that states it is swapped
     is labelled 'by assumption'."""
-    from rainforest.cli.experiments import executor_spec
     from rainforest.experiments.claims import CLAIMS, GROUPS, check_claims
 
     chosen = CLAIMS

@@ -39,6 +39,9 @@ def test_levers_lists_paths_labels_units_and_values(narrow):
     assert re.search(r"--set\s+regions\.hangzhou\.", res.output)
     full = runner.invoke(app, ["levers", "hangzhou", "--all"])
     assert "population" in full.output and len(full.output) > len(res.output)
+    # the instruments and the learning government are levers too (issue 16)
+    assert "instruments.one_yuan_offices" in full.output and "learning.enabled" in full.output
+    assert "instruments." not in res.output
     bad = runner.invoke(app, ["levers", "yangtze-delta", "--region", "hangzou"])
     assert bad.exit_code == 2 and "did you mean 'hangzhou'?" in bad.output
 

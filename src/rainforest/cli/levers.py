@@ -3,7 +3,8 @@
 ``whatif --set``, the dashboard's sliders and experiment files all name a value by its dotted
 path (``regions.hangzhou.policy.sandbox``); this command lists them for one scenario so that
 nobody has to read the schema to find one. By default the culture and policy levers of every
-region; ``--all`` adds every other number a region has (population, wage, rents...).
+region; ``--all`` adds every other number a region has (population, wage, rents...), its
+instruments (issue 16: offices, Pre-A cheques, relay rounds...) and its learning government.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from rainforest.cli.app import app, console, fail
 
 #: The region groups listed by default (the dashboard's sliders).
 LEVER_GROUPS = ("culture", "policy")
+#: Groups ``--all`` adds after them: the instruments of M17 and the learning government.
+MORE_GROUPS = ("instruments", "learning")
 
 
 def _unit(info: Any) -> str:
@@ -35,8 +38,8 @@ def lever_rows(sc: Any, every: bool = False) -> list[dict[str, Any]]:
     sc
         A validated scenario.
     every
-        Also list the region's own scalar fields (population, wage, ...), not only its
-        culture and policy levers.
+        Also list the region's own scalar fields (population, wage, ...), its instruments and
+        its learning government, not only its culture and policy levers.
     """
     from rainforest.i18n import lever_label
 
@@ -47,6 +50,7 @@ def lever_rows(sc: Any, every: bool = False) -> list[dict[str, Any]]:
         ]
         if every:
             groups.insert(0, ("region", region, ""))
+            groups += [(g, getattr(region, g), f"{g}.") for g in MORE_GROUPS]
         for group, model, prefix in groups:
             for fname, info in type(model).model_fields.items():
                 value = getattr(model, fname)
@@ -81,7 +85,10 @@ def levers_cmd(
     ),
     region: str = typer.Option(None, "--region", "-r", help="Only this region."),
     every: bool = typer.Option(
-        False, "--all", help="Also every other number of a region (population, wage, rents...)."
+        False,
+        "--all",
+        help="Also every other number of a region (population, wage, rents...), its "
+        "instruments and its learning government.",
     ),
     describe: bool = typer.Option(False, "--describe", "-d", help="Add each field's description."),
 ) -> None:

@@ -183,6 +183,12 @@ PACKAGES_EN: dict[str, str] = {
 }
 #: English lever labels where the field name alone is terse.
 LEVERS_EN: dict[str, str] = {
+    "instruments.one_yuan_offices": "One-yuan offices",
+    "instruments.state_prea_rate": "State Pre-A cheques (chance a month)",
+    "instruments.state_prea_cheque": "State Pre-A cheque",
+    "instruments.opc_grant": "One-person-company grant",
+    "instruments.ai_task_force": "AI task force (officials)",
+    "instruments.early_users": "Trusted early users (garage trust)",
     "culture.failure_tolerance": "Tolerance of failure",
     "culture.risk_appetite": "Risk appetite",
     "culture.risk_appetite_sd": "Spread of risk appetite",

@@ -12,7 +12,8 @@ near-free offices (1元办公空间) and talent apartments (定向公寓) put ca
 and lower the housing cost movers weigh; district funds' Pre-A cheques, relay rounds for cash-
 short late-stage startups, investment-linked loans with a public guarantee (投贷联动, 专利质押),
 a grant to one-person companies (超级个体), a sector programme (机器人+, seed 004) put cash in
-eligible startups; data-circulation pilots raise open data; an AI task force (AI专班) and
+eligible startups; trusted early users (seed 000's garage trust) add private first buyers to
+open scenarios; data-circulation pilots raise open data; an AI task force (AI专班) and
 founders' legal and accounting services shorten delays; founders recruited from abroad join the
 region's people; an office rent cycle moves rents. Four more — subsidies by patent count vs
 case-by-case support, data rules, online communities across places and firms relocating between
@@ -21,7 +22,8 @@ regions — live in :mod:`rainforest.mechanisms.m17_more`, called from the hooks
 Public cost (every run, ``public_*`` metrics, million yuan a month): cash subsidies are M10's
 ``subsidies_paid``; the rest are counted here — what vouchers, shared labs and the instruments
 above save firms on experiments, the rent cheap land forgoes, first-buyer purchases (the part of
-young startups' revenue that open scenarios add), and each cash instrument's payments. Equity
+young startups' revenue that open scenarios add; the policy's share only, early users pay their
+own), and each cash instrument's payments. Equity
 (Pre-A, relay) is counted gross, returns not netted; loans count only the guarantee's losses.
 
 Learning (``regions.*.learning``, off by default): every ``review_months`` the government

@@ -209,6 +209,27 @@ def test_make_executor_specs():
         rx.make_executor(0)
 
 
+def test_map_ordered_keeps_item_order_on_any_executor():
+    """Results come back in the items' order, with ``progress(done, total)`` after each."""
+    import math
+
+    from rainforest.experiments.executors import map_ordered
+
+    items = [9.0, 4.0, 1.0, 16.0, 25.0]
+    seen: list[tuple[int, int]] = []
+    for spec in (1, 2):
+        seen.clear()
+        assert map_ordered(spec, math.sqrt, items, lambda d, t: seen.append((d, t))) == [
+            3.0,
+            2.0,
+            1.0,
+            4.0,
+            5.0,
+        ]
+        assert seen == [(i, 5) for i in range(1, 6)]
+    assert map_ordered(1, math.sqrt, []) == []
+
+
 # -- experiment files -------------------------------------------------------------------------
 GOOD = {
     "name": "t",

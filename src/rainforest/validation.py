@@ -309,22 +309,14 @@ def validate(
         ``table`` with columns regularity, published, low, high, model, model_lo, model_hi,
         inside, source.
     """
-    from rainforest.experiments import make_executor
+    from rainforest.experiments.executors import map_ordered
 
     if runs < 1:
         raise ValueError(f"runs must be at least 1, got {runs}")
     fit = None if fitted is None else str(fitted)
     items = [(p, seed + i, years, scale, fit) for p in presets for i in range(runs)]
-    ex, owned = make_executor(executor if executor is not None else workers)
-    stats: list[dict[str, Any]] = []
-    try:
-        for done, st in enumerate(ex.imap_unordered(run_statistics, items), start=1):
-            stats.append(st)
-            if progress is not None:
-                progress(done, len(items))
-    finally:
-        if owned:
-            ex.close()
+    spec = executor if executor is not None else workers
+    stats: list[dict[str, Any]] = map_ordered(spec, run_statistics, items, progress)
     stats.sort(key=lambda s: (s["preset"], s["seed"]))
     point = _pooled(stats)
     rng = np.random.default_rng(seed)

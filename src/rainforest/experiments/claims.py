@@ -266,12 +266,12 @@ def _resize(fld: str, value: Any, ratio: float) -> Any:
     return out
 
 
-def _claim_run(item: tuple[Any, Any, int, int, float]) -> tuple[Any, int, dict[str, float]]:
-    """One run of a claims plan: ``(key, scenario, seed, years, scale)`` -> its measures."""
+def _claim_run(item: tuple[Any, int, int, float]) -> dict[str, float]:
+    """One run of a claims plan: ``(scenario, seed, years, scale)`` -> its measures."""
     from rainforest.api import simulate
 
-    key, sc, seed, years, scale = item
-    return key, seed, measures(simulate(sc, years=years, seed=seed, scale=scale))
+    sc, seed, years, scale = item
+    return measures(simulate(sc, years=years, seed=seed, scale=scale))
 
 
 def _run_plan(
@@ -285,19 +285,14 @@ def _run_plan(
     """Every scenario of ``plan`` (key -> scenario) run with every seed on ``executor``: one
     DataFrame of measures per key, rows in seed order (so the statistics do not depend on the
     executor or on the order runs finish in)."""
-    from rainforest.experiments.executors import make_executor
+    from rainforest.experiments.executors import map_ordered
 
-    items = [(k, sc, int(s), years, scale) for k, sc in plan.items() for s in seeds]
-    got: dict[tuple[Any, int], dict[str, float]] = {}
-    ex, own = make_executor(1 if executor is None else executor)
-    try:
-        for key, seed, row in ex.imap_unordered(_claim_run, items):
-            got[(key, seed)] = row
-            tick()
-    finally:
-        if own:
-            ex.close()
-    return {k: pd.DataFrame([got[(k, int(s))] for s in seeds]) for k in plan}
+    items = [(sc, int(s), years, scale) for sc in plan.values() for s in seeds]
+    rows = map_ordered(
+        1 if executor is None else executor, _claim_run, items, lambda done, total: tick()
+    )
+    n = len(seeds)
+    return {k: pd.DataFrame(rows[j * n : (j + 1) * n]) for j, k in enumerate(plan)}
 
 
 @dataclass

@@ -20,6 +20,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any, Protocol, runtime_checkable
 
 from rainforest.experiments.parameters import ExperimentError
@@ -281,3 +282,33 @@ def make_executor(spec: Any = None) -> tuple[Executor, bool]:
         f"executor must be None, 'processes', 'sequential', a number of workers, a Dask "
         f"address ('tcp://host:8786'), a dask.distributed.Client or an Executor; got {spec!r}"
     )
+
+
+def _indexed(fn: Callable[[Any], Any], item: tuple[int, Any]) -> tuple[int, Any]:
+    i, x = item
+    return i, fn(x)
+
+
+def map_ordered(
+    spec: Any,
+    fn: Callable[[Any], Any],
+    items: Iterable[Any],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Any]:
+    """``[fn(item) for item in items]`` on the executor ``make_executor(spec)`` builds (closed
+    afterwards if this call built it), in the items' order whatever order the runs finish in;
+    ``progress(done, total)`` after each. ``fn`` must be picklable (a module-level function)
+    for processes and Dask."""
+    items = list(items)
+    out: list[Any] = [None] * len(items)
+    ex, own = make_executor(spec)
+    try:
+        runs = ex.imap_unordered(partial(_indexed, fn), enumerate(items))
+        for done, (i, result) in enumerate(runs, start=1):
+            out[i] = result
+            if progress is not None:
+                progress(done, len(items))
+    finally:
+        if own:
+            ex.close()
+    return out

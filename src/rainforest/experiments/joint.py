@@ -650,14 +650,14 @@ def place_scenario(place: str, values: dict[str, Any] | None = None) -> Any:
 
 
 def _place_run(item: tuple[str, dict[str, Any] | None, int, int, float]) -> tuple[Any, ...]:
-    """One run of :func:`run_moments` (module level, so worker processes can run it): its
-    place, seed, row of moments and pooled counts."""
+    """One run of :func:`run_moments` (module level, so worker processes can run it): its row
+    of moments and pooled counts."""
     from rainforest.api import simulate
 
     place, values, years, seed, scale = item
     r = simulate(place_scenario(place, values), years=years, seed=seed, scale=scale)
     row, _ = place_moments(r, place, seed)
-    return place, seed, row, _pooled_counts(r)
+    return row, _pooled_counts(r)
 
 
 def place_moments(result: Any, place: str, seed: int) -> tuple[dict[str, Any], pd.DataFrame]:
@@ -691,25 +691,21 @@ def run_moments(
         One row per (place, seed) with a column per moment; and the pooled counts
         (:data:`POOLED` x (cohort or financings, failed or in the class)).
     """
-    from rainforest.experiments.executors import make_executor
+    from rainforest.experiments.executors import map_ordered
 
     for place in places:
         place_scenario(place, values)  # a bad place or value fails here, before any run
     items = [(p, values, budget.years, s, budget.scale) for p in places for s in budget.seeds]
-    ex, own = make_executor(1 if executor is None else executor)
-    got: dict[tuple[str, int], tuple[dict[str, Any], np.ndarray]] = {}
-    try:
-        for place, seed, row, counts in ex.imap_unordered(_place_run, items):
-            got[(place, seed)] = (row, counts)
-            if progress:
-                progress(1)
-    finally:
-        if own:
-            ex.close()
-    rows = [got[(p, s)][0] for p, _, _, s, _ in items]
+    got = map_ordered(
+        1 if executor is None else executor,
+        _place_run,
+        items,
+        (lambda done, total: progress(1)) if progress else None,
+    )
+    rows = [row for row, _ in got]
     surv = np.zeros((len(POOLED), 2))
-    for p, _, _, s, _ in items:
-        surv += got[(p, s)][1]
+    for _, counts in got:
+        surv += counts
     return pd.DataFrame(rows), surv
 
 

@@ -62,3 +62,29 @@ def test_share_within_km_and_summary_of_a_simulated_network():
     s = mt.summary(net.T.slot, net.T.deg, net.cell, net.cell_x, net.cell_y, 12, net.decay)
     assert s["ties"] > 0 and 0 < s["clustering"] < 1 and s["path_length"] > 1
     assert np.isclose(s["mean_degree"], 2 * s["ties"] / s["people"])
+
+
+def test_edges_and_adjacency_are_those_of_unique_pairs():
+    """The fast paths (half of a symmetric table sorted; one sort for the adjacency) give
+    what ``np.unique`` of every slot and a lexsort give, and a table that is not symmetric
+    falls back to ``np.unique``."""
+    tk.seed(3)
+    net = ln.toy(np.full(64, 30), seed=3)
+    for m in range(1, 13):
+        net.month(m)
+    slot, deg = net.T.slot, net.T.deg
+    n, k = deg.shape[0], slot.shape[1]
+    used = np.arange(k)[None, :] < deg[:, None]
+    owner = np.broadcast_to(np.arange(n)[:, None], (n, k))[used].astype(np.int64)
+    partner = slot[:, :, 0][used].astype(np.int64)
+    key = np.unique(np.minimum(owner, partner) * n + np.maximum(owner, partner))
+    a, b = mt.edges(slot, deg)
+    assert a.size > 1000 and np.array_equal(a, key // n) and np.array_equal(b, key % n)
+    indptr, indices = mt.csr(a, b, n)
+    src, dst = np.concatenate([a, b]), np.concatenate([b, a])
+    order = np.lexsort((dst, src))
+    assert np.array_equal(indices, dst[order])
+    assert np.array_equal(indptr[1:], np.cumsum(np.bincount(src, minlength=n)))
+    # one-sided and repeated pairs: each pair once all the same
+    a, b = mt._unique_pairs(np.array([0, 1, 2, 3, 3]), np.array([1, 0, 3, 1, 1]), 4)
+    assert list(zip(a.tolist(), b.tolist(), strict=True)) == [(0, 1), (1, 3), (2, 3)]

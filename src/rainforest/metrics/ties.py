@@ -44,9 +44,24 @@ def edges(
         s = (meta >> 16).astype(np.float32) / 32767.0 * decay[(month - (meta & 4095)) & 4095]
         keep = s >= min_strength
         owner, partner = owner[keep], partner[keep]
-    a, b = np.minimum(owner, partner), np.maximum(owner, partner)
-    key = np.unique(a * np.int64(n) + b)
-    return key // n, key % n
+    return _unique_pairs(owner, partner, n)
+
+
+def _unique_pairs(owner: np.ndarray, partner: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each undirected pair once, sorted by ``(a, b)``: what ``np.unique`` of the pairs' keys
+    gives. A tie table holds every tie in both rows, so the pairs with ``owner < partner``
+    are all of them, once each: sorting that half (and checking it against the other half)
+    is several times faster than hashing every slot; a table that is not symmetric falls
+    back to ``np.unique``."""
+    n64 = np.int64(n)
+    low = owner < partner
+    key = np.sort(owner[low] * n64 + partner[low])
+    high = owner > partner
+    other = np.sort(partner[high] * n64 + owner[high])
+    if not (np.array_equal(key, other) and (key.size < 2 or bool((np.diff(key) > 0).all()))):
+        a, b = np.minimum(owner, partner), np.maximum(owner, partner)
+        key = np.unique(a * n64 + b)
+    return key // n64, key % n64
 
 
 def degrees(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
@@ -61,12 +76,12 @@ def degree_distribution(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
 
 def csr(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Adjacency in compressed rows (both directions, neighbours sorted)."""
-    src = np.concatenate([a, b])
-    dst = np.concatenate([b, a])
-    order = np.lexsort((dst, src))
+    src = np.concatenate([a, b]).astype(np.int64)
+    dst = np.concatenate([b, a]).astype(np.int64)
     indptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-    return indptr, dst[order].astype(np.int64)
+    key = np.sort(src * np.int64(max(n, 1)) + dst)  # by (src, dst): one sort, not a lexsort
+    return indptr, key % np.int64(max(n, 1))
 
 
 @njit(cache=True)
@@ -93,11 +108,17 @@ def _triangles(indptr, indices, nodes, mark):
 
 
 def clustering(
-    a: np.ndarray, b: np.ndarray, n: int, sample: int = 10_000, seed: int = 0
+    a: np.ndarray,
+    b: np.ndarray,
+    n: int,
+    sample: int = 10_000,
+    seed: int = 0,
+    adj: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, float]:
     """Mean local clustering (over sampled people with at least two ties) and transitivity
-    (closed over all triples centred on the sampled people)."""
-    indptr, indices = csr(a, b, n)
+    (closed over all triples centred on the sampled people). ``adj``: :func:`csr` of the
+    edges when the caller has it."""
+    indptr, indices = adj if adj is not None else csr(a, b, n)
     rng = np.random.default_rng(seed)
     nodes = np.arange(n) if n <= sample else rng.choice(n, size=sample, replace=False)
     tri, pairs = _triangles(indptr, indices, nodes.astype(np.int64), np.zeros(n, np.int64))
@@ -134,11 +155,17 @@ def _bfs(indptr, indices, sources, dist, queue):
 
 
 def path_length(
-    a: np.ndarray, b: np.ndarray, n: int, sources: int = 32, seed: int = 0
+    a: np.ndarray,
+    b: np.ndarray,
+    n: int,
+    sources: int = 32,
+    seed: int = 0,
+    adj: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, float]:
     """Mean shortest-path length from a seeded sample of sources with ties (over the people
-    each reaches) and the mean share of people a source reaches."""
-    indptr, indices = csr(a, b, n)
+    each reaches) and the mean share of people a source reaches. ``adj``: :func:`csr` of the
+    edges when the caller has it."""
+    indptr, indices = adj if adj is not None else csr(a, b, n)
     has = np.flatnonzero(np.diff(indptr) > 0)
     if has.size == 0:
         return {"path_length": float("nan"), "reached_share": 0.0, "sources": 0}
@@ -181,11 +208,16 @@ def summary(
     sample: int = 10_000,
     sources: int = 32,
     seed: int = 0,
+    ties: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, float]:
     """The network measures together: ties per person, degree spread, clustering, path
-    length and the share of ties within 1 km."""
+    length and the share of ties within 1 km. ``ties``: ``edges(slot, deg)`` when the caller
+    has them (used when ``min_strength`` is 0, where the filter keeps every tie)."""
     n = deg.shape[0]
-    a, b = edges(slot, deg, month, decay, min_strength)
+    if ties is not None and min_strength <= 0.0:
+        a, b = ties
+    else:
+        a, b = edges(slot, deg, month, decay, min_strength)
     dg = degrees(a, b, n)
     out = {
         "people": float(n),
@@ -195,8 +227,9 @@ def summary(
         "isolated_share": float((dg == 0).mean()) if n else 0.0,
         "within_1km_share": share_within_km(a, b, cell, cell_x, cell_y, 1.0),
     }
-    out.update(clustering(a, b, n, sample, seed))
-    out.update(path_length(a, b, n, sources, seed))
+    adj = csr(a, b, n)  # one adjacency for both
+    out.update(clustering(a, b, n, sample, seed, adj))
+    out.update(path_length(a, b, n, sources, seed, adj))
     return out
 
 
@@ -213,11 +246,11 @@ def network_measures(
     people of another region.
     ``ties``: the stored ties ``edges(slot, deg)`` when the caller already has them (building
     them sorts every tie of the table)."""
+    a, b = ties if ties is not None else edges(state["slot"], state["deg"])
     out = summary(
         state["slot"], state["deg"], state["cell"], cell_x, cell_y, state["month"],
-        state["decay"],
+        state["decay"], ties=(a, b),
     )  # fmt: skip
-    a, b = ties if ties is not None else edges(state["slot"], state["deg"])
     dg = degrees(a, b, state["deg"].shape[0])[state["alive"]]
     out["people"] = float(dg.size)
     out["mean_degree"] = float(dg.mean()) if dg.size else 0.0

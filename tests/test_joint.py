@@ -122,6 +122,25 @@ def test_long_survival_counts_only_when_the_runs_are_long_enough(example_result)
     assert error(uni, 3 * uni.value) == pytest.approx(math.log(3) / 0.5)
 
 
+def test_job_to_job_moves_are_a_pooled_target_read_from_the_runs(example_result):
+    """The employer-to-employer flow (Fallick & Fleischman: about 2% of the employed a month)
+    is a fitted, pooled target compared on the log scale; the runs give job-to-job moves per
+    employed person-month from the ``job_changes`` and ``employed`` metrics."""
+    from rainforest.experiments.joint import JOB_CHANGE
+
+    ts = {t.moment: t for t in build_targets() if t.place == "all"}
+    jc = ts[JOB_CHANGE]
+    assert jc.value == 0.02 and jc.role == "fit" and "Fallick" in jc.source
+    assert error(jc, 2 * jc.value) == pytest.approx(math.log(2) / 0.5)
+    counts = _pooled_counts(example_result)
+    m = example_result.metrics
+    m = m[m["region"].astype(str) != "all"]
+    employed, moves = counts[POOLED.index(JOB_CHANGE)]
+    assert employed == pytest.approx(m["employed"].sum()) and employed > 0
+    assert moves == pytest.approx(m["job_changes"].sum()) and moves > 0
+    assert simulated(jc, pd.DataFrame(), counts)[0] == pytest.approx(moves / employed)
+
+
 def test_latest_year_of_a_repeated_figure_is_held_out():
     ts = [t for t in build_targets() if t.place == "hangzhou" and t.moment == "output_growth"]
     by_year = {t.year: t.role for t in ts}

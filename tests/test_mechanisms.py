@@ -252,3 +252,13 @@ def test_labour_job_finding_lowers_unemployment():
     unemployed at the end of the run."""
     hi, lo = compare("mechanisms.exits.job_finding", 0.05, 0.5, years=2)
     assert_more(hi, lo, "unemployed")
+
+
+@pytest.mark.slow
+def test_labour_offers_turned_down_mean_fewer_job_changes():
+    """The labour market (M6): when approached workers turn most poaching offers down
+    (``poach_accept`` 0.1 rather than the first edition's 1), fewer people move straight
+    from one employer to another (the ``job_changes`` count, Fallick & Fleischman's
+    employer-to-employer flow)."""
+    hi, lo = compare("mechanisms.labour.poach_accept", 1.0, 0.1, years=2)
+    assert_more(hi, lo, "job_changes")

@@ -24,8 +24,13 @@ def test_every_regularity_cites_a_source():
 @pytest.mark.slow
 def test_model_reproduces_published_regularities():
     v = validate(runs=3, seed=0, years=12, workers=2)
-    outside = v.table[~v.table.inside]
+    held = v.table[v.table.known_miss == ""]
+    outside = held[~held.inside]
     assert outside.empty, outside[["key", "model", "low", "high"]].to_string()
+    assert v.passed
+    # a known miss stays a miss until its fix lands (then it joins the held regularities)
+    known = v.table[v.table.known_miss != ""]
+    assert not known.empty and not known.inside.any(), known[["key", "model"]].to_string()
 
 
 def test_cli_rejects_bad_arguments():

@@ -498,6 +498,17 @@ _builtin(
     "办公租金",
     scaled=False,
 )
+_builtin(
+    "job_changes",
+    "flow",
+    "people/month",
+    "Job-to-job moves",
+    "M6",
+    "Employed people who moved straight to another employer this month (hired away by a "
+    "firm below its head-count target); about 2% of the employed a month in US data "
+    "(Fallick & Fleischman 2004).",
+    "直接跳槽人数",
+)
 # derived when a Result is built (see rainforest.result)
 _builtin(
     "under35_share",

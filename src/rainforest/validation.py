@@ -56,6 +56,9 @@ class Regularity:
     low: float
     high: float
     source: str
+    #: why the model is known to miss this one (shown, but not part of ``passed``); empty
+    #: for the regularities the model is held to
+    known_miss: str = ""
 
 
 REGULARITIES = (
@@ -156,6 +159,18 @@ REGULARITIES = (
         30.0,
         "Jaffe, Trajtenberg & Henderson (1993) QJE 108:577; Arzaghi & Henderson (2008) RES",
     ),
+    Regularity(
+        "job_change_rate",
+        "employed people changing employer a month",
+        0.02,
+        0.01,
+        0.04,
+        "Fallick & Fleischman (2004), Federal Reserve FEDS 2004-34: about 2% of prime-aged "
+        "workers change employers each month (CPS); Bjelland et al. (2007), FEDS 2007-30: "
+        "about 4% of employment a quarter (LEHD)",
+        known_miss="every approached worker takes a poaching offer "
+        "(mechanisms.labour.poach_accept = 1, not yet fitted; docs/calibration.md section 9)",
+    ),
 )
 
 
@@ -194,6 +209,9 @@ def run_statistics(item: tuple[str, int, int, float | None, str | None]) -> dict
     realised = inv[inv.proceeds.notna()]
     cd = res.contact_distance
     near = int(1.0 / BIN_KM)
+    m = res.metrics
+    if "region" in m and (m["region"] == "all").any():
+        m = m[m["region"] != "all"]
     return {
         "preset": name,
         "seed": seed,
@@ -207,6 +225,8 @@ def run_statistics(item: tuple[str, int, int, float | None, str | None]) -> dict
         "contacts_all": float(cd.contacts.sum()),
         "pairs_near": float(cd.random_pairs.iloc[:near].sum()),
         "pairs_all": float(cd.random_pairs.sum()),
+        "job_changes": float(m["job_changes"].sum()),
+        "employed_months": float(m["employed"].sum()),
     }
 
 
@@ -250,6 +270,10 @@ def _pooled(stats: list[dict[str, Any]]) -> dict[str, float]:
     cn = sum(s["contacts_near"] for s in stats) / max(sum(s["contacts_all"] for s in stats), 1)
     pn = sum(s["pairs_near"] for s in stats) / max(sum(s["pairs_all"] for s in stats), 1)
     out["contact_localisation"] = cn / pn if pn > 0 else float("nan")
+    employed = sum(s["employed_months"] for s in stats)
+    out["job_change_rate"] = (
+        sum(s["job_changes"] for s in stats) / employed if employed > 0 else float("nan")
+    )
     return out
 
 
@@ -268,8 +292,10 @@ class Validation:
 
     @property
     def passed(self) -> bool:
-        """Whether every regularity is inside its published band."""
-        return bool(self.table.inside.all())
+        """Whether every regularity the model is held to is inside its published band (the
+        known misses, ``Regularity.known_miss``, are shown but not counted)."""
+        held = self.table.known_miss == ""
+        return bool(self.table.inside[held].all())
 
 
 def validate(
@@ -307,7 +333,7 @@ def validate(
     -------
     Validation
         ``table`` with columns regularity, published, low, high, model, model_lo, model_hi,
-        inside, source.
+        inside, source, known_miss (why the model misses it, empty when held to it).
     """
     from rainforest.experiments.executors import map_ordered
 
@@ -341,6 +367,7 @@ def validate(
                 "model_hi": float(np.quantile(samples, 0.95)) if len(samples) else np.nan,
                 "inside": bool(reg.low <= value <= reg.high),
                 "source": reg.source,
+                "known_miss": reg.known_miss,
             }
         )
     from rainforest import __version__

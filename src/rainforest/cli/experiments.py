@@ -554,7 +554,8 @@ def calibrate(
         None,
         "--free",
         help="--places: a free parameter PATH=LOW:HIGH (log scale; add :lin for linear), "
-        "repeatable (default: the four of docs/calibration.md).",
+        "repeatable (default: rainforest.experiments.joint.GLOBAL_PARAMETERS, the seven of "
+        "docs/calibration.md sections 4 and 9).",
     ),
 ) -> None:
     """Fit parameters to targets with optuna (TPE); print best values, spread and fit.

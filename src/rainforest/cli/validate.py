@@ -89,14 +89,15 @@ def validate(
     for col in ("regularity", "published", "band", "model", "90% interval", "inside", "source"):
         table.add_column(col, justify="left" if col in ("regularity", "source") else "right")
     for _, r in v.table.iterrows():
+        known = "[yellow]no (known)[/]" if r.known_miss else "[red]no[/]"
         table.add_row(
             r.regularity,
             f"{r.published:.3g}",
             f"{r.low:.3g}–{r.high:.3g}",
             f"{r.model:.3g}",
             f"{r.model_lo:.3g}–{r.model_hi:.3g}",
-            "[green]yes[/]" if r.inside else "[red]no[/]",
-            r.source,
+            "[green]yes[/]" if r.inside else known,
+            r.source + (f" — known miss: {r.known_miss}" if r.known_miss else ""),
         )
     console.print(table)
     if report is not None:

@@ -79,6 +79,7 @@ MEASURES: dict[str, tuple[str, str]] = {
     "phd_holders": ("workforce", "people with a doctorate"),
     "masters_holders": ("workforce", "people with a master's degree"),
     "under35_share": ("workforce", "share of people younger than 35"),
+    "job_change_rate": ("workforce", "share of the employed changing employer a month"),
     "anchor_employees": ("workforce", "employees of the anchor firm"),
     "spinout_jobs": ("workforce", "jobs in spin-out companies"),
     "job_growth": ("growth", "jobs added a year"),

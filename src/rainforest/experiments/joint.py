@@ -110,6 +110,7 @@ GLOBAL_PARAMETERS = (
         "mechanisms.exits.output_per_wage", 3.0, 40.0, True, "output per worker, per km²"
     ),
     FreeParameter("mechanisms.growth.market_growth", 0.0, 0.12, False, "output growth"),
+    FreeParameter("mechanisms.labour.poach_accept", 0.01, 1.0, True, "job-to-job moves a month"),
 )
 
 
@@ -284,10 +285,17 @@ LONG_FIT_YEARS = 10
 #: ones; the share of deals returning under 1x stays held out in every fit.
 LONG_FIT_MOMENTS = (*FUNDED_SHARES, "deals_10x_plus")
 
+#: The labour market's employer-to-employer flow, pooled over every place's runs: employed
+#: people who moved straight to another employer, per employed person and month (the
+#: ``job_changes`` metric). Fitted on the log scale (σ ``SIGMA_RULE["rare_share"]``): the
+#: first edition's rule moved 10-60% of the employed a month where the data say about 2%
+#: (docs/calibration.md section 9).
+JOB_CHANGE = "job_change_rate"
+
 #: Rare shares, compared on the log scale (σ ``SIGMA_RULE["rare_share"]``): ±0.05 would not
 #: tell 1% from 5%, and the published bands are factors (4% of deals at 10x or more, band
 #: 2-8%; under 1% of funded firms become unicorns).
-RARE_SHARES = (*FUNDED_SHARES, "deals_10x_plus")
+RARE_SHARES = (*FUNDED_SHARES, "deals_10x_plus", JOB_CHANGE)
 
 
 def funded_outcomes(orgs: pd.DataFrame) -> tuple[int, ...]:
@@ -306,7 +314,7 @@ def funded_outcomes(orgs: pd.DataFrame) -> tuple[int, ...]:
 #: The pooled moments (place ``"all"``), in the order of the pooled counts' rows. Long fits
 #: (:data:`LONG_FIT_YEARS`) fit the venture outcomes of :data:`LONG_FIT_MOMENTS`; section 8
 #: of docs/calibration.md.
-POOLED = (*(f"survival_{a}y" for a in SURVIVAL_AGES), *DEAL_SHARES, *FUNDED_SHARES)
+POOLED = (*(f"survival_{a}y" for a in SURVIVAL_AGES), *DEAL_SHARES, *FUNDED_SHARES, JOB_CHANGE)
 
 #: Moments that are always held out: trajectories are predicted (``validate --places`` checks
 #: their direction), never fitted.
@@ -572,6 +580,22 @@ def build_targets(
                 "investments (exits and failures) of every place's runs",
             )
         )
+    jc = stats[(stats["place"] == "united-states") & (stats["measure"] == JOB_CHANGE)]
+    for row in jc.itertuples(index=False):
+        out.append(
+            PlaceTarget(
+                "all",
+                JOB_CHANGE,
+                float(row.value),
+                _year(row),
+                SIGMA_RULE["rare_share"],
+                "fit",
+                _source(row),
+                "share of the employed who changed employer from one month to the next; "
+                "model: job-to-job moves per employed person-month of every place's runs, "
+                "pooled, compared on the log scale (docs/calibration.md section 9)",
+            )
+        )
     cn = stats[stats["place"] == "china"]
     for moment, measure in FUNDED_SHARES.items():
         r = cn[cn["measure"] == measure]
@@ -612,7 +636,8 @@ def _pooled_counts(result: Any) -> np.ndarray:
     age) per survival age, as in SurvivalOutcome (weights; (0, 0) when the run leaves fewer
     than :data:`MIN_COHORT_MONTHS` of cohorts that old); then (realised financings, those in
     the class) per :data:`DEAL_SHARES` entry; then (funded startups, those that raised a next
-    round / listed / became unicorns) per :data:`FUNDED_SHARES` entry."""
+    round / listed / became unicorns) per :data:`FUNDED_SHARES` entry; last (employed
+    person-months, job-to-job moves) for :data:`JOB_CHANGE`."""
     o = result.orgs
     months = int(result.meta["months"])
     sel = (o["founded"] >= 0) & (o["origin"] != "initial")
@@ -636,6 +661,11 @@ def _pooled_counts(result: Any) -> np.ndarray:
     k = len(SURVIVAL_AGES) + len(DEAL_SHARES)
     for j, c in enumerate(counts):
         out[k + j] = n, c
+    m = result.metrics
+    if "region" in m and (m["region"].astype(str) == "all").any():
+        m = m[m["region"].astype(str) != "all"]
+    if "job_changes" in m:
+        out[POOLED.index(JOB_CHANGE)] = float(m["employed"].sum()), float(m["job_changes"].sum())
     return out
 
 

@@ -35,6 +35,7 @@ from rainforest.state.accounts import (
     M_DEPARTURES,
     M_EMPLOYED,
     M_FOUNDERS,
+    M_JOB_CHANGES,
     M_PEOPLE,
     M_UNDER35,
     M_UNEMPLOYED,
@@ -227,11 +228,13 @@ def index_unemployed(P, n_regions, month, order, start):
 
 @njit(cache=True)
 def hire_and_match(
-    P, O, R, glob, cell_order, cell_start, G, pool, pool_start, incumbent_of, state_of
+    P, O, R, glob, cell_order, cell_start, G, pool, pool_start, incumbent_of, state_of, acc
 ):
     """Firms below target hire from the unemployed, then poach from established employers
-    (giving up for the month after ``poach_max_misses`` fruitless searches); the rest of the
-    unemployed find jobs at incumbent or state employers at the job-finding rate."""
+    (giving up for the month after ``poach_max_misses`` fruitless searches; an approached
+    worker takes the offer with chance ``poach_accept``, no draw when it is 1); the rest of
+    the unemployed find jobs at incumbent or state employers at the job-finding rate.
+    Job-to-job moves are counted in ``acc`` (``job_changes``)."""
     n_regions = pool_start.shape[0] - 1
     left = np.empty(n_regions, np.int64)
     for r in range(n_regions):
@@ -279,8 +282,11 @@ def hire_and_match(
                 e = P.employer[i]
                 if P.status[i] == EMPLOYED and e >= 0 and e != org:
                     ek = O.kind[e]
-                    if ek == INCUMBENT or ek == STATE or ek == SME or ek == LISTED:
+                    if (ek == INCUMBENT or ek == STATE or ek == SME or ek == LISTED) and (
+                        glob.poach_accept >= 1.0 or np.random.random() < glob.poach_accept
+                    ):
                         join(P.status, P.employer, O.emp, i, org)
+                        acc[r, M_JOB_CHANGES] += 1.0
                         got = True
                         break
             if not got:
@@ -392,7 +398,7 @@ def hook_hire(T, X, M):
     """Firms hire and the unemployed find jobs."""
     hire_and_match(
         T.P, T.O, T.R, T.glob, X.cell_order, X.cell_start, T.G, X.pool, X.pool_start,
-        T.incumbent_of, T.state_of,
+        T.incumbent_of, T.state_of, X.acc,
     )  # fmt: skip
     if T.glob.o2o > 0.0:  # firms one to one: their real head counts after hiring
         real_heads(T.O, T.glob, T.pop_target.shape[0])

@@ -1597,6 +1597,20 @@ class Labour(Model):
         "searches",
         "mechanisms/m06_lifecycle.py:hire_and_match",
     )
+    poach_accept: Share = _f(
+        1.0,
+        "Chance that an employed person whom a firm below its head-count target approaches "
+        "takes the offer (on-the-job search: most offers are turned down). 1, the first "
+        "edition's rule, moves 10-30% of the employed between firms a month in the presets' "
+        "reported years, where data put job-to-job moves at about 2% a month (the "
+        "job_changes metric; docs/calibration.md section 9).",
+        "share",
+        source="assumed: first edition (every approached worker accepts); the target for "
+        "fitting it: Fallick & Fleischman (2004), Federal Reserve FEDS 2004-34, 'Employer-to-"
+        "employer flows in the U.S. labor market': about 2% of prime-aged workers change "
+        "employers each month; Bjelland, Fallick, Haltiwanger & McEntarfer (2007), FEDS "
+        "2007-30: about 4% of employment a quarter",
+    )
     entrant_age_min: Annotated[int, Field(ge=14, le=60)] = _k(
         22,
         "Youngest age of a newcomer who fills the workforce.",

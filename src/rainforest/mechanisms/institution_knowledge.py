@@ -31,6 +31,7 @@ spills over locally); Agrawal (2006), Strategic Management Journal 27:63 (engagi
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from rainforest.mechanisms import knowledge_vec as kv
 from rainforest.mechanisms import portable_math as pm
@@ -99,13 +100,23 @@ def graduates_start(k: np.ndarray, lo: int, hi: int, uni: np.ndarray, inst: dict
     vector: ``k ← (1 − share) k + share · K_university``."""
     if hi <= lo or share <= 0.0 or inst["org"].shape[0] == 0:
         return
-    u = uni[lo:hi]
-    rows = np.flatnonzero(u >= 0)
-    if rows.size == 0:
-        return
-    pos = np.searchsorted(inst["org"], u[rows])
-    rows += lo
-    k[rows] = ((1.0 - share) * k[rows] + share * inst["vec"][pos]).astype(np.float32)
+    _graduates_rows(k, lo, hi, uni, inst["org"], inst["vec"], float(share))
+
+
+@njit(cache=True)
+def _graduates_rows(k, lo, hi, uni, org, vec, share):
+    """:func:`graduates_start` in one pass over the rows, no temporaries (a million newcomers
+    in the first month took 270 ms in NumPy's gathers and scatters). The arithmetic is
+    NumPy's: the kept share multiplies in float32 (a Python float with a float32 array), the
+    university's share is added in float64, the sum is rounded to float32."""
+    keep = np.float32(1.0 - share)
+    for i in range(lo, hi):
+        u = uni[i]
+        if u < 0:
+            continue
+        p = np.searchsorted(org, u)
+        for d in range(k.shape[1]):
+            k[i, d] = np.float32(np.float64(keep * k[i, d]) + share * vec[p, d])
 
 
 def teach_staff(org_sums: np.ndarray, inst: dict, weight: float) -> None:

@@ -220,6 +220,17 @@ def next_u64(rs):
 
 
 @njit(cache=True, inline="always")
+def uniform_at(s0, j):
+    """The ``j``-th uniform (``j`` ≥ 1) of a stream whose state was ``s0``: what ``j`` calls
+    of :func:`uniform` return last, without the ``j - 1`` before it (SplitMix64's state
+    advances by a constant, so any draw can be computed on its own, in any thread)."""
+    x = s0 + j * _GOLD
+    z = (x ^ (x >> _S30)) * _MIX1
+    z = (z ^ (z >> _S27)) * _MIX2
+    return np.float64((z ^ (z >> _S31)) >> _S11) * _INV53
+
+
+@njit(cache=True, inline="always")
 def uniform(rs):
     """A uniform draw in [0, 1) from stream ``rs`` (53 bits)."""
     return np.float64(next_u64(rs) >> _S11) * _INV53

@@ -56,6 +56,7 @@ METRICS: dict[str, str] = {
     "time_to_subsidy_days": "补贴到账时间",
     "experiment_cost": "单次试验成本",
     "office_rent": "办公租金",
+    "job_changes": "直接跳槽人数",
     "subsidy_delay_weighted": "补贴延迟（加权）",
     "contact_sample": "接触样本数",
     "cross_skill_sample": "跨技能接触样本数",

@@ -426,6 +426,7 @@ MECHANISM = declare(
             "arrivals",
             "departures",
             "under35_share",
+            "job_changes",
         ),
         hooks=(
             Hook("labour.index_employers", hook_index_employers, doc="employees by employer"),

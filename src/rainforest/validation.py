@@ -182,7 +182,7 @@ def run_statistics(item: tuple[str, int, int, float | None, str | None]) -> dict
     (``rainforest.experiments.joint.apply_fitted``) or None.
     """
     from rainforest.api import simulate
-    from rainforest.experiments.joint import funded_outcomes
+    from rainforest.experiments.joint import funded_outcomes, job_change_counts
 
     name, seed, years, scale, fitted = item
     sc: Any = name
@@ -209,9 +209,7 @@ def run_statistics(item: tuple[str, int, int, float | None, str | None]) -> dict
     realised = inv[inv.proceeds.notna()]
     cd = res.contact_distance
     near = int(1.0 / BIN_KM)
-    m = res.metrics
-    if "region" in m and (m["region"] == "all").any():
-        m = m[m["region"] != "all"]
+    employed, moves = job_change_counts(res.metrics)
     return {
         "preset": name,
         "seed": seed,
@@ -225,8 +223,8 @@ def run_statistics(item: tuple[str, int, int, float | None, str | None]) -> dict
         "contacts_all": float(cd.contacts.sum()),
         "pairs_near": float(cd.random_pairs.iloc[:near].sum()),
         "pairs_all": float(cd.random_pairs.sum()),
-        "job_changes": float(m["job_changes"].sum()),
-        "employed_months": float(m["employed"].sum()),
+        "job_changes": moves,
+        "employed_months": employed,
     }
 
 

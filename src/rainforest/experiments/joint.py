@@ -661,12 +661,14 @@ def _pooled_counts(result: Any) -> np.ndarray:
     k = len(SURVIVAL_AGES) + len(DEAL_SHARES)
     for j, c in enumerate(counts):
         out[k + j] = n, c
-    m = result.metrics
-    if "region" in m and (m["region"].astype(str) == "all").any():
-        m = m[m["region"].astype(str) != "all"]
-    if "job_changes" in m:
-        out[POOLED.index(JOB_CHANGE)] = float(m["employed"].sum()), float(m["job_changes"].sum())
+    out[POOLED.index(JOB_CHANGE)] = job_change_counts(result.metrics)
     return out
+
+
+def job_change_counts(metrics: pd.DataFrame) -> tuple[float, float]:
+    """(employed person-months, job-to-job moves) of a run's metrics: the counts behind
+    :data:`JOB_CHANGE`. ``rainforest validate`` reads the same counts."""
+    return float(metrics["employed"].sum()), float(metrics["job_changes"].sum())
 
 
 def place_scenario(place: str, values: dict[str, Any] | None = None) -> Any:

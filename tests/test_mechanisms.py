@@ -262,3 +262,12 @@ def test_labour_offers_turned_down_mean_fewer_job_changes():
     employer-to-employer flow)."""
     hi, lo = compare("mechanisms.labour.poach_accept", 1.0, 0.1, years=2)
     assert_more(hi, lo, "job_changes")
+
+
+@pytest.mark.slow
+def test_labour_job_ladder_means_fewer_job_changes():
+    """The job ladder (M6): when people take a poaching offer only from a firm with a better
+    fit than their employer's (Haltiwanger, Hyatt & McEntarfer 2018), the chains of moves
+    between firms of equal standing stop and fewer people change employer."""
+    hi, lo = compare("mechanisms.labour.job_ladder", False, True, years=5)
+    assert_more(hi, lo, "job_changes")

@@ -168,8 +168,10 @@ REGULARITIES = (
         "Fallick & Fleischman (2004), Federal Reserve FEDS 2004-34: about 2% of prime-aged "
         "workers change employers each month (CPS); Bjelland et al. (2007), FEDS 2007-30: "
         "about 4% of employment a quarter (LEHD)",
-        known_miss="every approached worker takes a poaching offer "
-        "(mechanisms.labour.poach_accept = 1, not yet fitted; docs/calibration.md section 9)",
+        known_miss="every approached worker takes a poaching offer, from any firm "
+        "(mechanisms.labour.poach_accept = 1; a job ladder, mechanisms.labour.job_ladder, "
+        "brings the flow into band but is not in the shipped fit yet; docs/calibration.md "
+        "sections 9-10)",
     ),
 )
 

@@ -97,7 +97,7 @@ def validate(
             f"{r.model:.3g}",
             f"{r.model_lo:.3g}–{r.model_hi:.3g}",
             "[green]yes[/]" if r.inside else known,
-            r.source + (f" — known miss: {r.known_miss}" if r.known_miss else ""),
+            r.source + (f" — known miss: {r.known_miss}" if r.known_miss and not r.inside else ""),
         )
     console.print(table)
     if report is not None:

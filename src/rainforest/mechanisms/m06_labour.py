@@ -10,8 +10,15 @@ modelled regions, counted as arrivals) fill each region's labour force to its ta
 The people pass also applies the inspiration of colleagues of a winning firm (M9) and queues
 the comeback ideas of founders whose firm failed (fast fail, fast learn; M3 decides).
 
+Why a job ladder (``mechanisms.labour.job_ladder``, off by default and not yet in the shipped
+fit): without it a firm below its head-count target poaches from any firm of the region, the
+firm it emptied poaches in turn, and 10-60% of the employed changed employer a month where
+data put it at about 2% (docs/calibration.md sections 9-10). Job-to-job moves go up a ladder,
+from less to more productive firms (Haltiwanger, Hyatt & McEntarfer 2018), so chains end.
+
 Parameters: ``mechanisms.exits`` (job_finding, retirement_age), ``mechanisms.founding``
-(refound_probability), each region's ``turnover`` and ``population``.
+(refound_probability), ``mechanisms.labour`` (poaching, the ladder, newcomers' ages), each
+region's ``turnover`` and ``population``.
 """
 
 from __future__ import annotations
@@ -232,7 +239,9 @@ def hire_and_match(
 ):
     """Firms below target hire from the unemployed, then poach from established employers
     (giving up for the month after ``poach_max_misses`` fruitless searches; an approached
-    worker takes the offer with chance ``poach_accept``, no draw when it is 1); the rest of
+    worker takes the offer with chance ``poach_accept``, no draw when it is 1, and with
+    ``job_ladder`` only from a firm whose fit beats the employer's: people move up to more
+    productive firms, Haltiwanger, Hyatt & McEntarfer 2018); the rest of
     the unemployed find jobs at incumbent or state employers at the job-finding rate.
     Job-to-job moves are counted in ``acc`` (``job_changes``)."""
     n_regions = pool_start.shape[0] - 1
@@ -282,8 +291,10 @@ def hire_and_match(
                 e = P.employer[i]
                 if P.status[i] == EMPLOYED and e >= 0 and e != org:
                     ek = O.kind[e]
-                    if (ek == INCUMBENT or ek == STATE or ek == SME or ek == LISTED) and (
-                        glob.poach_accept >= 1.0 or np.random.random() < glob.poach_accept
+                    if (
+                        (ek == INCUMBENT or ek == STATE or ek == SME or ek == LISTED)
+                        and (glob.job_ladder == 0.0 or O.fit[org] > O.fit[e])
+                        and (glob.poach_accept >= 1.0 or np.random.random() < glob.poach_accept)
                     ):
                         join(P.status, P.employer, O.emp, i, org)
                         acc[r, M_JOB_CHANGES] += 1.0
@@ -416,7 +427,12 @@ MECHANISM = declare(
         name="labour",
         title="The labour market: retirement, turnover, lay-offs, hiring and newcomers",
         module=__name__,
-        params=("mechanisms.exits", "regions.*.turnover", "regions.*.population"),
+        params=(
+            "mechanisms.exits",
+            "mechanisms.labour",
+            "regions.*.turnover",
+            "regions.*.population",
+        ),
         metrics=(
             "people",
             "employed",

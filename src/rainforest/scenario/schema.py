@@ -1611,6 +1611,16 @@ class Labour(Model):
         "employers each month; Bjelland, Fallick, Haltiwanger & McEntarfer (2007), FEDS "
         "2007-30: about 4% of employment a quarter",
     )
+    job_ladder: bool = _f(
+        False,
+        "Job ladder: an employed person takes a poaching offer only from a firm with a better "
+        "product-market fit than the current employer's (workers move up, to more productive "
+        "firms). Off: the first edition's rule (any approached worker may accept).",
+        "switch",
+        source="Haltiwanger, Hyatt & McEntarfer (2018), 'Who moves up the job ladder?', "
+        "Journal of Labor Economics 36(S1): job-to-job moves go on net from less to more "
+        "productive firms; Burdett & Mortensen (1998), International Economic Review 39:257",
+    )
     entrant_age_min: Annotated[int, Field(ge=14, le=60)] = _k(
         22,
         "Youngest age of a newcomer who fills the workforce.",

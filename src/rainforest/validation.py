@@ -168,10 +168,9 @@ REGULARITIES = (
         "Fallick & Fleischman (2004), Federal Reserve FEDS 2004-34: about 2% of prime-aged "
         "workers change employers each month (CPS); Bjelland et al. (2007), FEDS 2007-30: "
         "about 4% of employment a quarter (LEHD)",
-        known_miss="every approached worker takes a poaching offer, from any firm "
-        "(mechanisms.labour.poach_accept = 1; a job ladder, mechanisms.labour.job_ladder, "
-        "brings the flow into band but is not in the shipped fit yet; docs/calibration.md "
-        "sections 9-10)",
+        known_miss="the first edition: every approached worker takes a poaching offer, from "
+        "any firm (the calibrated second edition's job ladder, mechanisms.labour.job_ladder, "
+        "holds it: validate --fitted shipped; docs/calibration.md sections 9-10)",
     ),
 )
 

@@ -10,11 +10,12 @@ modelled regions, counted as arrivals) fill each region's labour force to its ta
 The people pass also applies the inspiration of colleagues of a winning firm (M9) and queues
 the comeback ideas of founders whose firm failed (fast fail, fast learn; M3 decides).
 
-Why a job ladder (``mechanisms.labour.job_ladder``, off by default and not yet in the shipped
-fit): without it a firm below its head-count target poaches from any firm of the region, the
-firm it emptied poaches in turn, and 10-60% of the employed changed employer a month where
-data put it at about 2% (docs/calibration.md sections 9-10). Job-to-job moves go up a ladder,
-from less to more productive firms (Haltiwanger, Hyatt & McEntarfer 2018), so chains end.
+Why a job ladder (``mechanisms.labour.job_ladder``, off in the first edition, on in the
+calibrated second): without it a firm below its head-count target poaches from any firm of
+the region, the firm it emptied poaches in turn, and 10-60% of the employed changed employer
+a month where data put it at about 2% (docs/calibration.md sections 9-10). Job-to-job moves
+go up a ladder, from less to more productive firms (Haltiwanger, Hyatt & McEntarfer 2018),
+so chains end.
 
 Parameters: ``mechanisms.exits`` (job_finding, retirement_age), ``mechanisms.founding``
 (refound_probability), ``mechanisms.labour`` (poaching, the ladder, newcomers' ages), each

@@ -1615,7 +1615,8 @@ class Labour(Model):
         False,
         "Job ladder: an employed person takes a poaching offer only from a firm with a better "
         "product-market fit than the current employer's (workers move up, to more productive "
-        "firms). Off: the first edition's rule (any approached worker may accept).",
+        "firms). Off: the first edition's rule (any approached worker may accept); on in the "
+        "second edition (docs/calibration.md section 10).",
         "switch",
         source="Haltiwanger, Hyatt & McEntarfer (2018), 'Who moves up the job ladder?', "
         "Journal of Labor Economics 36(S1): job-to-job moves go on net from less to more "

@@ -204,14 +204,14 @@ def test_moved_fields_are_reachable_by_experiments():
     assert len(params) == 3
 
 
-def _seed_rounds(data: dict, seeds) -> tuple[np.ndarray, np.ndarray]:
+def _seed_rounds(data: dict, seeds, scale: float = 10.0) -> tuple[np.ndarray, np.ndarray]:
     """Per seed: median log pre-money of seed rounds and the number of seed rounds."""
     sc = scenario_from_dict(data)
     med, n = [], []
     for s in seeds:
         # scale 10: the second edition founds fewer firms than the first edition's idea
         # lottery, and at scale 20 one of its runs had as few as 3 seed rounds
-        inv = simulate(sc, years=3, seed=int(s), scale=10).investments
+        inv = simulate(sc, years=3, seed=int(s), scale=scale).investments
         seed = inv[inv["stage"] == "seed"]
         # a seed round is a firm's first: it held one share, so pre-money = amount / shares
         med.append(float(np.median(np.log(seed["amount"] / seed["shares"]))) if len(seed) else 0)
@@ -227,8 +227,11 @@ def test_seed_stage_base_raises_seed_valuations(edition):
     """capital.seed_base (was the literal 12 in m05_capital.pre_money) sets seed prices, in
     either edition."""
     base = EDITIONS[edition](scenario())
-    lo, n_lo = _seed_rounds(deep_set(base, "mechanisms.capital.seed_base", 12.0), SEEDS)
-    hi, n_hi = _seed_rounds(deep_set(base, "mechanisms.capital.seed_base", 60.0), SEEDS)
+    # scale 5 in the second edition: re-fitted with the job ladder (docs/calibration.md
+    # section 10) it founds fewer firms still, and at scale 10 one run had 5 seed rounds
+    k = 5.0 if edition == "second" else 10.0
+    lo, n_lo = _seed_rounds(deep_set(base, "mechanisms.capital.seed_base", 12.0), SEEDS, k)
+    hi, n_hi = _seed_rounds(deep_set(base, "mechanisms.capital.seed_base", 60.0), SEEDS, k)
     assert (n_lo > 5).all() and (n_hi > 5).all()
     # five times the floor (log 5 = 1.6): seed prices rise in every seed, by most of that
     assert (hi - lo > 1.0).all(), (hi, lo)

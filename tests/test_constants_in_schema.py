@@ -209,8 +209,9 @@ def _seed_rounds(data: dict, seeds, scale: float = 10.0) -> tuple[np.ndarray, np
     sc = scenario_from_dict(data)
     med, n = [], []
     for s in seeds:
-        # scale 10: the second edition founds fewer firms than the first edition's idea
-        # lottery, and at scale 20 one of its runs had as few as 3 seed rounds
+        # scale 10 by default: the second edition founds fewer firms than the first edition's
+        # idea lottery, and at scale 20 one of its runs had as few as 3 seed rounds (callers
+        # pass a finer scale where that is still too few)
         inv = simulate(sc, years=3, seed=int(s), scale=scale).investments
         seed = inv[inv["stage"] == "seed"]
         # a seed round is a firm's first: it held one share, so pre-money = amount / shares

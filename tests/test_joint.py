@@ -161,6 +161,32 @@ def test_error_is_log_scale_for_levels_and_penalises_zero():
     assert error(g, 0.02) == pytest.approx(-1.0)
 
 
+def test_firm_stock_direction_is_fitted_in_fitted_places_and_predicted_elsewhere():
+    """History's direction of the firm stock (same-area counts only) is a target: fitted for
+    the fitted places, a prediction for the held-out ones; Zhangjiang's counts change
+    boundary, so it has none."""
+    ts = {
+        t.place: t
+        for t in build_targets(["hangzhou", "zhangjiang"], ["hefei"])
+        if t.moment == "firm_change"
+    }
+    assert set(ts) == {"hangzhou", "hefei"}
+    assert ts["hangzhou"].role == "fit" and ts["hefei"].role == "held out"
+    assert ts["hefei"].value == 1.0 and ts["hefei"].year == 2017  # 17,000 -> 20,000 firms
+    assert "17,000 (2016) -> 20,000 (2017)" in ts["hefei"].source
+
+
+def test_direction_error_counts_only_the_shortfall_from_history():
+    up = PlaceTarget("x", "firm_change", 1.0, 2020, 0.05, "fit", "s", "d")
+    assert error(up, 0.30) == 0.0 and error(up, 0.021) == 0.0  # grew: no error
+    assert error(up, -0.03) == pytest.approx(-1.0)  # 5% short of +2%
+    down = PlaceTarget("x", "firm_change", -1.0, 2020, 0.05, "fit", "s", "d")
+    assert error(down, -0.5) == 0.0 and error(down, 0.08) == pytest.approx(2.0)
+    flat = PlaceTarget("x", "firm_change", 0.0, 2020, 0.05, "fit", "s", "d")
+    assert error(flat, 0.01) == 0.0 and error(flat, -0.07) == pytest.approx(-1.0)
+    assert error(up, math.nan) == 5.0
+
+
 def test_per_place_knobs_are_refused():
     with pytest.raises(ExperimentError, match="global"):
         fit_places(parameters=[FreeParameter("regions.caohejing.productivity", 0.1, 0.5)], trials=1)
@@ -227,6 +253,12 @@ def test_validate_places_table_and_directions():
     assert d.loc[("hefei", "firm stock"), "history"] == "up"  # zone firms 17,000 -> 20,000
     assert d["model"].isin(["up", "down", "flat"]).all()
     assert "direction vs history" in set(v.summary()["role"])
+    # a direction's role is what the shipped fit had: a target (fit / held out) only if its
+    # report lists the place's firm_change target; output directions are never targets
+    shipped = json.loads(FITTED_PATH.with_suffix(".json").read_text(encoding="utf-8"))
+    had = {x["place"]: x["role"] for x in shipped["targets"] if x["moment"] == "firm_change"}
+    assert d.loc[("hefei", "firm stock"), "role"] == had.get("hefei", "not in fit")
+    assert d.loc[("zhangjiang", "output"), "role"] == "not in fit"
     # pooled moments take the roles the shipped fit gave them: a twelve-year fit fits the
     # venture outcomes of LONG_FIT_MOMENTS and holds out the share of deals under 1x
     from rainforest.experiments.joint import LONG_FIT_MOMENTS
@@ -243,12 +275,13 @@ def test_history_compares_counts_over_one_area_only():
     (2.5 square miles, a ZIP code, the city of Cambridge) have no two years over one area, so
     history says nothing of their firm stock; Hefei's High-tech Zone (2016, 2017) does."""
     from rainforest.data import load_statistics
-    from rainforest.experiments.placecheck import _history
+    from rainforest.experiments.history import history
 
     st = load_statistics()
-    assert "firm stock" not in _history(st, "zhangjiang")
-    assert "firm stock" not in _history(st, "kendall-square")
-    direction, evidence = _history(st, "hefei")["firm stock"]
+    assert "firm stock" not in history(st, "zhangjiang")
+    assert "firm stock" not in history(st, "kendall-square")
+    direction, evidence, year = history(st, "hefei")["firm stock"]
+    assert year == 2017
     assert direction == "up" and "17,000 (2016) -> 20,000 (2017)" in evidence
     assert evidence.endswith("Hefei High-tech Zone")
 

@@ -179,7 +179,16 @@ def validate_places_cmd(
         )
     )
     t = Table(title=f"direction of {years}-year change vs history", box=box.SIMPLE_HEAD)
-    for c in ("place", "quantity", "model change [90%]", "model", "history", "match", "evidence"):
+    for c in (
+        "place",
+        "quantity",
+        "model change [90%]",
+        "model",
+        "history",
+        "match",
+        "role",
+        "evidence",
+    ):
         t.add_column(c, justify="left")
     for r in v.directions.itertuples(index=False):
         match = "" if r.match is None else ("yes" if r.match else "[red]no[/]")
@@ -190,6 +199,7 @@ def validate_places_cmd(
             r.model,
             r.history,
             match,
+            r.role,
             escape(r.evidence),
         )
     console.print(t)

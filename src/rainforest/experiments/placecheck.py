@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from rainforest.data import load_statistics
+from rainforest.experiments.history import direction, history
 from rainforest.experiments.joint import (
     DEFAULT_HOLDOUT,
     DEFAULT_PLACES,
@@ -38,9 +39,6 @@ from rainforest.experiments.joint import (
 
 #: Places checked by default: the fitted and held-out ones, and others with growth history.
 VALIDATE_PLACES = (*DEFAULT_PLACES, *DEFAULT_HOLDOUT, "nanjing", "eindhoven", "kendall-square")
-
-#: A change smaller than this (as a share over the run) counts as flat.
-FLAT = 0.02
 
 
 @dataclass
@@ -75,64 +73,17 @@ class PlaceValidation:
                 "median_abs_z": math.nan,
             }
         )
-        return pd.DataFrame(rows)
-
-
-def _history(stats: pd.DataFrame, place: str) -> dict[str, tuple[str, str]]:
-    """History's direction of output and of the firm stock, with the evidence."""
-    s = stats[stats["place"] == place]
-    out: dict[str, tuple[str, str]] = {}
-    g = s[s["measure"].isin(["gdp_growth", "revenue_growth"])]
-    if len(g):
-        mean = float(g["value"].mean())
-        years = ", ".join(str(y) for y in g["year"].dropna().astype(int))
-        out["output"] = (_dir(mean), f"{'/'.join(sorted(set(g['measure'])))} {mean:+.1%} ({years})")
-    else:
-        for m in ("gdp", "revenue", "industrial_output"):
-            d = s[(s["measure"] == m) & s["year"].notna()].sort_values("year")
-            if len(d) >= 2:
-                a, b = d.iloc[0], d.iloc[-1]
-                out["output"] = (
-                    _dir(b.value / a.value - 1),
-                    f"{m} {a.value:,.0f} ({a.year}) -> {b.value:,.0f} ({b.year})",
-                )
-                break
-    for m in ("enterprises", "high_tech_enterprises", "biotech_companies"):
-        d = _same_area(s[(s["measure"] == m) & s["year"].notna()])
-        if d is not None:
-            a, b = d.iloc[0], d.iloc[-1]
-            out["firm stock"] = (
-                _dir(b.value / a.value - 1),
-                f"{m} {a.value:,.0f} ({a.year}) -> {b.value:,.0f} ({b.year}), {a.area_covered}",
+        for role, g in d.groupby("role", sort=False):
+            rows.append(
+                {
+                    "role": f"  of which {role}",
+                    "n": len(g),
+                    "within_2x": f"{int(g['match'].sum())}/{len(g)} match",
+                    "rms_z": math.nan,
+                    "median_abs_z": math.nan,
+                }
             )
-            break
-    return out
-
-
-_SCOPE_RANK = {"district": 0, "narrower": 1, "wider": 2, "national": 3}
-
-
-def _same_area(d: pd.DataFrame) -> pd.DataFrame | None:
-    """The rows, in year order, of the one area with figures in at least two years: a change
-    of a count is history only over the same area (Zhangjiang's 25 km² park of 2010 against
-    its 80 km² core park of 2015, or Kendall Square's 2.5 square miles against the city of
-    Cambridge, is a change of boundary). Prefers the district's own area, then narrower,
-    then wider, then the area with most years; None when no area has two years."""
-    best: tuple | None = None
-    for area, g in d.groupby("area_covered", sort=True):
-        years = g["year"].nunique()
-        if years < 2:
-            continue
-        key = (_SCOPE_RANK.get(g["scope"].iloc[0], 9), -years, str(area))
-        if best is None or key < best[0]:
-            best = (key, g.sort_values("year"))
-    return None if best is None else best[1]
-
-
-def _dir(change: float) -> str:
-    if not math.isfinite(change):
-        return "?"
-    return "up" if change > FLAT else "down" if change < -FLAT else "flat"
+        return pd.DataFrame(rows)
 
 
 def validate_places(
@@ -176,6 +127,7 @@ def validate_places(
     values: dict[str, Any] = {}
     fit_places, fit_holdout = tuple(DEFAULT_PLACES), tuple(DEFAULT_HOLDOUT)
     pooled_seen: set[str] | None = None  # the pooled moments the fit's runs measured
+    directions_seen: set[str] | None = None  # places whose direction the fit had as a target
     fit_years: int | None = None  # the fit's run length (long fits fit the funded shares)
     provenance = "the presets' own values (no fit applied)"
     if fitted is not None:
@@ -188,18 +140,25 @@ def validate_places(
             fit_years = int(info.get("budget", {}).get("years", 0)) or None
             if "targets" in info:
                 pooled_seen = {x["moment"] for x in info["targets"] if x["place"] == "all"}
+                directions_seen = {
+                    x["place"] for x in info["targets"] if x["moment"] == "firm_change"
+                }
     stats = load_statistics()
     # roles as the fit saw them; places outside the fit, and pooled moments its runs were too
     # short to measure (survival to 5 and 10 years in a five-year fit), are "not in fit"
     roles = {
         t.key: t.role
         for t in build_targets(fit_places, fit_holdout, stats=stats, years=fit_years)
-        if pooled_seen is None or t.place != "all" or t.moment in pooled_seen
+        if (pooled_seen is None or t.place != "all" or t.moment in pooled_seen)
+        and (directions_seen is None or t.moment != "firm_change" or t.place in directions_seen)
     }
     targets = build_targets(places, (), stats=stats)
     targets = [
         t.__class__(**{**t.__dict__, "role": roles.get(t.key, _outside(t))}) for t in targets
     ]
+    # directions are shown in their own table, with the role the fit gave them
+    direction_role = {t.place: t.role for t in targets if t.moment == "firm_change"}
+    targets = [t for t in targets if t.moment != "firm_change"]
     rows, dirs = [], []
     surv = np.zeros((len(POOLED), 2))
     total, done = len(places) * len(seeds), 0
@@ -218,11 +177,11 @@ def validate_places(
             done += 1
             if progress:
                 progress(done, total)
-        hist = _history(stats, place)
+        hist = history(stats, place)
         for q, ch in change.items():
             v = np.array(ch)
-            h, evidence = hist.get(q, ("no data", ""))
-            md = _dir(float(np.nanmean(v)))
+            h, evidence, _ = hist.get(q, ("no data", "", None))
+            md = direction(float(np.nanmean(v)))
             dirs.append(
                 {
                     "place": place,
@@ -234,6 +193,13 @@ def validate_places(
                     "history": h,
                     "evidence": evidence,
                     "match": (md == h) if h != "no data" else None,
+                    "role": (
+                        direction_role.get(place, "not in fit")
+                        if q == "firm stock" and h != "no data"
+                        else "not in fit"
+                        if h != "no data"
+                        else ""
+                    ),
                 }
             )
     runs = pd.DataFrame(rows)

@@ -1,0 +1,100 @@
+"""History's direction: did a place's output and firm stock go up or down, by the data folder?
+
+Why: a ten-year run is checked not only on levels but on where it goes. The direction of the
+firm stock is a target of the joint fit for the fitted places and a prediction for the rest
+(:func:`rainforest.experiments.joint.build_targets`), and ``validate --places`` sets every
+place's simulated change beside history's (:mod:`rainforest.experiments.placecheck`). Both
+read history here, so they cannot disagree about it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+#: A change smaller than this (as a share over the run) counts as flat.
+FLAT = 0.02
+
+_SCOPE_RANK = {"district": 0, "narrower": 1, "wider": 2, "national": 3}
+
+
+def history(stats: pd.DataFrame, place: str) -> dict[str, tuple[str, str, int | None]]:
+    """History's direction of ``"output"`` and of the ``"firm stock"`` of ``place``: for each
+    quantity the data can tell, (``"up"``/``"down"``/``"flat"``, the evidence in words, the
+    latest year of the evidence)."""
+    s = stats[stats["place"] == place]
+    out: dict[str, tuple[str, str, int | None]] = {}
+    g = s[s["measure"].isin(["gdp_growth", "revenue_growth"])]
+    if len(g):
+        mean = float(g["value"].mean())
+        years = g["year"].dropna().astype(int)
+        out["output"] = (
+            direction(mean),
+            f"{'/'.join(sorted(set(g['measure'])))} {mean:+.1%} "
+            f"({', '.join(str(y) for y in years)})",
+            int(years.max()) if len(years) else None,
+        )
+    else:
+        for m in ("gdp", "revenue", "industrial_output"):
+            d = s[(s["measure"] == m) & s["year"].notna()].sort_values("year")
+            if len(d) >= 2:
+                a, b = d.iloc[0], d.iloc[-1]
+                out["output"] = (
+                    direction(b.value / a.value - 1),
+                    f"{m} {a.value:,.0f} ({a.year}) -> {b.value:,.0f} ({b.year})",
+                    int(b.year),
+                )
+                break
+    for m in ("enterprises", "high_tech_enterprises", "biotech_companies"):
+        d = same_area(s[(s["measure"] == m) & s["year"].notna()])
+        if d is not None:
+            a, b = d.iloc[0], d.iloc[-1]
+            out["firm stock"] = (
+                direction(b.value / a.value - 1),
+                f"{m} {a.value:,.0f} ({a.year}) -> {b.value:,.0f} ({b.year}), {a.area_covered}",
+                int(b.year),
+            )
+            break
+    return out
+
+
+def same_area(d: pd.DataFrame) -> pd.DataFrame | None:
+    """The rows, in year order, of the one area with figures in at least two years: a change
+    of a count is history only over the same area (Zhangjiang's 25 km² park of 2010 against
+    its 80 km² core park of 2015, or Kendall Square's 2.5 square miles against the city of
+    Cambridge, is a change of boundary). Prefers the district's own area, then narrower,
+    then wider, then the area with most years; None when no area has two years."""
+    best: tuple | None = None
+    for area, g in d.groupby("area_covered", sort=True):
+        years = g["year"].nunique()
+        if years < 2:
+            continue
+        key = (_SCOPE_RANK.get(g["scope"].iloc[0], 9), -years, str(area))
+        if best is None or key < best[0]:
+            best = (key, g.sort_values("year"))
+    return None if best is None else best[1]
+
+
+def direction(change: float) -> str:
+    """``"up"``, ``"down"`` or ``"flat"`` (within :data:`FLAT`) for a relative change; ``"?"``
+    when it is not a number."""
+    if not math.isfinite(change):
+        return "?"
+    return "up" if change > FLAT else "down" if change < -FLAT else "flat"
+
+
+#: History's direction as the sign a direction target carries.
+SIGN = {"up": 1.0, "down": -1.0, "flat": 0.0}
+
+
+def shortfall(sign: float, change: float) -> float:
+    """How far a simulated relative ``change`` falls short of history's direction (``sign``:
+    +1 up, -1 down, 0 flat), in the change's own units: 0 when it goes the same way by more
+    than :data:`FLAT`, negative when it falls short of up (or of flat from above), positive
+    when it exceeds down (or flat from below)."""
+    if sign > 0:
+        return min(0.0, change - FLAT)
+    if sign < 0:
+        return max(0.0, change + FLAT)
+    return change - FLAT if change > FLAT else change + FLAT if change < -FLAT else 0.0

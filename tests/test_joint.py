@@ -235,6 +235,43 @@ def test_shipped_fit_loads_onto_every_one_region_preset():
         assert sc.mechanisms.ties.enabled  # the calibrated second edition
 
 
+def test_small_places_run_at_a_finer_scale_with_min_people():
+    """``min_people``: a place that would be fewer simulated people than that at the budget's
+    scale runs finer (its people / min_people, never below 1); 0 keeps one scale for all."""
+    from rainforest.experiments.joint import place_scale, place_scenario
+
+    small, big = place_scenario("east-london"), place_scenario("shenzhen")  # 80,000; 600,000
+    assert place_scale(small, 40.0) == 40.0 and place_scale(big, 40.0) == 40.0
+    assert place_scale(small, 40.0, 10_000) == pytest.approx(8.0)
+    assert place_scale(big, 40.0, 10_000) == 40.0
+    assert place_scale(small, 40.0, 1e9) == 1.0
+    with pytest.raises(ExperimentError, match="min_people"):
+        Budget(years=4, min_people=-1.0)
+
+
+def test_run_moments_runs_each_place_at_its_scale(monkeypatch):
+    import rainforest.api as api
+    from rainforest.experiments.joint import run_moments
+
+    seen: list[float] = []
+
+    def record(sc, years, seed, scale):
+        seen.append(scale)
+        raise RuntimeError("recorded")
+
+    monkeypatch.setattr(api, "simulate", record)
+    budget = Budget(years=4, seeds=(0,), scale=40.0, min_people=10_000)
+    for place in ("east-london", "shenzhen"):
+        with pytest.raises(RuntimeError, match="recorded"):
+            run_moments([place], None, budget)
+    assert seen == [8.0, 40.0]
+
+
+def test_cli_validate_places_refuses_a_negative_min_people():
+    r = runner.invoke(app, ["validate", "--places", "hefei", "--min-people", "-5"])
+    assert r.exit_code != 0 and "--min-people" in r.output
+
+
 def test_budget_refuses_runs_too_short_for_the_survival_targets():
     with pytest.raises(ExperimentError):
         Budget(years=2)

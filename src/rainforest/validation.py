@@ -389,6 +389,7 @@ def validate_places(
     scale: float = 40.0,
     years: int = 10,
     progress: Callable[[int, int], None] | None = None,
+    min_people: float = 0.0,
 ) -> Any:
     """Each place against its public figures (see
     :func:`rainforest.experiments.placecheck.validate_places`): levels per capita or per km²
@@ -397,6 +398,8 @@ def validate_places(
 
     ``fitted="shipped"`` applies the shipped joint fit
     (:data:`rainforest.experiments.joint.FITTED_PATH`); None, the presets' own values.
+    ``min_people`` > 0 runs a place that would have fewer simulated people at ``scale`` at a
+    finer scale (:func:`rainforest.experiments.joint.place_scale`).
     """
     from rainforest.experiments.joint import FITTED_PATH
     from rainforest.experiments.placecheck import VALIDATE_PLACES
@@ -410,4 +413,5 @@ def validate_places(
         scale=scale,
         years=years,
         progress=progress,
+        min_people=min_people,
     )

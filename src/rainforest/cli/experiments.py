@@ -534,6 +534,12 @@ def calibrate(
     years: int = typer.Option(4, "--years", "-y", help="--places: reported years per run."),
     seeds: int = typer.Option(2, "--seeds", help="--places: seeds (common random numbers)."),
     scale: float = typer.Option(40.0, "--scale", "-k", help="--places: population scale."),
+    min_people: float = typer.Option(
+        0.0,
+        "--min-people",
+        help="--places: least simulated people a place runs with (a smaller place runs at a "
+        "finer scale than --scale); 0: every place at --scale.",
+    ),
     seed: int = typer.Option(0, "--seed", "-s", help="--places: the sampler's seed."),
     edition: str = typer.Option(
         "second",
@@ -580,6 +586,7 @@ def calibrate(
             edition,
             executor_spec(workers, cluster) or "processes",
             start,
+            min_people,
         )
         return
     if experiment is None:

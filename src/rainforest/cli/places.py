@@ -67,6 +67,7 @@ def calibrate_places(
     edition: str = "second",
     workers: Any = None,
     start: Path | None = None,
+    min_people: float = 0.0,
 ) -> None:
     """Body of ``rainforest calibrate --places``."""
     from rainforest.experiments.joint import (
@@ -99,7 +100,7 @@ def calibrate_places(
             except (OSError, ValueError) as err:
                 fail(f"--start {start}: {err}")
             first = {p.path: float(known[p.path]) for p in params if p.path in known}
-        budget = Budget(years=years, seeds=tuple(range(seeds)), scale=scale)
+        budget = Budget(years=years, seeds=tuple(range(seeds)), scale=scale, min_people=min_people)
         with progress_bar("calibrate --places") as bar:
             res = fit_places(
                 ps,
@@ -152,7 +153,13 @@ def calibrate_places(
 
 
 def validate_places_cmd(
-    places: str | None, fitted: Path | None, no_fit: bool, seeds: int, scale: float, years: int
+    places: str | None,
+    fitted: Path | None,
+    no_fit: bool,
+    seeds: int,
+    scale: float,
+    years: int,
+    min_people: float = 0.0,
 ) -> None:
     """Body of ``rainforest validate --places``."""
     from rainforest.experiments.joint import FITTED_PATH
@@ -161,6 +168,8 @@ def validate_places_cmd(
     from rainforest.validation import validate_places
 
     ps = _list(places, VALIDATE_PLACES)
+    if not (math.isfinite(min_people) and min_people >= 0):
+        fail(f"--min-people must be 0 or more, got {min_people}")
     fit = None if no_fit else (fitted or FITTED_PATH)
     if fit is not None and not Path(fit).exists():
         fit = None
@@ -168,14 +177,23 @@ def validate_places_cmd(
     try:
         with progress_bar("validate --places") as bar:
             v = validate_places(
-                ps, fit, seeds=tuple(range(seeds)), scale=scale, years=years, progress=bar
+                ps,
+                fit,
+                seeds=tuple(range(seeds)),
+                scale=scale,
+                years=years,
+                progress=bar,
+                min_people=min_people,
             )
     except ExperimentError as err:
         fail(str(err))
     console.print(f"values: {v.meta['provenance']}", style="dim")
     console.print(
         _level_table(
-            v.levels, f"model vs public figures ({seeds} seeds, {years} years, scale {scale:g})"
+            v.levels,
+            f"model vs public figures ({seeds} seeds, {years} years, scale {scale:g}"
+            + (f", at least {min_people:,.0f} simulated people a place" if min_people else "")
+            + ")",
         )
     )
     t = Table(title=f"direction of {years}-year change vs history", box=box.SIMPLE_HEAD)

@@ -35,6 +35,12 @@ def validate(
     ),
     no_fit: bool = typer.Option(False, "--no-fit", help="--places: the presets' own values."),
     scale: float = typer.Option(40.0, "--scale", "-k", help="--places: population scale."),
+    min_people: float = typer.Option(
+        0.0,
+        "--min-people",
+        help="--places: least simulated people a place runs with (a smaller place runs at a "
+        "finer scale than --scale); 0: every place at --scale.",
+    ),
 ) -> None:
     """Run the five archetype presets and compare survival, firm sizes, venture outcomes, what
     becomes of funded startups and the localisation of contacts with their published values
@@ -48,7 +54,7 @@ def validate(
     if places is not None:
         from rainforest.cli.places import validate_places_cmd
 
-        validate_places_cmd(places, fitted, no_fit, max(runs, 2), scale, min(years, 10))
+        validate_places_cmd(places, fitted, no_fit, max(runs, 2), scale, min(years, 10), min_people)
         return
     if runs < 1:
         fail(f"--runs must be at least 1, got {runs}")

@@ -653,11 +653,14 @@ def build_targets(
 
 @dataclass
 class Budget:
-    """How each evaluation runs: years, seeds (common random numbers) and population scale."""
+    """How each evaluation runs: years, seeds (common random numbers), population scale and
+    the least simulated people a place runs with (``min_people``, 0: every place at
+    ``scale``; :func:`place_scale`)."""
 
     years: int = 4
     seeds: tuple[int, ...] = (0, 1)
     scale: float = 40.0
+    min_people: float = 0.0
 
     def __post_init__(self) -> None:
         if self.years < MIN_YEARS:
@@ -666,6 +669,23 @@ class Budget:
             raise ExperimentError("at least one seed")
         if self.scale < 1:
             raise ExperimentError("scale must be at least 1")
+        if not (math.isfinite(self.min_people) and self.min_people >= 0):
+            raise ExperimentError(f"min_people must be 0 or more, got {self.min_people}")
+
+
+def place_scale(scenario: Any, scale: float, min_people: float = 0.0) -> float:
+    """The population scale a place runs at: ``scale``, or finer for a place that would have
+    fewer than ``min_people`` simulated people at ``scale`` (its people / ``min_people``, at
+    least 1).
+
+    Why: at one scale for all, a small place is a few thousand simulated people and a hundred
+    firms, and its ten-year firm stock is noise (Eindhoven's, seed by seed, −14% to +18% at
+    scale 40 and −4% to −1% at scale 2; docs/calibration.md section 11). Per-capita moments
+    do not depend on the scale, so a finer scale changes their noise, not what they mean."""
+    if min_people <= 0:
+        return float(scale)
+    people = sum(float(r.population) for r in scenario.regions.values())
+    return float(min(scale, max(1.0, people / min_people)))
 
 
 def _pooled_counts(result: Any) -> np.ndarray:
@@ -764,7 +784,10 @@ def run_moments(
 
     for place in places:
         place_scenario(place, values)  # a bad place or value fails here, before any run
-    items = [(p, values, budget.years, s, budget.scale) for p in places for s in budget.seeds]
+    scales = {
+        p: place_scale(place_scenario(p, values), budget.scale, budget.min_people) for p in places
+    }
+    items = [(p, values, budget.years, s, scales[p]) for p in places for s in budget.seeds]
     got = map_ordered(
         1 if executor is None else executor,
         _place_run,
@@ -933,7 +956,13 @@ class JointFit:
             f"{', '.join(self.holdout) or 'none'}) from "
             f"rainforest/data/statistics, {self.date}, distance = mean squared standardised "
             f"error {self.distance:.3g} (start {self.start_distance:.3g}); "
-            f"{len(self.budget.seeds)} seeds, scale {self.budget.scale:g}, "
+            f"{len(self.budget.seeds)} seeds, scale {self.budget.scale:g}"
+            + (
+                f" (finer for places under {self.budget.min_people:,.0f} simulated people)"
+                if self.budget.min_people
+                else ""
+            )
+            + ", "
             f"{self.budget.years} years, {len(self.trials)} optuna TPE trials"
         )
 

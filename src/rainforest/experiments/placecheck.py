@@ -33,6 +33,7 @@ from rainforest.experiments.joint import (
     build_targets,
     load_fitted,
     place_moments,
+    place_scale,
     place_scenario,
     target_table,
 )
@@ -93,6 +94,7 @@ def validate_places(
     scale: float = 40.0,
     years: int = 10,
     progress: Callable[[int, int], None] | None = None,
+    min_people: float = 0.0,
 ) -> PlaceValidation:
     """Run each place ``years`` years per seed and set it beside its public figures.
 
@@ -112,6 +114,9 @@ def validate_places(
         year with its first).
     progress
         ``progress(done_runs, total_runs)``.
+    min_people
+        Least simulated people a place runs with: a smaller place runs at a finer scale
+        (:func:`rainforest.experiments.joint.place_scale`); 0 runs every place at ``scale``.
 
     Returns
     -------
@@ -164,9 +169,10 @@ def validate_places(
     total, done = len(places) * len(seeds), 0
     for place in places:
         sc = place_scenario(place, values)
+        k = place_scale(sc, scale, min_people)
         change: dict[str, list[float]] = {"output": [], "firm stock": []}
         for seed in seeds:
-            r = simulate(sc, years=years, seed=seed, scale=scale)
+            r = simulate(sc, years=years, seed=seed, scale=k)
             row, m = place_moments(r, place, seed)
             rows.append(row)
             surv += _pooled_counts(r)
@@ -212,6 +218,7 @@ def validate_places(
             "places": list(places),
             "seeds": list(seeds),
             "scale": scale,
+            "min_people": min_people,
             "years": years,
             "values": values,
             "provenance": provenance,

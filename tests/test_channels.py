@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import tomli_w
 from typer.testing import CliRunner
 
 from rainforest.api import simulate
 from rainforest.cli import app
-from rainforest.metrics.channels import CHANNELS, channel_counts, channels
+from rainforest.metrics.channels import CHANNELS, FUNNEL, channel_counts, channels, funnel
 from rainforest.scenario import FIRST_EDITION, scenario_from_dict, with_values
 from tests.conftest import base_region, scenario
 
@@ -43,12 +44,42 @@ def test_an_anchor_that_sheds_more_people_takes_a_larger_share():
     assert many.loc["anchor", "share"] > base.loc["anchor", "share"]
 
 
+def test_funnel_reads_the_runs_metrics_per_1000_people_a_year(runs):
+    f = funnel(runs).set_index("measure")
+    assert list(f.index) == [*FUNNEL, "founded_share"]
+    per = []
+    for res in runs:
+        m = res.metrics
+        per.append(1e3 * m["foundings"].sum() / (res.meta["months"] / 12) / m["people"].mean())
+    assert f.loc["foundings", "mean"] == pytest.approx(sum(per) / len(per))
+    assert (f["low"] <= f["mean"] + 1e-12).all() and (f["mean"] <= f["high"] + 1e-12).all()
+    with pytest.raises(ValueError):
+        funnel([])
+
+
+def test_failure_tolerance_raises_the_share_of_opportunities_founded():
+    """The founding decision (M3) weighs the reward by the region's failure tolerance: a
+    tolerant place founds on more of its opportunities, which do not depend on it."""
+    low = with_values(world(), {"regions.district.culture.failure_tolerance": 0.1})
+    high = with_values(world(), {"regions.district.culture.failure_tolerance": 0.9})
+
+    def shares(sc):  # one value per run: runs are the units
+        runs = [simulate(sc, years=2, seed=s) for s in range(1, 7)]
+        return np.array([funnel([r]).set_index("measure").loc["founded_share", "mean"]
+                         for r in runs])  # fmt: skip
+
+    a, b = shares(high), shares(low)
+    t = (a.mean() - b.mean()) / np.sqrt(a.var(ddof=1) / a.size + b.var(ddof=1) / b.size)
+    assert t > 2.0, (a, b)
+
+
 def test_the_command_prints_the_table(tmp_path):
     path = tmp_path / "w.toml"
     path.write_text(tomli_w.dumps(scenario({"district": base_region(population=20000)})))
     res = CliRunner().invoke(app, ["channels", str(path), "--runs", "2", "--years", "1"])
     assert res.exit_code == 0, res.output
     assert "anchor" in res.output and "90% interval" in res.output
+    assert "funnel" in res.output and "founded_share" in res.output
     bad = CliRunner().invoke(app, ["channels", str(path), "--runs", "0"])
     assert bad.exit_code == 2
 

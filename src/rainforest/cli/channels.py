@@ -8,7 +8,7 @@ from rich.table import Table
 
 from rainforest.cli.app import app, console, fail
 from rainforest.cli.display import progress_bar
-from rainforest.cli.options import scale_option
+from rainforest.cli.options import fitted_option, scale_option
 
 
 @app.command()
@@ -21,13 +21,15 @@ def channels(
     network: bool = typer.Option(
         False, "--network", help="Switch the living network (M13-M16) on for these runs."
     ),
+    fitted: bool = fitted_option(),
 ) -> None:
     """Share of foundings by channel (contacts/recombination, spin-offs from anchors,
-    startups, facilities, universities; comebacks beside them) with 90% intervals."""
+    startups, facilities, universities; comebacks beside them) with 90% intervals, and the
+    funnel: opportunities to found and foundings per 1,000 people a year."""
     from rainforest.api import simulate
     from rainforest.mechanisms.m13_network import ON
     from rainforest.metrics.channels import channels as table_of
-    from rainforest.metrics.channels import genealogy
+    from rainforest.metrics.channels import funnel, genealogy
     from rainforest.scenario import ScenarioError, load_scenario, with_values
 
     if runs < 1:
@@ -38,7 +40,11 @@ def channels(
         fail(f"--scale must be positive, got {scale}")
     try:
         sc = load_scenario(scenario)
-        if network:
+        if fitted:
+            from rainforest.experiments.joint import apply_fitted
+
+            sc = apply_fitted(sc)
+        elif network:
             sc = with_values(sc, ON)
     except (ScenarioError, ValueError) as err:
         fail(str(err))
@@ -48,7 +54,13 @@ def channels(
             results.append(simulate(sc, years=years, seed=s, scale=scale))
             bar(i + 1, runs)
     df = table_of(results)
-    edition = "living network on" if network else "living network off"
+    edition = (
+        "the calibrated second edition"
+        if fitted
+        else "living network on"
+        if network
+        else "living network off"
+    )
     out = Table(title=f"{sc.name}: foundings by channel ({runs} runs, {years} y, {edition})")
     for col, justify in (("channel", "left"), ("share", "right"), ("90% interval", "right"),
                          ("a year", "right"), ("meaning", "left")):  # fmt: skip
@@ -63,6 +75,16 @@ def channels(
         )
     console.print(out)
     console.print("comeback overlaps the other channels (a share of all foundings).", style="dim")
+    f = funnel(results)
+    ft = Table(title="funnel: per 1,000 people a year")
+    for col, justify in (("measure", "left"), ("mean", "right"), ("90% interval", "right"),
+                         ("meaning", "left")):  # fmt: skip
+        ft.add_column(col, justify=justify, overflow="fold")
+    for r in f.itertuples():
+        pct = r.measure == "founded_share"
+        fmt = (lambda v: f"{v:.0%}") if pct else (lambda v: f"{v:.2f}")
+        ft.add_row(r.measure, fmt(r.mean), f"{fmt(r.low)}-{fmt(r.high)}", r.meaning)
+    console.print(ft)
     shares = [genealogy(r) for r in results]
     console.print(
         f"genealogy: {np.nanmean(shares):.0%} of living firms descend from the five earliest "

@@ -39,24 +39,25 @@ def history(stats: pd.DataFrame, place: str) -> dict[str, tuple[str, str, int | 
         for m in ("gdp", "revenue", "industrial_output"):
             d = s[(s["measure"] == m) & s["year"].notna()].sort_values("year")
             if len(d) >= 2:
-                a, b = d.iloc[0], d.iloc[-1]
-                out["output"] = (
-                    direction(b.value / a.value - 1),
-                    f"{m} {a.value:,.0f} ({a.year}) -> {b.value:,.0f} ({b.year})",
-                    int(b.year),
-                )
+                out["output"] = _first_to_last(d, m, "")
                 break
     for m in ("enterprises", "high_tech_enterprises", "biotech_companies"):
         d = same_area(s[(s["measure"] == m) & s["year"].notna()])
         if d is not None:
-            a, b = d.iloc[0], d.iloc[-1]
-            out["firm stock"] = (
-                direction(b.value / a.value - 1),
-                f"{m} {a.value:,.0f} ({a.year}) -> {b.value:,.0f} ({b.year}), {a.area_covered}",
-                int(b.year),
-            )
+            out["firm stock"] = _first_to_last(d, m, f", {d.iloc[0].area_covered}")
             break
     return out
+
+
+def _first_to_last(d: pd.DataFrame, measure: str, where: str) -> tuple[str, str, int]:
+    """Direction, evidence and latest year of the change from the first row of ``d`` (in
+    year order) to its last."""
+    a, b = d.iloc[0], d.iloc[-1]
+    return (
+        direction(b.value / a.value - 1),
+        f"{measure} {a.value:,.0f} ({a.year}) -> {b.value:,.0f} ({b.year}){where}",
+        int(b.year),
+    )
 
 
 def same_area(d: pd.DataFrame) -> pd.DataFrame | None:

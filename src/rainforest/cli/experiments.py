@@ -554,7 +554,7 @@ def calibrate(
         None,
         "--start",
         help="--places: a fit TOML whose values of the free parameters are the first trial "
-        "(default: the presets' values).",
+        "and whose other values are held fixed (default: the presets' values).",
     ),
     free: list[str] = typer.Option(
         None,

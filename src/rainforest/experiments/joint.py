@@ -906,7 +906,8 @@ class JointFit:
     date: str
     meta: dict[str, Any] = field(default_factory=dict)
     fixed: dict[str, Any] = field(default_factory=dict)
-    """Values held fixed in every run of the fit (the edition's switches)."""
+    """Values held fixed in every run of the fit (the edition's switches and rules, and a
+    start fit's values of the parameters not searched)."""
 
     def summary(self) -> pd.DataFrame:
         """RMS standardised error and share within 2x, for fitted and held-out targets, at
@@ -990,7 +991,10 @@ class JointFit:
             lines.append("")
         lines.append("[sources]")
         lines += [f'"{p}" = {json.dumps(prov, ensure_ascii=False)}' for p in self.best]
-        held = prov + "; held fixed during the fit (the edition the values were fitted with)"
+        held = prov + (
+            "; held fixed during the fit (the edition the values were fitted with, or the "
+            "start fit's value of a parameter not searched)"
+        )
         lines += [f'"{p}" = {json.dumps(held, ensure_ascii=False)}' for p in self.fixed]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         report = path.with_suffix(".json")

@@ -288,6 +288,7 @@ def test_validate_places_table_and_directions():
     d = v.directions.set_index(["place", "quantity"])
     assert d.loc[("zhangjiang", "output"), "history"] == "up"  # revenue grew 8.3% (2022)
     assert d.loc[("hefei", "firm stock"), "history"] == "up"  # zone firms 17,000 -> 20,000
+    assert set(d.index.get_level_values("quantity")) == {"output", "firm stock", "workforce"}
     assert d["model"].isin(["up", "down", "flat"]).all()
     assert "direction vs history" in set(v.summary()["role"])
     # a direction's role is what the shipped fit had: a target (fit / held out) only if its
@@ -319,6 +320,12 @@ def test_history_compares_counts_over_one_area_only():
     assert "firm stock" not in history(st, "kendall-square")
     direction, evidence, year = history(st, "hefei")["firm stock"]
     assert year == 2017
+    # workers counted over one area: Research Triangle Park 39,000 (2007) -> 42,000 (2011);
+    # Caohejing's 92,000 (the Hi-Tech Park, 2007) and 300,000 (the Development Zone, 2024)
+    # are two areas
+    way, words, _ = history(st, "research-triangle")["workforce"]
+    assert way == "up" and "39,000 (2007) -> 42,000 (2011)" in words
+    assert "workforce" not in history(st, "caohejing")
     assert direction == "up" and "17,000 (2016) -> 20,000 (2017)" in evidence
     assert evidence.endswith("Hefei High-tech Zone")
 

@@ -394,7 +394,7 @@ def validate_places(
     """Each place against its public figures (see
     :func:`rainforest.experiments.placecheck.validate_places`): levels per capita or per km²
     with 90% intervals over seeds, factor off, within 2x, fitted or held out, and the
-    direction of ``years``-year change in output and firm stock against history.
+    direction of ``years``-year change in output, firm stock and workforce against history.
 
     ``fitted="shipped"`` applies the shipped joint fit
     (:data:`rainforest.experiments.joint.FITTED_PATH`); None, the presets' own values.

@@ -20,9 +20,10 @@ _SCOPE_RANK = {"district": 0, "narrower": 1, "wider": 2, "national": 3}
 
 
 def history(stats: pd.DataFrame, place: str) -> dict[str, tuple[str, str, int | None]]:
-    """History's direction of ``"output"`` and of the ``"firm stock"`` of ``place``: for each
-    quantity the data can tell, (``"up"``/``"down"``/``"flat"``, the evidence in words, the
-    latest year of the evidence)."""
+    """History's direction of ``"output"``, of the ``"firm stock"`` and of the
+    ``"workforce"`` of ``place``: for each quantity the data can tell, (``"up"``/``"down"``/
+    ``"flat"``, the evidence in words, the latest year of the evidence). Counts (firms,
+    workers) compare two years over one area only (:func:`same_area`)."""
     s = stats[stats["place"] == place]
     out: dict[str, tuple[str, str, int | None]] = {}
     g = s[s["measure"].isin(["gdp_growth", "revenue_growth"])]
@@ -45,6 +46,11 @@ def history(stats: pd.DataFrame, place: str) -> dict[str, tuple[str, str, int | 
         d = same_area(s[(s["measure"] == m) & s["year"].notna()])
         if d is not None:
             out["firm stock"] = _first_to_last(d, m, f", {d.iloc[0].area_covered}")
+            break
+    for m in ("workers", "knowledge_workers"):
+        d = same_area(s[(s["measure"] == m) & s["year"].notna()])
+        if d is not None:
+            out["workforce"] = _first_to_last(d, m, f", {d.iloc[0].area_covered}")
             break
     return out
 

@@ -5,8 +5,8 @@ Why: a calibrated model is only worth what it predicts. This table sets every ma
 figure (:func:`rainforest.experiments.joint.build_targets`) beside the model's value with a 90%
 interval over seeds, says how far off it is (model / data) and whether the figure was fitted,
 held out (a prediction) or set by a per-place input (it proves nothing), and adds, where the
-data show one, whether output and the firm stock moved the same way over ten simulated years as
-they did in history.
+data show one, whether output, the firm stock and the workforce moved the same way over ten
+simulated years as they did in history.
 """
 
 from __future__ import annotations
@@ -123,7 +123,8 @@ def validate_places(
     PlaceValidation
         ``levels``: one row per public figure (place, moment, year, data, model mean and 5-95%
         over seeds, factor = model / data, within 2x, z, role: fit / held out / input / not in
-        fit). ``directions``: per place and quantity, the model's ten-year change (mean and
+        fit). ``directions``: per place and quantity (output, firm stock, workforce: the people
+        of the run's first and last month), the model's ten-year change (mean and
         range over seeds), its direction, history's direction and evidence, and whether they
         match.
     """
@@ -170,7 +171,7 @@ def validate_places(
     for place in places:
         sc = place_scenario(place, values)
         k = place_scale(sc, scale, min_people)
-        change: dict[str, list[float]] = {"output": [], "firm stock": []}
+        change: dict[str, list[float]] = {"output": [], "firm stock": [], "workforce": []}
         for seed in seeds:
             r = simulate(sc, years=years, seed=seed, scale=k)
             row, m = place_moments(r, place, seed)
@@ -180,6 +181,8 @@ def validate_places(
             change["output"].append(out1 / out0 - 1 if out0 > 0 else math.nan)
             f0, f1 = float(m["firms"].iloc[0]), float(m["firms"].iloc[-1])
             change["firm stock"].append(f1 / f0 - 1 if f0 > 0 else math.nan)
+            p0, p1 = float(m["people"].iloc[0]), float(m["people"].iloc[-1])
+            change["workforce"].append(p1 / p0 - 1 if p0 > 0 else math.nan)
             done += 1
             if progress:
                 progress(done, total)

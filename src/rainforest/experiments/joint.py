@@ -782,8 +782,7 @@ def run_moments(
     """
     from rainforest.experiments.executors import map_ordered
 
-    for place in places:
-        place_scenario(place, values)  # a bad place or value fails here, before any run
+    # each place's scale; a bad place or value fails here, before any run
     scales = {
         p: place_scale(place_scenario(p, values), budget.scale, budget.min_people) for p in places
     }

@@ -179,8 +179,7 @@ def validate_places(
             surv += _pooled_counts(r)
             out0, out1 = float(m["output"].iloc[:12].sum()), float(m["output"].iloc[-12:].sum())
             change["output"].append(out1 / out0 - 1 if out0 > 0 else math.nan)
-            f0, f1 = float(m["firms"].iloc[0]), float(m["firms"].iloc[-1])
-            change["firm stock"].append(f1 / f0 - 1 if f0 > 0 else math.nan)
+            change["firm stock"].append(row["firm_change"])  # the fit's direction moment
             p0, p1 = float(m["people"].iloc[0]), float(m["people"].iloc[-1])
             change["workforce"].append(p1 / p0 - 1 if p0 > 0 else math.nan)
             done += 1
@@ -202,13 +201,12 @@ def validate_places(
                     "history": h,
                     "evidence": evidence,
                     "match": (md == h) if h != "no data" else None,
-                    "role": (
-                        direction_role.get(place, "not in fit")
-                        if q == "firm stock" and h != "no data"
-                        else "not in fit"
-                        if h != "no data"
-                        else ""
-                    ),
+                    # only the firm stock's direction can have been a target of the fit
+                    "role": ""
+                    if h == "no data"
+                    else direction_role.get(place, "not in fit")
+                    if q == "firm stock"
+                    else "not in fit",
                 }
             )
     runs = pd.DataFrame(rows)

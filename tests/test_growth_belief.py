@@ -284,6 +284,59 @@ def test_a_district_with_better_outcomes_gains_people():
     assert rent["hot"] > rent["cold"]  # rents follow the people
 
 
+#: a district whose firms plan more jobs than its labour market can fill: fast growth at any
+#: age and the job ladder, so nobody moves down to fill a plan
+TIGHT = {
+    "mechanisms.labour.job_ladder": True,
+    "mechanisms.exits.growth_rate": 0.1,
+    "mechanisms.exits.established_growth": 1.0,
+}
+
+
+def _unfilled_after(sc: Scenario, seed: int, years: int = 4) -> float:
+    eng = Engine(sc, seed=seed)
+    eng.run(12 * years)
+    return float(gr.unfilled_jobs(eng.w.O, eng.w.glob, 1).sum())
+
+
+def test_plans_grow_from_staff_not_from_unfilled_plans():
+    # off, a plan the labour market cannot fill compounds month after month (46,000-168,000
+    # open jobs, sampled, in a 20,000-person district at scale 10 after four years); on, it
+    # grows from the staff (open: 750-2,100, mostly teams planned from rounds being hired)
+    seeds = range(1, 7)
+    off = [_unfilled_after(with_values(world(), TIGHT), s) for s in seeds]
+    on = [
+        _unfilled_after(
+            with_values(world(), {**TIGHT, "mechanisms.exits.plan_from_staff": True}), s
+        )
+        for s in seeds
+    ]
+    assert all(a > 5 * b for a, b in zip(off, on, strict=True)), (off, on)
+
+
+def test_jobs_its_firms_cannot_fill_bring_people():
+    seeds = range(1, 7)
+
+    def runs(share: float, extra: dict) -> list:
+        sc = with_values(
+            world(),
+            {**extra, **POOL, "mechanisms.exits.plan_from_staff": True,
+             "mechanisms.outside_pool.recruit_share": share},
+        )  # fmt: skip
+        return [simulate(sc, years=4, seed=s).metrics for s in seeds]
+
+    tight_on, tight_off = runs(0.3, TIGHT), runs(0.0, TIGHT)
+    assert all(m.pool_recruits.sum() == 0 for m in tight_off)  # off: no draw, nobody
+    gain = [a.people.iloc[-1] - b.people.iloc[-1] for a, b in zip(tight_on, tight_off, strict=True)]
+    assert all(g > 0 for g in gain), gain  # every seed: the jobs bring people
+    # where firms plan few jobs beyond what the district fills, few people come for them
+    calm = runs(0.3, {"mechanisms.labour.job_ladder": True})
+    recruits = {
+        k: sum(m.pool_recruits.sum() for m in v) for k, v in (("tight", tight_on), ("calm", calm))
+    }
+    assert recruits["tight"] > 5 * recruits["calm"], recruits
+
+
 @pytest.mark.parametrize("switches", [BELIEF, GROWTH, POOL], ids=["belief", "growth", "pool"])
 def test_switched_on_runs_deterministically(switches):
     # each on its own (with the ties it needs) over the first edition; the second edition,

@@ -79,9 +79,13 @@ NETWORK = frozenset(
     if m.owner in ("M13", "M14", "M15", "M16", "M18", "M19", "M20")
 )
 #: Metrics that only report (issue 16: M17's public spending by instrument; M6's count of
-#: job-to-job moves, added 2026-12-01); they are left out of the fingerprint, so the pins
-#: also show that adding them moved no other number.
-REPORT_ONLY = frozenset(m.name for m in registry.metrics(owner="M17")) | {"job_changes"}
+#: job-to-job moves, added 2026-12-01; M19's people recruited from outside for unfilled
+#: jobs, added 2026-12-01, zero while ``recruit_share`` is 0); they are left out of the
+#: fingerprint, so the pins also show that adding them moved no other number.
+REPORT_ONLY = frozenset(m.name for m in registry.metrics(owner="M17")) | {
+    "job_changes",
+    "pool_recruits",
+}
 
 
 def fingerprint(res, first: bool = True, report: bool = False) -> str:

@@ -100,6 +100,7 @@ METRICS: dict[str, str] = {
     "firm_productivity": "企业生产率",
     "pool_arrivals": "外部人才流入",
     "pool_departures": "人才流出",
+    "pool_recruits": "外部招聘流入",
     "campus_licences": "高校专利许可",
     "campus_spinoff_draws": "高校发明人创业",
     "campus_conversion": "高校专利转化率",

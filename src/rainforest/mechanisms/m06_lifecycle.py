@@ -186,9 +186,12 @@ def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
                 g *= glob.est_growth
         elif fit < glob.shrink_max_fit and age > D.ttm[d]:
             g = -glob.shrink_rate
-        O.target[org] = max(
-            1.0, O.target[org] * np.exp(g + np.random.normal(0.0, glob.growth_noise))
-        )
+        step = g + np.random.normal(0.0, glob.growth_noise)
+        if glob.plan_from_staff > 0.0 and step > 0.0:
+            # grow from the staff it has; a plan still ahead of them waits
+            O.target[org] = max(O.target[org], headcount(O, org, glob) * np.exp(step))
+        else:
+            O.target[org] = max(1.0, O.target[org] * np.exp(step))
     return new_angels
 
 
@@ -230,7 +233,14 @@ MECHANISM = declare(
             "mechanisms.exits.ipo_probability": 0.0,
             "mechanisms.exits.acquisition_probability": 0.0,
         },
-        direction_tests=("tests/test_mechanisms.py::test_m6_failed_founders_found_again",),
-        references=("Axtell (2001) Science 293:1818", "seed 000: 快速失敗、快速學習"),
+        direction_tests=(
+            "tests/test_mechanisms.py::test_m6_failed_founders_found_again",
+            "tests/test_growth_belief.py::test_plans_grow_from_staff_not_from_unfilled_plans",
+        ),
+        references=(
+            "Axtell (2001) Science 293:1818",
+            "seed 000: 快速失敗、快速學習",
+            "Sutton (1997) JEL 35:40 (Gibrat on realised size)",
+        ),
     )
 )

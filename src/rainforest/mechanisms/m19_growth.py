@@ -33,8 +33,17 @@ drawn at random among living non-founders, leave their job and the district. A d
 opportunity rises gains people, one that declines loses them; rents follow through M11's
 crowding term. Without the switch, the first edition's constant labour force is kept.
 
+Jobs also bring people (``recruit_share``, 0 until fitted): each month a share of the jobs
+that the district's firms planned but could not fill last month, with nobody unemployed left
+and nobody willing to move down the job ladder (M6L), is filled by people who come from
+outside for the job (Poisson draws; ``pool_recruits``). A district whose firms grow gains
+workers, and one whose firms plan no more jobs gains none. This is how regions grow in the
+data: Blanchard & Katz (1992) find that a US state's employment follows the demand for its
+firms' labour, and that people moving in, not a fall in unemployment, supply most of it.
+
 References: Griliches (1979), Bell Journal of Economics 10:92; Argote & Epple (1990), Science
-247:920; Florida (2002) (the utility terms, M11); MODEL.md §6.
+247:920; Florida (2002) (the utility terms, M11); Blanchard & Katz (1992), Brookings Papers on
+Economic Activity 1992(1):1-75; MODEL.md §6.
 """
 
 from __future__ import annotations
@@ -44,12 +53,14 @@ import numpy as np
 from rainforest import registry
 from rainforest.mechanisms import knowledge_vec as kv
 from rainforest.mechanisms import portable_math as pm
+from rainforest.mechanisms.common import GOLDEN
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.mechanisms.m11_migration import region_utility
 from rainforest.registry import Metric
 from rainforest.state import accounts
 from rainforest.state.tables import (
     ANCHOR,
+    FACILITY,
     FOUNDER,
     GONE,
     INCUMBENT,
@@ -91,6 +102,16 @@ _METRICS = (
         "M19",
         "People leaving for the outside pool by the migration utility.",
         label_zh="人才流出",
+    ),
+    Metric(
+        "pool_recruits",
+        "flow",
+        "people/month",
+        "Recruited from outside",
+        "M19",
+        "People who came from outside the district for a job its firms could not fill from "
+        "its own labour market (mechanisms.outside_pool.recruit_share).",
+        label_zh="外部招聘流入",
     ),
 )
 for _m in _METRICS:  # appended after the built-ins: compiled account columns do not move
@@ -210,8 +231,30 @@ def _leavers(P, region: int, k: int, n: int, rng: np.random.Generator) -> np.nda
     return rng.permutation(got)[:k]
 
 
+#: organisations that hire from the district's labour market (M6L's ``hire_and_match``)
+HIRING_KINDS = (STARTUP, SME, LISTED, ANCHOR, FACILITY)
+
+
+def unfilled_jobs(O, glob, n_regions: int) -> np.ndarray:
+    """Jobs planned and not filled, per region, in simulated people: for each living
+    organisation that hires, its head-count target (whole people, what M6L's hiring fills;
+    a one-to-one firm's sampled share of it, as ``common.sampled_head`` gives) less its
+    staff, where positive. Read at the start of a month, it is what last month's hiring left
+    open after the unemployed and the job ladder were used up."""
+    n = int(O.n[0])
+    kind = O.kind[:n]
+    idx = np.flatnonzero((O.alive[:n] > 0) & np.isin(kind, HIRING_KINDS))
+    team = np.floor(O.target[idx])
+    if glob.o2o > 0.0:
+        one = np.isin(kind[idx], (STARTUP, SME, LISTED))
+        team = np.where(one, np.floor(team / glob.k + (idx * GOLDEN) % 1.0), team)
+    need = np.maximum(team - O.emp[idx], 0.0)
+    return np.bincount(O.region[idx], weights=need, minlength=n_regions)
+
+
 def exchange(eng) -> None:
-    """People arrive from and leave for the outside pool by the migration utility."""
+    """People arrive from and leave for the outside pool by the migration utility, and come
+    for the jobs the district's firms could not fill (``recruit_share``)."""
     pool = eng.sc.mechanisms.outside_pool
     if not pool.enabled or eng.month < 0:
         return
@@ -237,6 +280,10 @@ def exchange(eng) -> None:
         P.employer[rows] = -1
         P.status[rows] = GONE
         gone_total[r] = rows.size
+    if pool.recruit_share > 0.0:  # no draw when off: runs without it are unchanged
+        n_job = rng.poisson(pool.recruit_share * unfilled_jobs(O, w.glob, len(n_in)))
+        w.pop_target[:] += n_job
+        eng.acc[:, accounts.column("pool_recruits")] += n_job
     w.pop_target[:] += n_in - gone_total
     eng.acc[:, accounts.column("pool_arrivals")] += n_in
     eng.acc[:, accounts.column("pool_departures")] += gone_total
@@ -270,7 +317,7 @@ OUTSIDE_POOL = declare(
         title="A district exchanges people with an outside pool by the migration utility",
         module=__name__,
         params=("mechanisms.outside_pool", "mechanisms.migration"),
-        metrics=("pool_arrivals", "pool_departures"),
+        metrics=("pool_arrivals", "pool_departures", "pool_recruits"),
         hooks=(
             Hook("outside_pool.exchange", exchange, compiled=False, doc="arrivals, departures"),
         ),
@@ -278,8 +325,13 @@ OUTSIDE_POOL = declare(
         direction_tests=(
             "tests/test_growth_belief.py::test_pool_flows_follow_utility",
             "tests/test_growth_belief.py::test_a_district_with_better_outcomes_gains_people",
+            "tests/test_growth_belief.py::test_jobs_its_firms_cannot_fill_bring_people",
         ),
-        references=("Florida 2002 (M11's utility)", "MODEL.md section 6"),
+        references=(
+            "Florida 2002 (M11's utility)",
+            "Blanchard & Katz 1992 (jobs bring people)",
+            "MODEL.md section 6",
+        ),
     )
 )
 

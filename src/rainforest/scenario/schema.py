@@ -1141,6 +1141,20 @@ class Exits(Model):
     growth_noise: LogSd = _f(
         0.08, "Log-sd of monthly headcount growth (Gibrat).", "log-sd per month"
     )
+    plan_from_staff: bool = _f(
+        False,
+        "A firm's head-count plan grows from the staff it has, not from the plan it could not "
+        "fill: a month's growth applies to its head count, and a plan already ahead of the "
+        "staff (a round's team still being hired) waits until the staff catch up; shrinking "
+        "applies to the plan as before. Off: the first edition's rule, by which an unfilled "
+        "plan compounds every month (in the calibrated Hangzhou, seed 0, scale 40, the two "
+        "listed firms planned 224,000 people after ten years with 22,000 on staff). On in "
+        "the second edition.",
+        "switch",
+        source="Gibrat's law on realised employment: firm growth rates are measured on the "
+        "firm's actual head count (Sutton 1997, 'Gibrat's legacy', Journal of Economic "
+        "Literature 35:40-59)",
+    )
     revenue_per_employee: Positive = _f(
         0.05, "Monthly revenue per employee at full fit.", "million yuan/month"
     )
@@ -2338,6 +2352,18 @@ class OutsidePoolParams(Model):
         "Distance to the pool in M11's utility (cost distance / migration.distance_km).",
         "km",
         source="assumed: a province away",
+    )
+    recruit_share: Share = _f(
+        0.0,
+        "Share of the jobs that the district's firms planned but could not fill from its own "
+        "labour market last month (no one unemployed, no one willing to move up the job "
+        "ladder) that they fill this month with people from outside the district, who arrive "
+        "for the job. 0 keeps the district's labour force to the utility's flows alone.",
+        "1/month",
+        source="assumed: off until fitted (issue 15); the mechanism is Blanchard & Katz "
+        "(1992), 'Regional evolutions', Brookings Papers on Economic Activity 1992(1):1-75: "
+        "a region's employment grows with demand for its firms' labour, mostly through "
+        "people moving in, not through lower unemployment",
     )
 
 

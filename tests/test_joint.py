@@ -176,6 +176,25 @@ def test_firm_stock_direction_is_fitted_in_fitted_places_and_predicted_elsewhere
     assert "17,000 (2016) -> 20,000 (2017)" in ts["hefei"].source
 
 
+def test_workforce_direction_is_a_target_where_workers_were_counted_over_one_area():
+    """Research Triangle Park's workers were counted over one area in two years (39,000 ->
+    42,000), so its workforce direction is a target like the firm stock's; a place without
+    such counts has none; the moment is the people at the run's end over its start."""
+    ts = [
+        t
+        for t in build_targets(["research-triangle", "hangzhou"], ["eindhoven"])
+        if t.moment == "workforce_change"
+    ]
+    by = {t.place: t for t in ts}
+    assert set(by) == {"research-triangle", "eindhoven"}
+    assert by["research-triangle"].role == "fit" and by["eindhoven"].role == "held out"
+    assert by["research-triangle"].value == 1.0 and "39,000" in by["research-triangle"].source
+    m = pd.DataFrame({"people": [100.0, 104.0, 110.0], "firms": [10.0, 9.0, 8.0]})
+    assert MOMENTS["workforce_change"].value(m, 1.0) == pytest.approx(0.10)
+    assert MOMENTS["firm_change"].value(m, 1.0) == pytest.approx(-0.20)
+    assert error(by["research-triangle"], 0.10) == 0.0  # up, as history: no cost
+
+
 def test_direction_error_counts_only_the_shortfall_from_history():
     up = PlaceTarget("x", "firm_change", 1.0, 2020, 0.05, "fit", "s", "d")
     assert error(up, 0.30) == 0.0 and error(up, 0.021) == 0.0  # grew: no error

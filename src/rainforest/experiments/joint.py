@@ -155,6 +155,13 @@ def _years(m: pd.DataFrame) -> float:
     return len(m) / 12.0
 
 
+def _change(m: pd.DataFrame, col: str) -> float:
+    """A stock's change over the run: its last month over its first, minus one (NaN when
+    it started empty)."""
+    first = float(m[col].iloc[0])
+    return float(m[col].iloc[-1]) / first - 1.0 if first > 0 else math.nan
+
+
 def _growth(col: str) -> Callable[[pd.DataFrame, float], float]:
     def f(m: pd.DataFrame, area: float) -> float:
         n = len(m) // 12
@@ -234,14 +241,21 @@ MOMENTS: dict[str, Moment] = {
             "firm stock change over the run (direction vs history)",
             "share",
             "direction",
-            lambda m, a: (
-                float(m["firms"].iloc[-1]) / float(m["firms"].iloc[0]) - 1.0
-                if float(m["firms"].iloc[0]) > 0
-                else math.nan
-            ),
+            lambda m, a: _change(m, "firms"),
+        ),
+        Moment(
+            "workforce_change",
+            "workforce change over the run (direction vs history)",
+            "share",
+            "direction",
+            lambda m, a: _change(m, "people"),
         ),
     )
 }
+
+#: History's quantities whose direction is a target, and the moment that measures each
+#: (:func:`rainforest.experiments.history.history` names the quantities).
+DIRECTION_MOMENTS = {"firm stock": "firm_change", "workforce": "workforce_change"}
 
 #: Survival ages (years) computed from the pooled runs of every place (national curves). An
 #: age is measured only when the runs leave at least :data:`MIN_COHORT_MONTHS` of cohorts old
@@ -615,24 +629,26 @@ def build_targets(
             )
         )
     for place in [*places, *holdout]:
-        h = history(stats, place).get("firm stock")
-        if h is None:
-            continue
-        way, evidence, year = h
-        out.append(
-            PlaceTarget(
-                place,
-                "firm_change",
-                SIGN[way],
-                year,
-                SIGMA_RULE["direction"],
-                "held out" if place in holdout else "fit",
-                f"rainforest/data/statistics: {evidence}",
-                f"history: the firm stock went {way} ({evidence}); model: firms at the run's "
-                f"end / at its start - 1, counted only as far as it falls short of {way} "
-                "(beyond ±2%)",
+        hist = history(stats, place)
+        for quantity, moment in DIRECTION_MOMENTS.items():
+            if quantity not in hist:
+                continue
+            way, evidence, year = hist[quantity]
+            counted = "firms" if moment == "firm_change" else "people"
+            out.append(
+                PlaceTarget(
+                    place,
+                    moment,
+                    SIGN[way],
+                    year,
+                    SIGMA_RULE["direction"],
+                    "held out" if place in holdout else "fit",
+                    f"rainforest/data/statistics: {evidence}",
+                    f"history: the {quantity} went {way} ({evidence}); model: {counted} at "
+                    f"the run's end / at its start - 1, counted only as far as it falls short "
+                    f"of {way} (beyond ±2%)",
+                )
             )
-        )
     cn = stats[stats["place"] == "china"]
     for moment, measure in FUNDED_SHARES.items():
         r = cn[cn["measure"] == measure]
@@ -814,9 +830,9 @@ def error(target: PlaceTarget, model: float) -> float:
     """Standardised error: (log model - log data)/σ for levels and rare shares
     (:data:`RARE_SHARES`), (model - data)/σ otherwise.
 
-    A direction target (``firm_change``) counts the run's shortfall from history's direction
-    (:func:`rainforest.experiments.history.shortfall`) over σ. A level the runs put at zero
-    (or could not measure) counts as 5σ."""
+    A direction target (``firm_change``, ``workforce_change``) counts the run's shortfall
+    from history's direction (:func:`rainforest.experiments.history.shortfall`) over σ. A
+    level the runs put at zero (or could not measure) counts as 5σ."""
     if not math.isfinite(model):
         return 5.0
     if target.moment in MOMENTS and MOMENTS[target.moment].kind == "direction":
@@ -1227,6 +1243,7 @@ def apply_fitted(scenario: Any, path: str | Path = FITTED_PATH) -> Any:
 __all__ = [
     "DEFAULT_HOLDOUT",
     "DEFAULT_PLACES",
+    "DIRECTION_MOMENTS",
     "FITTED_PATH",
     "FUNDED_SHARES",
     "GLOBAL_PARAMETERS",

@@ -26,6 +26,7 @@ from rainforest.experiments.history import direction, history
 from rainforest.experiments.joint import (
     DEFAULT_HOLDOUT,
     DEFAULT_PLACES,
+    DIRECTION_MOMENTS,
     FITTED_PATH,
     INPUT_SET,
     POOLED,
@@ -133,7 +134,7 @@ def validate_places(
     values: dict[str, Any] = {}
     fit_places, fit_holdout = tuple(DEFAULT_PLACES), tuple(DEFAULT_HOLDOUT)
     pooled_seen: set[str] | None = None  # the pooled moments the fit's runs measured
-    directions_seen: set[str] | None = None  # places whose direction the fit had as a target
+    directions_seen: set[tuple[str, str]] | None = None  # (moment, place) the fit targeted
     fit_years: int | None = None  # the fit's run length (long fits fit the funded shares)
     provenance = "the presets' own values (no fit applied)"
     if fitted is not None:
@@ -147,7 +148,9 @@ def validate_places(
             if "targets" in info:
                 pooled_seen = {x["moment"] for x in info["targets"] if x["place"] == "all"}
                 directions_seen = {
-                    x["place"] for x in info["targets"] if x["moment"] == "firm_change"
+                    (x["moment"], x["place"])
+                    for x in info["targets"]
+                    if x["moment"] in DIRECTION_MOMENTS.values()
                 }
     stats = load_statistics()
     # roles as the fit saw them; places outside the fit, and pooled moments its runs were too
@@ -156,15 +159,22 @@ def validate_places(
         t.key: t.role
         for t in build_targets(fit_places, fit_holdout, stats=stats, years=fit_years)
         if (pooled_seen is None or t.place != "all" or t.moment in pooled_seen)
-        and (directions_seen is None or t.moment != "firm_change" or t.place in directions_seen)
+        and (
+            directions_seen is None
+            or t.moment not in DIRECTION_MOMENTS.values()
+            or (t.moment, t.place) in directions_seen
+        )
     }
     targets = build_targets(places, (), stats=stats)
     targets = [
         t.__class__(**{**t.__dict__, "role": roles.get(t.key, _outside(t))}) for t in targets
     ]
     # directions are shown in their own table, with the role the fit gave them
-    direction_role = {t.place: t.role for t in targets if t.moment == "firm_change"}
-    targets = [t for t in targets if t.moment != "firm_change"]
+    quantity_of = {v: k for k, v in DIRECTION_MOMENTS.items()}
+    direction_role = {
+        (t.place, quantity_of[t.moment]): t.role for t in targets if t.moment in quantity_of
+    }
+    targets = [t for t in targets if t.moment not in quantity_of]
     rows, dirs = [], []
     surv = np.zeros((len(POOLED), 2))
     total, done = len(places) * len(seeds), 0
@@ -179,9 +189,8 @@ def validate_places(
             surv += _pooled_counts(r)
             out0, out1 = float(m["output"].iloc[:12].sum()), float(m["output"].iloc[-12:].sum())
             change["output"].append(out1 / out0 - 1 if out0 > 0 else math.nan)
-            change["firm stock"].append(row["firm_change"])  # the fit's direction moment
-            p0, p1 = float(m["people"].iloc[0]), float(m["people"].iloc[-1])
-            change["workforce"].append(p1 / p0 - 1 if p0 > 0 else math.nan)
+            for q, moment in DIRECTION_MOMENTS.items():  # the fit's direction moments
+                change[q].append(row[moment])
             done += 1
             if progress:
                 progress(done, total)
@@ -201,12 +210,8 @@ def validate_places(
                     "history": h,
                     "evidence": evidence,
                     "match": (md == h) if h != "no data" else None,
-                    # only the firm stock's direction can have been a target of the fit
-                    "role": ""
-                    if h == "no data"
-                    else direction_role.get(place, "not in fit")
-                    if q == "firm stock"
-                    else "not in fit",
+                    # output's direction is never a target of the fit
+                    "role": "" if h == "no data" else direction_role.get((place, q), "not in fit"),
                 }
             )
     runs = pd.DataFrame(rows)

@@ -166,6 +166,39 @@ def test_run_a_job(page, server):
     assert page.console_errors == []
 
 
+def test_run_with_a_policy_package(page, server):
+    """Issue 16 in the dashboard: the run settings' chooser lists the shipped packages, and a
+    run with one adopts it in the scenario (the job records it, its label says so) and
+    reports the public spending of the package's instruments."""
+    _, app = server
+    have = options(page, "#package")
+    assert "" in have and "shanghai-2025-ai-measures" in have
+    a, _, scale = small_pair(page)
+    if not a.startswith("added:"):  # a package applies to a one-region preset
+        page.select_option("#scenario-select", a)
+        page.wait_for_function(
+            "sel => document.getElementById('scenario-select').value === sel", arg=a
+        )
+    else:
+        pytest.skip("the shipped presets are not installed")
+    page.fill("#years", "1")
+    page.fill("#scale", scale)
+    page.select_option("#package", "shanghai-2025-ai-measures")
+    page.click("#run-btn")
+    page.wait_for_selector("[data-testid='summary-table']", timeout=120_000)
+    assert "done" in page.inner_text("#progress-text")
+    job = next(j for j in app.state.manager.list() if "package" in (j.label or ""))
+    assert job.label == "package shanghai-2025-ai-measures"
+    region = next(iter(job.scenario.regions.values()))
+    assert region.instruments.model_community > 0  # the package is in the run's scenario
+    assert float(job.result.metrics["public_model_community"].sum()) > 0  # and costs money
+    assert "public spending" in page.inner_text("[data-testid='summary-table']")
+    page.select_option("#chart-metric", "public_model_community")
+    page.wait_for_selector("[data-testid='chart-public_model_community'] .main-svg")
+    page.screenshot(path=str(ARTIFACTS / "dashboard-package.png"))
+    assert page.console_errors == []
+
+
 def test_compare_two_scenarios(page):
     a, b, scale = small_pair(page)
     page.fill("#years", "1")

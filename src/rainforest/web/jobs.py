@@ -137,13 +137,27 @@ def _round(values: np.ndarray) -> list:
     return [None if not np.isfinite(v) else round(float(v), 4) for v in values]
 
 
+def _spending(metrics: pd.DataFrame) -> tuple[str, ...]:
+    """The public-spending metrics a run has and spent on (issue 16: every run reports public
+    spending by instrument): the total, then each instrument's cost that is not all zero."""
+    from rainforest.mechanisms.m17_instruments import COSTS, TOTAL
+
+    names = [TOTAL] if TOTAL in metrics.columns else []
+    for name, *_ in COSTS:
+        if name in metrics.columns and bool((metrics[name].fillna(0.0) != 0.0).any()):
+            names.append(name)
+    return tuple(names)
+
+
 def series_payload(metrics: pd.DataFrame, names: tuple[str, ...] = SERIES_METRICS) -> dict:
-    """A metrics table as JSON-ready series: months, regions and ``metric -> region -> values``.
+    """A metrics table as JSON-ready series: months, regions and ``metric -> region -> values``
+    (``names``, then public spending: its total and each instrument that spent).
 
     For several runs (an ensemble's table) the values are means over runs, and ``lo``/``hi``
     hold the 5% and 95% quantiles in the same layout (``runs`` says how many)."""
     if metrics is None or metrics.empty:
         return {"months": [], "regions": [], "metrics": {}, "units": {}, "labels": {}}
+    names = (*names, *(n for n in _spending(metrics) if n not in names))
     m = metrics
     inv = [c for c in INVESTMENT_COLUMNS if c in m.columns]
     if inv and "investment" not in m.columns:
@@ -181,8 +195,21 @@ def series_payload(metrics: pd.DataFrame, names: tuple[str, ...] = SERIES_METRIC
     return payload
 
 
-SUMMARY_FLOWS = ("foundings", "failures", "ipos", "unicorns", "patents", "output")
+SUMMARY_FLOWS = (
+    "foundings",
+    "failures",
+    "ipos",
+    "unicorns",
+    "patents",
+    "output",
+    "public_spending",
+)
 SUMMARY_STOCKS = ("people", "startups_alive", "firms")
+#: the summary table's columns, in page order (those a table has)
+SUMMARY_ORDER = (
+    "people", "foundings", "failures", "ipos", "unicorns", "startups_alive", "firms", "patents",
+    "output", "public_spending",
+)  # fmt: skip
 
 
 def _totals(m: pd.DataFrame) -> pd.DataFrame:
@@ -193,14 +220,14 @@ def _totals(m: pd.DataFrame) -> pd.DataFrame:
     t = m.groupby(reg, sort=False)[flows].sum()
     last = m[m["month"] == m["month"].max()]
     t = t.join(last.set_index(last["region"].astype(str))[stocks])
-    return t[[*stocks[:1], *flows[:-2], *stocks[1:], *flows[-2:]]]
+    return t[[c for c in SUMMARY_ORDER if c in t.columns]]
 
 
 def summary_rows(metrics: pd.DataFrame) -> list[dict[str, Any]]:
     """Per-region totals of a metrics table (flows summed, stocks at the last month), as
     JSON-ready rows: region, people, foundings, failures, ipos, unicorns, startups_alive, firms,
-    patents, output (million yuan). For several runs each value is ``{"mean", "lo", "hi"}``
-    (mean and 90% interval over runs)."""
+    patents, output and public spending (million yuan). For several runs each value is
+    ``{"mean", "lo", "hi"}`` (mean and 90% interval over runs)."""
     if metrics is None or metrics.empty:
         return []
 

@@ -319,7 +319,7 @@ function summaryTable(rows) {
   const cols = Object.keys(rows[0]);
   const units = { people: "people", foundings: "firms", failures: "firms", ipos: "firms",
     unicorns: "firms", startups_alive: "firms", firms: "firms", patents: "patents",
-    output: "million yuan" };
+    output: "million yuan", public_spending: "million yuan" };
   const head = cols.map((c) => `<th>${escapeHtml(c.replace(/_/g, " "))}${units[c] ? `<br><span class="muted small">${units[c]}</span>` : ""}</th>`).join("");
   // several runs: each value is {mean, lo, hi}, shown as mean [lo–hi]
   const cell = (v) => {

@@ -129,6 +129,28 @@ def test_scratch_indices_grow_with_their_tables():
         eng.step()  # and the months go on
 
 
+def test_a_hook_can_make_room_for_many_newcomers_in_a_month():
+    # a NumPy-side hook that adds more newcomers than the month's usual room (the outside
+    # pool's recruits in a fast-growing district) reserves room before the compiled part of
+    # the month; without it the People table filled up mid-month (an internal error)
+    eng = Engine(load_scenario(EXAMPLE), seed=1, scale=50)
+    eng.step()
+    w = eng.w
+    free = w.P.status.shape[0] - int(w.P.n[0])
+    usual = eng._people_room
+    eng.reserve_people(0)  # nothing beyond the usual room: nothing grows
+    assert w.P.status.shape[0] - int(w.P.n[0]) == free
+    extra = free + 10_000
+    w.pop_target[0] += extra  # as the pool's hook does; the entrants fill it this month
+    eng.reserve_people(extra)
+    assert eng.w.P.status.shape[0] - int(eng.w.P.n[0]) >= extra + usual
+    assert eng._people_room == usual  # the usual room is unchanged for later months
+    assert eng.pool.shape[0] >= eng.w.P.status.shape[0]
+    before = int(eng.w.P.n[0])
+    eng.step()  # a month with all of them arriving runs
+    assert int(eng.w.P.n[0]) >= before + extra
+
+
 def test_a_callback_can_abandon_a_run():
     def stop(done, total):
         if done == 3:

@@ -140,6 +140,18 @@ class Engine:
             for name in old._fields:
                 getattr(self.refound, name)[: len(getattr(old, name))] = getattr(old, name)
 
+    def reserve_people(self, arrivals: int) -> None:
+        """Make room for ``arrivals`` more people this month than the usual room holds (a
+        NumPy-side hook that adds many newcomers calls it before the compiled part of the
+        month; the tables it bundles are built afresh). Growing the tables changes no draw."""
+        room = self._people_room
+        if self.w.P.status.shape[0] - int(self.w.P.n[0]) < int(arrivals) + room:
+            self._people_room = int(arrivals) + room
+            try:
+                self._ensure_room()
+            finally:
+                self._people_room = room
+
     def policy_arrays(self, changed: Scenario) -> dict[str, np.ndarray]:
         """The region arrays that policy fields set, for ``changed`` (policy-change shocks)."""
         return policy_arrays(changed)

@@ -33,13 +33,17 @@ drawn at random among living non-founders, leave their job and the district. A d
 opportunity rises gains people, one that declines loses them; rents follow through M11's
 crowding term. Without the switch, the first edition's constant labour force is kept.
 
-Jobs also bring people (``recruit_share``, 0 until fitted): each month a share of the jobs
-that the district's firms planned but could not fill last month, with nobody unemployed left
-and nobody willing to move down the job ladder (M6L), is filled by people who come from
-outside for the job (Poisson draws; ``pool_recruits``). A district whose firms grow gains
-workers, and one whose firms plan no more jobs gains none. This is how regions grow in the
-data: Blanchard & Katz (1992) find that a US state's employment follows the demand for its
-firms' labour, and that people moving in, not a fall in unemployment, supply most of it.
+Jobs also bring people (``recruit_share``, 0 until fitted): each month a share of the open
+jobs is filled by people who come from outside for the job (Poisson draws;
+``pool_recruits``). Open jobs are those the district's firms planned but could not fill last
+month, with nobody unemployed left and nobody willing to move down the job ladder (M6L), and
+those the rest of the district's employers (incumbent and state, which have no plan of their
+own and take whoever is left) lost since the first reported month, mostly to growing firms
+that hired their people away: the rest of the district's economy keeps its jobs. A district
+whose firms grow gains workers, and one whose firms plan no more jobs gains none. This is how
+regions grow in the data: Blanchard & Katz (1992) find that a US state's employment follows
+the demand for its firms' labour, and that people moving in, not a fall in unemployment,
+supply most of it.
 
 References: Griliches (1979), Bell Journal of Economics 10:92; Argote & Epple (1990), Science
 247:920; Florida (2002) (the utility terms, M11); Blanchard & Katz (1992), Brookings Papers on
@@ -252,6 +256,17 @@ def unfilled_jobs(O, glob, n_regions: int) -> np.ndarray:
     return np.bincount(O.region[idx], weights=need, minlength=n_regions)
 
 
+#: the rest of the district's employers (M6L: they take whoever is left and have no plan)
+REST_KINDS = (INCUMBENT, STATE)
+
+
+def rest_staff(O, n_regions: int) -> np.ndarray:
+    """Staff of the rest of the district's employers (incumbent and state), per region."""
+    n = int(O.n[0])
+    idx = np.flatnonzero((O.alive[:n] > 0) & np.isin(O.kind[:n], REST_KINDS))
+    return np.bincount(O.region[idx], weights=O.emp[idx], minlength=n_regions).astype(float)
+
+
 def exchange(eng) -> None:
     """People arrive from and leave for the outside pool by the migration utility, and come
     for the jobs the district's firms could not fill (``recruit_share``)."""
@@ -281,10 +296,17 @@ def exchange(eng) -> None:
         P.status[rows] = GONE
         gone_total[r] = rows.size
     if pool.recruit_share > 0.0:  # no draw when off: runs without it are unchanged
-        n_job = rng.poisson(pool.recruit_share * unfilled_jobs(O, w.glob, len(n_in)))
+        # the rest of the district's jobs are kept: those its employers lost since the first
+        # reported month (hired away by growing firms) are open too
+        rest0 = st.setdefault("rest0", rest_staff(O, len(n_in)))
+        open_jobs = unfilled_jobs(O, w.glob, len(n_in)) + np.maximum(
+            rest0 - rest_staff(O, len(n_in)), 0.0
+        )
+        n_job = rng.poisson(pool.recruit_share * open_jobs)
         w.pop_target[:] += n_job
         eng.acc[:, accounts.column("pool_recruits")] += n_job
     w.pop_target[:] += n_in - gone_total
+    eng.reserve_people(int(np.maximum(w.pop_target - eng.people_sim, 0.0).sum()))
     eng.acc[:, accounts.column("pool_arrivals")] += n_in
     eng.acc[:, accounts.column("pool_departures")] += gone_total
     # leavers are departures like any other (arrivals come through M6L's entrants, which
@@ -326,6 +348,7 @@ OUTSIDE_POOL = declare(
             "tests/test_growth_belief.py::test_pool_flows_follow_utility",
             "tests/test_growth_belief.py::test_a_district_with_better_outcomes_gains_people",
             "tests/test_growth_belief.py::test_jobs_its_firms_cannot_fill_bring_people",
+            "tests/test_growth_belief.py::test_the_rest_of_the_economy_keeps_its_jobs",
         ),
         references=(
             "Florida 2002 (M11's utility)",

@@ -2355,10 +2355,12 @@ class OutsidePoolParams(Model):
     )
     recruit_share: Share = _f(
         0.0,
-        "Share of the jobs that the district's firms planned but could not fill from its own "
-        "labour market last month (no one unemployed, no one willing to move up the job "
-        "ladder) that they fill this month with people from outside the district, who arrive "
-        "for the job. 0 keeps the district's labour force to the utility's flows alone.",
+        "Share of the district's open jobs filled each month by people from outside the "
+        "district, who arrive for the job. Open jobs: those its firms planned but could not "
+        "fill from its own labour market last month (no one unemployed, no one willing to "
+        "move up the job ladder), and those the rest of its economy (the incumbent and state "
+        "employers) lost since the first reported month, mostly to firms that hired their "
+        "people away. 0 keeps the district's labour force to the utility's flows alone.",
         "1/month",
         source="assumed: off until fitted (issue 15); the mechanism is Blanchard & Katz "
         "(1992), 'Regional evolutions', Brookings Papers on Economic Activity 1992(1):1-75: "

@@ -360,6 +360,36 @@ def test_the_rest_of_the_economy_keeps_its_jobs():
     assert sum(on) > 1.3 * sum(off), (on, off)
 
 
+def test_demand_limits_how_far_firms_grow():
+    # an open labour market (plans from staff, recruits for open jobs) and fast firm growth:
+    # without a demand limit the firms' head count grows 3.8-6.5x in three years; with room
+    # for 1.2x their start (rising with demand) it stays near that capacity, every seed
+    def grown(headroom: float, seed: int) -> float:
+        sc = with_values(
+            world(),
+            {**TIGHT, **POOL, "mechanisms.exits.plan_from_staff": True,
+             "mechanisms.outside_pool.recruit_share": 0.3, "mechanisms.growth.enabled": True,
+             "mechanisms.growth.demand_headroom": headroom},
+        )  # fmt: skip
+        eng = Engine(sc, seed=seed)
+        eng.run(1)
+        start = gr.firms_headcount(eng.w.O, eng.w.glob, 1)[0]
+        eng.run(36)
+        assert 0.0 <= eng.w.R.room[0] <= 1.0
+        return float(gr.firms_headcount(eng.w.O, eng.w.glob, 1)[0] / start)
+
+    free = [grown(0.0, s) for s in range(1, 7)]
+    limited = [grown(1.2, s) for s in range(1, 7)]
+    assert all(f > 2.0 * g for f, g in zip(free, limited, strict=True)), (free, limited)
+    demand = np.exp(GrowthParams().market_growth * 37 / 12)  # the demand index after the run
+    assert max(limited) < 1.2 * demand * 1.15, limited  # about the capacity, not beyond
+
+
+def test_demand_room_is_the_capacity_left():
+    room = gr.demand_room(np.array([50.0, 150.0, 10.0]), np.array([100.0, 100.0, 0.0]), 1.0, 1.5)
+    assert room == pytest.approx([1 - 50 / 150, 0.0, 1.0])  # half, none, no firms: no limit
+
+
 @pytest.mark.parametrize("switches", [BELIEF, GROWTH, POOL], ids=["belief", "growth", "pool"])
 def test_switched_on_runs_deterministically(switches):
     # each on its own (with the ties it needs) over the first edition; the second edition,

@@ -20,7 +20,7 @@ RegionP = namedtuple(
     "rd_sub rent_sub rent_sub_months talent_sub grant_max grant_rate latency reg_months "
     "exemption sandbox open_data vouchers open_scen shared_labs state_pref productivity "
     "state_share third_places contact_rate belief platform kmax pop_target housing tax "
-    "land_supply supply_chain rent0 cred_gate",
+    "land_supply supply_chain rent0 cred_gate room",
 )
 DomainP = namedtuple("DomainP", "market cap_int exp_cost ttm regulated data compute hardware")
 Globals = namedtuple(
@@ -112,6 +112,8 @@ def region_params(sc: Scenario) -> RegionP:
         supply_chain=arr(lambda r: r.supply_chain),
         rent0=arr(lambda r: r.office_rent),
         cred_gate=arr(_credential_gate),
+        # room left by demand for the firms' growth (M19's demand_headroom; 1: no limit)
+        room=np.ones(len(regs)),
     )
 
 

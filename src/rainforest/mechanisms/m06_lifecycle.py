@@ -184,6 +184,7 @@ def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
             )
             if kind != STARTUP:
                 g *= glob.est_growth
+            g *= R.room[r]  # demand's room for the region's firms (M19; 1 without a limit)
         elif fit < glob.shrink_max_fit and age > D.ttm[d]:
             g = -glob.shrink_rate
         step = g + np.random.normal(0.0, glob.growth_noise)

@@ -158,15 +158,43 @@ def grow_markets(R, D, rate_per_year: float, wage_share: float) -> float:
     return fw
 
 
+def firms_headcount(O, glob, n_regions: int) -> np.ndarray:
+    """Real head count of the living startups, SMEs and listed firms, per region (as their
+    economics count it: ``common.headcount``)."""
+    n = int(O.n[0])
+    idx = np.flatnonzero((O.alive[:n] > 0) & np.isin(O.kind[:n], (STARTUP, SME, LISTED)))
+    heads = O.head[idx] if glob.o2o > 0.0 else O.emp[idx].astype(np.float64)
+    return np.bincount(O.region[idx], weights=heads, minlength=n_regions)
+
+
+def demand_room(heads: np.ndarray, heads0: np.ndarray, demand: float, headroom: float):
+    """Room that demand leaves for firms' growth, per region: ``1 - heads / capacity`` in
+    [0, 1], capacity = ``headroom x heads0 x demand`` (the firms' head count at the first
+    reported month, times the demand index since). A region that started without firms has
+    no limit."""
+    cap = headroom * np.asarray(heads0, np.float64) * demand
+    room = np.ones_like(cap)
+    has = cap > 0
+    room[has] = np.clip(1.0 - np.asarray(heads, np.float64)[has] / cap[has], 0.0, 1.0)
+    return room
+
+
 def grow(eng) -> None:
     """This month's productivity growth of every living firm with people, from what they know;
-    reports the employment-weighted mean productivity."""
+    reports the employment-weighted mean productivity. With ``demand_headroom`` it also sets
+    the room demand leaves for next month's firm growth (``R.room``)."""
     p = eng.sc.mechanisms.growth
     if p.enabled and p.market_growth != 0.0 and eng.month >= 0:
         fw = grow_markets(eng.w.R, eng.w.D, p.market_growth, p.wage_follows_demand)
         pool = eng.cache.get("outside_pool")
         if pool is not None:  # the rest of the country's wages grow with the same demand
             pool["wage0"] *= fw
+    if p.enabled and p.demand_headroom > 0.0 and eng.month >= 0:
+        nr = eng.acc.shape[0]
+        heads = firms_headcount(eng.w.O, eng.w.glob, nr)
+        dm = eng.cache.setdefault("demand_room", {"heads0": heads.copy(), "demand": 1.0})
+        dm["demand"] *= float(pm.exp(p.market_growth / 12.0))
+        eng.w.R.room[:] = demand_room(heads, dm["heads0"], dm["demand"], p.demand_headroom)
     st = eng.cache.get("ties")
     if not p.enabled or not st or "O" not in st or eng.month < 0:
         return  # the warm-up settles the district at its inputs' productivity
@@ -327,6 +355,7 @@ GROWTH = declare(
         direction_tests=(
             "tests/test_growth_belief.py::test_more_knowledge_grows_productivity_faster",
             "tests/test_growth_belief.py::test_growth_from_knowledge_raises_output",
+            "tests/test_growth_belief.py::test_demand_limits_how_far_firms_grow",
         ),
         references=("Griliches 1979", "Argote & Epple 1990", "MODEL.md section 6"),
     )

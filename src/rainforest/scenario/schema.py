@@ -2308,6 +2308,19 @@ class GrowthParams(Model):
         source=FITTED + " (searched 0-0.12; 0.119, at the bound, before wages followed demand; "
         "0.104 in the five-year fit before the venture outcomes were fitted)",
     )
+    demand_headroom: NonNeg = _f(
+        0.0,
+        "Head count the demand for a region's firms can employ, as a multiple of its firms' "
+        "head count in the first reported month, rising with demand (market_growth): each "
+        "firm's growth is multiplied by the room left, 1 - head count / that capacity "
+        "(logistic), so a region's firms cannot outgrow what their markets buy. 0: no limit "
+        "(the first edition's rule; needs growth on).",
+        "x",
+        source="assumed: off until fitted (issue 15, docs/calibration.md section 12); young "
+        "firms grow slowly because their demand must be built: Foster, Haltiwanger & "
+        "Syverson (2016), 'The slow growth of new plants: learning about demand?', "
+        "Economica 83:91-129",
+    )
     wage_follows_demand: Share = _f(
         1.0,
         "Share of demand growth that wages (the district's and the outside pool's) follow: "

@@ -207,6 +207,21 @@ def test_tables_grow_ahead_of_a_heavy_inflow_instead_of_filling_up():
     assert np.isfinite(res.metrics[["people", "foundings"]].to_numpy()).all()
 
 
+def test_a_month_of_newcomers_beyond_the_usual_room_runs(tmp_path):
+    # founders recruited from abroad by the thousand a month (an instrument adds them to the
+    # labour-force target in NumPy): the month reserves room for them instead of stopping
+    # with "a state table filled up during a month"
+    from rainforest.api import simulate
+
+    data = base_scenario()
+    pop = data["regions"]["a"]["population"]
+    data["regions"]["a"]["instruments"] = {"founder_recruitment": 200.0 * pop}
+    res = simulate(scenario_from_dict(data), years=1, seed=2)
+    people = res.metrics[res.metrics["region"].astype(str) == "a"]["people"]
+    assert people.iloc[-1] > 10 * pop
+    assert np.isfinite(res.metrics[["people", "foundings"]].to_numpy()).all()
+
+
 def test_guards_leave_the_numbers_of_a_run_unchanged(monkeypatch):
     from rainforest.api import simulate
 

@@ -182,6 +182,7 @@ def levers(eng) -> None:
         recruits = _vec(st, "founder_recruitment")
         if recruits.any():
             eng.w.pop_target[:] += recruits / 12.0 / eng.scale
+            eng.reserve_people(int(np.ceil((recruits / 12.0 / eng.scale).sum())))
     if st["learning"]:
         due = [q for q in st["queue"] if q[0] <= eng.month]
         st["queue"] = [q for q in st["queue"] if q[0] > eng.month]

@@ -181,8 +181,9 @@ def levers(eng) -> None:
             st["rent_paid"] = eng.w.R.rent.copy()
         recruits = _vec(st, "founder_recruitment")
         if recruits.any():
-            eng.w.pop_target[:] += recruits / 12.0 / eng.scale
-            eng.reserve_people(int(np.ceil((recruits / 12.0 / eng.scale).sum())))
+            monthly = recruits / 12.0 / eng.scale  # simulated people this month
+            eng.w.pop_target[:] += monthly
+            eng.reserve_people(int(np.ceil(monthly.sum())))
     if st["learning"]:
         due = [q for q in st["queue"] if q[0] <= eng.month]
         st["queue"] = [q for q in st["queue"] if q[0] > eng.month]

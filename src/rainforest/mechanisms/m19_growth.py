@@ -192,7 +192,9 @@ def grow(eng) -> None:
     if p.enabled and p.demand_headroom > 0.0 and eng.month >= 0:
         nr = eng.acc.shape[0]
         heads = firms_headcount(eng.w.O, eng.w.glob, nr)
-        dm = eng.cache.setdefault("demand_room", {"heads0": heads.copy(), "demand": 1.0})
+        dm = eng.cache.get("demand_room")
+        if dm is None:  # the first reported month's head count
+            dm = eng.cache["demand_room"] = {"heads0": heads, "demand": 1.0}
         dm["demand"] *= float(pm.exp(p.market_growth / 12.0))
         eng.w.R.room[:] = demand_room(heads, dm["heads0"], dm["demand"], p.demand_headroom)
     st = eng.cache.get("ties")
@@ -326,10 +328,9 @@ def exchange(eng) -> None:
     if pool.recruit_share > 0.0:  # no draw when off: runs without it are unchanged
         # the rest of the district's jobs are kept: those its employers lost since the first
         # reported month (hired away by growing firms) are open too
-        rest0 = st.setdefault("rest0", rest_staff(O, len(n_in)))
-        open_jobs = unfilled_jobs(O, w.glob, len(n_in)) + np.maximum(
-            rest0 - rest_staff(O, len(n_in)), 0.0
-        )
+        rest = rest_staff(O, len(n_in))
+        rest0 = st.setdefault("rest0", rest)  # the first reported month's staff
+        open_jobs = unfilled_jobs(O, w.glob, len(n_in)) + np.maximum(rest0 - rest, 0.0)
         n_job = rng.poisson(pool.recruit_share * open_jobs)
         w.pop_target[:] += n_job
         eng.acc[:, accounts.column("pool_recruits")] += n_job

@@ -291,6 +291,14 @@ def test_cli_validate_places_refuses_a_negative_min_people():
     assert r.exit_code != 0 and "--min-people" in r.output
 
 
+def test_api_validate_places_refuses_a_bad_min_people_before_any_run():
+    from rainforest.validation import validate_places
+
+    for bad in (-5.0, math.nan):  # NaN would have run every place at scale 1
+        with pytest.raises(ExperimentError, match="min_people"):
+            validate_places(["hefei"], None, seeds=(0,), min_people=bad)
+
+
 def test_budget_refuses_runs_too_short_for_the_survival_targets():
     with pytest.raises(ExperimentError):
         Budget(years=2)

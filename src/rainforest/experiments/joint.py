@@ -685,8 +685,14 @@ class Budget:
             raise ExperimentError("at least one seed")
         if self.scale < 1:
             raise ExperimentError("scale must be at least 1")
-        if not (math.isfinite(self.min_people) and self.min_people >= 0):
-            raise ExperimentError(f"min_people must be 0 or more, got {self.min_people}")
+        check_min_people(self.min_people)
+
+
+def check_min_people(min_people: float) -> None:
+    """Refuse a ``min_people`` that is negative or not a number (NaN would make
+    :func:`place_scale` run every place at scale 1)."""
+    if not (math.isfinite(min_people) and min_people >= 0):
+        raise ExperimentError(f"min_people must be 0 or more, got {min_people}")
 
 
 def place_scale(scenario: Any, scale: float, min_people: float = 0.0) -> float:

@@ -32,6 +32,7 @@ from rainforest.experiments.joint import (
     POOLED,
     _pooled_counts,
     build_targets,
+    check_min_people,
     load_fitted,
     place_moments,
     place_scale,
@@ -131,6 +132,7 @@ def validate_places(
     """
     from rainforest.api import simulate
 
+    check_min_people(min_people)  # before any run
     values: dict[str, Any] = {}
     fit_places, fit_holdout = tuple(DEFAULT_PLACES), tuple(DEFAULT_HOLDOUT)
     pooled_seen: set[str] | None = None  # the pooled moments the fit's runs measured

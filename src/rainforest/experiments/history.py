@@ -1,7 +1,9 @@
-"""History's direction: did a place's output and firm stock go up or down, by the data folder?
+"""History's direction: did a place's output, firm stock and workforce go up or down, by the
+data folder?
 
-Why: a ten-year run is checked not only on levels but on where it goes. The direction of the
-firm stock is a target of the joint fit for the fitted places and a prediction for the rest
+Why: a ten-year run is checked not only on levels but on where it goes. The directions of the
+firm stock and of the workforce are targets of the joint fit for the fitted places and
+predictions for the rest
 (:func:`rainforest.experiments.joint.build_targets`), and ``validate --places`` sets every
 place's simulated change beside history's (:mod:`rainforest.experiments.placecheck`). Both
 read history here, so they cannot disagree about it.

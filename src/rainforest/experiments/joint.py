@@ -67,8 +67,8 @@ DEFAULT_HOLDOUT = ("one-north", "hefei")
 #: district); growth rates: 0.03 a year; survival shares (national curves for any place):
 #: 0.05; a rare share (what becomes of funded startups: 2% list, under 1% become unicorns) is
 #: compared on the log scale with a log-sd of 0.5, since ±0.05 would not tell 1% from 5%;
-#: a direction of the firm stock (history's up or down): a run whose stock falls 5% short of
-#: history's direction (beyond the ±2% counted as flat) is one σ off.
+#: a direction of the firm stock or the workforce (history's up or down): a run whose stock
+#: falls 5% short of history's direction (beyond the ±2% counted as flat) is one σ off.
 SIGMA_RULE = {
     "district": 0.25,
     "seed": 0.5,

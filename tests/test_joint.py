@@ -519,6 +519,25 @@ def test_cli_calibrate_places_writes_the_fit(tmp_path):
     assert bad.exit_code == 2 and "--edition" in bad.output
 
 
+def test_start_from_fit_holds_what_is_not_searched():
+    from rainforest.experiments.joint import start_from_fit
+    from rainforest.scenario import FIRST_EDITION
+
+    shipped, _ = load_fitted(FITTED_PATH)
+    p0 = next(p for p in GLOBAL_PARAMETERS if p.path == "mechanisms.recombination.p0")
+    start, fixed = start_from_fit(FITTED_PATH, [p0])
+    assert start == {p0.path: pytest.approx(shipped[p0.path])}
+    assert p0.path not in fixed  # searched, not held
+    for k, v in shipped.items():  # the rest of the fit is held, the edition's values with it
+        if k != p0.path:
+            assert fixed[k] == v
+    # a first-edition fit keeps the edition's switches and rules whatever the start fit says
+    first = {k: FIRST_EDITION[k] for k in SECOND_EDITION}
+    _, fixed = start_from_fit(FITTED_PATH, [p0], first)
+    assert all(fixed[k] == first[k] for k in SECOND_EDITION)
+    assert fixed["mechanisms.exits.output_per_wage"] == shipped["mechanisms.exits.output_per_wage"]
+
+
 def test_run_fitted_runs_the_calibrated_second_edition():
     res = runner.invoke(
         app, ["run", "caohejing", "--years", "1", "--scale", "200", "--fitted", "--no-store"]

@@ -77,8 +77,8 @@ def calibrate_places(
         GLOBAL_PARAMETERS,
         Budget,
         fit_places,
-        load_fitted,
         parse_free,
+        start_from_fit,
     )
     from rainforest.experiments.parameters import ExperimentError
     from rainforest.scenario import ScenarioError
@@ -96,19 +96,9 @@ def calibrate_places(
         first: dict[str, float] = {}
         if start is not None:
             try:
-                known, _ = load_fitted(start)
+                first, fixed = start_from_fit(start, params, fixed)
             except (OSError, ValueError) as err:
                 fail(f"--start {start}: {err}")
-            first = {p.path: float(known[p.path]) for p in params if p.path in known}
-            # the start fit's other values are held where it left them (the edition's
-            # switches and rules stay as --edition says): refining a few parameters of a fit
-            # does not put the rest back to the schema's values
-            free_paths = {p.path for p in params}
-            held = {
-                k: v for k, v in known.items() if k not in free_paths and k not in SECOND_EDITION
-            }
-            if held:
-                fixed = {**(SECOND_EDITION if fixed is None else fixed), **held}
         budget = Budget(years=years, seeds=tuple(range(seeds)), scale=scale, min_people=min_people)
         with progress_bar("calibrate --places") as bar:
             res = fit_places(

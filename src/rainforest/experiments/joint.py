@@ -1093,7 +1093,8 @@ def fit_places(
         The sampler's seed.
     start
         Start values of some or all free parameters (the rest: the presets' current values,
-        which every preset shares).
+        which every preset shares). To refine a saved fit, :func:`start_from_fit` gives both
+        ``start`` and ``fixed`` (the fit's values of the parameters not searched held).
     progress
         ``progress(done_runs, total_runs)``.
     fixed
@@ -1236,6 +1237,29 @@ def load_fitted(path: str | Path = FITTED_PATH) -> tuple[dict[str, float], dict[
     return values, sources
 
 
+def start_from_fit(
+    path: str | Path,
+    parameters: Sequence[FreeParameter],
+    fixed: dict[str, Any] | None = None,
+) -> tuple[dict[str, float], dict[str, Any]]:
+    """``(start, fixed)`` for :func:`fit_places` that refine the fit at ``path``.
+
+    ``start``: the fit's values of the free ``parameters`` (the first trial). ``fixed``: the
+    edition's values (``fixed``, by default :data:`~rainforest.scenario.SECOND_EDITION`) plus
+    the fit's values of every parameter not searched, so refining a few parameters of a fit
+    does not put the rest back to the schema's values. The edition's switches and rules stay
+    as ``fixed`` says (a first-edition fit from a second-edition start keeps its switches off).
+    """
+    from rainforest.scenario import SECOND_EDITION
+
+    known, _ = load_fitted(path)
+    free = {p.path for p in parameters}
+    edition = dict(SECOND_EDITION if fixed is None else fixed)
+    start = {p: float(known[p]) for p in free if p in known}
+    held = {k: v for k, v in known.items() if k not in free and k not in SECOND_EDITION}
+    return start, {**edition, **held}
+
+
 def apply_fitted(scenario: Any, path: str | Path = FITTED_PATH) -> Any:
     """``scenario`` (a name, file, dict or Scenario) with the fitted values and provenance."""
     from rainforest.scenario import load_scenario, with_values
@@ -1266,6 +1290,7 @@ __all__ = [
     "PlaceTarget",
     "apply_fitted",
     "build_targets",
+    "start_from_fit",
     "distance",
     "fit_places",
     "funded_outcomes",

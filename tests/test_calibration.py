@@ -65,7 +65,7 @@ INPUTS = ("talent", "patents_per_10k", "under35_share", "firms")
 #: mechanisms carry past the global threshold; new firms a day come from the mechanisms alone.
 MADE = ("output_bn_per_km2", "listed_per_km2", "new_firms_per_day", "specialised_smes_per_km2")
 #: A prediction the fit never saw: technology transfers a day come out of conversion by hazard
-#: (M20). The calibrated second edition gives about 0.46 a day against the seed's one: checked
+#: (M20). The calibrated second edition gives about 0.44 a day against the seed's one: checked
 #: within a factor of 3 and reported as a miss in docs/calibration.md.
 PREDICTED = ("transfers_per_day",)
 

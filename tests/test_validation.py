@@ -33,6 +33,19 @@ def test_model_reproduces_published_regularities():
     assert not known.empty and not known.inside.any(), known[["key", "model"]].to_string()
 
 
+@pytest.mark.slow
+def test_calibrated_second_edition_reproduces_published_regularities():
+    # the shipped joint fit is held to every band, the labour flow included (the first
+    # edition's known miss); docs/calibration.md section 13
+    from rainforest.experiments.joint import FITTED_PATH
+
+    v = validate(runs=3, seed=0, years=12, workers=2, fitted=FITTED_PATH)
+    assert (v.table.known_miss == "").all()
+    outside = v.table[~v.table.inside]
+    assert outside.empty, outside[["key", "model", "low", "high"]].to_string()
+    assert v.passed
+
+
 def test_cli_rejects_bad_arguments():
     from rainforest.cli import app
 

@@ -1290,7 +1290,6 @@ __all__ = [
     "PlaceTarget",
     "apply_fitted",
     "build_targets",
-    "start_from_fit",
     "distance",
     "fit_places",
     "funded_outcomes",
@@ -1300,5 +1299,6 @@ __all__ = [
     "place_moments",
     "place_scenario",
     "run_moments",
+    "start_from_fit",
     "target_table",
 ]

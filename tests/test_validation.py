@@ -36,7 +36,7 @@ def test_model_reproduces_published_regularities():
 @pytest.mark.slow
 def test_calibrated_second_edition_reproduces_published_regularities():
     # the shipped joint fit is held to every band, the labour flow included (the first
-    # edition's known miss); docs/calibration.md section 13
+    # edition's known miss); docs/calibration.md sections 13-14
     from rainforest.experiments.joint import FITTED_PATH
 
     v = validate(runs=3, seed=0, years=12, workers=2, fitted=FITTED_PATH)

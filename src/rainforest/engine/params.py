@@ -41,7 +41,7 @@ Globals = namedtuple(
     "nonstate_penalty raise_interval cheque_fit_off rescue_min_fit hiring_months "
     "angel_patience angel_seed angel_early angel_late angel_risk angel_home est_disruption "
     "hit_min hit_range rev_min_fit ipo_min_fit ipo_min_rounds ipo_premium acq_min_age "
-    "acq_min_fit acq_on_rev acq_mu acq_sd angel_min_proceeds angel_share growth_min_fit "
+    "acq_min_fit acq_on_rev liq_pref acq_mu acq_sd angel_min_proceeds angel_share growth_min_fit "
     "growth_runway "
     "est_growth shrink_max_fit shrink_rate spin_quality spin_same_domain transfer_gain "
     "transfer_tries transfer_same_tries grad_age_min grad_age_span uni_quality_mu "
@@ -284,6 +284,7 @@ def globals_(sc: Scenario, scale: float) -> Globals:
         acq_min_age=m.exits.acquisition_min_age,
         acq_min_fit=m.exits.acquisition_min_fit,
         acq_on_rev=m.exits.acquisition_on_revenue,
+        liq_pref=m.exits.liquidation_preference,
         acq_mu=m.exits.acquisition_premium_mu,
         acq_sd=m.exits.acquisition_premium_sd,
         angel_min_proceeds=m.exits.angel_min_proceeds,

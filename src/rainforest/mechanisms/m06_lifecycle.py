@@ -3,8 +3,9 @@
 Seed 000: "讓“快速失敗、快速學習”成為現實"; seed 002:
 "IPO浪潮为硅谷发展提供了关键资金,资助了芯片企业的扩建和研发".
 Firms grow with fit and market size (multiplicative, Gibrat-like noise), die when cash runs out
-unfunded, and exit by IPO or acquisition. Exits pay every investor its diluted stake, returning
-money to the investor's home region, and turn founders into angels. Founders of failed
+unfunded, and exit by IPO or acquisition. Exits pay every investor its diluted stake (in a sale,
+with ``liquidation_preference``, preferred stock's preference first), returning money to the
+investor's home region, and turn founders into angels. Founders of failed
 startups return to the talent pool with their experience and may found again (M3 rewards
 experience). This module also runs the labour market that keeps every person employed,
 founding or unemployed: retirements, firing, hiring and job finding.
@@ -45,9 +46,83 @@ from rainforest.state.tables import (
 )
 
 
+@njit(cache=True)
+def preferred_payout(amount, shares, founders, value, pref):
+    """What each investment and the founders' shares get from a sale at ``value`` when every
+    investment is convertible preferred stock with a non-participating liquidation
+    preference of ``pref`` times its amount (Kaplan & Strömberg 2003).
+
+    Each investor takes the larger of its preference and the value of its shares as common
+    stock. Stock bought at a lower price per share gains more by converting, so investments
+    convert in order of price, each while converting pays it at least its preference; the
+    rest are paid their preferences first, pari passu when the price does not cover them, and
+    the common shares (the founders' and the converted) share what is left.
+
+    Returns ``(payouts, founders' part)``.
+    """
+    n = amount.shape[0]
+    order = np.argsort(amount / np.maximum(shares, 1e-300))
+    conv = np.zeros(n, np.bool_)
+    owed = pref * amount.sum()  # preferences of the stock not converted
+    common = founders
+    for j in range(n):
+        x = order[j]
+        p = pref * amount[x]
+        if shares[x] * (value - (owed - p)) >= p * (common + shares[x]):
+            conv[x] = True
+            owed -= p
+            common += shares[x]
+        else:
+            break
+    out = np.zeros(n)
+    if value >= owed:
+        per_share = (value - owed) / max(common, 1e-300)
+        for x in range(n):
+            out[x] = shares[x] * per_share if conv[x] else pref * amount[x]
+        return out, founders * per_share
+    for x in range(n):  # nothing converts: the preferences share the price
+        out[x] = pref * amount[x] * value / max(owed, 1e-300)
+    return out, 0.0
+
+
 @njit(cache=True, inline="always")
-def pay_exit(O, I, V, org, value):
-    """Pay ``value`` to the firm's shareholders; returns the founders' part."""
+def pay_exit(O, I, V, org, value, pref=0.0):
+    """Pay ``value`` to the firm's shareholders; returns the founders' part. ``pref`` > 0:
+    the investors hold non-participating preferred stock (:func:`preferred_payout`), as in a
+    sale; 0: every share is paid alike, as at a listing (and in every exit of the first
+    edition)."""
+    if pref > 0.0:
+        n = 0
+        x = O.inv_head[org]
+        while x >= 0:
+            if V.proceeds[x] < 0.0:
+                n += 1
+            x = V.next[x]
+        if n > 0:
+            rows = np.empty(n, np.int64)
+            amount = np.empty(n)
+            shares = np.empty(n)
+            n = 0
+            held = 0.0
+            x = O.inv_head[org]
+            while x >= 0:
+                if V.proceeds[x] < 0.0:
+                    rows[n] = x
+                    amount[n] = V.amount[x]
+                    shares[n] = V.shares[x]
+                    held += V.shares[x]
+                    n += 1
+                x = V.next[x]
+            paid, founders = preferred_payout(
+                amount, shares, max(O.shares[org] - held, 0.0), value, pref
+            )
+            for j in range(n):
+                x = rows[j]
+                V.proceeds[x] = paid[j]
+                inv = V.investor[x]
+                I.dry[inv] += paid[j]
+                I.returned[inv] += paid[j]
+            return founders
     per_share = value / max(O.shares[org], 1e-12)
     x = O.inv_head[org]
     while x >= 0:
@@ -160,7 +235,9 @@ def lifecycle(O, I, V, R, D, glob, month, successes, exp_cost, acc, E):
                 add_event(E, month, EV_ACQUISITION, r, org, -1, -1, exit_value, d)
             if exit_value > 0.0:
                 O.exit_month[org] = month
-                founders = pay_exit(O, I, V, org, exit_value)
+                # preferred stock is paid its preference in a sale; a listing converts it
+                pref = glob.liq_pref if O.exit[org] == EXIT_ACQ else 0.0
+                founders = pay_exit(O, I, V, org, exit_value, pref)
                 if (
                     founders > glob.angel_min_proceeds
                     and new_angel(I, r, glob.angel_share * founders, glob) >= 0

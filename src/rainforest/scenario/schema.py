@@ -1276,6 +1276,21 @@ class Exits(Model):
         "acquired and 42% of those at money-losing values (research.ccianet.org); with the "
         "first edition's base, 0.3-5% of the model's acquisitions of funded firms lose money",
     )
+    liquidation_preference: Annotated[float, Field(ge=0.0, le=3.0)] = _f(
+        0.0,
+        "Liquidation preference of venture investors' stock in a sale, as a multiple of the "
+        "money each invested: non-participating (an investor takes the larger of it and its "
+        "shares' value), paid before the common shares and pari passu when the price does not "
+        "cover every preference; a listing converts it. 0: every share is paid alike, the "
+        "first edition's rule.",
+        "x invested",
+        source="Kaplan & Stromberg (2003), 'Financial contracting theory meets the real world: "
+        "an empirical analysis of venture capital contracts', Review of Economic Studies "
+        "70(2):281-315: venture financings use convertible preferred stock, whose liquidation "
+        "rights pay the investor before common holders; 1x non-participating is the usual "
+        "term (NVCA model certificate of incorporation); the first edition paid every share "
+        "alike",
+    )
     acquisition_premium_mu: float = _k(
         0.15,
         "Log-mean of the acquisition price over max(valuation, money raised).",

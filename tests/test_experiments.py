@@ -209,6 +209,22 @@ def test_make_executor_specs():
         rx.make_executor(0)
 
 
+def test_process_workers_share_the_cores_among_numba_threads():
+    """A worker is one of the pool's processes, so Numba's parallel kernels get its share of
+    the cores (one thread each with one worker per core), not a thread per core each."""
+    import os
+
+    import numba
+
+    ex = rx.ProcessExecutor(workers=2)
+    try:
+        got = ex._get_pool().submit(numba.get_num_threads).result(timeout=300)
+    finally:
+        ex.close()
+    share = max(1, (os.cpu_count() or 1) // 2)
+    assert got == min(share, numba.config.NUMBA_NUM_THREADS)
+
+
 def test_map_ordered_keeps_item_order_on_any_executor():
     """Results come back in the items' order, with ``progress(done, total)`` after each."""
     import math

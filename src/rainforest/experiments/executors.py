@@ -72,10 +72,23 @@ def _watch_parent(parent_pid: int) -> None:
             os._exit(1)
 
 
-def _worker_init(parent_pid: int) -> None:
-    """Worker set-up: leave Ctrl-C to the parent; exit when the parent dies (kill -9)."""
+def _worker_init(parent_pid: int, threads: int = 0) -> None:
+    """Worker set-up: leave Ctrl-C to the parent; exit when the parent dies (kill -9); with
+    ``threads`` > 0, at most that many threads for Numba's parallel kernels.
+
+    Why the last: every worker is already one of the pool's processes, one per core, and a
+    parallel kernel (the living network's newcomers, ``m13_network._seed_rows``) that also
+    starts a thread per core oversubscribes the machine. OpenMP threads wait by spinning, so
+    two workers with two threads each on two cores ran ``explain --fitted`` slower than one
+    process (104 s against 91 s for 129 runs); one thread each took 45 s. The kernels give
+    the same tables whatever the thread count.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
+    if threads > 0:
+        import numba
+
+        numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
 
 
 class ProcessExecutor:
@@ -114,7 +127,8 @@ class ProcessExecutor:
                 max_workers=self.workers,
                 mp_context=mp.get_context("spawn"),
                 initializer=_worker_init,
-                initargs=(os.getpid(),),
+                # the cores shared among the workers: one thread each when one per core
+                initargs=(os.getpid(), max(1, (os.cpu_count() or 1) // self.workers)),
             )
         return self._pool
 

@@ -7,9 +7,9 @@ with all of it switched on (docs/calibration.md section 7), then re-fitted them 
 ladder in the labour market (section 10), with the chances of a listing and a sale (section
 13) and with liquidation preferences in a sale (section 14). The default is still the first
 edition. The calibrated second edition meets every published band on the test's seeds
-(sections 13-14), but it runs 3-5x slower on the user
-commands (``explain hangzhou --vs zhangjiang``: 6 min 56 s against 1 min 17 s), and issue 14
-bounds them at 1.5x; it is opt-in until the living network's cost falls. Tests name the
+(sections 13-14), but it runs 2-3x slower on the user
+commands (``explain hangzhou --vs zhangjiang``: 170 s against 70 s), and issue 14 bounds them
+at 1.5x; it is opt-in until the living network's cost falls. Tests name the
 edition they test, so flipping the default is one change in the schema.
 
 * :data:`SECOND_EDITION`: the second edition's switches and its observed rules (with their

@@ -86,6 +86,16 @@ def preferred_payout(amount, shares, founders, value, pref):
 
 
 @njit(cache=True, inline="always")
+def _credit(I, V, x, paid):
+    """Investment ``x`` is paid ``paid``: its proceeds, and the money back in its investor's
+    dry powder."""
+    V.proceeds[x] = paid
+    inv = V.investor[x]
+    I.dry[inv] += paid
+    I.returned[inv] += paid
+
+
+@njit(cache=True, inline="always")
 def pay_exit(O, I, V, org, value, pref=0.0):
     """Pay ``value`` to the firm's shareholders; returns the founders' part. ``pref`` > 0:
     the investors hold non-participating preferred stock (:func:`preferred_payout`), as in a
@@ -117,21 +127,13 @@ def pay_exit(O, I, V, org, value, pref=0.0):
                 amount, shares, max(O.shares[org] - held, 0.0), value, pref
             )
             for j in range(n):
-                x = rows[j]
-                V.proceeds[x] = paid[j]
-                inv = V.investor[x]
-                I.dry[inv] += paid[j]
-                I.returned[inv] += paid[j]
+                _credit(I, V, rows[j], paid[j])
             return founders
     per_share = value / max(O.shares[org], 1e-12)
     x = O.inv_head[org]
     while x >= 0:
         if V.proceeds[x] < 0.0:
-            p = V.shares[x] * per_share
-            V.proceeds[x] = p
-            inv = V.investor[x]
-            I.dry[inv] += p
-            I.returned[inv] += p
+            _credit(I, V, x, V.shares[x] * per_share)
         x = V.next[x]
     return per_share  # founders hold the original single share
 

@@ -158,11 +158,17 @@ def grow_markets(R, D, rate_per_year: float, wage_share: float) -> float:
     return fw
 
 
+def living(O, kinds, n: int | None = None) -> np.ndarray:
+    """Rows of the living organisations of ``kinds`` among the first ``n`` (default: all in
+    use): the selection each per-region count of this module starts from."""
+    n = int(O.n[0]) if n is None else n
+    return np.flatnonzero((O.alive[:n] > 0) & np.isin(O.kind[:n], kinds))
+
+
 def firms_headcount(O, glob, n_regions: int) -> np.ndarray:
     """Real head count of the living startups, SMEs and listed firms, per region (as their
     economics count it: ``common.headcount``)."""
-    n = int(O.n[0])
-    idx = np.flatnonzero((O.alive[:n] > 0) & np.isin(O.kind[:n], (STARTUP, SME, LISTED)))
+    idx = living(O, (STARTUP, SME, LISTED))
     heads = O.head[idx] if glob.o2o > 0.0 else O.emp[idx].astype(np.float64)
     return np.bincount(O.region[idx], weights=heads, minlength=n_regions)
 
@@ -210,7 +216,7 @@ def grow(eng) -> None:
     depth0 = eng.sc.mechanisms.knowledge_vectors.initial_depth
     O.prod[idx] *= pm.exp(productivity_growth(depth[idx], O.fit[idx], depth0, p))
     nr = eng.acc.shape[0]
-    live = np.flatnonzero((O.alive[:n_orgs] > 0) & np.isin(kind, FIRM_KINDS))
+    live = living(O, FIRM_KINDS, n_orgs)
     emp = O.emp[live].astype(np.float64)
     reg = O.region[live]
     num = np.bincount(reg, weights=emp * O.prod[live], minlength=nr)
@@ -275,12 +281,10 @@ def unfilled_jobs(O, glob, n_regions: int) -> np.ndarray:
     a one-to-one firm's sampled share of it, as ``common.sampled_head`` gives) less its
     staff, where positive. Read at the start of a month, it is what last month's hiring left
     open after the unemployed and the job ladder were used up."""
-    n = int(O.n[0])
-    kind = O.kind[:n]
-    idx = np.flatnonzero((O.alive[:n] > 0) & np.isin(kind, HIRING_KINDS))
+    idx = living(O, HIRING_KINDS)
     team = np.floor(O.target[idx])
     if glob.o2o > 0.0:
-        one = np.isin(kind[idx], (STARTUP, SME, LISTED))
+        one = np.isin(O.kind[idx], (STARTUP, SME, LISTED))
         team = np.where(one, np.floor(team / glob.k + (idx * GOLDEN) % 1.0), team)
     need = np.maximum(team - O.emp[idx], 0.0)
     return np.bincount(O.region[idx], weights=need, minlength=n_regions)
@@ -292,9 +296,8 @@ REST_KINDS = (INCUMBENT, STATE)
 
 def rest_staff(O, n_regions: int) -> np.ndarray:
     """Staff of the rest of the district's employers (incumbent and state), per region."""
-    n = int(O.n[0])
-    idx = np.flatnonzero((O.alive[:n] > 0) & np.isin(O.kind[:n], REST_KINDS))
-    return np.bincount(O.region[idx], weights=O.emp[idx], minlength=n_regions).astype(float)
+    idx = living(O, REST_KINDS)
+    return np.bincount(O.region[idx], weights=O.emp[idx], minlength=n_regions)
 
 
 def exchange(eng) -> None:

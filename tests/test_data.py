@@ -98,7 +98,8 @@ def test_every_row_is_cited_with_publisher_document_and_url_or_a_seed_phrase():
 def test_units_are_known_values_finite_and_scopes_declared():
     df = load_statistics()
     assert set(df["unit"]) <= set(UNITS)
-    assert np.isfinite(df["value"]).all() and (df["value"] >= 0).all()
+    assert np.isfinite(df["value"]).all()
+    assert (df.loc[df["group"] != "growth", "value"] >= 0).all()  # growth may be negative
     assert set(df["scope"]) <= set(SCOPES)
     shares = df[df["unit"] == "share"]
     assert ((shares["value"] >= 0) & (shares["value"] <= 1)).all()
@@ -290,3 +291,21 @@ def test_cli_data_check_unknown_preset_fails_cleanly(wide):
     result = runner.invoke(app, ["data", "check", "atlantis", "--years", "1", "--runs", "1"])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_growth_rates_may_fall_below_zero_and_counts_may_not():
+    row = {
+        "place": "japan",
+        "measure": "gdp_growth",
+        "value": "-0.041",
+        "unit": "share/year",
+        "year": "2020",
+        "area_covered": "Japan",
+        "publisher": "World Bank",
+        "document": "GDP growth (annual %)",
+        "url": "https://data.worldbank.org/indicator/NY.GDP.MKTP.KD.ZG",
+        "note": "national: real GDP growth",
+    }
+    assert row_problems(row) == []
+    bad = row_problems({**row, "measure": "enterprises", "unit": "firms"})
+    assert any("negative" in p for p in bad), bad

@@ -127,10 +127,51 @@ def test_grow_markets_raises_wages_by_their_share_of_demand_growth():
     fw = gr.grow_markets(R, D, 0.12, 0.5)
     assert abs(R.productivity[0] - np.exp(0.01)) < 1e-12
     assert abs(D.market[1] - 1.5 * np.exp(0.01)) < 1e-12
-    assert abs(fw - np.exp(0.005)) < 1e-12
+    assert np.allclose(fw, np.exp(0.005), rtol=0, atol=1e-12)
     assert np.allclose(R.wage, np.array([0.02, 0.03]) * np.exp(0.005))
     before = R.wage.copy()
-    assert gr.grow_markets(R, D, 0.12, 0.0) == 1.0 and np.array_equal(R.wage, before)
+    assert np.all(gr.grow_markets(R, D, 0.12, 0.0) == 1.0) and np.array_equal(R.wage, before)
+
+
+def test_each_region_grows_with_the_economy_it_sells_into():
+    """Per-region rates: output per worker and wages follow each region's own rate; the
+    domains' shared markets follow the people-weighted mean."""
+
+    class R:
+        productivity = np.array([1.0, 1.0])
+        wage = np.array([0.02, 0.02])
+
+    class D:
+        market = np.array([1.0])
+
+    rates = np.array([0.12, 0.024])
+    market = gr.market_rate(rates, [1.0, 3.0])
+    assert abs(market - 0.048) < 1e-15
+    fw = gr.grow_markets(R, D, rates, 1.0, market)
+    assert np.allclose(R.productivity, np.exp(rates / 12), rtol=0, atol=1e-15)
+    assert np.allclose(fw, np.exp(rates / 12), rtol=0, atol=1e-15)
+    assert abs(D.market[0] - np.exp(0.048 / 12)) < 1e-15
+    assert gr.market_rate(np.array([0.05, 0.05]), [1.0, 9.0]) == 0.05  # the rate itself
+
+
+def test_demand_follows_the_observed_economy_growth_times_the_elasticity():
+    data = scenario(
+        {
+            "here": base_region(population=8000, economy_growth=0.02),
+            "there": base_region(population=8000),
+        }
+    )
+    sc = with_values(scenario_from_dict(data), SECOND_EDITION)
+    sc = with_values(
+        sc,
+        {"mechanisms.growth.market_growth": 0.07, "mechanisms.growth.demand_elasticity": 1.5},
+    )
+    assert np.allclose(gr.demand_rates(sc), [0.03, 0.07], rtol=0, atol=1e-15)
+    eng = Engine(sc, seed=1)
+    w0 = eng.w.R.wage.copy()
+    eng.run(24)
+    grown = eng.w.R.wage / w0
+    assert np.allclose(grown, np.exp(np.array([0.03, 0.07]) * 2), rtol=1e-6), grown
 
 
 def test_wages_follow_demand_in_the_district_and_the_pool():
@@ -147,3 +188,19 @@ def test_wages_follow_demand_in_the_district_and_the_pool():
     still = Engine(with_values(sc, {"mechanisms.growth.wage_follows_demand": 0.0}), seed=1)
     still.run(24)
     assert float(still.w.R.wage[0]) == wage0
+
+
+def test_a_district_in_a_faster_growing_economy_grows_its_output_faster():
+    """Direction over seeds: the same district selling into an economy growing 6% a year ends
+    four years with more output, relative to its first year, than in one growing 1% a year."""
+    data = scenario({"district": base_region(population=8000)})
+    sc = with_values(scenario_from_dict(data), SECOND_EDITION)
+
+    def growth(economy: float, seed: int) -> float:
+        run = with_values(sc, {"regions.district.economy_growth": economy})
+        out = simulate(run, years=4, seed=seed).metrics["output"].to_numpy()
+        return float(out[-12:].mean() / out[:12].mean())
+
+    for seed in (1, 2, 3):
+        slow, fast = growth(0.01, seed), growth(0.06, seed)
+        assert fast > slow * 1.1, (seed, slow, fast)  # 5 points a year over three years apart

@@ -177,7 +177,15 @@ GROUPS = (
 )
 
 #: Places that are not presets: national and global regularities.
-NATIONAL_PLACES = ("china", "united-states", "world")
+NATIONAL_PLACES = (
+    "china",
+    "japan",
+    "netherlands",
+    "singapore",
+    "united-kingdom",
+    "united-states",
+    "world",
+)
 
 _MIN_YEAR, _MAX_YEAR = 1950, 2030
 
@@ -227,8 +235,8 @@ def row_problems(row: dict, where: str = "") -> list[str]:
     else:
         if not math.isfinite(value):
             out.append(f"{at}value {value} is not finite")
-        elif value < 0:
-            out.append(f"{at}value {value} is negative")
+        elif value < 0 and not (measure in MEASURES and MEASURES[measure][0] == "growth"):
+            out.append(f"{at}value {value} is negative")  # growth rates may fall below 0
         elif unit.startswith("share") and value > 1 and unit != "share/year":
             out.append(f"{at}share {value} above 1")
     year = str(row.get("year") or "").strip()

@@ -113,7 +113,7 @@ GLOBAL_PARAMETERS = (
     FreeParameter(
         "mechanisms.exits.output_per_wage", 3.0, 40.0, True, "output per worker, per km²"
     ),
-    FreeParameter("mechanisms.growth.market_growth", 0.0, 0.12, False, "output growth"),
+    FreeParameter("mechanisms.growth.demand_elasticity", 0.3, 2.5, False, "output growth"),
     FreeParameter("mechanisms.labour.poach_accept", 0.01, 1.0, True, "job-to-job moves a month"),
 )
 

@@ -15,10 +15,15 @@ initial depth, and ``fit_o`` its product-market fit (clipped to [0, 1]): knowled
 productivity only where it is applied to a product that sells (Griliches 1979's knowledge
 capital; firm-level learning, Argote & Epple 1990). The anchors' ``productivity`` input is the
 starting level; firms founded later start at 1. Needs ``mechanisms.knowledge_vectors``.
-Demand grows with the market (``market_growth``, :func:`grow_markets`): established
-employers' output per worker and every domain's market size rise at that yearly rate, a
-global parameter fitted to places' output growth; wages follow (``wage_follows_demand``, 1 by
-Kaldor's stylised fact), so growth raises output without widening every firm's margin.
+Demand grows with the economy each region sells into (:func:`demand_rates`,
+:func:`grow_markets`): a region's established employers' output per worker rises at
+``demand_elasticity`` (global, fitted) times its ``economy_growth`` (its country's observed
+real GDP growth), or at the global ``market_growth`` where none is observed; the domains'
+market sizes, which all regions share, at the people-weighted mean of those rates
+(:func:`market_rate`). A district does not make its country's growth, it sells into it: one
+rate fitted to Chinese districts gave a Dutch campus 9% a year (docs/calibration.md §15).
+Wages follow (``wage_follows_demand``, 1 by Kaldor's stylised fact), so growth raises output
+without widening every firm's margin.
 
 ``outside_pool`` (a single district exchanges people with the rest of the country). Each month
 (reported months only; the warm-up settles the district first) the district's living people
@@ -144,16 +149,43 @@ def firm_depth(Ok, n_orgs: int) -> tuple[np.ndarray, np.ndarray]:
     return np.linalg.norm(mean, axis=1), size
 
 
-def grow_markets(R, D, rate_per_year: float, wage_share: float) -> float:
-    """One month of demand growth (MODEL.md §6, "demand grows with the market"): established
-    employers' output per worker and every domain's market size (startups' revenue and the
-    price of their rounds) rise by ``exp(rate/12)``, wages by ``exp(wage_share · rate/12)``
-    (Kaldor's fact: wages follow output per worker). In place: the run's own tables.
-    Returns the wages' factor (the outside pool's wage follows it too)."""
-    f = pm.exp(rate_per_year / 12.0)
-    R.productivity[:] *= f
-    D.market[:] *= f
-    fw = float(pm.exp(wage_share * rate_per_year / 12.0))
+def demand_rates(sc) -> np.ndarray:
+    """Yearly growth of the demand for each region's firms (in region order): the observed
+    real growth of the economy it sells into times ``demand_elasticity``
+    (``regions.*.economy_growth``), or ``market_growth`` where that is empty."""
+    p = sc.mechanisms.growth
+    return np.array(
+        [
+            p.market_growth if r.economy_growth is None else p.demand_elasticity * r.economy_growth
+            for r in sc.regions.values()
+        ],
+        np.float64,
+    )
+
+
+def market_rate(rates: np.ndarray, people) -> float:
+    """Yearly growth of the domains' market sizes, which all regions share: the regions'
+    demand growth weighted by their people (the one rate itself when all regions have it)."""
+    rates = np.asarray(rates, np.float64)
+    if np.all(rates == rates[0]):
+        return float(rates[0])
+    return float(np.average(rates, weights=np.asarray(people, np.float64)))
+
+
+def grow_markets(R, D, rate_per_year, wage_share: float, market: float | None = None):
+    """One month of demand growth (MODEL.md §6, "demand grows with the market"): each region's
+    established employers' output per worker rises by ``exp(rate_r/12)`` and its wages by
+    ``exp(wage_share · rate_r/12)`` (Kaldor's fact: wages follow output per worker); every
+    domain's market size (startups' revenue and the price of their rounds) by
+    ``exp(market/12)``. ``rate_per_year``: one rate or one per region; ``market`` defaults to
+    :func:`market_rate` of equal weights. In place: the run's own tables. Returns the wages'
+    factors, one per region (the outside pool's wage follows them too)."""
+    rate = np.broadcast_to(np.asarray(rate_per_year, np.float64), R.productivity.shape)
+    R.productivity[:] *= pm.exp(rate / 12.0)
+    if market is None:
+        market = market_rate(rate, np.ones(rate.shape))
+    D.market[:] *= pm.exp(market / 12.0)
+    fw = pm.exp(wage_share * rate / 12.0)
     R.wage[:] *= fw
     return fw
 
@@ -173,11 +205,11 @@ def firms_headcount(O, glob, n_regions: int) -> np.ndarray:
     return np.bincount(O.region[idx], weights=heads, minlength=n_regions)
 
 
-def demand_room(heads: np.ndarray, heads0: np.ndarray, demand: float, headroom: float):
+def demand_room(heads: np.ndarray, heads0: np.ndarray, demand, headroom: float):
     """Room that demand leaves for firms' growth, per region: ``1 - heads / capacity`` in
     [0, 1], capacity = ``headroom x heads0 x demand`` (the firms' head count at the first
-    reported month, times the demand index since). A region that started without firms has
-    no limit."""
+    reported month, times the region's demand index since: a number or one per region). A
+    region that started without firms has no limit."""
     cap = headroom * np.asarray(heads0, np.float64) * demand
     room = np.ones_like(cap)
     has = cap > 0
@@ -190,8 +222,16 @@ def grow(eng) -> None:
     reports the employment-weighted mean productivity. With ``demand_headroom`` it also sets
     the room demand leaves for next month's firm growth (``R.room``)."""
     p = eng.sc.mechanisms.growth
-    if p.enabled and p.market_growth != 0.0 and eng.month >= 0:
-        fw = grow_markets(eng.w.R, eng.w.D, p.market_growth, p.wage_follows_demand)
+    rates = market = None
+    if p.enabled and eng.month >= 0:
+        dr = eng.cache.get("demand_rates")
+        if dr is None:  # the scenario's: the same every month
+            rates = demand_rates(eng.sc)
+            people = [r.population for r in eng.sc.regions.values()]
+            dr = eng.cache["demand_rates"] = (rates, market_rate(rates, people))
+        rates, market = dr
+    if rates is not None and np.any(rates != 0.0):
+        fw = grow_markets(eng.w.R, eng.w.D, rates, p.wage_follows_demand, market)
         pool = eng.cache.get("outside_pool")
         if pool is not None:  # the rest of the country's wages grow with the same demand
             pool["wage0"] *= fw
@@ -200,8 +240,8 @@ def grow(eng) -> None:
         heads = firms_headcount(eng.w.O, eng.w.glob, nr)
         dm = eng.cache.get("demand_room")
         if dm is None:  # the first reported month's head count
-            dm = eng.cache["demand_room"] = {"heads0": heads, "demand": 1.0}
-        dm["demand"] *= float(pm.exp(p.market_growth / 12.0))
+            dm = eng.cache["demand_room"] = {"heads0": heads, "demand": np.ones(nr)}
+        dm["demand"] = dm["demand"] * pm.exp(rates / 12.0)
         eng.w.R.room[:] = demand_room(heads, dm["heads0"], dm["demand"], p.demand_headroom)
     st = eng.cache.get("ties")
     if not p.enabled or not st or "O" not in st or eng.month < 0:

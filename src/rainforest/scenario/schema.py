@@ -575,6 +575,15 @@ class Region(Model):
         "output per km2 across places; set it only from an observed figure.",
         "million yuan/month",
     )
+    economy_growth: Annotated[float, Field(ge=-0.2, le=0.3)] | None = _f(
+        None,
+        "Real growth a year of the economy the region sells into: its country's GDP at "
+        "constant prices, the mean of the ten years before the run (an observed figure). With "
+        "growth on (M19), the demand for the region's firms grows at "
+        "mechanisms.growth.demand_elasticity times this. Empty (the default): "
+        "mechanisms.growth.market_growth, one rate for every such region.",
+        "1/year",
+    )
     turnover: Share = _f(
         0.08,
         "Share of workers who leave the district each year, replaced by young newcomers.",
@@ -2316,17 +2325,28 @@ class GrowthParams(Model):
     )
     market_growth: Annotated[float, Field(ge=-0.2, le=0.5)] = _f(
         0.0702,
-        "Yearly growth of demand in every market (MODEL.md section 6: demand grows with the "
-        "market): established employers' output per worker and every domain's market size rise "
-        "at this rate in reported months, when growth is on.",
+        "Yearly growth of demand in a region whose economy_growth is empty (MODEL.md section "
+        "6: demand grows with the market): its established employers' output per worker rises "
+        "at this rate in reported months, when growth is on, and so do the domains' market "
+        "sizes (at the people-weighted mean of the regions' rates).",
         "1/year",
         source=FITTED + " (searched 0-0.12; 0.119, at the bound, before wages followed demand; "
         "0.104 in the five-year fit before the venture outcomes were fitted)",
     )
+    demand_elasticity: Annotated[float, Field(ge=0.0, le=5.0)] = _f(
+        1.0,
+        "Yearly growth of the demand for a region's firms per unit of the real growth of the "
+        "economy it sells into (regions.*.economy_growth): 1, demand grows with its economy; "
+        "above 1, the district's products gain on the rest of its economy (demand for "
+        "high-tech goods and services grows faster than income).",
+        "elasticity",
+        source="assumed: demand grows with national income (unit income elasticity); to be "
+        "fitted to places' output growth (issue 15)",
+    )
     demand_headroom: NonNeg = _f(
         0.0,
         "Head count the demand for a region's firms can employ, as a multiple of its firms' "
-        "head count in the first reported month, rising with demand (market_growth): each "
+        "head count in the first reported month, rising with its demand (M19): each "
         "firm's growth is multiplied by the room left, 1 - head count / that capacity "
         "(logistic), so a region's firms cannot outgrow what their markets buy. 0: no limit "
         "(the first edition's rule; needs growth on).",

@@ -43,14 +43,39 @@ def test_thinned_draws_match_the_hazard_and_favour_better_parents(seed):
     growth = np.zeros(2)
     spp = sp.params_tuple(sp.SpinoffParams(enabled=True, base_hazard=0.002))
     founders, parents = np.zeros(5000, np.int64), np.zeros(5000, np.int64)
-    m = sp.draw_spinoffs(K, O, C, np.ones(n, np.bool_), n, 0, quality, growth, spp, founders,
-                         parents)  # fmt: skip
+    m = sp.draw_spinoffs(K, O, C, np.ones(n, np.bool_), n, 0, quality, growth, np.ones(2), spp,
+                         founders, parents)  # fmt: skip
     depth = np.linalg.norm(K.k, axis=1)
     expect = sp.hazards(depth, np.full(n, 48.0), quality[emp], growth[emp],
                         np.zeros(n), spp).sum()  # fmt: skip
     assert abs(m - expect) < 4 * np.sqrt(expect)
     assert (parents[:m] == 1).sum() > 2 * (parents[:m] == 0).sum()
     assert (emp[founders[:m]] == parents[:m]).all()
+
+
+def test_employees_of_small_firms_found_more_often():
+    """The small-firm effect (Elfenbein, Hamilton & Zenger 2010): two employers of equal
+    quality, one of 10 people and one of 1,000; with size_effect 0.3 around 100 people the
+    small one's employees leave to found 4x as often (10^0.3 / 10^-0.3), and as often as the
+    large one's without the effect."""
+    p = sp.SpinoffParams(enabled=True, size_effect=0.3)
+    pull = sp.size_pull(np.array([10.0, 1000.0, 0.0]), p)
+    assert pull == pytest.approx([10**0.3, 10**-0.3, 100**0.3])  # no one: as a firm of 1
+    assert (sp.size_pull(np.array([10.0, 1000.0]), sp.SpinoffParams()) == 1.0).all()
+    tk.seed(7)
+    n = 200_000
+    kp = kv.KnowledgeParams(enabled=True)
+    emp = (np.arange(n) % 2).astype(np.int32)
+    K = kv.new_knowledge(n, np.random.default_rng(7), kp, emp)
+    K.meta[:, kv.HIRED] = -48
+    O = kv.org_knowledge(K, 2, np.zeros(2), kp)
+    C = kv.learning_integral(kv.KnowledgeParams(enabled=True, eta=1e-9))
+    spp = sp.params_tuple(sp.SpinoffParams(enabled=True, base_hazard=0.001))
+    founders, parents = np.zeros(5000, np.int64), np.zeros(5000, np.int64)
+    m = sp.draw_spinoffs(K, O, C, np.ones(n, np.bool_), n, 0, np.zeros(2), np.zeros(2),
+                         pull[:2], spp, founders, parents)  # fmt: skip
+    small, large = (parents[:m] == 0).sum(), (parents[:m] == 1).sum()
+    assert 3.0 < small / large < 5.5, (small, large)
 
 
 def test_child_inherits_knowledge_and_usually_the_parents_cell():

@@ -541,6 +541,14 @@ def calibrate(
         "finer scale than --scale); 0: every place at --scale.",
     ),
     seed: int = typer.Option(0, "--seed", "-s", help="--places: the sampler's seed."),
+    recheck: int = typer.Option(
+        3,
+        "--recheck",
+        min=0,
+        help="--places: after the search, run the start and this many best trials again on "
+        "as many fresh seeds and keep the values best over both (the best of many trials on "
+        "one set of seeds is partly luck); 0: keep the search's best.",
+    ),
     edition: str = typer.Option(
         "second",
         "--edition",
@@ -587,6 +595,7 @@ def calibrate(
             executor_spec(workers, cluster) or "processes",
             start,
             min_people,
+            recheck,
         )
         return
     if experiment is None:

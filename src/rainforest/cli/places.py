@@ -68,6 +68,7 @@ def calibrate_places(
     workers: Any = None,
     start: Path | None = None,
     min_people: float = 0.0,
+    recheck: int = 3,
 ) -> None:
     """Body of ``rainforest calibrate --places``."""
     from rainforest.experiments.joint import (
@@ -112,12 +113,14 @@ def calibrate_places(
                 fixed=fixed,
                 workers=workers,
                 start=first,
+                recheck=recheck,
             )
     except (ExperimentError, ScenarioError) as err:
         fail(str(err))
+    kept = "kept after the recheck" if res.recheck is not None else "best"
     t1 = Table(
-        title=f"global parameters: best of {trials} trials (distance {res.distance:.3g}, "
-        f"start {res.start_distance:.3g})",
+        title=f"global parameters: {kept} of {trials} trials (distance on the search's "
+        f"seeds {res.distance:.3g}, start {res.start_distance:.3g})",
         box=box.SIMPLE_HEAD,
     )
     for c in ("parameter", "start", "fitted", "range searched"):
@@ -125,6 +128,24 @@ def calibrate_places(
     for p in res.parameters:
         t1.add_row(p.path, fmt(res.start[p.path]), fmt(res.best[p.path]), f"{p.low:g}–{p.high:g}")
     console.print(t1)
+    if res.recheck is not None and not res.recheck.empty:
+        seeds_s = ", ".join(map(str, res.budget.seeds))
+        seeds_f = ", ".join(map(str, res.fresh_seeds))
+        t2 = Table(
+            title=f"recheck on fresh seeds ({seeds_f}; the search's: {seeds_s})",
+            box=box.SIMPLE_HEAD,
+        )
+        for c in ("trial", "search seeds", "fresh seeds", "both", "kept"):
+            t2.add_column(c, justify="right")
+        for r in res.recheck.itertuples(index=False):
+            t2.add_row(
+                "start" if r.trial == 0 else str(r.trial),
+                fmt(r.distance),
+                fmt(r.fresh_distance),
+                fmt(r.combined_distance),
+                "yes" if r.chosen else "",
+            )
+        console.print(t2)
     console.print(_level_table(res.table, "targets at the fitted values (fit and held out)"))
     t3 = Table(title="fit vs prediction", box=box.SIMPLE_HEAD)
     for c in ("values", "targets", "n", "RMS z", "median |z|", "median |log10 x|", "within 2x"):

@@ -17,15 +17,24 @@ inherits its founder's knowledge vector (:func:`inherit`), the parent's domain a
 ``stay_nearby``, the parent's cell (else a random cell of the region), so any heredity comes
 from what employees learned.
 
+The small-firm effect (``size_effect``, 0 in the schema and the shipped fit; docs/calibration.md
+§17 has a fit that took it and why it is not shipped): the hazard is multiplied by the
+employer's ``(head count / size_reference) ** -size_effect`` (:func:`size_pull`), since
+scientists and engineers in small firms found far more often than those in large ones
+(Elfenbein, Hamilton & Zenger 2010; Sørensen 2007). A district dense in small firms then
+breeds more of them, one dominated by large employers fewer: the firm stock's level becomes
+something the entry process sustains, not only an input the exits run down.
+
 Draws are thinned (Lewis & Shedler 1979): candidates are drawn at the cap ``max_hazard`` by
 geometric skips in row order and kept with chance ``h / max_hazard``, so only a few people a
 month are looked at.
 
-References: Klepper (2007), Management Science 53:616; Agarwal, Echambadi, Franco & Sarkar
-(2004), Academy of Management Journal 47:501; Klepper & Sleeper (2005), Management Science
-51:1291; Gompers, Lerner & Scharfstein (2005), Journal of Finance 60:577; Eriksson & Kuhn
-(2006), International Journal of Industrial Organization 24:1021; Lewis & Shedler (1979), Naval
-Research Logistics Quarterly 26:403.
+References: Elfenbein, Hamilton & Zenger (2010), Management Science 56:659; Sørensen (2007),
+Administrative Science Quarterly 52:387; Klepper (2007), Management Science 53:616; Agarwal,
+Echambadi, Franco & Sarkar (2004), Academy of Management Journal 47:501; Klepper & Sleeper
+(2005), Management Science 51:1291; Gompers, Lerner & Scharfstein (2005), Journal of Finance
+60:577; Eriksson & Kuhn (2006), International Journal of Industrial Organization 24:1021; Lewis
+& Shedler (1979), Naval Research Logistics Quarterly 26:403.
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from rainforest.mechanisms import portable_math as pm
 from rainforest.mechanisms.knowledge_vec import EMP, HIRED, IDEAS, catch_up
 from rainforest.mechanisms.living_network import acting_rows
 from rainforest.mechanisms.ties import prefetch
@@ -75,10 +85,21 @@ def hazards(depth, tenure, quality, growth, unpursued, sp):
 LAG = 8  # candidates between the stages of draw_spinoffs' pipeline
 
 
+def size_pull(heads: np.ndarray, p: SpinoffParams) -> np.ndarray:
+    """The small-firm effect per employer: ``(heads / size_reference) ** -size_effect``
+    (heads at least 1), ones when ``size_effect`` is 0 (Elfenbein, Hamilton & Zenger 2010)."""
+    heads = np.asarray(heads, np.float64)
+    if p.size_effect == 0.0:
+        return np.ones(heads.shape[0], np.float64)
+    return pm.power(np.maximum(heads, 1.0) / p.size_reference, -p.size_effect)
+
+
 @njit(cache=True)
-def draw_spinoffs(K, O, C, alive, n, month, org_quality, org_growth, sp, founders, parents):
+def draw_spinoffs(K, O, C, alive, n, month, org_quality, org_growth, org_pull, sp, founders,
+                  parents):  # fmt: skip
     """Employees (``K.meta[:, EMP]`` ≥ 0) who leave this month to found: thinned draws at
-    ``max_hazard`` in row order, each kept with chance ``hazard / max_hazard``. Writes
+    ``max_hazard`` in row order, each kept with chance ``hazard / max_hazard``, the hazard
+    times the employer's small-firm pull ``org_pull`` (:func:`size_pull`; capped again). Writes
     founders and parent organisations; returns how many (at most ``founders.shape[0]``).
     Candidates are drawn in one batch; their knowledge rows are prefetched ``2 LAG`` ahead and
     their employers' books ``LAG`` ahead."""
@@ -113,6 +134,7 @@ def draw_spinoffs(K, O, C, alive, n, month, org_quality, org_growth, sp, founder
             np.sqrt(depth), month - K.meta[i, HIRED], org_quality[e], org_growth[e],
             K.meta[i, IDEAS], sp,
         )  # fmt: skip
+        h = min(h * org_pull[e], cap)
         if np.random.random() * cap < h:
             founders[m] = i
             parents[m] = e

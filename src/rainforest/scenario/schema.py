@@ -2001,6 +2001,25 @@ class SpinoffParams(Model):
     idea_effect: NonNeg = _f(
         0.3, "Log-hazard per unpursued idea (Klepper & Sleeper 2005).", "log per idea"
     )
+    size_effect: Annotated[float, Field(ge=0.0, le=2.0)] = _f(
+        0.0,
+        "The small-firm effect: the hazard is multiplied by (employer's head count / "
+        "size_reference) to the power -size_effect, so employees of small firms found more "
+        "often than those of large ones. 0: the employer's size does not matter.",
+        "elasticity",
+        source="assumed: off until fitted; Elfenbein, Hamilton & Zenger (2010), 'The small "
+        "firm effect and the entrepreneurial spawning of scientists and engineers', "
+        "Management Science 56(4):659-681: scientists and engineers in small firms are far "
+        "more likely than those in large firms to enter entrepreneurship (about two-thirds "
+        "of their US ventures of 1995-2001 came from firms under 100 employees); Sorensen "
+        "(2007), Administrative Science Quarterly 52:387",
+    )
+    size_reference: Annotated[float, Field(ge=1.0, le=1e6)] = _f(
+        100.0,
+        "Employer head count at which the small-firm effect is neutral (multiplier 1).",
+        "people",
+        source="assumed: the 100-employee line of Elfenbein, Hamilton & Zenger (2010)",
+    )
     max_hazard: Share = _f(0.02, "Cap of the monthly hazard (and the thinning rate).", "1/month")
     stay_nearby: Share = _f(
         0.8,

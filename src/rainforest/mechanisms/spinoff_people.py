@@ -88,9 +88,9 @@ LAG = 8  # candidates between the stages of draw_spinoffs' pipeline
 def size_pull(heads: np.ndarray, p: SpinoffParams) -> np.ndarray:
     """The small-firm effect per employer: ``(heads / size_reference) ** -size_effect``
     (heads at least 1), ones when ``size_effect`` is 0 (Elfenbein, Hamilton & Zenger 2010)."""
+    if p.size_effect == 0.0:  # no conversion of the head counts when the effect is off
+        return np.ones(len(heads), np.float64)
     heads = np.asarray(heads, np.float64)
-    if p.size_effect == 0.0:
-        return np.ones(heads.shape[0], np.float64)
     return pm.power(np.maximum(heads, 1.0) / p.size_reference, -p.size_effect)
 
 

@@ -78,6 +78,31 @@ def test_employees_of_small_firms_found_more_often():
     assert 3.0 < small / large < 5.5, (small, large)
 
 
+@pytest.mark.parametrize("o2o", [False, True])
+def test_employer_sizes_are_real_head_counts_at_any_scale(o2o):
+    """The small-firm effect reads real sizes: an anchor's sampled staff times k (so the same
+    anchor measures alike at scale 4 and 40), a firm's as its economics count it, and the
+    rest of the economy's aggregate employers the neutral reference size."""
+    from rainforest.engine.core import Engine
+    from rainforest.scenario import load_scenario, with_values
+    from rainforest.state.tables import ANCHOR, INCUMBENT, SME, STATE
+
+    sc = with_values(load_scenario("anchor-platform"), {"mechanisms.initial.one_to_one_orgs": o2o})
+    anchors = []
+    for scale in (4.0, 40.0):
+        eng = Engine(sc, seed=1, scale=scale)
+        O, glob = eng.w.O, eng.w.glob
+        n = int(O.n[0])
+        size = sp.employer_sizes(O, glob, n, 100.0)
+        kind = O.kind[:n]
+        anchors.append(size[kind == ANCHOR])
+        assert (size[np.isin(kind, (INCUMBENT, STATE))] == 100.0).all()
+        sme = kind == SME
+        own = O.head[:n] if glob.o2o > 0.0 else O.emp[:n]
+        assert np.array_equal(size[sme], own[sme].astype(np.float64))
+    assert anchors[0] == pytest.approx(anchors[1], rel=0.05)  # 20,000 and 6,000 people
+
+
 def test_child_inherits_knowledge_and_usually_the_parents_cell():
     tk.seed(4)
     k = np.arange(16, dtype=np.float32).reshape(2, 8)

@@ -658,8 +658,7 @@ def month_hook(eng) -> None:
         founders = np.zeros(max(64, n // 100), np.int64)
         parents = np.zeros_like(founders)
         growth = _growth(st, O, n_orgs)
-        heads = O.head[:n_orgs] if w.glob.o2o > 0.0 else O.emp[:n_orgs]  # common.headcount
-        pull = sp.size_pull(heads, spp)
+        pull = sp.org_pull(O, w.glob, n_orgs, spp)
         m = sp.draw_spinoffs(K, Ok, st["C"], alive, n, month, quality, growth, pull,
                              sp.params_tuple(spp), founders, parents)  # fmt: skip
         founders, parents = founders[:m], parents[:m]

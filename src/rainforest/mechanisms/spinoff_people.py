@@ -47,6 +47,7 @@ from rainforest.mechanisms.knowledge_vec import EMP, HIRED, IDEAS, catch_up
 from rainforest.mechanisms.living_network import acting_rows
 from rainforest.mechanisms.ties import prefetch
 from rainforest.scenario.schema import SpinoffParams
+from rainforest.state.tables import INCUMBENT, LISTED, SME, STARTUP, STATE
 
 
 def params_tuple(p: SpinoffParams) -> tuple:
@@ -85,13 +86,37 @@ def hazards(depth, tenure, quality, growth, unpursued, sp):
 LAG = 8  # candidates between the stages of draw_spinoffs' pipeline
 
 
+def employer_sizes(O, glob, n: int, neutral: float) -> np.ndarray:
+    """Real head count of each of the first ``n`` organisations, whatever the population
+    scale: a firm's as its economics count it (``common.headcount``: its sampled staff when
+    firms are a 1/k sample, ``O.head`` when they are one to one), a unique institution's
+    (anchor, university, facility) sampled staff times k. The rest of the economy's employers
+    (incumbent and state), which the model keeps as one aggregate per region, get ``neutral``
+    (the reference size): their real employers' sizes are unknown."""
+    kind = O.kind[:n]
+    firm = np.isin(kind, (STARTUP, SME, LISTED))
+    own = O.head[:n] if glob.o2o > 0.0 else O.emp[:n].astype(np.float64)
+    heads = np.where(firm, own, O.emp[:n] * glob.k)
+    return np.where(np.isin(kind, (INCUMBENT, STATE)), neutral, heads)
+
+
 def size_pull(heads: np.ndarray, p: SpinoffParams) -> np.ndarray:
     """The small-firm effect per employer: ``(heads / size_reference) ** -size_effect``
-    (heads at least 1), ones when ``size_effect`` is 0 (Elfenbein, Hamilton & Zenger 2010)."""
-    if p.size_effect == 0.0:  # no conversion of the head counts when the effect is off
+    (heads at least 1; real head counts, :func:`employer_sizes`), ones when ``size_effect``
+    is 0 (Elfenbein, Hamilton & Zenger 2010)."""
+    if p.size_effect == 0.0:
         return np.ones(len(heads), np.float64)
     heads = np.asarray(heads, np.float64)
     return pm.power(np.maximum(heads, 1.0) / p.size_reference, -p.size_effect)
+
+
+def org_pull(O, glob, n: int, p: SpinoffParams) -> np.ndarray:
+    """:func:`size_pull` of the first ``n`` organisations' real sizes (the month's
+    ``org_pull`` for :func:`draw_spinoffs`); all ones, with no sizes read, when the effect is
+    off (the shipped fit)."""
+    if p.size_effect == 0.0:
+        return np.ones(n, np.float64)
+    return size_pull(employer_sizes(O, glob, n, p.size_reference), p)
 
 
 @njit(cache=True)

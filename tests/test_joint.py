@@ -387,6 +387,9 @@ def test_validate_places_table_and_directions():
     assert len(long) == len(LONG_FIT_MOMENTS) and (long["role"] == "fit").all()
     assert lv.loc[lv["moment"] == "deals_below_1x", "role"].eq("held out").all()
     assert lv.loc[lv["moment"] == "survival_1y", "role"].eq("fit").all()
+    # output growth is fitted or predicted, and the table says an input sets part of it
+    growth = lv[lv["moment"] == "output_growth"]
+    assert len(growth) and growth["note"].str.contains("economy_growth").all()
 
 
 def test_history_compares_counts_over_one_area_only():

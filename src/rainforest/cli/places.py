@@ -50,6 +50,11 @@ def _level_table(tab: Any, title: str) -> Table:
             f"{r.z:+.1f}",
             escape(r.role),
         )
+    from rainforest.experiments.joint import MOMENTS, PARTLY_INPUT
+
+    partly = [m for m in PARTLY_INPUT if m in set(tab["moment"])]
+    if partly:  # say which checked figures an input sets in part
+        t.caption = escape("; ".join(f"{MOMENTS[m].label}: {PARTLY_INPUT[m]}" for m in partly))
     return t
 
 

@@ -29,6 +29,7 @@ from rainforest.experiments.joint import (
     DIRECTION_MOMENTS,
     FITTED_PATH,
     INPUT_SET,
+    PARTLY_INPUT,
     POOLED,
     _pooled_counts,
     build_targets,
@@ -218,7 +219,7 @@ def validate_places(
             )
     runs = pd.DataFrame(rows)
     levels = target_table(targets, runs, surv)
-    levels["note"] = [INPUT_SET.get(m, "") for m in levels["moment"]]
+    levels["note"] = [INPUT_SET.get(m, PARTLY_INPUT.get(m, "")) for m in levels["moment"]]
     return PlaceValidation(
         levels=levels,
         directions=pd.DataFrame(dirs),

@@ -179,6 +179,7 @@ GROUPS = (
 #: Places that are not presets: national and global regularities.
 NATIONAL_PLACES = (
     "china",
+    "hong-kong",
     "japan",
     "netherlands",
     "singapore",

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rainforest.cli.app import app, console, fail
+from rainforest.cli.display import BAND_NOTE, band
 from rainforest.data import GROUPS, MEASURES, UNITS, DataError, coverage, load_statistics
 
 data_app = typer.Typer(
@@ -143,7 +144,7 @@ def check(
     if table_df.empty:
         console.print(f"{preset}: no public figure maps onto its districts", highlight=False)
         return
-    title = f"{preset}: model vs public data, {runs} runs × {years} years [90% interval over runs]"
+    title = f"{preset}: model vs public data, {runs} runs × {years} years [90%: one run]"
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
     for col, kw in (
         ("region", {"no_wrap": True}),
@@ -157,7 +158,7 @@ def check(
     ):
         table.add_column(col, **kw)
     for r in table_df.itertuples(index=False):
-        ratio = Text(f"{r.ratio:.3g} [{r.ratio_lo:.3g}–{r.ratio_hi:.3g}]")
+        ratio = Text(f"{r.ratio:.3g}" + band(r.ratio_lo, r.ratio_hi, lambda v: f"{v:.3g}", "–"))
         if r.scope == "district" and not 0.5 <= r.ratio <= 2.0:
             ratio.stylize("red")
         table.add_row(
@@ -166,7 +167,7 @@ def check(
             _num(r.public),
             _year(r.year),
             Text(str(r.scope), style="green" if r.scope == "district" else "yellow"),
-            f"{_num(r.model)} [{_num(r.model_lo)}–{_num(r.model_hi)}]",
+            _num(r.model) + band(r.model_lo, r.model_hi, _num, "–"),
             ratio,
             Text(f"{r.publisher} ({r.area_covered})"),
         )
@@ -174,7 +175,9 @@ def check(
     console.print(
         Text(
             "red: a district figure the model misses by more than a factor of 2. 'wider' figures "
-            "cover more than the district (a whole city), so the model should fall short of them.",
+            "cover more than the district (a whole city), so the model should fall short of them. "
+            + BAND_NOTE
+            + ".",
             style="dim",
         )
     )

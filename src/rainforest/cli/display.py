@@ -1,5 +1,6 @@
-"""How the CLI shows numbers and progress: one compact number format and one progress bar,
-shared by every command (experiments, places, channels, demo, runs, explain)."""
+"""How the CLI shows numbers and progress: one compact number format, one way to show a
+model's band, and one progress bar, shared by every command (experiments, places, channels,
+demo, runs, explain)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,22 @@ def fmt(v: Any) -> str:
     if abs(v) >= 1:
         return f"{v:,.1f}"
     return f"{v:.3g}"
+
+
+def band(lo: Any, hi: Any, f: Callable[[Any], str] = fmt, sep: str = ", ") -> str:
+    """`` [lo, hi]`` formatted by ``f``, or nothing where there is no band (one run, NaN)."""
+    if lo is None or hi is None or not (math.isfinite(float(lo)) and math.isfinite(float(hi))):
+        return ""
+    return f" [{f(lo)}{sep}{f(hi)}]"
+
+
+#: what the model tables' "[90%]" means (experiments.tables.run_band)
+BAND_NOTE = (
+    "[90%]: where one run lands: the runs' 5-95% quantiles from 20 runs, below that "
+    "mean ± t·s·√(1+1/n) (runs taken as normal; none from one run)"
+)
+#: and for a share pooled over all runs' firms (experiments.tables.share_band)
+POOLED_NOTE = "a share pooled over all runs' firms (place 'all'): its Wilson interval"
 
 
 @contextmanager

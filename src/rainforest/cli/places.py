@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from rainforest.cli.app import app, console, fail
-from rainforest.cli.display import fmt, progress_bar
+from rainforest.cli.display import BAND_NOTE, POOLED_NOTE, band, fmt, progress_bar
 from rainforest.cli.options import cluster_option, executor_spec, workers_option
 
 
@@ -44,7 +44,7 @@ def _level_table(tab: Any, title: str) -> Table:
             if r.year is None or (isinstance(r.year, float) and math.isnan(r.year))
             else str(int(r.year)),
             f(r.data),
-            f"{f(r.model)} [{f(r.model_lo)}, {f(r.model_hi)}]",
+            f(r.model) + band(r.model_lo, r.model_hi, f),
             "" if growth else fmt(r.factor),
             within,
             f"{r.z:+.1f}",
@@ -53,8 +53,8 @@ def _level_table(tab: Any, title: str) -> Table:
     from rainforest.experiments.joint import MOMENTS, PARTLY_INPUT
 
     partly = [m for m in PARTLY_INPUT if m in set(tab["moment"])]
-    if partly:  # say which checked figures an input sets in part
-        t.caption = escape("; ".join(f"{MOMENTS[m].label}: {PARTLY_INPUT[m]}" for m in partly))
+    notes = [f"{MOMENTS[m].label}: {PARTLY_INPUT[m]}" for m in partly]  # inputs set them in part
+    t.caption = escape("; ".join([*notes, BAND_NOTE, POOLED_NOTE]))
     return t
 
 
@@ -221,7 +221,18 @@ def validate_places_cmd(
             + ")",
         )
     )
-    t = Table(title=f"direction of {years}-year change vs history", box=box.SIMPLE_HEAD)
+    if seeds < 4:  # Student's t with 1 or 2 degrees of freedom: bands 6.3 or 2.9 sd wide
+        console.print(
+            f"{seeds} seed{'s' if seeds > 1 else ''}: "
+            + ("no band" if seeds < 2 else "the bands are wide, as few runs warrant")
+            + "; -n 4 or more narrows them",
+            style="yellow",
+        )
+    t = Table(
+        title=f"direction of {years}-year change vs history",
+        box=box.SIMPLE_HEAD,
+        caption="[90%]: where one run lands, as in the table above",
+    )
     for c in (
         "place",
         "quantity",
@@ -238,7 +249,7 @@ def validate_places_cmd(
         t.add_row(
             escape(r.place),
             r.quantity,
-            f"{r.model_change:+.1%} [{r.model_lo:+.1%}, {r.model_hi:+.1%}]",
+            f"{r.model_change:+.1%}" + band(r.model_lo, r.model_hi, lambda v: f"{v:+.1%}"),
             r.model,
             r.history,
             match,

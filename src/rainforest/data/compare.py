@@ -10,6 +10,7 @@ a district) the model should fall below the figure by about the district's share
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -192,13 +193,16 @@ def compare_model(
     -------
     pandas.DataFrame
         One row per (region, public figure) with the columns of :data:`COLUMNS`: the public
-        value, the model's mean and 5-95% range over runs (``model_lo``, ``model_hi``), and
-        the ratio model / public with its 5-95% range. A network preset's own figures (the
+        value, the model's mean and the 90% band a single run falls in (``model_lo``,
+        ``model_hi``; :func:`rainforest.experiments.tables.run_band`: the runs' quantiles
+        from 20 runs, a Student-t prediction interval below), and the ratio model / public
+        with its band. A network preset's own figures (the
         whole Greater Bay Area, say) are set against the sum of its regions, labelled
         ``(all regions)``. Regions without statistics, and figures whose unit the model does
         not produce (US dollars, say), are left out.
     """
     from rainforest.api import simulate  # the engine: imported only when a comparison runs
+    from rainforest.experiments.tables import run_band
 
     if years < 1 or runs < 1:
         raise ValueError("years and runs must be at least 1")
@@ -232,7 +236,7 @@ def compare_model(
                 values = np.array([q.value(m, area, years) for m in per_run])
             except KeyError:
                 continue  # the engine does not report this metric
-            lo, hi = np.quantile(values, [0.05, 0.95])
+            lo, hi = run_band(values, positive=True)  # where one run lands (few: Student's t)
             for f in figures.itertuples(index=False):
                 ratios = values / f.value if f.value > 0 else np.full_like(values, np.nan)
                 rows.append(
@@ -250,8 +254,8 @@ def compare_model(
                         "model_lo": float(lo),
                         "model_hi": float(hi),
                         "ratio": float(np.mean(ratios)),
-                        "ratio_lo": float(np.quantile(ratios, 0.05)),
-                        "ratio_hi": float(np.quantile(ratios, 0.95)),
+                        "ratio_lo": float(lo / f.value) if f.value > 0 else math.nan,
+                        "ratio_hi": float(hi / f.value) if f.value > 0 else math.nan,
                         "model_note": q.model_note,
                     }
                 )

@@ -51,6 +51,7 @@ import pandas as pd
 from rainforest.data import load_statistics
 from rainforest.experiments.history import SIGN, history, shortfall
 from rainforest.experiments.parameters import ExperimentError
+from rainforest.experiments.tables import run_band, share_band
 
 #: Where the shipped fit lives (loaded by ``validate --places`` and ``claims`` by default).
 FITTED_PATH = Path(__file__).resolve().parents[1] / "data" / "fitted" / "mechanisms.toml"
@@ -880,8 +881,10 @@ def distance(targets: Sequence[PlaceTarget], runs: pd.DataFrame, surv: np.ndarra
 def target_table(
     targets: Sequence[PlaceTarget], runs: pd.DataFrame, surv: np.ndarray
 ) -> pd.DataFrame:
-    """Every target the runs measure (:func:`measured`) beside the model: mean and 90%
-    interval over runs, factor off, error."""
+    """Every target the runs measure (:func:`measured`) beside the model: mean, 90% band,
+    factor off, error. The band is where a single run falls (:func:`tables.run_band`: the
+    runs' quantiles from 20 runs, a Student-t prediction interval below), for a share pooled
+    over all runs' firms its Wilson interval (:func:`tables.share_band`)."""
     rows = []
     for t in targets:
         if not measured(t, surv):
@@ -889,8 +892,16 @@ def target_table(
         v = simulated(t, runs, surv)
         fin = v[np.isfinite(v)]
         mean = float(fin.mean()) if len(fin) else math.nan
-        lo, hi = np.quantile(fin, [0.05, 0.95]) if len(fin) else (math.nan, math.nan)
         kind = MOMENTS[t.moment].kind if t.moment in MOMENTS else "share"
+        if t.place == "all":
+            n, k = surv[POOLED.index(t.moment)]
+            lo, hi = share_band(float(k), float(n))
+            if t.moment.startswith("survival_"):  # the share that failed, turned round
+                lo, hi = 1.0 - hi, 1.0 - lo
+        else:
+            lo, hi = run_band(fin, positive=kind in ("log", "share"))
+            if kind == "share":
+                hi = min(hi, 1.0)
         factor = mean / t.value if kind == "log" and t.value > 0 else math.nan
         rows.append(
             {

@@ -40,6 +40,7 @@ from rainforest.experiments.joint import (
     place_scenario,
     target_table,
 )
+from rainforest.experiments.tables import run_band
 
 #: Places checked by default: the fitted and held-out ones, and others with growth history.
 VALIDATE_PLACES = (*DEFAULT_PLACES, *DEFAULT_HOLDOUT, "nanjing", "eindhoven", "kendall-square")
@@ -202,13 +203,15 @@ def validate_places(
             v = np.array(ch)
             h, evidence, _ = hist.get(q, ("no data", "", None))
             md = direction(float(np.nanmean(v)))
+            band = run_band(v)
             dirs.append(
                 {
                     "place": place,
                     "quantity": q,
                     "model_change": float(np.nanmean(v)),
-                    "model_lo": float(np.nanquantile(v, 0.05)),
-                    "model_hi": float(np.nanquantile(v, 0.95)),
+                    # where a single run lands (few runs: a t prediction interval)
+                    "model_lo": band[0],
+                    "model_hi": band[1],
                     "model": md,
                     "history": h,
                     "evidence": evidence,

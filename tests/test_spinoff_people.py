@@ -55,10 +55,13 @@ def test_thinned_draws_match_the_hazard_and_favour_better_parents(seed):
 
 def test_employees_of_small_firms_found_more_often():
     """The small-firm effect (Elfenbein, Hamilton & Zenger 2010): two employers of equal
-    quality, one of 10 people and one of 1,000; with size_effect 0.3 around 100 people the
-    small one's employees leave to found 4x as often (10^0.3 / 10^-0.3), and as often as the
-    large one's without the effect."""
-    p = sp.SpinoffParams(enabled=True, size_effect=0.3)
+    quality, one of 10 people and one of 1,000; with size_effect 0.3 on both sides of 100
+    people the small one's employees leave to found 4x as often (10^0.3 / 10^-0.3), and as
+    often as the large one's without the effect. By default (size_effect_large 0) the effect
+    is the small firms' only: employers above the reference are alike."""
+    below = sp.size_pull(np.array([10.0, 1000.0, 20_000.0]), sp.SpinoffParams(size_effect=0.3))
+    assert below == pytest.approx([10**0.3, 1.0, 1.0])
+    p = sp.SpinoffParams(enabled=True, size_effect=0.3, size_effect_large=0.3)
     pull = sp.size_pull(np.array([10.0, 1000.0, 0.0]), p)
     assert pull == pytest.approx([10**0.3, 10**-0.3, 100**0.3])  # no one: as a firm of 1
     assert (sp.size_pull(np.array([10.0, 1000.0]), sp.SpinoffParams()) == 1.0).all()

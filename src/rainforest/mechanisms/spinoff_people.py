@@ -101,13 +101,15 @@ def employer_sizes(O, glob, n: int, neutral: float) -> np.ndarray:
 
 
 def size_pull(heads: np.ndarray, p: SpinoffParams) -> np.ndarray:
-    """The small-firm effect per employer: ``(heads / size_reference) ** -size_effect``
-    (heads at least 1; real head counts, :func:`employer_sizes`), ones when ``size_effect``
-    is 0 (Elfenbein, Hamilton & Zenger 2010)."""
+    """The small-firm effect per employer: ``(heads / size_reference) ** -e`` with ``e`` =
+    ``size_effect`` below the reference and ``size_effect_large`` above it (heads at least 1;
+    real head counts, :func:`employer_sizes`), ones when ``size_effect`` is 0 (Elfenbein,
+    Hamilton & Zenger 2010)."""
     if p.size_effect == 0.0:
         return np.ones(len(heads), np.float64)
-    heads = np.asarray(heads, np.float64)
-    return pm.power(np.maximum(heads, 1.0) / p.size_reference, -p.size_effect)
+    rel = np.maximum(np.asarray(heads, np.float64), 1.0) / p.size_reference
+    e = np.where(rel < 1.0, p.size_effect, p.size_effect_large)
+    return pm.power(rel, -e)
 
 
 def org_pull(O, glob, n: int, p: SpinoffParams) -> np.ndarray:

@@ -2020,6 +2020,19 @@ class SpinoffParams(Model):
         "people",
         source="assumed: the 100-employee line of Elfenbein, Hamilton & Zenger (2010)",
     )
+    size_effect_large: Annotated[float, Field(ge=0.0, le=2.0)] = _f(
+        0.0,
+        "The small-firm effect's elasticity above size_reference (size_effect applies below "
+        "it): 0 leaves employers larger than the reference alike, size_effect continues the "
+        "same log-linear decline among them.",
+        "elasticity",
+        source="assumed: 0, the effect below the reference only: Elfenbein, Hamilton & Zenger "
+        "(2010) find the gap between small firms (under 100 employees) and the rest; among "
+        "large employers, who spawns more is carried by the hazard's quality and growth "
+        "terms (Gompers, Lerner & Scharfstein 2005, Journal of Finance 60:577), and a large "
+        "anchor's spin-offs are what anchor-led districts rest on (seed 001: 飞利浦不断分拆出"
+        "新的科技企业)",
+    )
     max_hazard: Share = _f(0.02, "Cap of the monthly hazard (and the thinning rate).", "1/month")
     stay_nearby: Share = _f(
         0.8,

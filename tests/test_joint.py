@@ -146,6 +146,42 @@ def test_latest_year_of_a_repeated_figure_is_held_out():
     assert by_year[2023] == "held out" and by_year[2022] == "fit"
 
 
+def test_a_published_figure_is_fitted_once():
+    """Seed 000's "one firm a day" gives Caohejing's new firms per 1,000 workers and, over its
+    firm count, its entry rate: one datum, so only the first is fitted, the other predicted."""
+    ts = [t for t in build_targets(["caohejing"], ()) if t.year is None]
+    role = {t.moment: t for t in ts}
+    assert role["new_firms_per_1k_workers"].role == "fit"
+    assert role["entry_rate"].role == "held out"
+    assert "fitted once, as new_firms_per_1k_workers" in role["entry_rate"].derivation
+    # figures from different rows are all fitted (specialised SMEs, output per km²)
+    assert role["specialised_per_km2"].role == role["output_per_km2"].role == "fit"
+
+
+def test_validate_places_shows_the_roles_the_fit_gave(tmp_path):
+    """A fit's report says what it fitted: the shipped fit (made before the fitted-once rule)
+    fitted Caohejing's entry rate, so validate --places labels it "fit" although today's rules
+    would hold it out; without the report's targets the rules decide."""
+    import shutil
+
+    from rainforest.validation import validate_places
+
+    fit = tmp_path / "fit.toml"
+    shutil.copy(FITTED_PATH, fit)
+    report = json.loads(FITTED_PATH.with_suffix(".json").read_text(encoding="utf-8"))
+    fit.with_suffix(".json").write_text(json.dumps(report), encoding="utf-8")
+
+    def role():
+        v = validate_places(["caohejing"], fit, seeds=(0,), scale=200.0, years=2)
+        lv = v.levels
+        return lv.loc[(lv["moment"] == "entry_rate") & lv["year"].isna(), "role"].item()
+
+    assert role() == "fit"
+    del report["targets"]
+    fit.with_suffix(".json").write_text(json.dumps(report), encoding="utf-8")
+    assert role() == "held out"
+
+
 def test_ratios_pair_figures_of_the_same_year_only():
     # Caohejing's 2007 foundings (174) must not be divided by its 2024 firm stock
     ts = build_targets(["caohejing"], ())

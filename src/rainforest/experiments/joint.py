@@ -505,6 +505,11 @@ def _raw_targets(stats: pd.DataFrame, place: str) -> list[tuple[str, float, int 
     return out
 
 
+def _figure(row: Any) -> tuple:
+    """Identity of a published figure (a statistics row), to fit each one once."""
+    return (row.place, row.measure, row.value, row.year, row.publisher, row.document)
+
+
 def build_targets(
     places: Sequence[str] = DEFAULT_PLACES,
     holdout: Sequence[str] = DEFAULT_HOLDOUT,
@@ -523,6 +528,11 @@ def build_targets(
     hold_latest
         Hold out the latest year of a figure published for several years (the earlier ones
         are fitted), and survival at the ages of :data:`HELD_SURVIVAL_AGES`.
+
+    A published figure is fitted once: where two moments derive from the same row (seed
+    000's "one firm a day" gives Caohejing's new firms per 1,000 workers and, over its firm
+    count, its entry rate), the first is fitted and the others are held out, so one datum
+    does not weigh twice in the distance.
     stats
         The statistics (default: :func:`rainforest.data.load_statistics`).
     years
@@ -542,6 +552,7 @@ def build_targets(
         by_moment: dict[str, list] = {}
         for t in raw:
             by_moment.setdefault(t[0], []).append(t)
+        fitted_through: dict[tuple, str] = {}  # a published figure -> the moment fitting it
         for moment, items in by_moment.items():
             kind = MOMENTS[moment].kind
             latest = max((t[2] or 0) for t in items)
@@ -554,8 +565,14 @@ def build_targets(
                     or (hold_latest and len(items) > 1 and (year or 0) == latest)
                 ):
                     role = "held out"
+                elif _figure(rows[0]) in fitted_through:
+                    # one published figure enters the distance once (SMM's moments are
+                    # distinct data): a second moment derived from it is predicted
+                    role = "held out"
+                    how += f" (its figure is fitted once, as {fitted_through[_figure(rows[0])]})"
                 else:
                     role = "fit"
+                    fitted_through[_figure(rows[0])] = m
                 if kind == "log" and value <= 0:
                     continue
                 out.append(

@@ -91,6 +91,13 @@ class PlaceValidation:
         return pd.DataFrame(rows)
 
 
+def _key(x: dict) -> str:
+    """:attr:`PlaceTarget.key` of a target in a fit's JSON report (years as numbers or NaN)."""
+    y = x.get("year")
+    year = int(y) if isinstance(y, int | float) and math.isfinite(y) else None
+    return f"{x['place']}:{x['moment']}:{year or 'undated'}"
+
+
 def validate_places(
     places: Sequence[str] = VALIDATE_PLACES,
     fitted: str | Path | None = FITTED_PATH,
@@ -140,6 +147,7 @@ def validate_places(
     pooled_seen: set[str] | None = None  # the pooled moments the fit's runs measured
     directions_seen: set[tuple[str, str]] | None = None  # (moment, place) the fit targeted
     fit_years: int | None = None  # the fit's run length (long fits fit the funded shares)
+    saw: dict[str, str] = {}  # target key -> the role the fit's own report gives it
     provenance = "the presets' own values (no fit applied)"
     if fitted is not None:
         values, sources = load_fitted(fitted)
@@ -150,6 +158,7 @@ def validate_places(
             fit_places, fit_holdout = tuple(info["places"]), tuple(info["holdout"])
             fit_years = int(info.get("budget", {}).get("years", 0)) or None
             if "targets" in info:
+                saw = {_key(x): x["role"] for x in info["targets"]}
                 pooled_seen = {x["moment"] for x in info["targets"] if x["place"] == "all"}
                 directions_seen = {
                     (x["moment"], x["place"])
@@ -169,6 +178,7 @@ def validate_places(
             or (t.moment, t.place) in directions_seen
         )
     }
+    roles.update(saw)  # what the fit did, even where the target rules changed since
     targets = build_targets(places, (), stats=stats)
     targets = [
         t.__class__(**{**t.__dict__, "role": roles.get(t.key, _outside(t))}) for t in targets

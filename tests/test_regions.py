@@ -99,8 +99,10 @@ def test_hybrid_collaboration_raises_cross_region_cofounding_and_investment():
     ideas of people outside employment take their tie partner as possible co-founder. With
     ``people_spinoffs.cofounder_from_ties`` (off in the shipped fit, so that it waits for a
     re-fit) a spin-off's co-founder is drawn among the founder's ties, and hybrid work brings
-    co-founders from the other region: 17 in 8 seeds at full hybrid work, at least one in
-    every seed, none without it (M3 lets a remote co-founder join with the hybrid chance)."""
+    co-founders from the other region: without it none in any seed (structurally), with full
+    hybrid work some in at least three seeds of four (fit L7: 17 in 8 seeds; L12, whose
+    founders come less from ideas met through ties: 6 in 8; M3 lets a remote co-founder join
+    with the hybrid chance)."""
     low = cross_region_ties(second_edition(two_regions(connect={"hybrid": 0.0})), range(6))
     high = cross_region_ties(second_edition(two_regions(connect={"hybrid": 1.0})), range(6))
     assert high[:, 1].mean() > 1.3 * low[:, 1].mean() + 1, (high[:, 1], low[:, 1])
@@ -112,7 +114,7 @@ def test_hybrid_collaboration_raises_cross_region_cofounding_and_investment():
         deep_set(second_edition(two_regions(connect={"hybrid": 1.0})), ties, True), range(8)
     )
     assert (low[:, 0] == 0).all(), low[:, 0]
-    assert (high[:, 0] > 0).mean() >= 0.75 and high[:, 0].sum() >= 8, high[:, 0]
+    assert (high[:, 0] > 0).mean() >= 0.75, high[:, 0]
     low = cross_region_ties(first_edition(two_regions(connect={"hybrid": 0.0})), range(8))
     high = cross_region_ties(first_edition(two_regions(connect={"hybrid": 1.0})), range(8))
     assert high[:, 0].mean() > low[:, 0].mean() + 1

@@ -519,6 +519,11 @@ def build_targets(
 ) -> list[PlaceTarget]:
     """The target set: every mappable public figure of ``places`` and ``holdout``.
 
+    A published figure is fitted once: where two moments derive from the same row (seed
+    000's "one firm a day" gives Caohejing's new firms per 1,000 workers and, over its firm
+    count, its entry rate), the first is fitted and the others are held out, so one datum
+    does not weigh twice in the distance.
+
     Parameters
     ----------
     places
@@ -528,11 +533,6 @@ def build_targets(
     hold_latest
         Hold out the latest year of a figure published for several years (the earlier ones
         are fitted), and survival at the ages of :data:`HELD_SURVIVAL_AGES`.
-
-    A published figure is fitted once: where two moments derive from the same row (seed
-    000's "one firm a day" gives Caohejing's new firms per 1,000 workers and, over its firm
-    count, its entry rate), the first is fitted and the others are held out, so one datum
-    does not weigh twice in the distance.
     stats
         The statistics (default: :func:`rainforest.data.load_statistics`).
     years

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rainforest.experiments.joint import POOLED, PlaceTarget, target_table
-from rainforest.experiments.tables import MIN_EMPIRICAL, run_band, share_band
+from rainforest.metrics.bands import MIN_EMPIRICAL, run_band, share_band
 
 
 def test_two_runs_give_a_band_far_wider_than_their_range():

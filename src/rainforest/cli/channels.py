@@ -7,8 +7,13 @@ import typer
 from rich.table import Table
 
 from rainforest.cli.app import app, console, fail
-from rainforest.cli.display import progress_bar
+from rainforest.cli.display import BAND_NOTE, band, progress_bar
 from rainforest.cli.options import fitted_option, scale_option
+
+
+def _span(lo: float, hi: float, f) -> str:
+    """``lo-hi`` in ``f``'s format, or a dash where one run gives no band."""
+    return band(lo, hi, f, "-").strip(" []") or "–"
 
 
 @app.command()
@@ -69,12 +74,15 @@ def channels(
         out.add_row(
             r.channel,
             f"{r.share:.0%}",
-            f"{r.low:.0%}-{r.high:.0%}",
+            _span(r.low, r.high, lambda v: f"{v:.0%}"),
             f"{r.per_year:,.0f}",
             r.meaning,
         )
     console.print(out)
-    console.print("comeback overlaps the other channels (a share of all foundings).", style="dim")
+    console.print(
+        "comeback overlaps the other channels (a share of all foundings). " + BAND_NOTE + ".",
+        style="dim",
+    )
     f = funnel(results)
     ft = Table(title="funnel: per 1,000 people a year")
     for col, justify in (("measure", "left"), ("mean", "right"), ("90% interval", "right"),
@@ -83,7 +91,7 @@ def channels(
     for r in f.itertuples():
         pct = r.measure == "founded_share"
         fmt = (lambda v: f"{v:.0%}") if pct else (lambda v: f"{v:.2f}")
-        ft.add_row(r.measure, fmt(r.mean), f"{fmt(r.low)}-{fmt(r.high)}", r.meaning)
+        ft.add_row(r.measure, fmt(r.mean), _span(r.low, r.high, fmt), r.meaning)
     console.print(ft)
     shares = [genealogy(r) for r in results]
     console.print(

@@ -48,12 +48,12 @@ def band(lo: Any, hi: Any, f: Callable[[Any], str] = fmt, sep: str = ", ") -> st
     return f" [{f(lo)}{sep}{f(hi)}]"
 
 
-#: what the model tables' "[90%]" means (experiments.tables.run_band)
+#: what the model tables' "[90%]" means (metrics.bands.run_band)
 BAND_NOTE = (
     "[90%]: where one run lands: the runs' 5-95% quantiles from 20 runs, below that "
     "mean ± t·s·√(1+1/n) (runs taken as normal; none from one run)"
 )
-#: and for a share pooled over all runs' firms (experiments.tables.share_band)
+#: and for a share pooled over all runs' firms (metrics.bands.share_band)
 POOLED_NOTE = "a share pooled over all runs' firms (place 'all'): its Wilson interval"
 
 

@@ -194,7 +194,7 @@ def compare_model(
     pandas.DataFrame
         One row per (region, public figure) with the columns of :data:`COLUMNS`: the public
         value, the model's mean and the 90% band a single run falls in (``model_lo``,
-        ``model_hi``; :func:`rainforest.experiments.tables.run_band`: the runs' quantiles
+        ``model_hi``; :func:`rainforest.metrics.bands.run_band`: the runs' quantiles
         from 20 runs, a Student-t prediction interval below), and the ratio model / public
         with its band. A network preset's own figures (the
         whole Greater Bay Area, say) are set against the sum of its regions, labelled
@@ -202,7 +202,7 @@ def compare_model(
         not produce (US dollars, say), are left out.
     """
     from rainforest.api import simulate  # the engine: imported only when a comparison runs
-    from rainforest.experiments.tables import run_band
+    from rainforest.metrics.bands import run_band
 
     if years < 1 or runs < 1:
         raise ValueError("years and runs must be at least 1")

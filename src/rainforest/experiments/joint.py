@@ -51,7 +51,7 @@ import pandas as pd
 from rainforest.data import load_statistics
 from rainforest.experiments.history import SIGN, history, shortfall
 from rainforest.experiments.parameters import ExperimentError
-from rainforest.experiments.tables import run_band, share_band
+from rainforest.metrics.bands import run_band, share_band
 
 #: Where the shipped fit lives (loaded by ``validate --places`` and ``claims`` by default).
 FITTED_PATH = Path(__file__).resolve().parents[1] / "data" / "fitted" / "mechanisms.toml"
@@ -899,9 +899,9 @@ def target_table(
     targets: Sequence[PlaceTarget], runs: pd.DataFrame, surv: np.ndarray
 ) -> pd.DataFrame:
     """Every target the runs measure (:func:`measured`) beside the model: mean, 90% band,
-    factor off, error. The band is where a single run falls (:func:`tables.run_band`: the
+    factor off, error. The band is where a single run falls (:func:`metrics.bands.run_band`: the
     runs' quantiles from 20 runs, a Student-t prediction interval below), for a share pooled
-    over all runs' firms its Wilson interval (:func:`tables.share_band`)."""
+    over all runs' firms its Wilson interval (:func:`metrics.bands.share_band`)."""
     rows = []
     for t in targets:
         if not measured(t, surv):

@@ -40,7 +40,7 @@ from rainforest.experiments.joint import (
     place_scenario,
     target_table,
 )
-from rainforest.experiments.tables import run_band
+from rainforest.metrics.bands import run_band
 
 #: Places checked by default: the fitted and held-out ones, and others with growth history.
 VALIDATE_PLACES = (*DEFAULT_PLACES, *DEFAULT_HOLDOUT, "nanjing", "eindhoven", "kendall-square")

@@ -24,6 +24,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from rainforest.metrics.bands import run_band
+
 #: channels of foundings, in display order, with what each route means
 CHANNELS: dict[str, str] = {
     "grassroots": "ideas from contacts or ties, founders not leaving an employer",
@@ -81,8 +83,10 @@ def channel_counts(res) -> pd.Series:
 
 
 def channels(results: Sequence) -> pd.DataFrame:
-    """Share of foundings by channel over runs: mean, 5% and 95% quantiles, and the mean
-    count a year. ``comeback`` is a share of all foundings too, overlapping the others."""
+    """Share of foundings by channel over runs: mean, the 90% band one run lands in
+    (:func:`rainforest.metrics.bands.run_band`: the runs' quantiles from 20 runs, Student's t
+    below), and the mean count a year. ``comeback`` is a share of all foundings too,
+    overlapping the others."""
     if not results:
         raise ValueError("channels() needs at least one run")
     rows = []
@@ -93,11 +97,12 @@ def channels(results: Sequence) -> pd.DataFrame:
         rows.append((c / total if total > 0 else c * np.nan, c / years))
     shares = pd.DataFrame([r[0] for r in rows])
     per_year = pd.DataFrame([r[1] for r in rows])
+    bands = {c: run_band(shares[c].to_numpy(float), positive=True) for c in shares.columns}
     table = pd.DataFrame(
         {
             "share": shares.mean(),
-            "low": shares.quantile(0.05),
-            "high": shares.quantile(0.95),
+            "low": pd.Series({c: b[0] for c, b in bands.items()}),
+            "high": pd.Series({c: min(b[1], 1.0) for c, b in bands.items()}),
             "per_year": per_year.mean(),
         }
     )
@@ -116,9 +121,10 @@ FUNNEL: dict[str, str] = {
 
 
 def funnel(results: Sequence) -> pd.DataFrame:
-    """Opportunities to found and foundings per 1,000 people a year over runs (mean, 5% and
-    95% quantiles), and ``founded_share``: foundings per opportunity (ideas, recombinant ideas
-    and spin-off draws together).
+    """Opportunities to found and foundings per 1,000 people a year over runs (mean and the
+    90% band one run lands in, :func:`rainforest.metrics.bands.run_band`), and
+    ``founded_share``: foundings per opportunity (ideas, recombinant ideas and spin-off draws
+    together).
 
     Why: it says whether a place founds more because its people meet more opportunities (the
     ties, knowledge and anchors at work) or because more of them take the step (the founding
@@ -137,7 +143,14 @@ def funnel(results: Sequence) -> pd.DataFrame:
         row["founded_share"] = row["foundings"] / opportunities if opportunities > 0 else np.nan
         rows.append(row)
     d = pd.DataFrame(rows)
-    table = pd.DataFrame({"mean": d.mean(), "low": d.quantile(0.05), "high": d.quantile(0.95)})
+    bands = {k: run_band(d[k].to_numpy(float), positive=True) for k in d.columns}
+    table = pd.DataFrame(
+        {
+            "mean": d.mean(),
+            "low": pd.Series({k: b[0] for k, b in bands.items()}),
+            "high": pd.Series({k: b[1] for k, b in bands.items()}),
+        }
+    )
     table.index.name = "measure"
     table["meaning"] = [
         FUNNEL.get(k, "foundings per opportunity (ideas and spin-off draws)") for k in table.index

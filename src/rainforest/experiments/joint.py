@@ -389,7 +389,12 @@ class PlaceTarget:
 
     @property
     def key(self) -> str:
-        return f"{self.place}:{self.moment}:{self.year or 'undated'}"
+        return target_key(self.place, self.moment, self.year)
+
+
+def target_key(place: str, moment: str, year: int | None) -> str:
+    """A target's identity across target sets and a fit's JSON report (:attr:`PlaceTarget.key`)."""
+    return f"{place}:{moment}:{year or 'undated'}"
 
 
 def _source(row: Any) -> str:
@@ -1427,5 +1432,6 @@ __all__ = [
     "place_scenario",
     "run_moments",
     "start_from_fit",
+    "target_key",
     "target_table",
 ]

@@ -38,6 +38,7 @@ from rainforest.experiments.joint import (
     place_moments,
     place_scale,
     place_scenario,
+    target_key,
     target_table,
 )
 from rainforest.metrics.bands import run_band
@@ -92,10 +93,11 @@ class PlaceValidation:
 
 
 def _key(x: dict) -> str:
-    """:attr:`PlaceTarget.key` of a target in a fit's JSON report (years as numbers or NaN)."""
+    """:func:`target_key` of a target in a fit's JSON report (years as numbers or NaN)."""
     y = x.get("year")
-    year = int(y) if isinstance(y, int | float) and math.isfinite(y) else None
-    return f"{x['place']}:{x['moment']}:{year or 'undated'}"
+    return target_key(
+        x["place"], x["moment"], int(y) if isinstance(y, int | float) and math.isfinite(y) else None
+    )
 
 
 def validate_places(

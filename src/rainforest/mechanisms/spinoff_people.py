@@ -17,9 +17,10 @@ inherits its founder's knowledge vector (:func:`inherit`), the parent's domain a
 ``stay_nearby``, the parent's cell (else a random cell of the region), so any heredity comes
 from what employees learned.
 
-The small-firm effect (``size_effect``, 0 in the schema and the shipped fit; docs/calibration.md
-§17 has a fit that took it and why it is not shipped): the hazard is multiplied by the
-employer's ``(head count / size_reference) ** -size_effect`` (:func:`size_pull`), since
+The small-firm effect (``size_effect``, 0 in the schema, 0.12 in the shipped fit L12;
+docs/calibration.md §17-21): the hazard is multiplied by the employer's
+``(head count / size_reference) ** -size_effect`` below the reference and by the same with
+``size_effect_large`` (0 by default: large employers alike) above it (:func:`size_pull`), since
 scientists and engineers in small firms found far more often than those in large ones
 (Elfenbein, Hamilton & Zenger 2010; Sørensen 2007). A district dense in small firms then
 breeds more of them, one dominated by large employers fewer: the firm stock's level becomes

@@ -189,6 +189,42 @@ def test_validate_places_shows_the_roles_the_fit_gave(tmp_path):
     assert role() == "held out"
 
 
+def test_a_figure_the_fit_did_not_see_is_not_labelled_fit(tmp_path):
+    """A figure the fit's report lacks (added to the data, or mapped to a new moment since)
+    was not fitted by it: validate --places shows it as held out even where today's rules
+    would fit it."""
+    import shutil
+
+    from rainforest.validation import validate_places
+
+    fit = tmp_path / "fit.toml"
+    shutil.copy(FITTED_PATH, fit)
+    report = json.loads(FITTED_PATH.with_suffix(".json").read_text(encoding="utf-8"))
+    fitted = [
+        x
+        for x in report["targets"]
+        if x["place"] == "caohejing" and x["moment"] == "output_per_km2" and x["role"] == "fit"
+    ]
+    assert len(fitted) == 1
+    report["targets"].remove(fitted[0])
+    fit.with_suffix(".json").write_text(json.dumps(report), encoding="utf-8")
+    v = validate_places(["caohejing"], fit, seeds=(0,), scale=200.0, years=2)
+    lv = v.levels
+    assert lv.loc[lv["moment"] == "output_per_km2", "role"].tolist() == ["held out"]
+
+
+def test_figures_that_count_arrivals_compare_foundings_and_arrivals():
+    """Counts that say they include firms moving in (measure firms_gained) are compared with
+    foundings plus M21's arrivals, never with foundings alone."""
+    ts = build_targets(["caohejing", "eindhoven"], ())
+    gained = {(t.place, t.moment) for t in ts if t.moment in ("gained_per_1k_workers", "gain_rate")}
+    assert ("caohejing", "gained_per_1k_workers") in gained
+    assert ("eindhoven", "gain_rate") in gained
+    m = pd.DataFrame({"foundings": [1.0] * 12, "firm_arrivals": [2.0] * 12, "firms": [100.0] * 12})
+    assert MOMENTS["gain_rate"].value(m, 1.0) == pytest.approx(0.36)
+    assert MOMENTS["entry_rate"].value(m, 1.0) == pytest.approx(0.12)
+
+
 def test_ratios_pair_figures_of_the_same_year_only():
     # Caohejing's 2007 foundings (174) must not be divided by its 2024 firm stock
     ts = build_targets(["caohejing"], ())

@@ -39,6 +39,12 @@ REPLACED = {"ideas": "recombination", "anchors": "people_spinoffs", "belief": "t
 BYPASSED = {"belief": {"mechanisms.belief.success_impact": 0.0}}
 
 
+#: mechanisms that neither edition switches on (opt-in), with the values that switch each on:
+#: their contract is checked on the second edition with them on (M21's firms moving in and out
+#: of a district: docs/calibration.md section 22)
+OPT_IN = {"firm_arrivals": {"mechanisms.firm_arrivals.enabled": True}}
+
+
 def second_edition_section(mech) -> bool:
     """Whether ``mech`` is one of the second edition's (M13-M20): its own switch is one of
     :data:`SECOND_EDITION`'s."""
@@ -169,9 +175,9 @@ def test_every_hook_is_in_the_month_once():
 
 
 def test_the_default_is_the_first_edition():
-    """The one place that states the schema's default: the first edition (the nine
+    """The one place that states the schema's default: the first edition (the
     second-edition switches off, its rules and the shared parameters at the first edition's
-    values); SECOND_EDITION switches the nine on and sets its rules."""
+    values); SECOND_EDITION switches them on and sets its rules."""
     default = scenario_from_dict(scenario())
     second = with_values(default, SECOND_EDITION)
     assert set(FIRST_EDITION) >= set(SECOND_EDITION)
@@ -202,8 +208,13 @@ def test_runs_switched_off_and_deterministically(mech, worlds, baselines):
         same = _numbers(bypassed).equals(_numbers(baselines["second"]))
         assert same, (mech.name, REPLACED[mech.name])
     # the contract where it acts: the second edition's sections on a SECOND_EDITION world,
-    # the first edition's (the replaced ones included) on a FIRST_EDITION world
+    # the first edition's (the replaced ones included) on a FIRST_EDITION world, an opt-in one
+    # on a SECOND_EDITION world with it switched on
     world, baseline = worlds[edition(mech)], baselines[edition(mech)]
+    if mech.name in OPT_IN:
+        world = with_values(worlds["second"], OPT_IN[mech.name])
+        baseline = simulate(world, years=1, seed=11)
+        assert not _numbers(baseline).equals(_numbers(baselines["second"])), mech.name
     sc = with_values(world, _expand(world, mech.off)) if mech.off else world
     a = simulate(sc, years=1, seed=11)
     b = simulate(sc, years=1, seed=11)

@@ -157,13 +157,23 @@ def _preset(name: str, edition: str):
 ARCHETYPES = [(model, edition) for edition in EDITIONS for model in T.MODELS]
 
 
+#: seeds of the archetype test: a run's label is a draw (the anchor-platform archetype on the
+#: calibrated second edition, fit L12, lands in its model in 7 of seeds 1-8, seed 3 not; the
+#: anchors' share of spin-offs runs 0.16-0.33 over those seeds; docs/calibration.md section
+#: 22), so the test asks for most of three runs, not one
+ARCHETYPE_SEEDS = (1, 2, 3)
+
+
 @pytest.mark.parametrize(("model", "edition"), ARCHETYPES)
 def test_archetype_presets_land_in_their_model(model, edition):
     if model not in preset_names():
         pytest.skip(f"preset {model} not shipped yet")
-    res = simulate(_preset(model, edition), years=3, seed=1)
-    t = T.classify(res)
-    assert t.label()["all"] == model, t.weights.round(2).to_dict("records")
+    labels, weights = [], []
+    for seed in ARCHETYPE_SEEDS:
+        t = T.classify(simulate(_preset(model, edition), years=3, seed=seed))
+        labels.append(t.label()["all"])
+        weights.append(t.weights.round(2).to_dict("records")[-1])
+    assert labels.count(model) * 2 > len(labels), (labels, weights)
 
 
 #: the seed's exemplars, 10 years: seeds 1 and 2 on the first edition, seed 1 (Oxford's

@@ -141,6 +141,8 @@ class Result:
             "patents",
             "output",
         ]
+        # firms moving in and out (M21), where any did
+        cols += [c for c in ("firm_arrivals", "firm_departures") if c in t and t[c].any()]
         return t[cols].round(1)
 
     def to_parquet(self, folder: str | Path) -> Path:
@@ -277,7 +279,7 @@ def build_result(engine, seed_info: Any, version: str) -> Result:
             "credentialed": o["cred"].astype(bool),
             "listed": o["listed"].astype(bool),
             "unicorn": o["unicorn"].astype(bool),
-            "exit": _categorical(o["exit"], ("none", "ipo", "acquisition", "failure")),
+            "exit": _categorical(o["exit"], S.EXITS),
             "exit_month": o["exit_month"],
             "cash": o["cash"],
             "weight": np.where(firm, o_weight, np.where(unique_org, 1.0, k)),

@@ -35,6 +35,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rainforest.state.tables import NOT_FOUNDED_HERE
+
 ARCHETYPES = (
     "university-led",
     "science-facility",
@@ -199,7 +201,9 @@ def run_statistics(item: tuple[str, int, int, float | None, str | None]) -> dict
     o = res.orgs
     start = -res.meta["warmup_months"]
     born = o[
-        (o.founded >= start) & o.kind.isin(["startup", "sme", "listed"]) & (o.origin != "initial")
+        (o.founded >= start)
+        & o.kind.isin(["startup", "sme", "listed"])
+        & ~o.origin.astype(str).isin(NOT_FOUNDED_HERE)
     ]
     surv = {}
     for age in SURVIVAL_AGES:

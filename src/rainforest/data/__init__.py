@@ -92,6 +92,7 @@ MEASURES: dict[str, tuple[str, str]] = {
     "fortune500_projects": ("enterprises", "Fortune Global 500 investment projects"),
     "spinouts": ("enterprises", "university spin-out companies created"),
     "new_enterprises": ("new firms", "new enterprises a year"),
+    "firms_gained": ("new firms", "firms added a year, founded or moved in"),
     "new_spinouts": ("new firms", "new spin-out companies a year"),
     "business_applications": ("new firms", "business applications a month"),
     "projected_business_formations": ("new firms", "employer businesses projected to form"),

@@ -40,6 +40,11 @@ def _per_year(col: str) -> Callable[[pd.DataFrame, float, int], float]:
     return lambda m, area, years: float(m[col].sum()) / years
 
 
+def _per_year_of(cols: tuple[str, ...]) -> Callable[[pd.DataFrame, float, int], float]:
+    """The yearly sum of several flows (a column the run lacks counts as zero)."""
+    return lambda m, area, years: sum(float(m[c].sum()) for c in cols if c in m) / years
+
+
 def _last_year_sum(col: str) -> Callable[[pd.DataFrame, float, int], float]:
     return lambda m, area, years: float(m[col].iloc[-12:].sum())
 
@@ -60,6 +65,13 @@ QUANTITIES = (
         "firms/year",
         "foundings a year",
         _per_year("foundings"),
+    ),
+    Quantity(
+        "firms gained a year",
+        ("firms_gained",),
+        "firms/year",
+        "foundings and firms moving in (M21) a year",
+        _per_year_of(("foundings", "firm_arrivals")),
     ),
     Quantity(
         "startups alive",

@@ -43,6 +43,7 @@ PLAN: tuple[str, ...] = (
     "connections.prepare",
     "migration.prepare",
     "outside_pool.exchange",
+    "firm_arrivals.arrive",
     "policy.costs",
     "instruments.costs",
     "belief.prepare",

@@ -52,6 +52,7 @@ from rainforest.data import load_statistics
 from rainforest.experiments.history import SIGN, history, shortfall
 from rainforest.experiments.parameters import ExperimentError
 from rainforest.metrics.bands import run_band, share_band
+from rainforest.state.tables import NOT_FOUNDED_HERE
 
 #: Where the shipped fit lives (loaded by ``validate --places`` and ``claims`` by default).
 FITTED_PATH = Path(__file__).resolve().parents[1] / "data" / "fitted" / "mechanisms.toml"
@@ -181,6 +182,13 @@ def _growth(col: str) -> Callable[[pd.DataFrame, float], float]:
     return f
 
 
+def _gained(m: pd.DataFrame) -> float:
+    """Firms added over the run by founding or by moving in (M21's arrivals; none where firms
+    do not move)."""
+    moved_in = float(m["firm_arrivals"].sum()) if "firm_arrivals" in m else 0.0
+    return float(m["foundings"].sum()) + moved_in
+
+
 MOMENTS: dict[str, Moment] = {
     m.key: m
     for m in (
@@ -204,6 +212,20 @@ MOMENTS: dict[str, Moment] = {
             "1/yr",
             "log",
             lambda m, a: float(m["foundings"].sum()) / _years(m) / float(m["firms"].mean()),
+        ),
+        Moment(
+            "gained_per_1k_workers",
+            "firms gained a year (founded or moved in) per 1,000 workers",
+            "firms/1k/yr",
+            "log",
+            lambda m, a: 1e3 * _gained(m) / _years(m) / float(m["people"].mean()),
+        ),
+        Moment(
+            "gain_rate",
+            "firms gained a year (founded or moved in) / firm stock",
+            "1/yr",
+            "log",
+            lambda m, a: _gained(m) / _years(m) / float(m["firms"].mean()),
         ),
         Moment(
             "listed_per_km2",
@@ -458,29 +480,37 @@ def _raw_targets(stats: pd.DataFrame, place: str) -> list[tuple[str, float, int 
                     f"enterprises {r.value:,.0f} / workers {w.value:,.0f} x 1,000",
                 )
             )
-    for r in s[s["measure"] == "new_enterprises"].itertuples(index=False):
-        w = _nearest(workers, _year(r)) if r.scope == "district" else None
-        if w is not None:
-            out.append(
-                (
-                    "new_firms_per_1k_workers",
-                    1e3 * r.value / w.value,
-                    _year(r),
-                    [r, w],
-                    f"new enterprises {r.value:,.0f} / workers {w.value:,.0f} x 1,000",
+    # new firms a year: founded only (new_enterprises), or founded and moved in (firms_gained:
+    # counts that say they include firms moving in, compared with foundings plus M21's
+    # arrivals)
+    flows = (
+        ("new_enterprises", "new enterprises", "new_firms_per_1k_workers", "entry_rate"),
+        ("firms_gained", "firms gained", "gained_per_1k_workers", "gain_rate"),
+    )
+    for measure, what, per_worker, per_firm in flows:
+        for r in s[s["measure"] == measure].itertuples(index=False):
+            w = _nearest(workers, _year(r)) if r.scope == "district" else None
+            if w is not None:
+                out.append(
+                    (
+                        per_worker,
+                        1e3 * r.value / w.value,
+                        _year(r),
+                        [r, w],
+                        f"{what} {r.value:,.0f} / workers {w.value:,.0f} x 1,000",
+                    )
                 )
-            )
-        f = _nearest(firms[firms["scope"] == r.scope], _year(r))
-        if f is not None:
-            out.append(
-                (
-                    "entry_rate",
-                    r.value / f.value,
-                    _year(r),
-                    [r, f],
-                    f"new enterprises {r.value:,.0f} / enterprises {f.value:,.0f}",
+            f = _nearest(firms[firms["scope"] == r.scope], _year(r))
+            if f is not None:
+                out.append(
+                    (
+                        per_firm,
+                        r.value / f.value,
+                        _year(r),
+                        [r, f],
+                        f"{what} {r.value:,.0f} / enterprises {f.value:,.0f}",
+                    )
                 )
-            )
     direct = {
         "listed_per_km2": "listed_per_km2",
         "specialised_smes_per_km2": "specialised_per_km2",
@@ -750,7 +780,7 @@ def _pooled_counts(result: Any) -> np.ndarray:
     person-months, job-to-job moves) for :data:`JOB_CHANGE`."""
     o = result.orgs
     months = int(result.meta["months"])
-    sel = (o["founded"] >= 0) & (o["origin"] != "initial")
+    sel = (o["founded"] >= 0) & ~o["origin"].astype(str).isin(NOT_FOUNDED_HERE)
     sel &= o["kind"].isin(["startup", "sme", "listed"])
     o = o[sel]
     failed = (o["exit"] == "failure").to_numpy()

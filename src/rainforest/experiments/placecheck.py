@@ -180,6 +180,8 @@ def validate_places(
             or (t.moment, t.place) in directions_seen
         )
     }
+    if saw:  # a figure the fit's report lacks was not fitted by it: a prediction at most
+        roles = {k: ("held out" if r == "fit" and k not in saw else r) for k, r in roles.items()}
     roles.update(saw)  # what the fit did, even where the target rules changed since
     targets = build_targets(places, (), stats=stats)
     targets = [

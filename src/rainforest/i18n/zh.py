@@ -104,6 +104,9 @@ METRICS: dict[str, str] = {
     "campus_licences": "高校专利许可",
     "campus_spinoff_draws": "高校发明人创业",
     "campus_conversion": "高校专利转化率",
+    # firms moving in and out of a district (M21, issue 15)
+    "firm_arrivals": "外部迁入企业",
+    "firm_departures": "迁出企业",
 }
 
 UNITS: dict[str, str] = {

@@ -28,6 +28,7 @@ from rainforest.mechanisms import (  # noqa: F401  (importing declares each mech
     m18_tie_belief,
     m19_growth,
     m20_campus,
+    m21_arrivals,
     shocks,
 )
 from rainforest.mechanisms.contract import (

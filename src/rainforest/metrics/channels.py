@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from rainforest.metrics.bands import run_band
+from rainforest.state.tables import NOT_FOUNDED_HERE
 
 #: channels of foundings, in display order, with what each route means
 CHANNELS: dict[str, str] = {
@@ -75,7 +76,7 @@ def channel_counts(res) -> pd.Series:
     o = res.orgs
     # founded as startups; some have grown into SMEs or listed firms since
     grown = o["kind"].isin(["startup", "sme", "listed"])
-    new = o[grown & (o["founded"] >= 0) & (o["origin"] != "initial")]
+    new = o[grown & (o["founded"] >= 0) & ~o["origin"].astype(str).isin(NOT_FOUNDED_HERE)]
     counts = new["weight"].groupby(founding_channel(o)[new.index]).sum()
     out = pd.Series({c: float(counts.get(c, 0.0)) for c in CHANNELS})
     out["comeback"] = float(res.metrics["refoundings"].sum())

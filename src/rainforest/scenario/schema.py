@@ -2449,6 +2449,69 @@ class OutsidePoolParams(Model):
     )
 
 
+class FirmArrivalsParams(Model):
+    """Firms that move into and out of a district from and to outside it (issue 15, M21):
+    relocations and new units of firms based elsewhere, as distinct from foundings and
+    failures. They move by a location choice (Carlton 1983; Guimarães, Figueiredo & Woodward
+    2003): more movers in a growing economy, a larger share of them where firms already are,
+    a smaller one where space is dear."""
+
+    enabled: bool = _f(False, "Switch firms moving in and out of the district on.", "switch")
+    rate: Share = _f(
+        0.02,
+        "Share of a region's SMEs that leave it a year; and SMEs that arrive a year per SME it "
+        "had at the first reported month, while its economy and its pull are as then.",
+        "1/yr",
+        source="public: CBS (Statistics Netherlands) 2013, 'Bedrijven verhuizen vooral binnen "
+        "eigen gemeente': 6% of Dutch establishments moved in 2011 and a third of them crossed "
+        "a municipal boundary, about 2% a year (a district smaller than a municipality sees "
+        "more crossings; fitted where the calibration frees it)",
+    )
+    agglomeration: NonNeg = _f(
+        0.5,
+        "Elasticity of the region's share of the moving firms with respect to its firm "
+        "stock relative to its economy's, since the first reported month (firms draw firms).",
+        "elasticity",
+        source="assumed: positive and below 1; agglomeration governs firms' choices away "
+        "from home (Figueiredo, Guimarães & Woodward 2002, JUE 52, 'Home-field advantage'; "
+        "Guimarães, Figueiredo & Woodward 2000, JUE 47:115), coefficients not found",
+    )
+    market: NonNeg = _f(
+        1.0,
+        "Elasticity of the economy's moving firms (and of its firm stock, against which a "
+        "region's own is measured) with respect to the demand of the economy the region sells "
+        "into since the first reported month (M19's demand index; 1 where growth is off).",
+        "elasticity",
+        source="assumed: an economy's firms, and its movers, in proportion to its demand "
+        "(Carlton 1983, REStat 65:440, finds market size draws new plants)",
+    )
+    cost: NonNeg = _f(
+        0.81,
+        "Elasticity of the region's share of the moving firms with respect to its rent "
+        "relative to the first reported month (entered with a minus sign: dearer space "
+        "repels).",
+        "elasticity",
+        source="public (read as land cost, unconfirmed): Figueiredo, Guimarães & Woodward "
+        "2002, 'Modeling industrial location decisions in U.S. counties' (NIMA WP 18): a 1% "
+        "rise gives 0.81% fewer new plants; labour costs -0.46",
+    )
+    team_mean: Annotated[float, Field(ge=1.0, le=10_000.0)] = _f(
+        2.7,
+        "Mean real head count of an arriving unit (geometric draw, at least one person); its "
+        "people are hired in the district by the labour market.",
+        "people",
+        source="public: Pellenbarg & Kemper 1999, 'Industrial mobility in the Netherlands' "
+        "(University of Groningen): 67,700 firms moved in 1995 with 180,000 jobs, 2.7 a "
+        "firm; 'most migrant firms are (very) small'",
+    )
+    cash_months: NonNeg = _f(
+        6.0,
+        "Months of its team's wage bill an arriving unit brings as cash.",
+        "months",
+        source="assumed: an established firm's half-year buffer",
+    )
+
+
 class CampusParams(Model):
     """University patents convert by hazard (issue 14 item 4, M20): the conversion rate
     becomes an output."""
@@ -2533,6 +2596,7 @@ class Mechanisms(Model):
     growth: GrowthParams = Field(default_factory=GrowthParams)
     outside_pool: OutsidePoolParams = Field(default_factory=OutsidePoolParams)
     campus_spinoffs: CampusParams = Field(default_factory=CampusParams)
+    firm_arrivals: FirmArrivalsParams = Field(default_factory=FirmArrivalsParams)
 
 
 class Shock(Model):

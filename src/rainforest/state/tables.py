@@ -18,11 +18,17 @@ EMPLOYED, UNEMPLOYED, FOUNDER, GONE = 0, 1, 2, 3
 # organisation kinds
 UNIVERSITY, FACILITY, ANCHOR, STARTUP, SME, LISTED, INCUMBENT, STATE = range(8)
 ORG_KINDS = ("university", "facility", "anchor", "startup", "sme", "listed", "incumbent", "state")
-# startup origins (who founded it)
-GRASSROOTS, FROM_ANCHOR, FROM_UNIVERSITY, FROM_STARTUP, FROM_FACILITY, INITIAL = range(6)
-ORIGINS = ("grassroots", "anchor", "university", "startup", "facility", "initial")
+# startup origins (who founded it; ``initial``: there at the start; ``arrival``: moved in
+# from outside the district during the run, M21)
+GRASSROOTS, FROM_ANCHOR, FROM_UNIVERSITY, FROM_STARTUP, FROM_FACILITY, INITIAL, ARRIVAL = range(7)
+ORIGINS = ("grassroots", "anchor", "university", "startup", "facility", "initial", "arrival")
+#: origins of organisations not founded in the district during the run: the measures of
+#: foundings (survival, channels, genealogy, venture outcomes) leave them out
+NOT_FOUNDED_HERE = ("initial", "arrival")
 # exits
-NO_EXIT, EXIT_IPO, EXIT_ACQ, EXIT_FAIL = 0, 1, 2, 3
+NO_EXIT, EXIT_IPO, EXIT_ACQ, EXIT_FAIL, EXIT_MOVED = 0, 1, 2, 3, 4
+#: exits by code (``moved``: the firm left for outside the scenario, M21)
+EXITS = ("none", "ipo", "acquisition", "failure", "moved")
 # investor kinds (order of schema.INVESTOR_KINDS)
 ANGEL, VC, CVC, STATE_FUND, BANK = range(5)
 # event kinds

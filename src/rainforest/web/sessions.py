@@ -145,9 +145,7 @@ def _network(eng: Any, kind: str, graph: Any) -> dict[str, Any] | None:
             "kind": pd.Categorical.from_codes(o["kind"].astype(int), S.ORG_KINDS),
             "region": [w.region_names[int(r)] for r in o["region"]],
             "founded": o["founded"],
-            "exit": pd.Categorical.from_codes(
-                o["exit"].astype(int), ("none", "ipo", "acquisition", "failure")
-            ),
+            "exit": pd.Categorical.from_codes(o["exit"].astype(int), S.EXITS),
         }
     )
     names = institution_names(SimpleNamespace(scenario=eng.sc, orgs=orgs))

@@ -223,6 +223,11 @@ def test_figures_that_count_arrivals_compare_foundings_and_arrivals():
     m = pd.DataFrame({"foundings": [1.0] * 12, "firm_arrivals": [2.0] * 12, "firms": [100.0] * 12})
     assert MOMENTS["gain_rate"].value(m, 1.0) == pytest.approx(0.36)
     assert MOMENTS["entry_rate"].value(m, 1.0) == pytest.approx(0.12)
+    # Research Triangle Park's firms that started outside the Triangle: the share of the firms
+    # gained that moved in, a fitted target of its place
+    moved = [t for t in build_targets(["research-triangle"], ()) if t.moment == "arrived_share"]
+    assert [(t.value, t.role) for t in moved] == [(0.5, "fit")]
+    assert MOMENTS["arrived_share"].value(m, 1.0) == pytest.approx(2.0 / 3.0)
 
 
 def test_ratios_pair_figures_of_the_same_year_only():

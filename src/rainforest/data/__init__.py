@@ -93,6 +93,7 @@ MEASURES: dict[str, tuple[str, str]] = {
     "spinouts": ("enterprises", "university spin-out companies created"),
     "new_enterprises": ("new firms", "new enterprises a year"),
     "firms_gained": ("new firms", "firms added a year, founded or moved in"),
+    "moved_in_share": ("enterprises", "share of a district's firms that started outside it"),
     "new_spinouts": ("new firms", "new spin-out companies a year"),
     "business_applications": ("new firms", "business applications a month"),
     "projected_business_formations": ("new firms", "employer businesses projected to form"),

@@ -228,6 +228,13 @@ MOMENTS: dict[str, Moment] = {
             lambda m, a: _gained(m) / _years(m) / float(m["firms"].mean()),
         ),
         Moment(
+            "arrived_share",
+            "share of the firms gained that moved in (not founded there)",
+            "share",
+            "log",
+            lambda m, a: (_gained(m) - float(m["foundings"].sum())) / max(_gained(m), 1e-12),
+        ),
+        Moment(
             "listed_per_km2",
             "listed firms per km²",
             "firms/km²",
@@ -512,6 +519,7 @@ def _raw_targets(stats: pd.DataFrame, place: str) -> list[tuple[str, float, int 
                     )
                 )
     direct = {
+        "moved_in_share": "arrived_share",
         "listed_per_km2": "listed_per_km2",
         "specialised_smes_per_km2": "specialised_per_km2",
         "output_per_km2": "output_per_km2",

@@ -40,9 +40,16 @@ def _per_year(col: str) -> Callable[[pd.DataFrame, float, int], float]:
     return lambda m, area, years: float(m[col].sum()) / years
 
 
-def _per_year_of(cols: tuple[str, ...]) -> Callable[[pd.DataFrame, float, int], float]:
-    """The yearly sum of several flows (a column the run lacks counts as zero)."""
-    return lambda m, area, years: sum(float(m[c].sum()) for c in cols if c in m) / years
+def moved_in(m: pd.DataFrame) -> float:
+    """Firms that moved in over a run's monthly metrics (M21's arrivals; none where firms do
+    not move, or the run lacks the column)."""
+    return float(m["firm_arrivals"].sum()) if "firm_arrivals" in m else 0.0
+
+
+def firms_gained(m: pd.DataFrame) -> float:
+    """Firms a run's monthly metrics gained, founded or moved in: what a public count that
+    includes firms moving in (measure ``firms_gained``) is compared with."""
+    return float(m["foundings"].sum()) + moved_in(m)
 
 
 def _last_year_sum(col: str) -> Callable[[pd.DataFrame, float, int], float]:
@@ -71,7 +78,7 @@ QUANTITIES = (
         ("firms_gained",),
         "firms/year",
         "foundings and firms moving in (M21) a year",
-        _per_year_of(("foundings", "firm_arrivals")),
+        lambda m, area, years: firms_gained(m) / years,
     ),
     Quantity(
         "startups alive",

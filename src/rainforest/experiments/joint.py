@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from rainforest.data import load_statistics
+from rainforest.data.compare import firms_gained, moved_in
 from rainforest.experiments.history import SIGN, history, shortfall
 from rainforest.experiments.parameters import ExperimentError
 from rainforest.metrics.bands import run_band, share_band
@@ -182,13 +183,6 @@ def _growth(col: str) -> Callable[[pd.DataFrame, float], float]:
     return f
 
 
-def _gained(m: pd.DataFrame) -> float:
-    """Firms added over the run by founding or by moving in (M21's arrivals; none where firms
-    do not move)."""
-    moved_in = float(m["firm_arrivals"].sum()) if "firm_arrivals" in m else 0.0
-    return float(m["foundings"].sum()) + moved_in
-
-
 MOMENTS: dict[str, Moment] = {
     m.key: m
     for m in (
@@ -218,21 +212,21 @@ MOMENTS: dict[str, Moment] = {
             "firms gained a year (founded or moved in) per 1,000 workers",
             "firms/1k/yr",
             "log",
-            lambda m, a: 1e3 * _gained(m) / _years(m) / float(m["people"].mean()),
+            lambda m, a: 1e3 * firms_gained(m) / _years(m) / float(m["people"].mean()),
         ),
         Moment(
             "gain_rate",
             "firms gained a year (founded or moved in) / firm stock",
             "1/yr",
             "log",
-            lambda m, a: _gained(m) / _years(m) / float(m["firms"].mean()),
+            lambda m, a: firms_gained(m) / _years(m) / float(m["firms"].mean()),
         ),
         Moment(
             "arrived_share",
             "share of the firms gained that moved in (not founded there)",
             "share",
             "log",
-            lambda m, a: (_gained(m) - float(m["foundings"].sum())) / max(_gained(m), 1e-12),
+            lambda m, a: moved_in(m) / max(firms_gained(m), 1e-12),
         ),
         Moment(
             "listed_per_km2",

@@ -65,6 +65,15 @@ def sampled_head(O, org, glob, team):
     return int(np.floor(team / glob.k + (org * GOLDEN) % 1.0))
 
 
+def staff_of(P, firms: np.ndarray) -> np.ndarray:
+    """Rows of the living people employed by the organisations flagged in ``firms`` (one
+    bool per organisation row): the people of firms that move or leave (NumPy, not a kernel)."""
+    n = int(P.n[0])
+    e = P.employer[:n]
+    ours = np.flatnonzero((e >= 0) & (P.status[:n] != GONE))
+    return ours[firms[e[ours]]]
+
+
 @njit(cache=True, inline="always")
 def add_event(E, month, kind, region, org, person, other, amount, domain):
     """Append one event; the engine keeps room, so a full table means a bug (flag, no write)."""

@@ -40,8 +40,9 @@ from __future__ import annotations
 import numpy as np
 
 from rainforest.mechanisms import portable_math as pm
+from rainforest.mechanisms.common import staff_of
 from rainforest.state import accounts
-from rainforest.state.tables import EMPLOYED, FOUNDER, GONE, SME, STARTUP, UNEMPLOYED
+from rainforest.state.tables import EMPLOYED, FOUNDER, SME, STARTUP, UNEMPLOYED
 
 #: Public-cost metrics of these instruments (name, label, label_zh, what it counts); M17 appends
 #: them to its COSTS after its total (the registry only appends).
@@ -279,11 +280,8 @@ def relocate(eng, ins: list, n, reg, rng, acc) -> np.ndarray:
     # their people: founders and a share of employees move, the others are let go at home
     dest = np.full(O.kind.shape[0], -1, np.int64)
     dest[f] = dst
-    npp = int(P.n[0])
-    e = P.employer[:npp]
-    status = P.status[:npp]
-    ours = np.flatnonzero((e >= 0) & (status != GONE))
-    ours = ours[dest[e[ours]] >= 0]
+    status = P.status[: int(P.n[0])]
+    ours = staff_of(P, dest >= 0)
     stay = (status[ours] == EMPLOYED) & (rng.random(len(ours)) >= p.relocation_staff_share)
     left = ours[stay]
     np.subtract.at(O.emp, P.employer[left], 1)

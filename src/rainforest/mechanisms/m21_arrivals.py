@@ -56,7 +56,7 @@ import numpy as np
 
 from rainforest import registry
 from rainforest.mechanisms import portable_math as pm
-from rainforest.mechanisms.common import new_org
+from rainforest.mechanisms.common import new_org, staff_of
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.mechanisms.m19_growth import demand_rates, living
 from rainforest.registry import Metric
@@ -65,7 +65,6 @@ from rainforest.state.tables import (
     ANCHOR,
     ARRIVAL,
     EXIT_MOVED,
-    GONE,
     LISTED,
     SME,
     STARTUP,
@@ -169,10 +168,7 @@ def _leave(eng, firms: np.ndarray) -> None:
     O.exit_month[firms] = eng.month
     gone = np.zeros(O.kind.shape[0], bool)
     gone[firms] = True
-    n = int(P.n[0])
-    e = P.employer[:n]
-    ours = np.flatnonzero((e >= 0) & (P.status[:n] != GONE))
-    ours = ours[gone[e[ours]]]
+    ours = staff_of(P, gone)
     P.employer[ours] = -1
     P.status[ours] = UNEMPLOYED  # founders too: their firm is no longer here
     O.emp[firms] = 0

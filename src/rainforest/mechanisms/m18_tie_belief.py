@@ -106,51 +106,59 @@ def members(orgs: np.ndarray, order: np.ndarray, start: np.ndarray) -> tuple[np.
     return order[lo[which] + offset].astype(np.int64), which
 
 
-def spread(
-    slot: np.ndarray,
-    deg: np.ndarray,
-    source: np.ndarray,
-    signal: np.ndarray,
-    n: int,
-) -> tuple[np.ndarray, np.ndarray]:
+@njit(cache=True)
+def spread(slot, deg, source, signal, n):
     """The signals of ``source`` people passed to their tied partners.
 
-    Returns ``(partner, amount)``: one entry per (source, used slot), the amount being the
-    source's signal times the tie's strength at its last use. Ties are symmetric, so a
-    source's row lists everyone who is tied to them."""
-    if source.size == 0:
-        return np.zeros(0, np.int64), np.zeros(0)
+    Returns ``(partner, amount)``: one entry per (source, used slot), in that order, the
+    amount being the source's signal times the tie's strength at its last use. Ties are
+    symmetric, so a source's row lists everyone who is tied to them. (Compiled: a month's few
+    hundred entries cost more in NumPy's calls than in the work.)"""
     K = slot.shape[1]
-    rows = slot[source]  # (m, K, 2)
-    used = np.arange(K)[None, :] < deg[source].astype(np.int64)[:, None]
-    partner = rows[:, :, 0].astype(np.int64)
-    used &= (partner >= 0) & (partner < n)
-    strength = (rows[:, :, 1] >> 16).astype(np.float64) / STRENGTH_Q
-    amount = strength * signal[:, None]
-    return partner[used], amount[used]
+    m = 0
+    for x in range(source.shape[0]):
+        s = source[x]
+        for k in range(min(K, max(int(deg[s]), 0))):
+            j = slot[s, k, 0]
+            m += j >= 0 and j < n
+    partner = np.empty(m, np.int64)
+    amount = np.empty(m, np.float64)
+    m = 0
+    for x in range(source.shape[0]):
+        s = source[x]
+        for k in range(min(K, max(int(deg[s]), 0))):
+            j = slot[s, k, 0]
+            if j >= 0 and j < n:
+                partner[m] = j
+                amount[m] = (np.float64(slot[s, k, 1] >> 16) / STRENGTH_Q) * signal[x]
+                m += 1
+    return partner, amount
 
 
-def apply(
-    inspired: np.ndarray,
-    region: np.ndarray,
-    partner: np.ndarray,
-    amount: np.ndarray,
-    tolerance: np.ndarray,
-    damping: float,
-    base: np.ndarray,
-    max_belief: float,
-) -> None:
-    """Add the signals to the partners' own belief (``inspired``, in place): failures are damped
-    by the partner's region's tolerance; local belief ``base[r] + inspired`` stays in
-    ``[0, max_belief]``."""
-    if partner.size == 0:
-        return
-    r = region[partner]
-    amount = np.where(amount < 0.0, amount * (1.0 - damping * tolerance[r]), amount)
-    np.add.at(inspired, partner, amount.astype(inspired.dtype))
-    # a partner listed twice gets the same clipped value twice (no np.unique needed)
-    b = base[r].astype(inspired.dtype)
-    inspired[partner] = np.clip(inspired[partner], -b, inspired.dtype.type(max_belief) - b)
+@njit(cache=True)
+def apply(inspired, region, partner, amount, tolerance, damping, base, max_belief):
+    """Add the signals to the partners' own belief (``inspired``, in place, in its own
+    precision): failures are damped by the partner's region's tolerance; local belief
+    ``base[r] + inspired`` stays in ``[0, max_belief]`` (clipped after all signals are in)."""
+    v = np.empty(3, inspired.dtype)  # casts to the table's precision
+    for x in range(partner.shape[0]):
+        p = partner[x]
+        a = amount[x]
+        if a < 0.0:
+            a = a * (1.0 - damping * tolerance[region[p]])
+        v[0] = a
+        inspired[p] = inspired[p] + v[0]
+    v[1] = max_belief
+    for x in range(partner.shape[0]):
+        p = partner[x]
+        v[2] = base[region[p]]
+        lo, hi = -v[2], v[1] - v[2]
+        y = inspired[p]
+        if y < lo:
+            y = lo
+        if y > hi:
+            y = hi
+        inspired[p] = y
 
 
 @njit(cache=True)

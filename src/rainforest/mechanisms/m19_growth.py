@@ -62,7 +62,7 @@ import numpy as np
 from rainforest import registry
 from rainforest.mechanisms import knowledge_vec as kv
 from rainforest.mechanisms import portable_math as pm
-from rainforest.mechanisms.common import GOLDEN
+from rainforest.mechanisms.common import GOLDEN, kind_in
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.mechanisms.m11_migration import region_utility
 from rainforest.registry import Metric
@@ -194,7 +194,7 @@ def living(O, kinds, n: int | None = None) -> np.ndarray:
     """Rows of the living organisations of ``kinds`` among the first ``n`` (default: all in
     use): the selection each per-region count of this module starts from."""
     n = int(O.n[0]) if n is None else n
-    return np.flatnonzero((O.alive[:n] > 0) & np.isin(O.kind[:n], kinds))
+    return np.flatnonzero((O.alive[:n] > 0) & kind_in(O.kind[:n], kinds))
 
 
 def firms_headcount(O, glob, n_regions: int) -> np.ndarray:
@@ -251,7 +251,7 @@ def grow(eng) -> None:
     n_orgs = min(int(O.n[0]), Ok.org.shape[0])
     depth, size = firm_depth(Ok, n_orgs)
     kind = O.kind[:n_orgs]
-    firm = (O.alive[:n_orgs] > 0) & np.isin(kind, FIRM_KINDS) & (size > 0)
+    firm = (O.alive[:n_orgs] > 0) & kind_in(kind, FIRM_KINDS) & (size > 0)
     idx = np.flatnonzero(firm)
     depth0 = eng.sc.mechanisms.knowledge_vectors.initial_depth
     O.prod[idx] *= pm.exp(productivity_growth(depth[idx], O.fit[idx], depth0, p))
@@ -324,7 +324,7 @@ def unfilled_jobs(O, glob, n_regions: int) -> np.ndarray:
     idx = living(O, HIRING_KINDS)
     team = np.floor(O.target[idx])
     if glob.o2o > 0.0:
-        one = np.isin(O.kind[idx], (STARTUP, SME, LISTED))
+        one = kind_in(O.kind[idx], (STARTUP, SME, LISTED))
         team = np.where(one, np.floor(team / glob.k + (idx * GOLDEN) % 1.0), team)
     need = np.maximum(team - O.emp[idx], 0.0)
     return np.bincount(O.region[idx], weights=need, minlength=n_regions)

@@ -44,6 +44,7 @@ import numpy as np
 from numba import njit
 
 from rainforest.mechanisms import portable_math as pm
+from rainforest.mechanisms.common import kind_in
 from rainforest.mechanisms.knowledge_vec import EMP, HIRED, IDEAS, catch_up
 from rainforest.mechanisms.living_network import acting_rows
 from rainforest.mechanisms.ties import prefetch
@@ -95,10 +96,10 @@ def employer_sizes(O, glob, n: int, neutral: float) -> np.ndarray:
     (incumbent and state), which the model keeps as one aggregate per region, get ``neutral``
     (the reference size): their real employers' sizes are unknown."""
     kind = O.kind[:n]
-    firm = np.isin(kind, (STARTUP, SME, LISTED))
+    firm = kind_in(kind, (STARTUP, SME, LISTED))
     own = O.head[:n] if glob.o2o > 0.0 else O.emp[:n].astype(np.float64)
     heads = np.where(firm, own, O.emp[:n] * glob.k)
-    return np.where(np.isin(kind, (INCUMBENT, STATE)), neutral, heads)
+    return np.where(kind_in(kind, (INCUMBENT, STATE)), neutral, heads)
 
 
 def size_pull(heads: np.ndarray, p: SpinoffParams) -> np.ndarray:

@@ -474,6 +474,13 @@ def test_validate_places_table_and_directions():
     # output growth is fitted or predicted, and the table says an input sets part of it
     growth = lv[lv["moment"] == "output_growth"]
     assert len(growth) and growth["note"].str.contains("economy_growth").all()
+    # round sizes beside China's published deal figures, pooled over both Chinese places and
+    # never fitted
+    vc = v.venture
+    china = vc[vc["scope"] == "china"]
+    assert len(china) and (china["places"] == "zhangjiang, hefei").all()
+    assert (vc["role"] == "not in fit").all() and (vc["rounds"] > 0).all()
+    assert ((vc["model_lo"] <= vc["model"] + 1e-12) & (vc["model"] <= vc["model_hi"] + 1e-12)).all()
 
 
 def test_history_compares_counts_over_one_area_only():

@@ -58,6 +58,36 @@ def _level_table(tab: Any, title: str) -> Table:
     return t
 
 
+def _venture_table(tab: Any) -> Table:
+    """Round sizes beside published deal figures (``PlaceValidation.venture``)."""
+    t = Table(
+        title="venture rounds vs published deal figures (none fitted: predictions)",
+        box=box.SIMPLE_HEAD,
+        caption=escape(
+            "a national figure against the rounds of that country's places pooled, run by run; "
+            "money in million US dollars (7.1 yuan a dollar); [90%]: where one run lands"
+        ),
+    )
+    heads = ("scope", "measure", "year", "data", "model [90%]", "x off", "<2x", "rounds", "source")
+    for c in heads:
+        t.add_column(c, justify="left" if c in ("scope", "measure", "source") else "right")
+    for r in tab.itertuples(index=False):
+        f = (lambda x: f"{x:.2f}") if r.measure.endswith("_share") else fmt
+        within = "" if r.within_2x is None else ("yes" if r.within_2x else "[red]no[/]")
+        t.add_row(
+            escape(r.scope),
+            escape(r.label + (f" ({r.note})" if r.note else "")),
+            "" if r.year is None else str(r.year),
+            f(r.data),
+            f(r.model) + band(r.model_lo, r.model_hi, f),
+            fmt(r.factor),
+            within,
+            f"{r.rounds:,}",
+            escape(r.source),
+        )
+    return t
+
+
 def calibrate_places(
     places: str | None,
     hold_out: str | None,
@@ -257,6 +287,8 @@ def validate_places_cmd(
             escape(r.evidence),
         )
     console.print(t)
+    if not v.venture.empty:
+        console.print(_venture_table(v.venture))
     s = Table(title="summary", box=box.SIMPLE_HEAD)
     for c in ("targets", "n", "within 2x / match", "RMS z", "median |z|"):
         s.add_column(c)

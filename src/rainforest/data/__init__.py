@@ -190,6 +190,31 @@ NATIONAL_PLACES = (
     "world",
 )
 
+#: The country of each place with statistics, whose national rows (venture deal sizes) apply
+#: to it; places not listed have no national figures compared with them.
+COUNTRY_OF: dict[str, str] = {
+    **dict.fromkeys(
+        ("caohejing", "zhangjiang", "hangzhou", "shenzhen", "hefei", "nanjing", "guangzhou"),
+        "china",
+    ),
+    **dict.fromkeys(
+        (
+            "research-triangle",
+            "kendall-square",
+            "silicon-valley",
+            "austin",
+            "south-lake-union",
+            "cerebral-valley",
+            "detroit",
+        ),
+        "united-states",
+    ),
+    **dict.fromkeys(("east-london", "oxford"), "united-kingdom"),
+    "one-north": "singapore",
+    "eindhoven": "netherlands",
+    "tsukuba": "japan",
+}
+
 _MIN_YEAR, _MAX_YEAR = 1950, 2030
 
 
@@ -335,6 +360,7 @@ def coverage(df: pd.DataFrame | None = None) -> pd.DataFrame:
 
 __all__ = [
     "COLUMNS",
+    "COUNTRY_OF",
     "DATA_DIR",
     "GROUPS",
     "MEASURES",

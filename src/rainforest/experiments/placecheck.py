@@ -15,13 +15,14 @@ import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from rainforest.data import load_statistics
+from rainforest.data import COUNTRY_OF, load_statistics
 from rainforest.experiments.history import direction, history
 from rainforest.experiments.joint import (
     DEFAULT_HOLDOUT,
@@ -41,6 +42,7 @@ from rainforest.experiments.joint import (
     target_key,
     target_table,
 )
+from rainforest.metrics import rounds as rd
 from rainforest.metrics.bands import run_band
 
 #: Places checked by default: the fitted and held-out ones, and others with growth history.
@@ -54,6 +56,8 @@ class PlaceValidation:
     levels: pd.DataFrame
     directions: pd.DataFrame
     meta: dict[str, Any]
+    venture: pd.DataFrame = dataclass_field(default_factory=pd.DataFrame)
+    """Round sizes beside published deal figures (:func:`venture_table`); never fitted."""
 
     def summary(self) -> pd.DataFrame:
         """Per role: targets, within 2x, RMS standardised error."""
@@ -194,6 +198,7 @@ def validate_places(
     }
     targets = [t for t in targets if t.moment not in quantity_of]
     rows, dirs = [], []
+    by_run: dict[str, dict[int, pd.DataFrame]] = {}  # place -> seed -> its rounds
     surv = np.zeros((len(POOLED), 2))
     total, done = len(places) * len(seeds), 0
     for place in places:
@@ -204,6 +209,7 @@ def validate_places(
             r = simulate(sc, years=years, seed=seed, scale=k)
             row, m = place_moments(r, place, seed)
             rows.append(row)
+            by_run.setdefault(place, {})[seed] = rd.rounds(r)
             surv += _pooled_counts(r)
             out0, out1 = float(m["output"].iloc[:12].sum()), float(m["output"].iloc[-12:].sum())
             change["output"].append(out1 / out0 - 1 if out0 > 0 else math.nan)
@@ -240,6 +246,7 @@ def validate_places(
     return PlaceValidation(
         levels=levels,
         directions=pd.DataFrame(dirs),
+        venture=venture_table(by_run, stats),
         meta={
             "places": list(places),
             "seeds": list(seeds),
@@ -254,8 +261,79 @@ def validate_places(
     )
 
 
+def _usd(value: float, unit: str) -> float:
+    """A published money figure in million US dollars (yuan at ``rounds.CNY_PER_USD``)."""
+    return value / rd.CNY_PER_USD if unit.startswith("million CNY") else value
+
+
+def venture_table(by_run: dict[str, dict[int, pd.DataFrame]], stats: pd.DataFrame) -> pd.DataFrame:
+    """The runs' round sizes beside the published deal figures, run by run.
+
+    A national figure (``china``, ``united-states``) is set against the rounds of the places
+    of that country (``data.COUNTRY_OF``) pooled in each run's seed, a ``world`` figure against
+    all places' rounds, and a place's own AI funding over its AI deals (same year) against its
+    AI rounds. Each seed's pooled rounds give one value; the table has their mean and where one
+    run lands ([90%], :func:`run_band`). None of these figures is fitted: every row is a
+    prediction of capital by need and traction (issue 15 item 6), role ``not in fit``.
+    ``by_run``: place -> seed -> :func:`rainforest.metrics.rounds.rounds` of that run."""
+    cols = ["scope", "measure", "label", "year", "data", "model", "model_lo", "model_hi",
+            "factor", "within_2x", "places", "rounds", "role", "source", "note"]  # fmt: skip
+    seeds = sorted({s for runs in by_run.values() for s in runs})
+    out = []
+
+    def add(scope, measure, label, year, data, places, stat, source, note):
+        per_seed, n = [], 0
+        for s in seeds:
+            pool = [by_run[p][s] for p in places if s in by_run.get(p, {})]
+            r = pd.concat(pool, ignore_index=True) if pool else pd.DataFrame()
+            n += len(r)
+            per_seed.append(stat(r) if len(r) else math.nan)
+        v = np.array(per_seed, float)
+        model = float(np.nanmean(v)) if np.isfinite(v).any() else math.nan
+        share = measure.endswith("_share")  # a share in [0, 1]; a size is log-normal
+        lo, hi = math.nan, math.nan
+        if np.isfinite(v).any():
+            lo, hi = run_band(v[np.isfinite(v)], positive=not share)
+            if share:
+                lo, hi = max(lo, 0.0), min(hi, 1.0)
+        factor = model / data if data > 0 and math.isfinite(model) else math.nan
+        out.append({
+            "scope": scope, "measure": measure, "label": label, "year": year, "data": data,
+            "model": model, "model_lo": lo, "model_hi": hi, "factor": factor,
+            "within_2x": (0.5 <= factor <= 2.0) if math.isfinite(factor) else None,
+            "places": ", ".join(places), "rounds": n, "role": "not in fit", "source": source,
+            "note": note,
+        })  # fmt: skip
+
+    ran = list(by_run)
+    for row in stats.itertuples(index=False):
+        if row.measure not in rd.STATS:
+            continue
+        mine = [p for p in ran if COUNTRY_OF.get(p) == row.place]
+        places = ran if row.place == "world" else mine
+        if not places:
+            continue
+        label, stat, note = rd.STATS[row.measure]
+        year = int(row.year) if pd.notna(row.year) else None
+        add(row.place, row.measure, label, year, _usd(float(row.value), str(row.unit)), places,
+            stat, str(row.publisher), note)  # fmt: skip
+    ai = stats[stats["measure"].isin(["ai_vc_value", "ai_vc_deals"])]
+    for (place, year), g in ai.groupby(["place", "year"]):
+        if place not in by_run or set(g["measure"]) != {"ai_vc_value", "ai_vc_deals"}:
+            continue
+        value = g[g["measure"] == "ai_vc_value"].iloc[0]
+        deals = float(g.loc[g["measure"] == "ai_vc_deals", "value"].iloc[0])
+        if deals <= 0:
+            continue
+        label, stat, _ = rd.STATS["ai_vc_avg_deal"]
+        add(place, "ai_vc_avg_deal", label, int(year), _usd(float(value["value"]),
+            str(value["unit"])) / deals, [place], stat, str(value["publisher"]),
+            "its AI funding over its AI deals, same year")  # fmt: skip
+    return pd.DataFrame(out, columns=cols)
+
+
 def _outside(t: Any) -> str:
     return "input" if t.moment in INPUT_SET else "not in fit"
 
 
-__all__ = ["VALIDATE_PLACES", "PlaceValidation", "validate_places"]
+__all__ = ["VALIDATE_PLACES", "PlaceValidation", "validate_places", "venture_table"]

@@ -319,18 +319,20 @@ def _investor_ties(st: dict, eng, month: int) -> int:
                                 float(tp_.use_gain)))  # fmt: skip
 
 
-def _novel(combos_before: np.ndarray, a: np.ndarray, b: np.ndarray, familiar: float) -> int:
+@njit(cache=True)
+def _novel(combos_before, a, b, familiar):
     """How many of this month's ideas combined a class pair used fewer than ``familiar``
-    times before them (novel combinations, Fleming 2001)."""
-    if a.size == 0:
-        return 0
-    pair = a.astype(np.int64) * kv.D + b.astype(np.int64)
-    order = np.argsort(pair, kind="stable")
-    sp_ = pair[order]
-    first = np.r_[0, np.nonzero(np.diff(sp_))[0] + 1]
-    rank = np.arange(sp_.size) - np.repeat(first, np.diff(np.r_[first, sp_.size]))
-    before = combos_before.ravel()[sp_] + rank
-    return int((before < familiar).sum())
+    times before them (novel combinations, Fleming 2001): before last month's count of the
+    pair plus this month's earlier ideas on it."""
+    flat = combos_before.ravel()
+    seen = np.zeros(flat.shape[0], np.int64)
+    novel = 0
+    for t in range(a.shape[0]):
+        k = np.int64(a[t]) * kv.D + np.int64(b[t])
+        if flat[k] + seen[k] < familiar:
+            novel += 1
+        seen[k] += 1
+    return novel
 
 
 def _knowhow(st: dict, eng, n_orgs: int) -> None:
@@ -499,9 +501,15 @@ def _seed_knowledge(st: dict, lo: int, hi: int, eng) -> None:
     ik.graduates_start(st["K"].k, lo, hi, w.P.uni, st["inst"], kp.graduate_share)
 
 
-def _meeting(eng, tp_) -> np.ndarray:
-    """Chance per cell that an attempt becomes an encounter, from its third places."""
+def _meeting(eng, tp_, st: dict) -> np.ndarray:
+    """Chance per cell that an attempt becomes an encounter, from its third places (kept in
+    ``st`` while the regions' third places stay as they were: policies change them rarely)."""
     w = eng.w
+    third = np.asarray(w.R.third_places, np.float64)
+    kept = st.get("meet_of")
+    if kept is not None and np.array_equal(kept, third):
+        return st["meet"]
+    st["meet_of"] = third.copy()
     cell_km2 = eng.sc.mechanisms.contacts.cell_km**2
     places = w.R.third_places[w.G.cell_region] * cell_km2
     zeros = np.zeros_like(places)
@@ -586,7 +594,7 @@ def month_hook(eng) -> None:
     month = int(eng.month)
     ik.refresh(st, eng)  # universities' and facilities' knowledge vectors
     _seed_knowledge(st, st["n"], n, eng)
-    st["meet"] = _meeting(eng, tp_)
+    st["meet"] = _meeting(eng, tp_, st)
     theta = O.theta[:n_orgs]
     live = O.alive[:n_orgs] > 0
     mean, sd = (theta[live].mean(), theta[live].std()) if live.any() else (0.0, 1.0)
@@ -601,7 +609,8 @@ def month_hook(eng) -> None:
                    st["emp_start"], st["tp"], st["decay"], moved, dest)  # fmt: skip
     st["n"] = n
     _index_employers(st, emp, n, n_orgs, moved, cnt, dest)
-    st["cofounder_ties"] = st.get("cofounder_ties", 0) + _cofounder_ties(st, eng, n_orgs, month)
+    # rows not used yet have nobody (their founding month means nothing)
+    st["cofounder_ties"] = st.get("cofounder_ties", 0) + _cofounder_ties(st, eng, used, month)
     st["investor_ties"] = st.get("investor_ties", 0) + _investor_ties(st, eng, month)
     if kp.enabled:
         _knowhow(st, eng, n_orgs)
@@ -634,8 +643,8 @@ def month_hook(eng) -> None:
     eng.acc[:, accounts.column("ties_formed")] += (out[1] - before[1]) * share
     k = int(buf.n[0])
     st["ideas"] = st.get("ideas", 0) + k
-    st["novel"] = st.get("novel", 0) + _novel(
-        combos_before, buf.a[:k], buf.b[:k], rp_.familiar_uses
+    st["novel"] = st.get("novel", 0) + int(
+        _novel(combos_before, buf.a[:k], buf.b[:k], float(rp_.familiar_uses))
     )
     person = buf.person[:k]
     region = P.region[person]
@@ -658,7 +667,8 @@ def month_hook(eng) -> None:
         founders = np.zeros(max(64, n // 100), np.int64)
         parents = np.zeros_like(founders)
         growth = _growth(st, O, n_orgs)
-        pull = sp.org_pull(O, w.glob, n_orgs, spp)
+        pull = np.ones(n_orgs, np.float64)  # rows not used yet employ nobody
+        pull[:used] = sp.org_pull(O, w.glob, used, spp)
         m = sp.draw_spinoffs(K, Ok, st["C"], alive, n, month, quality, growth, pull,
                              sp.params_tuple(spp), founders, parents)  # fmt: skip
         founders, parents = founders[:m], parents[:m]

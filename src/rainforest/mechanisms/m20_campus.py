@@ -128,8 +128,11 @@ def _new_patents(eng, st: dict) -> np.ndarray:
     ev = np.flatnonzero((E.kind[sl] == EV_PATENT) & (E.month[sl] == eng.month)) + at
     if ev.size == 0:
         return np.zeros(0, np.int64)
-    uni_of = np.full(int(eng.w.O.n[0]) + 1, -1, np.int64)
-    uni_of[eng.w.U.org] = np.arange(eng.w.U.org.shape[0])
+    uni_of = st.get("uni_of")  # organisation row -> its university's index (-1: none)
+    if uni_of is None or uni_of.shape[0] < int(eng.w.O.n[0]) + 1:
+        uni_of = np.full(eng.w.O.kind.shape[0] + 1, -1, np.int64)  # the table's capacity
+        uni_of[eng.w.U.org] = np.arange(eng.w.U.org.shape[0])
+        st["uni_of"] = uni_of
     u = uni_of[E.org[ev]]
     return u[u >= 0]
 

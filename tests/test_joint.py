@@ -481,6 +481,8 @@ def test_validate_places_table_and_directions():
     assert len(china) and (china["places"] == "zhangjiang, hefei").all()
     assert (vc["role"] == "not in fit").all() and (vc["rounds"] > 0).all()
     assert ((vc["model_lo"] <= vc["model"] + 1e-12) & (vc["model"] <= vc["model_hi"] + 1e-12)).all()
+    summary = v.summary().set_index("role")
+    assert summary.loc["venture rounds (predictions)", "n"] == len(vc)
 
 
 def test_history_compares_counts_over_one_area_only():

@@ -60,7 +60,8 @@ class PlaceValidation:
     """Round sizes beside published deal figures (:func:`venture_table`); never fitted."""
 
     def summary(self) -> pd.DataFrame:
-        """Per role: targets, within 2x, RMS standardised error."""
+        """Per role: targets, within 2x, RMS standardised error; then the round sizes (within
+        2x) and the directions of change (matching history)."""
         rows = []
         for role, t in self.levels.groupby("role", sort=False):
             f = t["within_2x"].dropna()
@@ -71,6 +72,17 @@ class PlaceValidation:
                     "within_2x": f"{int(f.sum())}/{len(f)}",
                     "rms_z": float(np.sqrt(np.mean(np.square(t["z"])))),
                     "median_abs_z": float(np.median(np.abs(t["z"]))),
+                }
+            )
+        if not self.venture.empty:  # round sizes: never fitted, so predictions all
+            f = self.venture["within_2x"].dropna()
+            rows.append(
+                {
+                    "role": "venture rounds (predictions)",
+                    "n": len(self.venture),
+                    "within_2x": f"{int(f.sum())}/{len(f)}",
+                    "rms_z": math.nan,
+                    "median_abs_z": math.nan,
                 }
             )
         d = self.directions[self.directions["history"] != "no data"]

@@ -66,8 +66,8 @@ RING = 32  # a power of two above 2 LAG
 
 
 @njit(cache=True)
-def _sync(T, K, O, C, status, employer, emp, n, month, emp_order, emp_start, tp, decay, moved,
-          dest):  # fmt: skip
+def _sync(T, K, O, C, status, employer, emp, awake, m, month, emp_order, emp_start, tp, decay,
+          moved, dest):  # fmt: skip
     """Follow the People table since last month (new rows are readied by :func:`_seed_rows`):
     people gone forget their ties and leave their employer's books; a change of employer keeps
     a few co-worker ties
@@ -79,13 +79,19 @@ def _sync(T, K, O, C, status, employer, emp, n, month, emp_order, emp_start, tp,
     employer (a few percent of people a month) are gathered in that pass and done after it in
     a pipeline: co-workers drawn and their tie rows prefetched ``LAG`` changes ahead.
 
-    ``moved`` and ``dest`` (``n`` rows at least) receive the rows whose employer changed, in
+    Only the rows ``awake[:m]`` (in row order) are looked at: a departed person whose ties are
+    forgotten and who has left the books (gone, no ties, no employer) can change no more, since
+    nobody ties to the departed, and is dropped from ``awake`` at the end of the pass (in a
+    small district most rows ever used are such; they cost nothing here any more).
+
+    ``moved`` and ``dest`` (``m`` rows at least) receive the rows whose employer changed, in
     row order, and their new employer (-1: none), for :func:`_reindex`. Returns how many
-    people left an employer and how many rows changed."""
+    people left an employer, how many rows changed and how many rows stay awake."""
     n_org = O.org.shape[0]
     n_idx = emp_start.shape[0] - 1
     cnt = 0
-    for i in range(n):
+    for x in range(m):
+        i = awake[x]
         st = status[i]
         now = employer[i] if (st == EMPLOYED or st == FOUNDER) else -1
         if st == GONE:
@@ -149,7 +155,14 @@ def _sync(T, K, O, C, status, employer, emp, n, month, emp_order, emp_start, tp,
             if now >= 0:
                 kv.join(K, O, i, now, month)
             emp[i] = now
-    return left, cnt
+    k = 0
+    for x in range(m):  # the departed who can change no more go to sleep for good
+        i = awake[x]
+        if status[i] == GONE and T.deg[i] == 0 and emp[i] == -1:
+            continue
+        awake[k] = i
+        k += 1
+    return left, cnt, k
 
 
 @njit(cache=True)
@@ -605,8 +618,17 @@ def month_hook(eng) -> None:
     if st.get("moved") is None or st["moved"].shape[0] < n:
         st["moved"], st["dest"] = np.empty(cap, np.int64), np.empty(cap, np.int64)
     moved, dest = st["moved"], st["dest"]  # kept: untouched pages cost nothing
-    _, cnt = _sync(T, K, Ok, st["C"], P.status, P.employer, emp, n, month, st["emp_order"],
-                   st["emp_start"], st["tp"], st["decay"], moved, dest)  # fmt: skip
+    lo, m = st["n"], st.get("awake_n", 0)  # rows lo..n-1 are new this month: awake
+    awake = st.get("awake")
+    if awake is None or awake.shape[0] < m + n - lo:
+        grown = np.empty(max(cap, m + n - lo), np.int32)
+        if awake is not None:
+            grown[:m] = awake[:m]
+        st["awake"] = awake = grown
+    awake[m : m + n - lo] = np.arange(lo, n)
+    _, cnt, st["awake_n"] = _sync(T, K, Ok, st["C"], P.status, P.employer, emp, awake,
+                                  m + n - lo, month, st["emp_order"], st["emp_start"], st["tp"],
+                                  st["decay"], moved, dest)  # fmt: skip
     st["n"] = n
     _index_employers(st, emp, n, n_orgs, moved, cnt, dest)
     # rows not used yet have nobody (their founding month means nothing)

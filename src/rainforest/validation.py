@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rainforest.state.tables import NOT_FOUNDED_HERE
+from rainforest.state.tables import founded_here
 
 ARCHETYPES = (
     "university-led",
@@ -201,9 +201,7 @@ def run_statistics(item: tuple[str, int, int, float | None, str | None]) -> dict
     o = res.orgs
     start = -res.meta["warmup_months"]
     born = o[
-        (o.founded >= start)
-        & o.kind.isin(["startup", "sme", "listed"])
-        & ~o.origin.astype(str).isin(NOT_FOUNDED_HERE)
+        (o.founded >= start) & o.kind.isin(["startup", "sme", "listed"]) & founded_here(o.origin)
     ]
     surv = {}
     for age in SURVIVAL_AGES:

@@ -53,7 +53,7 @@ from rainforest.data.compare import firms_gained, moved_in
 from rainforest.experiments.history import SIGN, history, shortfall
 from rainforest.experiments.parameters import ExperimentError
 from rainforest.metrics.bands import run_band, share_band
-from rainforest.state.tables import NOT_FOUNDED_HERE
+from rainforest.state.tables import founded_here
 
 #: Where the shipped fit lives (loaded by ``validate --places`` and ``claims`` by default).
 FITTED_PATH = Path(__file__).resolve().parents[1] / "data" / "fitted" / "mechanisms.toml"
@@ -782,7 +782,7 @@ def _pooled_counts(result: Any) -> np.ndarray:
     person-months, job-to-job moves) for :data:`JOB_CHANGE`."""
     o = result.orgs
     months = int(result.meta["months"])
-    sel = (o["founded"] >= 0) & ~o["origin"].astype(str).isin(NOT_FOUNDED_HERE)
+    sel = (o["founded"] >= 0) & founded_here(o["origin"])
     sel &= o["kind"].isin(["startup", "sme", "listed"])
     o = o[sel]
     failed = (o["exit"] == "failure").to_numpy()

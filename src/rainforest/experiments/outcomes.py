@@ -23,7 +23,7 @@ import pandas as pd
 from rainforest.experiments.parameters import ExperimentError
 from rainforest.registry import Live
 from rainforest.state import accounts
-from rainforest.state.tables import NOT_FOUNDED_HERE
+from rainforest.state.tables import founded_here
 from rainforest.suggest import did_you_mean
 
 #: Metric columns of ``Result.metrics`` besides month, year and region.
@@ -200,7 +200,7 @@ class SurvivalOutcome:
         """The curve of one run, from its ``orgs`` table (runs in the worker)."""
         o = result.orgs
         months = int(result.meta["months"])
-        sel = (o["founded"] >= 0) & ~o["origin"].astype(str).isin(NOT_FOUNDED_HERE)
+        sel = (o["founded"] >= 0) & founded_here(o["origin"])
         sel &= o["kind"].isin(["startup", "sme", "listed"])
         if self.region is not None:
             sel &= o["region"] == self.region

@@ -38,7 +38,7 @@ import pandas as pd
 from rainforest.experiments.outcomes import METRIC_NAMES, RATIO_METRICS
 from rainforest.explain.groups import ExplainError
 from rainforest.state import accounts
-from rainforest.state.tables import NOT_FOUNDED_HERE
+from rainforest.state.tables import founded_here
 from rainforest.suggest import did_you_mean
 
 AI_DOMAIN = "ai_software"
@@ -86,7 +86,7 @@ def high_growth(result: Any, region: str | None, years: int) -> np.ndarray:
     """Startups founded in the reported period that reached 50 people or 300 million yuan
     (or listed or became unicorns), by founding year."""
     o = result.orgs
-    sel = (o["founded"] >= 0) & ~o["origin"].astype(str).isin(NOT_FOUNDED_HERE)
+    sel = (o["founded"] >= 0) & founded_here(o["origin"])
     sel &= o["kind"].isin(["startup", "sme", "listed"])
     if region is not None:
         sel &= o["region"] == region

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from rainforest.metrics.bands import run_band
-from rainforest.state.tables import NOT_FOUNDED_HERE
+from rainforest.state.tables import founded_here
 
 #: channels of foundings, in display order, with what each route means
 CHANNELS: dict[str, str] = {
@@ -76,7 +76,7 @@ def channel_counts(res) -> pd.Series:
     o = res.orgs
     # founded as startups; some have grown into SMEs or listed firms since
     grown = o["kind"].isin(["startup", "sme", "listed"])
-    new = o[grown & (o["founded"] >= 0) & ~o["origin"].astype(str).isin(NOT_FOUNDED_HERE)]
+    new = o[grown & (o["founded"] >= 0) & founded_here(o["origin"])]
     counts = new["weight"].groupby(founding_channel(o)[new.index]).sum()
     out = pd.Series({c: float(counts.get(c, 0.0)) for c in CHANNELS})
     out["comeback"] = float(res.metrics["refoundings"].sum())

@@ -48,7 +48,7 @@ import pandas as pd
 
 from rainforest.metrics import networks
 from rainforest.state import accounts
-from rainforest.state.tables import NOT_FOUNDED_HERE
+from rainforest.state.tables import founded_here
 
 YearSpec = int | Sequence[int] | Literal["all"] | None
 
@@ -464,7 +464,7 @@ def survival(res, ages: Sequence[int] = (1, 2, 5, 10)) -> pd.DataFrame:
     """
     o = res.orgs
     end = int(res.metrics["month"].max())
-    sel = o[~o["origin"].astype(str).isin(NOT_FOUNDED_HERE) & (o["weight"] > 0)]
+    sel = o[founded_here(o["origin"]) & (o["weight"] > 0)]
     sel = sel[sel["kind"].astype(str).isin(["startup", "sme", "listed"])]
     founded = sel["founded"].to_numpy(np.int64)
     failed = sel["exit"].astype(str).to_numpy() == "failure"

@@ -25,6 +25,14 @@ ORIGINS = ("grassroots", "anchor", "university", "startup", "facility", "initial
 #: origins of organisations not founded in the district during the run: the measures of
 #: foundings (survival, channels, genealogy, venture outcomes) leave them out
 NOT_FOUNDED_HERE = ("initial", "arrival")
+
+
+def founded_here(origin):
+    """Which organisations of a result's ``orgs`` table (its ``origin`` column, names or a
+    categorical) were founded in the district, not there at the start nor moved in."""
+    return ~origin.astype(str).isin(NOT_FOUNDED_HERE)
+
+
 # exits
 NO_EXIT, EXIT_IPO, EXIT_ACQ, EXIT_FAIL, EXIT_MOVED = 0, 1, 2, 3, 4
 #: exits by code (``moved``: the firm left for outside the scenario, M21)

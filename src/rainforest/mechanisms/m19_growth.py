@@ -217,6 +217,17 @@ def demand_room(heads: np.ndarray, heads0: np.ndarray, demand, headroom: float):
     return room
 
 
+def run_demand_rates(eng) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`demand_rates` of the engine's scenario and their :func:`market_rate`, computed
+    once a run (the scenario's: the same every month) and kept in ``eng.cache``."""
+    dr = eng.cache.get("demand_rates")
+    if dr is None:
+        rates = demand_rates(eng.sc)
+        people = [r.population for r in eng.sc.regions.values()]
+        dr = eng.cache["demand_rates"] = (rates, market_rate(rates, people))
+    return dr
+
+
 def grow(eng) -> None:
     """This month's productivity growth of every living firm with people, from what they know;
     reports the employment-weighted mean productivity. With ``demand_headroom`` it also sets
@@ -224,12 +235,7 @@ def grow(eng) -> None:
     p = eng.sc.mechanisms.growth
     rates = market = None
     if p.enabled and eng.month >= 0:
-        dr = eng.cache.get("demand_rates")
-        if dr is None:  # the scenario's: the same every month
-            rates = demand_rates(eng.sc)
-            people = [r.population for r in eng.sc.regions.values()]
-            dr = eng.cache["demand_rates"] = (rates, market_rate(rates, people))
-        rates, market = dr
+        rates, market = run_demand_rates(eng)
     if rates is not None and np.any(rates != 0.0):
         fw = grow_markets(eng.w.R, eng.w.D, rates, p.wage_follows_demand, market)
         pool = eng.cache.get("outside_pool")

@@ -58,7 +58,7 @@ from rainforest import registry
 from rainforest.mechanisms import portable_math as pm
 from rainforest.mechanisms.common import new_org, staff_of
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
-from rainforest.mechanisms.m19_growth import demand_rates, living
+from rainforest.mechanisms.m19_growth import living, run_demand_rates
 from rainforest.registry import Metric
 from rainforest.state import accounts
 from rainforest.state.tables import (
@@ -101,6 +101,12 @@ for _m in (
     registry.register_metric(_m)
 
 
+def economy_size(demand: np.ndarray, p) -> np.ndarray:
+    """The economy's firms (and its moving firms) relative to the first reported month:
+    ``D^market``, ``D`` its demand index."""
+    return pm.power(np.maximum(np.asarray(demand, np.float64), 1e-12), p.market)
+
+
 def pull(
     stock: np.ndarray,
     stock0: np.ndarray,
@@ -116,7 +122,7 @@ def pull(
     stock0 = np.asarray(stock0, np.float64)
     has = stock0 > 0
     rel = np.where(has, np.asarray(stock, np.float64) / np.where(has, stock0, 1.0), 0.0)
-    economy = pm.power(np.maximum(np.asarray(demand, np.float64), 1e-12), p.market)
+    economy = economy_size(demand, p)
     cost = np.asarray(rent, np.float64) / np.maximum(np.asarray(rent0, np.float64), 1e-12)
     out = pm.power(np.maximum(rel / economy, 0.0), p.agglomeration) * pm.power(
         np.maximum(cost, 1e-12), -p.cost
@@ -127,8 +133,9 @@ def pull(
 def arrival_rates(smes0: np.ndarray, demand: np.ndarray, pull_r: np.ndarray, p) -> np.ndarray:
     """Expected real firms arriving this month, per region: ``rate/12 · S0 · D^market ·
     pull`` (the economy's moving firms grow with it; the region draws its share)."""
-    economy = pm.power(np.maximum(np.asarray(demand, np.float64), 1e-12), p.market)
-    return p.rate / 12.0 * np.asarray(smes0, np.float64) * economy * np.asarray(pull_r)
+    return (
+        p.rate / 12.0 * np.asarray(smes0, np.float64) * economy_size(demand, p) * np.asarray(pull_r)
+    )
 
 
 def departure_chance(p) -> float:
@@ -144,12 +151,12 @@ def firm_stock(O, n_regions: int, kinds=STOCK_KINDS) -> np.ndarray:
     return np.bincount(O.region[idx], weights=O.weight[idx], minlength=n_regions)
 
 
-def demand_index(sc, month: int) -> np.ndarray:
-    """Demand for each region's firms since the first reported month (M19's rates; ones
-    where growth is off)."""
-    if not sc.mechanisms.growth.enabled:
-        return np.ones(len(sc.regions))
-    return pm.exp(demand_rates(sc) * month / 12.0)
+def demand_index(eng) -> np.ndarray:
+    """Demand for each region's firms since the first reported month (M19's rates, kept for
+    the run; ones where growth is off)."""
+    if not eng.sc.mechanisms.growth.enabled:
+        return np.ones(len(eng.sc.regions))
+    return pm.exp(run_demand_rates(eng)[0] * eng.month / 12.0)
 
 
 def team_sizes(rng: np.random.Generator, n: int, mean: float) -> np.ndarray:
@@ -191,7 +198,7 @@ def arrive(eng) -> None:
             "smes0": firm_stock(O, nr, (SME,)),
             "rent0": np.asarray(R.rent, np.float64).copy(),
         }
-    demand = demand_index(eng.sc, eng.month)
+    demand = demand_index(eng)
     pr = pull(stock, st["stock0"], demand, R.rent, st["rent0"], p)
     rng = np.random.default_rng([int(eng.inputs["seed"]) & (2**62 - 1), 21])
     # leaving: each living SME with the same chance, wherever it is

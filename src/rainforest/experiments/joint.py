@@ -52,7 +52,7 @@ from rainforest.data import load_statistics
 from rainforest.data.compare import firms_gained, moved_in
 from rainforest.experiments.history import SIGN, history, shortfall
 from rainforest.experiments.parameters import ExperimentError
-from rainforest.metrics.bands import run_band, share_band
+from rainforest.metrics.bands import SHARE, run_band, share_band
 from rainforest.state.tables import founded_here
 
 #: Where the shipped fit lives (loaded by ``validate --places`` and ``claims`` by default).
@@ -953,9 +953,8 @@ def target_table(
             if t.moment.startswith("survival_"):  # the share that failed, turned round
                 lo, hi = 1.0 - hi, 1.0 - lo
         else:
-            lo, hi = run_band(fin, positive=kind in ("log", "share"))
-            if kind == "share":
-                hi = min(hi, 1.0)
+            share = kind == "share"
+            lo, hi = run_band(fin, positive=kind == "log" or share, within=SHARE if share else None)
         factor = mean / t.value if kind == "log" and t.value > 0 else math.nan
         rows.append(
             {

@@ -43,7 +43,7 @@ from rainforest.experiments.joint import (
     target_table,
 )
 from rainforest.metrics import rounds as rd
-from rainforest.metrics.bands import run_band
+from rainforest.metrics.bands import SHARE, run_band
 
 #: Places checked by default: the fitted and held-out ones, and others with growth history.
 VALIDATE_PLACES = (*DEFAULT_PLACES, *DEFAULT_HOLDOUT, "nanjing", "eindhoven", "kendall-square")
@@ -303,11 +303,7 @@ def venture_table(by_run: dict[str, dict[int, pd.DataFrame]], stats: pd.DataFram
         v = np.array(per_seed, float)
         model = float(np.nanmean(v)) if np.isfinite(v).any() else math.nan
         share = measure.endswith("_share")  # a share in [0, 1]; a size is log-normal
-        lo, hi = math.nan, math.nan
-        if np.isfinite(v).any():
-            lo, hi = run_band(v[np.isfinite(v)], positive=not share)
-            if share:
-                lo, hi = max(lo, 0.0), min(hi, 1.0)
+        lo, hi = run_band(v, positive=not share, within=SHARE if share else None)
         factor = model / data if data > 0 and math.isfinite(model) else math.nan
         out.append({
             "scope": scope, "measure": measure, "label": label, "year": year, "data": data,

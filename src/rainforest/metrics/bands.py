@@ -21,8 +21,15 @@ from scipy import stats
 MIN_EMPIRICAL = 20
 
 
+#: the range a share cannot leave (``run_band(..., within=SHARE)``)
+SHARE = (0.0, 1.0)
+
+
 def run_band(
-    values: Sequence[float] | np.ndarray, level: float = 0.9, positive: bool = False
+    values: Sequence[float] | np.ndarray,
+    level: float = 0.9,
+    positive: bool = False,
+    within: tuple[float, float] | None = None,
 ) -> tuple[float, float]:
     """Interval a single run falls in with chance ``level``, from the runs' ``values``.
 
@@ -32,11 +39,20 @@ def run_band(
     (Student's t with n − 1 degrees of freedom; ``s`` the runs' standard deviation). A
     ``positive`` quantity (a count, a level) is taken as log-normal: the same interval of the
     logs, turned back (with a zero among the runs, the linear one cut at 0). One finite value
-    gives no band (NaN, NaN); identical values give a band of width 0.
+    gives no band (NaN, NaN); identical values give a band of width 0. ``within``: the range
+    the quantity cannot leave (``(0, 1)`` for a share), the band cut to it.
 
     >>> [round(x, 3) for x in run_band([1.0, 3.0])]  # two runs: far wider than their range
     [-8.936, 12.936]
     """
+    lo, hi = _band(values, level, positive)
+    if within is not None:
+        lo, hi = max(lo, within[0]), min(hi, within[1])
+    return lo, hi
+
+
+def _band(values, level: float, positive: bool) -> tuple[float, float]:
+    """:func:`run_band` before it is cut to a range."""
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
     n = v.size

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from rainforest.metrics.bands import run_band
+from rainforest.metrics.bands import SHARE, run_band
 from rainforest.state.tables import founded_here
 
 #: channels of foundings, in display order, with what each route means
@@ -98,12 +98,14 @@ def channels(results: Sequence) -> pd.DataFrame:
         rows.append((c / total if total > 0 else c * np.nan, c / years))
     shares = pd.DataFrame([r[0] for r in rows])
     per_year = pd.DataFrame([r[1] for r in rows])
-    bands = {c: run_band(shares[c].to_numpy(float), positive=True) for c in shares.columns}
+    bands = {
+        c: run_band(shares[c].to_numpy(float), positive=True, within=SHARE) for c in shares.columns
+    }
     table = pd.DataFrame(
         {
             "share": shares.mean(),
             "low": pd.Series({c: b[0] for c, b in bands.items()}),
-            "high": pd.Series({c: min(b[1], 1.0) for c, b in bands.items()}),
+            "high": pd.Series({c: b[1] for c, b in bands.items()}),
             "per_year": per_year.mean(),
         }
     )

@@ -430,6 +430,29 @@ def test_cli_validate_places_refuses_a_negative_min_people():
     assert r.exit_code != 0 and "--min-people" in r.output
 
 
+def test_cli_validate_places_runs_the_seeds_asked_for(monkeypatch):
+    # --seed was ignored with --places (every call ran seeds 0..n-1); it now picks the first
+    # seed, and --workers/--cluster, which --places does not use, are refused, not ignored
+    import rainforest.validation as validation
+
+    seen = []
+
+    def record(places, fitted, seeds, **kw):
+        seen.append(tuple(seeds))
+        raise ExperimentError("recorded")
+
+    monkeypatch.setattr(validation, "validate_places", record)
+    r = runner.invoke(app, ["validate", "--places", "hefei", "-n", "3", "--seed", "5"])
+    assert r.exit_code != 0 and "recorded" in r.output
+    assert seen == [(5, 6, 7)]
+    for extra in (["-w", "2"], ["--cluster", "tcp://127.0.0.1:1"]):
+        r = runner.invoke(app, ["validate", "--places", "hefei", *extra])
+        assert r.exit_code != 0 and "not used with --places" in r.output
+    r = runner.invoke(app, ["validate", "--places", "hefei", "--seed", "-1"])
+    assert r.exit_code != 0 and "--seed" in r.output
+    assert seen == [(5, 6, 7)]  # neither refusal ran anything
+
+
 def test_api_validate_places_refuses_a_bad_min_people_before_any_run():
     from rainforest.validation import validate_places
 

@@ -215,14 +215,18 @@ def validate_places_cmd(
     scale: float,
     years: int,
     min_people: float = 0.0,
+    first_seed: int = 0,
 ) -> None:
-    """Body of ``rainforest validate --places``."""
+    """Body of ``rainforest validate --places``: ``seeds`` runs a place, seeds ``first_seed``
+    onwards."""
     from rainforest.experiments.joint import FITTED_PATH
     from rainforest.experiments.parameters import ExperimentError
     from rainforest.experiments.placecheck import VALIDATE_PLACES
     from rainforest.validation import validate_places
 
     ps = _list(places, VALIDATE_PLACES)
+    if first_seed < 0:
+        fail(f"--seed must be 0 or more, got {first_seed}")
     if not (math.isfinite(min_people) and min_people >= 0):
         fail(f"--min-people must be 0 or more, got {min_people}")
     fit = None if no_fit else (fitted or FITTED_PATH)
@@ -234,7 +238,7 @@ def validate_places_cmd(
             v = validate_places(
                 ps,
                 fit,
-                seeds=tuple(range(seeds)),
+                seeds=tuple(range(first_seed, first_seed + seeds)),
                 scale=scale,
                 years=years,
                 progress=bar,
@@ -246,7 +250,9 @@ def validate_places_cmd(
     console.print(
         _level_table(
             v.levels,
-            f"model vs public figures ({seeds} seeds, {years} years, scale {scale:g}"
+            f"model vs public figures ({seeds} seeds"
+            + (f" from {first_seed}" if first_seed else "")
+            + f", {years} years, scale {scale:g}"
             + (f", at least {min_people:,.0f} simulated people a place" if min_people else "")
             + ")",
         )

@@ -54,7 +54,13 @@ def validate(
     if places is not None:
         from rainforest.cli.places import validate_places_cmd
 
-        validate_places_cmd(places, fitted, no_fit, max(runs, 2), scale, min(years, 10), min_people)
+        if workers is not None or cluster is not None:
+            fail(
+                "--workers and --cluster are not used with --places (its runs are in this process)"
+            )
+        validate_places_cmd(
+            places, fitted, no_fit, max(runs, 2), scale, min(years, 10), min_people, first_seed=seed
+        )
         return
     if runs < 1:
         fail(f"--runs must be at least 1, got {runs}")

@@ -590,6 +590,18 @@ _builtin(
     "Employees drawn by the spin-off hazard to leave and found (candidates for M3).",
     "员工衍生创业",
 )
+# --- a parent backs its spin-off from its profits (issue 15 item 6): appended likewise
+_builtin(
+    "parent_backing",
+    "flow",
+    "million yuan/month",
+    "Parents' money into spin-offs",
+    "M5",
+    "Money profitable parents (anchors, SMEs, listed firms) put from their profits into the "
+    "startups their employees founded (mechanisms.capital.parent_backing); not venture "
+    "investment, so not in 'investment'.",
+    "母公司自有利润出资",
+)
 
 #: the built-in metrics (cannot be unregistered)
 BUILTIN_NAMES = frozenset(_REGISTRY)

@@ -272,6 +272,7 @@ def build_result(engine, seed_info: Any, version: str) -> Result:
             "potential": o["theta"],
             "valuation": o["valuation"],
             "raised": o["raised"],
+            "backed": o["backed"],
             "rounds": o["rounds"],
             "parent": o["parent"],
             "origin": _categorical(o["origin"], S.ORIGINS),

@@ -52,6 +52,8 @@ Globals = namedtuple(
     "by_traction run_seed run_early run_late compute_pp compute_el tr_fit_ref tr_fit_el "
     "tr_potential tr_rev_el tr_step_el tr_step_max tr_min tr_max val_tr_el max_dilution "
     "cheque_share syndicate min_cheque team_seed team_early team_late hot_traction hot_interval "
+    # a parent backs its spin-off from its profits (issue 15 item 6)
+    "parent_backing parent_bar parent_share "
     # organisations one to one at population scale k > 1 (issue 15 item 5): o2o is 1 when on,
     # mk the scale of investors' money (k when firms are a 1/k sample, 1 when one to one)
     "o2o mk",
@@ -340,6 +342,9 @@ def globals_(sc: Scenario, scale: float) -> Globals:
         team_late=m.capital.plan_team_late,
         hot_traction=m.capital.hot_traction,
         hot_interval=m.capital.hot_interval,
+        parent_backing=m.capital.parent_backing,
+        parent_bar=m.capital.parent_bar,
+        parent_share=m.capital.parent_profit_share,
         o2o=1.0 if o2o else 0.0,
         mk=1.0 if o2o else float(scale),
     )

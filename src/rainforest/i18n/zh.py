@@ -47,6 +47,7 @@ METRICS: dict[str, str] = {
     "investment_state": "政府引导基金投资",
     "investment_bank": "银行贷款",
     "rescues": "救助轮",
+    "parent_backing": "母公司自有利润出资",
     "subsidies_paid": "已发放补贴",
     "experiments": "试验次数",
     "experiment_spend": "试验支出",

@@ -162,6 +162,7 @@ def new_org(O, kind, region, cell, domain, month, weight):
     O.listed[k] = 0
     O.prod[k] = 1.0
     O.head[k] = 0.0
+    O.backed[k] = 0.0
     O.n[0] = k + 1
     return k
 

@@ -39,8 +39,17 @@ from numba import njit
 from rainforest.mechanisms.common import add_event, headcount, row_draw, share
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.mechanisms.m04_experiments import monthly_burn
-from rainforest.state.accounts import M_INVEST0, M_RESCUES
-from rainforest.state.tables import EV_FUNDING, EV_RESCUE, STARTUP, STATE_FUND
+from rainforest.state.accounts import M_BACKING, M_INVEST0, M_RESCUES
+from rainforest.state.tables import (
+    ANCHOR,
+    EV_BACKING,
+    EV_FUNDING,
+    EV_RESCUE,
+    LISTED,
+    SME,
+    STARTUP,
+    STATE_FUND,
+)
 
 
 @njit(cache=True, inline="always")
@@ -318,13 +327,18 @@ def raise_by_traction(
                           EV_FUNDING):  # fmt: skip
                 break
             left -= part
-        # compute is bought with the round (M4 books people, desks and experiments only);
-        # the rest pays the team the round plans over the stage's runway
-        O.cash[org] -= (size - left) * (1.0 - people / per_person)
-        months = glob.run_seed if stage == 0 else (glob.run_early if stage == 1 else glob.run_late)
-        O.target[org] = max(O.target[org], O.cash[org] / (months * people))
+        spend_round(O, glob, org, stage, size - left, people, per_person)
         return need
     return need
+
+
+@njit(cache=True, inline="always")
+def spend_round(O, glob, org, stage, raised, people, per_person):
+    """What a round sized by need buys: compute at once (M4 books people, desks and
+    experiments only), and a team the rest pays for over the stage's runway."""
+    O.cash[org] -= raised * (1.0 - people / per_person)
+    months = glob.run_seed if stage == 0 else (glob.run_early if stage == 1 else glob.run_late)
+    O.target[org] = max(O.target[org], O.cash[org] / (months * people))
 
 
 @njit(cache=True, inline="always")
@@ -352,13 +366,103 @@ def rescue(O, I, V, D, glob, org, stage, amount, month, inv_order, inv_start, ac
             break
 
 
+@njit(cache=True, inline="always")
+def parent_profit(O, R, glob, p, demand, exp_cost):
+    """Monthly profit of a parent, at its real head count: the margin M4 books for an
+    established firm (costs x fit / break-even fit x demand x productivity) less its salaries,
+    desks and experiments. An anchor is unique (its staff times k); an SME or listed firm is
+    counted as its economics count it. Other kinds make no profit to give (0): universities
+    and facilities, the region's aggregate incumbents, and startups, whose cash is runway."""
+    kind = O.kind[p]
+    if kind == ANCHOR:
+        heads = O.emp[p] * glob.k
+    elif kind == SME or kind == LISTED:
+        heads = headcount(O, p, glob)
+    else:
+        return 0.0
+    r = O.region[p]
+    d = O.domain[p]
+    costs = heads * (R.wage[r] + R.rent[r] * R.land[r] + glob.est_per_person * exp_cost[r, d])
+    return costs * (O.fit[p] / glob.breakeven_fit * (1.0 + demand[r, d]) * O.prod[p] - 1.0)
+
+
+@njit(cache=True, inline="always")
+def parent_backs(O, R, glob, org, stage, size, month, demand, exp_cost, acc, E):
+    """A profitable parent backs its startup from its own profits (issue 15 item 6: High-Flyer
+    paying for DeepSeek while venture funds declined it). In a month when the investors
+    declined the startup, with chance ``parent_backing``, the parent reads the startup's
+    potential as its founders' former employer knows it, without the investors' screening
+    noise and before any product, and pays up to ``size`` when the potential reaches
+    ``parent_bar``, within ``parent_profit_share`` of a year's profit
+    (and, for an SME or listed firm, the cash it has kept). The money buys shares at the
+    last round's price, or none before a round (the parent is then a founder-owner); it is
+    not a venture round (no investor, rounds and stage unchanged). Returns whether it paid."""
+    p = O.parent[org]
+    if O.alive[p] == 0 or np.random.random() >= glob.parent_backing:
+        return False
+    profit = parent_profit(O, R, glob, p, demand, exp_cost)
+    if profit <= 0.0:
+        return False
+    if O.theta[org] < glob.parent_bar:
+        return False
+    budget = glob.parent_share * 12.0 * profit  # 12: a year's profit from a month's
+    booked = O.kind[p] != ANCHOR  # an SME or listed firm keeps books (M4); an anchor does not
+    if booked:
+        budget = min(budget, O.cash[p])
+    amount = min(size, budget)
+    if amount < glob.min_cheque:
+        return False
+    if booked:
+        O.cash[p] -= amount
+    if O.valuation[org] > 0.0:
+        O.shares[org] += O.shares[org] * amount / O.valuation[org]
+        O.valuation[org] += amount
+    O.cash[org] += amount
+    O.backed[org] += amount
+    r = O.region[org]
+    acc[r, M_BACKING] += amount * share(O, org, glob)
+    add_event(E, month, EV_BACKING, r, org, -1, p, amount, O.domain[org])
+    return True
+
+
+@njit(cache=True, inline="always")
+def backed_by_parent(O, V, R, D, glob, org, stage, burn, month, demand, exp_cost, acc, E):
+    """:func:`parent_backs` for a startup short of runway that the investors declined this
+    month, for a round of the size it asked for: its need by traction (the money spent as a
+    round's is), or the first edition's stage cheque. A hot firm with runway left waits."""
+    if O.parent[org] < 0 or O.cash[org] > glob.runway_trigger * burn:
+        return False
+    r = O.region[org]
+    d = O.domain[org]
+    if glob.by_traction > 0.0:
+        people = monthly_burn(STARTUP, 1, R.wage[r], R.rent[r] * R.land[r], exp_cost[r, d], glob)
+        g = traction_of(O, V, D, glob, org, burn)
+        size, per_person = need_of(O, D, glob, org, stage, people, g)
+        before = O.cash[org]
+        if not parent_backs(O, R, glob, org, stage, size, month, demand, exp_cost, acc, E):
+            return False
+        spend_round(O, glob, org, stage, O.cash[org] - before, people, per_person)
+        return True
+    base = (
+        glob.seed_cheque if stage == 0 else (glob.early_cheque if stage == 1 else glob.late_cheque)
+    )
+    size = base * D.cap_int[d] * (glob.cheque_fit_off + O.fit[org])
+    if not parent_backs(O, R, glob, org, stage, size, month, demand, exp_cost, acc, E):
+        return False
+    plan_hiring(O, R, glob, org, exp_cost)
+    return True
+
+
 @njit(cache=True)
 def raise_rounds(
-    O, I, V, R, D, glob, month, inv_order, inv_start, local_share, invest_cdf, exp_cost, acc, E
-):
+    O, I, V, R, D, glob, month, inv_order, inv_start, local_share, invest_cdf, exp_cost, demand,
+    acc, E,
+):  # fmt: skip
     """Startups short of runway pitch to investors — at home with probability ``local_share``,
     else in a region drawn from row r of ``invest_cdf`` (nearer regions likelier, M12); state
-    funds may rescue late-stage firms."""
+    funds may rescue late-stage firms. With ``parent_backing`` on, a startup short of runway
+    that no investor funded may be backed by its founders' former employer, if profitable (it
+    is then not rescued)."""
     n_regions = R.area.shape[0]
     pitches = int(glob.pitches)
     for org in range(O.n[0]):
@@ -385,11 +489,20 @@ def raise_rounds(
             continue
         stage = stage_of(O, org)
         d = O.domain[org]
+        cheques = V.n[0]  # no cheque written this month (the investors declined): a parent?
         if glob.by_traction > 0.0:
             amount = raise_by_traction(
                 O, I, V, R, D, glob, org, stage, burn, month, inv_order, inv_start,
                 local_share, invest_cdf, exp_cost, acc, E,
             )  # fmt: skip
+            if (
+                glob.parent_backing > 0.0
+                and V.n[0] == cheques
+                and backed_by_parent(
+                    O, V, R, D, glob, org, stage, burn, month, demand, exp_cost, acc, E
+                )
+            ):
+                continue
             rescue(O, I, V, D, glob, org, stage, amount, month, inv_order, inv_start, acc, E)
             continue
         base = (
@@ -410,6 +523,14 @@ def raise_rounds(
                 if invest(O, I, V, glob, org, inv, amount, stage, month, pre, acc, E, EV_FUNDING):
                     plan_hiring(O, R, glob, org, exp_cost)
                 break
+        if (
+            glob.parent_backing > 0.0
+            and V.n[0] == cheques
+            and backed_by_parent(
+                O, V, R, D, glob, org, stage, burn, month, demand, exp_cost, acc, E
+            )
+        ):
+            continue
         rescue(O, I, V, D, glob, org, stage, amount, month, inv_order, inv_start, acc, E)
 
 
@@ -419,7 +540,7 @@ def hook_raise(T, X, M):
     """Startups short of runway pitch investors; rounds, rescues and bank loans."""
     raise_rounds(
         T.O, T.I, T.V, T.R, T.D, T.glob, M.month, X.inv_order, X.inv_start, M.local_share,
-        M.invest_cdf, M.exp_cost, X.acc, T.E,
+        M.invest_cdf, M.exp_cost, M.demand, X.acc, T.E,
     )  # fmt: skip
 
 
@@ -438,13 +559,15 @@ MECHANISM = declare(
             "investment_bank",
             "rescues",
             "investment",
+            "parent_backing",
         ),
-        events=("funding", "rescue"),
+        events=("funding", "rescue", "backing"),
         hooks=(Hook("capital.raise", hook_raise, doc="rounds, rescues and loans"),),
         off={"regions.*.investors": []},  # no capital: no investor in any region
         direction_tests=(
             "tests/test_mechanisms.py::test_m5_patient_seed_capital_gives_more_seed_survivors",
             "tests/test_capital_traction.py::test_traction_gives_larger_later_rounds",
+            "tests/test_parent_backing.py::test_parents_back_promising_spinoffs_where_capital_is_scarce",
         ),
         references=("seed 000: 敢投钱,肯等待; seed 002: 投贷联动",),
     )

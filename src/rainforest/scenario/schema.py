@@ -1140,6 +1140,34 @@ class Capital(Model):
         "months",
         "assumed: a hot firm raises about once a year",
     )
+    # --- a parent backs its spin-off from its own profits (issue 15 item 6) ---------------
+    parent_backing: Share = _f(
+        0.0,
+        "Monthly chance that a profitable parent (the anchor, SME or listed firm whose "
+        "employee founded the startup) puts money from its profits into the startup when it "
+        "is short of runway and the parent's own read of its potential clears the investors' "
+        "bar; 0 (off) in the first edition and the shipped fit. The money is not a venture "
+        "round: no investor, no deal in the venture statistics, the metric parent_backing.",
+        "1/month",
+        "assumed: no public rate found; the case is DeepSeek, funded by its parent High-Flyer "
+        "with no outside money to early 2025 while venture funds declined it (The Information, "
+        "2025-02-19, 'DeepSeek weighs raising outside money for first time')",
+    )
+    parent_bar: Share = _f(
+        0.5,
+        "Potential a parent requires of its startup before backing it (it knows the founders: "
+        "it reads the potential itself, with no screening noise).",
+        "potential",
+        "assumed: the investors' seed bar for an investor of middling risk appetite (0.5): "
+        "seed_bar x (bar_scale - bar_risk_cut x 0.5) = 0.5 x (1.2 - 0.2)",
+    )
+    parent_profit_share: Share = _f(
+        0.1,
+        "Most a parent puts into its startup at a time, as a share of the parent's profit over "
+        "a year (an SME or listed firm also no more than the cash it has kept).",
+        "share of a year's profit",
+        "assumed: a tenth of a year's profit; corporate R&D runs at a few per cent of revenue",
+    )
 
 
 class Exits(Model):

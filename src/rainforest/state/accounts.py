@@ -100,6 +100,7 @@ M_CROSS_SAMPLE = _i("cross_skill_sample")
 M_BELIEF = _i("belief")
 M_RENT = _i("office_rent")
 M_JOB_CHANGES = _i("job_changes")  # appended after the first edition's layout
+M_BACKING = _i("parent_backing")  # issue 15 item 6, appended after the living network's
 M_INVEST0 = M_INV_ANGEL  # + investor kind code
 
 # the first edition's layout, checked: cached kernels were compiled against these positions

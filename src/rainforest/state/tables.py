@@ -57,7 +57,8 @@ ANGEL, VC, CVC, STATE_FUND, BANK = range(5)
     EV_BREAKTHROUGH,
     EV_SHOCK,
     EV_MIGRATION,
-) = range(16)
+    EV_BACKING,
+) = range(17)
 EVENT_KINDS = (
     "founding",
     "cofounder",
@@ -75,6 +76,7 @@ EVENT_KINDS = (
     "breakthrough",
     "shock",
     "migration",
+    "backing",
 )
 SUB_SLOTS = 16  # months ahead a subsidy payment can be queued
 
@@ -86,7 +88,7 @@ Orgs = namedtuple(
     "Orgs",
     "n kind alive region cell domain founded cash fit theta emp target rounds raised "
     "valuation shares parent origin state cred unicorn exit exit_month last_raise "
-    "inv_head pending weight spin_rate demand listed prod head",
+    "inv_head pending weight spin_rate demand listed prod head backed",
 )
 Investors = namedtuple(
     "Investors",
@@ -146,6 +148,7 @@ _DTYPES = {
         listed=np.uint8,
         prod=np.float64,
         head=np.float64,  # real head count of a firm simulated one to one (issue 15)
+        backed=np.float64,  # money its parent put in from its profits (issue 15 item 6)
     ),
     "Investors": dict(
         kind=np.int8,

@@ -85,6 +85,34 @@ def test_with_values_by_name_and_revalidates():
         with_values(sc, {"regions.district.policy.nope": 1})
 
 
+def test_with_values_by_a_user_says_so_in_the_provenance():
+    # a report credited a value changed with --set to the preset's citation ("model default"
+    # or the preset's source); a user's change now says who set it and what it replaced,
+    # and a list item set by index is cited by its name, as the sources table addresses it
+    from rainforest.scenario.provenance import provenance_table
+
+    sc = scenario_from_dict(scenario())
+    path = "regions.district.anchors.A.employees"
+    before = provenance_table(sc).set_index("path").loc[path, "source"]
+    kept = with_values(sc, {"regions.district.anchors.0.employees": 100})
+    assert provenance_table(kept).set_index("path").loc[path, "source"] == before
+    mine = with_values(
+        sc,
+        {"regions.district.anchors.0.employees": 100, "mechanisms.capital.pitches": 5},
+        source="--set on the command line",
+    )
+    src = provenance_table(mine).set_index("path")["source"]
+    assert src[path].startswith("assumed: --set on the command line (in place of ")
+    assert src["mechanisms.capital.pitches"] == "assumed: --set on the command line (in place of 3)"
+    # provenance is not part of the model: the same values hash alike, whoever set them
+    same = with_values(
+        sc, {"regions.district.anchors.A.employees": 100, "mechanisms.capital.pitches": 5}
+    )
+    assert scenario_hash(mine) == scenario_hash(same)
+    with pytest.raises(ScenarioError, match="cannot set"):  # was an IndexError
+        with_values(sc, {"regions.district.anchors.7": {}}, source="x")
+
+
 shares = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
 
 

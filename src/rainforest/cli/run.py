@@ -86,7 +86,11 @@ def run(
 
             scenario_obj = apply_fitted(scenario_obj)
         if set_:
-            scenario_obj = with_values(scenario_obj, dict(parse_assignment(s) for s in set_))
+            scenario_obj = with_values(
+                scenario_obj,
+                dict(parse_assignment(s) for s in set_),
+                source="--set on the command line",
+            )
     except (ScenarioError, ValueError) as err:
         fail(str(err))
     compile_notice()

@@ -178,7 +178,7 @@ def whatif(
             + (f" (package {pkg_name!r} changes nothing in {base.name!r})" if pkg_name else "")
         )
     try:
-        changed = with_values(base, dict(set))
+        changed = with_values(base, dict(set), source="the what-if change")
     except ScenarioError as err:
         raise ExplainError(f"cannot apply the change: {err}") from None
     if region is not None and region not in base.regions:

@@ -260,12 +260,37 @@ def get_value(sc: Scenario, path: str) -> Any:
     return _walk(sc.model_dump(mode="json"), path.split("."), path)
 
 
-def with_values(sc: Scenario, values: dict[str, Any]) -> Scenario:
+def _canonical(data: Any, path: str) -> str:
+    """``path`` as the sources table addresses it: a list item with a ``name`` by its name
+    (``anchors.Alibaba``), one without by its index (``investors.0``)."""
+    parts = path.split(".")
+    out, node = [], data
+    for part in parts:
+        if isinstance(node, list):
+            if part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                node = next(x for x in node if isinstance(x, dict) and x.get("name") == part)
+            named = isinstance(node, dict) and node.get("name")
+            out.append(str(named) if named else part)
+        else:
+            node = node[part] if isinstance(node, dict) else None
+            out.append(part)
+    return ".".join(out)
+
+
+def with_values(sc: Scenario, values: dict[str, Any], source: str | None = None) -> Scenario:
     """A copy of ``sc`` with values set at dotted paths, validated again.
 
     ``with_values(sc, {"regions.hangzhou.policy.service_latency_days": 90})``
+
+    ``source``: who set them (``"--set on the command line"``), for a user's change: each
+    path's provenance then says ``assumed: <source>`` and the value it replaced, so a report
+    never credits a user's number to the preset's citation. Without it the sources are kept
+    (programmatic overlays: a fit, an edition's switches, an experiment's design).
     """
     data = copy.deepcopy(sc.model_dump(mode="json"))
+    was: dict[str, Any] = {}
     for path, value in values.items():
         parts = path.split(".")
         parent = _walk(data, parts[:-1], path)
@@ -273,9 +298,19 @@ def with_values(sc: Scenario, values: dict[str, Any]) -> Scenario:
         if isinstance(parent, dict):
             if last not in parent:
                 raise ScenarioError(f"{path}: no field {last!r}{did_you_mean(last, parent)}")
+            was[path] = parent[last]
             parent[last] = value
-        elif isinstance(parent, list) and last.isdigit():
+        elif isinstance(parent, list) and last.isdigit() and int(last) < len(parent):
+            was[path] = parent[int(last)]
             parent[int(last)] = value
         else:
             raise ScenarioError(f"{path}: cannot set {last!r}")
+    if source is not None:
+        sources = dict(data.get("sources") or {})
+        for path in values:
+            old = json.dumps(was[path], ensure_ascii=False)
+            if len(old) > 80:
+                old = old[:77] + "..."
+            sources[_canonical(data, path)] = f"assumed: {source} (in place of {old})"
+        data["sources"] = sources
     return scenario_from_dict(data, f"{sc.name} with {sorted(values)}")

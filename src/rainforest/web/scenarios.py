@@ -168,7 +168,7 @@ def apply_levers(sc: Scenario, values: Mapping[str, Any]) -> Scenario:
         model = getattr(sc.regions[m.group(1)], m.group(2))
         if m.group(3) not in type(model).model_fields:
             raise ScenarioError(f"{path}: no field {m.group(3)!r} in {m.group(2)}")
-    return with_values(sc, dict(values))
+    return with_values(sc, dict(values), source="set in the dashboard")
 
 
 class Catalogue:

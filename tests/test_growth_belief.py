@@ -27,7 +27,7 @@ from rainforest.scenario import (
 )
 from rainforest.scenario.schema import GrowthParams, Migration, OutsidePoolParams
 from rainforest.state.accounts import M_BELIEF
-from rainforest.state.tables import ANCHOR
+from rainforest.state.tables import ANCHOR, EXIT_FAIL, EXIT_IPO, allocate
 from tests.conftest import base_region, scenario
 
 SEEDS = (1, 2, 3)
@@ -137,11 +137,24 @@ def test_tolerance_damps_the_fall_and_belief_stays_in_bounds():
     assert np.all(0.5 + inspired >= -1e-6)  # local belief never below zero
 
 
-def test_members_reads_the_employer_index():
-    order = np.array([7, 3, 5, 9, 1], np.int32)
-    start = np.array([0, 2, 2, 5])
-    people, which = tb.members(np.array([0, 2]), order, start)
-    assert people.tolist() == [7, 3, 5, 9, 1] and which.tolist() == [0, 0, 1, 1, 1]
+def test_sources_read_the_employer_index_then_the_founders():
+    # four organisations: 0 raised a round, 1 nothing, 2 failed, 3 listed but was founded this
+    # month (its people, 6, met it this month); the index lists 0's people 7, 3, 2's 5, 9, 1
+    O = allocate("Orgs", 4)
+    O.n[0] = 4
+    O.last_raise[:] = [6, 2, -1, -1]
+    O.exit_month[:] = [-1, -1, 6, 6]
+    O.exit[:] = [0, 0, EXIT_FAIL, EXIT_IPO]
+    O.founded[:] = [0, 0, 0, 6]
+    order = np.array([7, 3, 5, 9, 1, 6], np.int32)
+    start = np.array([0, 2, 2, 5, 6])
+    gains = np.array([0.1, 0.5, 0.3])
+    founders = np.array([4, 8, 11], np.int64)  # of firms 2, 1 and 0
+    firm = np.array([2, 1, 0], np.int64)
+    src, sig = tb.sources(O, 4, 6, gains, order, start, founders, firm, 10)
+    # the index's people in its order, then founders of firms with a signal; row 11 >= n out
+    assert src.tolist() == [7, 3, 5, 9, 1, 4]
+    assert sig.tolist() == [0.1, 0.1, -0.3, -0.3, -0.3, -0.3]
 
 
 def test_ties_successes_found_more_than_ties_failures():

@@ -80,30 +80,53 @@ for _m in _METRICS:  # appended after the built-ins: compiled account columns do
     registry.register_metric(_m)
 
 
-def firm_signals(O, n_orgs: int, month: int, p) -> np.ndarray:
-    """Each organisation's signal this month (belief per tie at full strength, before the
-    observer's tolerance damps failures): ``+round_gain`` for a round raised, ``+exit_gain``
-    for an IPO or acquisition, ``-failure_loss`` for a failure; 0 otherwise."""
+_NONE = np.zeros(0, np.int64)  # no founders snapshotted
+
+
+@njit(cache=True)
+def sources(O, n_orgs, month, gains, emp_order, emp_start, founders, firm, n):
+    """The people whose organisation sent a signal this month, and its signal: for each
+    organisation in row order with a signal (``gains``: round, exit and failure, below),
+    founded before this month and in the employer index, its people in
+    the index's order; then the founders of :func:`snapshot` in its order whose firm is one of
+    them. Rows from ``n`` on are left out. A signal is belief per tie at full strength, before
+    the observer's tolerance damps failures: ``+round_gain`` for a round raised, ``+exit_gain``
+    for an IPO or acquisition, ``-failure_loss`` for a failure. (One compiled pass; it was a
+    dozen NumPy calls a month.)"""
+    n_idx = emp_start.shape[0] - 1
     sig = np.zeros(n_orgs, np.float64)
-    this = O.exit_month[:n_orgs] == month
-    ex = O.exit[:n_orgs]
-    sig[O.last_raise[:n_orgs] == month] += p.round_gain
-    sig[this & ((ex == EXIT_IPO) | (ex == EXIT_ACQ))] += p.exit_gain
-    sig[this & (ex == EXIT_FAIL)] = -p.failure_loss
-    return sig
-
-
-def members(orgs: np.ndarray, order: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, ...]:
-    """People of ``orgs`` from an employer index (``order[start[o]:start[o+1]]``) and, for
-    each, the position of their organisation in ``orgs``."""
-    lo, hi = start[orgs], start[orgs + 1]
-    size = np.maximum(hi - lo, 0).astype(np.int64)
-    total = int(size.sum())
-    if total == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    which = np.repeat(np.arange(orgs.size), size)
-    offset = np.arange(total) - np.repeat(np.cumsum(size) - size, size)
-    return order[lo[which] + offset].astype(np.int64), which
+    total = 0  # people of the organisations with a signal
+    for o in range(n_orgs):
+        v = 0.0
+        if O.last_raise[o] == month:
+            v += gains[0]
+        if O.exit_month[o] == month:
+            ex = O.exit[o]
+            if ex == EXIT_IPO or ex == EXIT_ACQ:
+                v += gains[1]
+            if ex == EXIT_FAIL:
+                v = -gains[2]
+        if v != 0.0 and o < n_idx and O.founded[o] < month:
+            sig[o] = v
+            total += max(emp_start[o + 1] - emp_start[o], 0)
+    src = np.empty(total + founders.shape[0], np.int64)
+    amt = np.empty(total + founders.shape[0], np.float64)
+    m = 0
+    for o in range(n_orgs):
+        if sig[o] != 0.0:
+            for x in range(emp_start[o], emp_start[o + 1]):
+                j = np.int64(emp_order[x])
+                if j < n:
+                    src[m] = j
+                    amt[m] = sig[o]
+                    m += 1
+    for x in range(founders.shape[0]):
+        f = firm[x]
+        if f >= 0 and f < n_orgs and sig[f] != 0.0 and founders[x] < n:
+            src[m] = founders[x]
+            amt[m] = sig[f]
+            m += 1
+    return src[:m], amt[:m]
 
 
 @njit(cache=True)
@@ -244,18 +267,6 @@ def snapshot(eng) -> None:
     eng.cache["tie_belief"] = {"founders": rows, "firm": P.employer[rows].astype(np.int64)}
 
 
-def founders_of(eng, orgs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Founders (listed by :func:`snapshot`) of ``orgs`` and the position of their firm."""
-    snap = eng.cache.get("tie_belief")
-    if not snap or orgs.size == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    pos = np.full(int(eng.w.O.n[0]) + 1, -1, np.int64)
-    pos[orgs] = np.arange(orgs.size)
-    which = pos[snap["firm"]]
-    take = which >= 0
-    return snap["founders"][take].astype(np.int64), which[take]
-
-
 def update(eng) -> None:
     """This month's tie signals into people's belief; the region's number back to its culture
     baseline (so M3 reads local belief); the regional mean and spread reported."""
@@ -268,17 +279,13 @@ def update(eng) -> None:
     n = min(int(st["n"]), int(P.n[0]))
     n_orgs = int(O.n[0])
     month = int(eng.month)
-    sig = firm_signals(O, n_orgs, month, p)
-    orgs = np.flatnonzero(sig != 0.0)
     # the employer index was built before this month's foundings: newer firms are not in it
-    orgs = orgs[(orgs + 1 < eng.emp_start.shape[0]) & (O.founded[orgs] < month)]
-    source, which = members(orgs, eng.emp_order, eng.emp_start)
-    fs, fw = founders_of(eng, orgs)
-    source, which = np.concatenate([source, fs]), np.concatenate([which, fw])
-    keep = source < n
-    source, which = source[keep], which[keep]
+    snap = eng.cache.get("tie_belief") or {"founders": _NONE, "firm": _NONE}
+    gains = np.array([p.round_gain, p.exit_gain, p.failure_loss], np.float64)
+    source, signal = sources(O, n_orgs, month, gains, eng.emp_order, eng.emp_start,
+                             snap["founders"], snap["firm"], n)  # fmt: skip
     T = st["T"]
-    partner, amount = spread(T.slot, T.deg, source, sig[orgs][which], n)
+    partner, amount = spread(T.slot, T.deg, source, signal, n)
     alive = P.status[partner] != GONE
     partner, amount = partner[alive], amount[alive]
     tol = np.asarray(R.tolerance, np.float64)

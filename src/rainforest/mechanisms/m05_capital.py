@@ -28,6 +28,13 @@ bounded by the firm's price as well as by its need and the investors' powder. So
 traction raises large later rounds while one without stays small; with the switch off the
 first edition's stage cheque x capital intensity is kept bit for bit.
 
+A parent backs its startup (issue 15 item 6, ``mechanisms.capital.parent_backing``, off by
+default): money need not come from the investors' table. When no investor funds a startup
+short of runway, the profitable organisation its founder came from (an anchor, SME or listed
+firm) may pay what it asked for from its profits, judging the startup's potential as a former
+employer knows it (High-Flyer paid for DeepSeek while venture funds held back). It is not a
+venture round: no investor, no cheque in the deal statistics.
+
 Parameters: ``mechanisms.capital`` and each region's ``investors``.
 """
 
@@ -569,6 +576,10 @@ MECHANISM = declare(
             "tests/test_capital_traction.py::test_traction_gives_larger_later_rounds",
             "tests/test_parent_backing.py::test_parents_back_promising_spinoffs_where_capital_is_scarce",
         ),
-        references=("seed 000: 敢投钱,肯等待; seed 002: 投贷联动",),
+        references=(
+            "seed 000: 敢投钱,肯等待; seed 002: 投贷联动",
+            "The Information, 2025-02-19: DeepSeek weighs raising outside money for first time "
+            "(funded by its parent High-Flyer)",
+        ),
     )
 )

@@ -7,8 +7,10 @@ living-network mechanisms.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -366,6 +368,19 @@ def test_fit_saves_a_loadable_overlay_with_fitted_provenance(tmp_path):
     assert "held out" in hefei and hefei <= {"held out", "input"}  # never fitted
     summary = res.summary()
     assert set(summary["targets"]) >= {"fit", "held out"}
+    # a model value of 0 (a factor of 0) is infinitely off: it ranks last in the median
+    # |log10 x| and prints no NumPy warning to the user (it did, twice a fit)
+    zero = res.table.copy()
+    zero.loc[zero.index[0], "factor"] = 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        again = dataclasses.replace(res, table=zero).summary()
+    role = zero.loc[zero.index[0], "role"]
+
+    def med(t):
+        return t.set_index(["values", "targets"]).loc[("fitted", role), "median_abs_log10_factor"]
+
+    assert not med(again) < med(summary)  # an infinitely-off value can only raise the median
     toml, report = res.save(tmp_path / "fit.toml")
     values, sources = load_fitted(toml)
     assert {p: values[p] for p in res.best} == pytest.approx(res.best)

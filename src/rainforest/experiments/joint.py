@@ -1030,6 +1030,8 @@ class JointFit:
                 if t.empty:
                     continue
                 f = t["within_2x"].dropna()
+                with np.errstate(divide="ignore"):  # a model value of 0 is infinitely off:
+                    log_off = np.abs(np.log10(t["factor"].astype(float)))  # inf, ranked last
                 rows.append(
                     {
                         "values": name,
@@ -1037,9 +1039,7 @@ class JointFit:
                         "n": len(t),
                         "rms_z": float(np.sqrt(np.mean(np.square(t["z"])))),
                         "median_abs_z": float(np.median(np.abs(t["z"]))),
-                        "median_abs_log10_factor": float(
-                            np.nanmedian(np.abs(np.log10(t["factor"].astype(float))))
-                        )
+                        "median_abs_log10_factor": float(np.nanmedian(log_off))
                         if t["factor"].notna().any()
                         else math.nan,
                         "within_2x": f"{int(f.sum())}/{len(f)}",

@@ -502,34 +502,29 @@ def raise_rounds(
                 O, I, V, R, D, glob, org, stage, burn, month, inv_order, inv_start,
                 local_share, invest_cdf, exp_cost, acc, E,
             )  # fmt: skip
-            if (
-                glob.parent_backing > 0.0
-                and V.n[0] == cheques
-                and backed_by_parent(
-                    O, V, R, D, glob, org, stage, burn, month, demand, exp_cost, acc, E
-                )
-            ):
-                continue
-            rescue(O, I, V, D, glob, org, stage, amount, month, inv_order, inv_start, acc, E)
-            continue
-        base = (
-            glob.seed_cheque
-            if stage == 0
-            else (glob.early_cheque if stage == 1 else glob.late_cheque)
-        )
-        amount = base * D.cap_int[d] * (glob.cheque_fit_off + O.fit[org])
-        r = O.region[org]
-        for _ in range(pitches):
-            rr = draw_region(r, n_regions, local_share, invest_cdf)
-            inv = pick_investor(I, rr, inv_order, inv_start)
-            if inv < 0:
-                continue
-            if willing(O, I, glob, org, inv, stage, month) and afford(I, inv, amount):
-                revenue = O.fit[org] ** 2 * headcount(O, org, glob) * glob.rev_per_emp * D.market[d]
-                pre = pre_money(O, D, glob, org, stage, revenue)
-                if invest(O, I, V, glob, org, inv, amount, stage, month, pre, acc, E, EV_FUNDING):
-                    plan_hiring(O, R, glob, org, exp_cost)
-                break
+        else:
+            base = (
+                glob.seed_cheque
+                if stage == 0
+                else (glob.early_cheque if stage == 1 else glob.late_cheque)
+            )
+            amount = base * D.cap_int[d] * (glob.cheque_fit_off + O.fit[org])
+            r = O.region[org]
+            for _ in range(pitches):
+                rr = draw_region(r, n_regions, local_share, invest_cdf)
+                inv = pick_investor(I, rr, inv_order, inv_start)
+                if inv < 0:
+                    continue
+                if willing(O, I, glob, org, inv, stage, month) and afford(I, inv, amount):
+                    revenue = (
+                        O.fit[org] ** 2 * headcount(O, org, glob) * glob.rev_per_emp * D.market[d]
+                    )
+                    pre = pre_money(O, D, glob, org, stage, revenue)
+                    if invest(
+                        O, I, V, glob, org, inv, amount, stage, month, pre, acc, E, EV_FUNDING
+                    ):
+                        plan_hiring(O, R, glob, org, exp_cost)
+                    break
         if (
             glob.parent_backing > 0.0
             and V.n[0] == cheques

@@ -38,6 +38,14 @@ def monthly_burn(kind, emp, wage, desk_rent, exp_cost, glob):
     return emp * (wage + desk_rent + glob.est_per_person * exp_cost)
 
 
+@njit(cache=True, inline="always")
+def established_margin(costs, fit, demand, prod, glob):
+    """An established firm's monthly cash margin: it covers its ``costs`` (salaries, desks,
+    experiments) at the break-even fit, scaled by fit, the region's demand for its domain and
+    its own productivity (M19)."""
+    return costs * (fit / glob.breakeven_fit) * (1.0 + demand) * prod
+
+
 @njit(cache=True)
 def firm_month(O, R, D, glob, month, demand, exp_cost, acc, E):
     """Experiments, revenue, costs and subsidies of every living startup, SME and listed firm."""
@@ -90,11 +98,8 @@ def firm_month(O, R, D, glob, month, demand, exp_cost, acc, E):
             # their cash margin covers costs at the break-even fit
             # O.prod: the firm's own productivity (1 unless M19's growth from knowledge is on)
             revenue = emp * R.productivity[r] * O.prod[org] * fit * (1.0 + demand[r, d])
-            margin = (
-                (salaries + rent + exp_spend)
-                * (fit / glob.breakeven_fit)
-                * (1.0 + demand[r, d])
-                * O.prod[org]
+            margin = established_margin(
+                salaries + rent + exp_spend, fit, demand[r, d], O.prod[org], glob
             )
         elif fit > glob.rev_min_fit:
             boost = 1.0 + demand[r, d]

@@ -45,7 +45,7 @@ from numba import njit
 
 from rainforest.mechanisms.common import add_event, headcount, row_draw, share
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
-from rainforest.mechanisms.m04_experiments import monthly_burn
+from rainforest.mechanisms.m04_experiments import established_margin, monthly_burn
 from rainforest.state.accounts import M_BACKING, M_INVEST0, M_RESCUES
 from rainforest.state.tables import (
     ANCHOR,
@@ -376,10 +376,11 @@ def rescue(O, I, V, D, glob, org, stage, amount, month, inv_order, inv_start, ac
 @njit(cache=True, inline="always")
 def parent_profit(O, R, glob, p, demand, exp_cost):
     """Monthly profit of a parent, at its real head count: the margin M4 books for an
-    established firm (costs x fit / break-even fit x demand x productivity) less its salaries,
-    desks and experiments. An anchor is unique (its staff times k); an SME or listed firm is
-    counted as its economics count it. Other kinds make no profit to give (0): universities
-    and facilities, the region's aggregate incumbents, and startups, whose cash is runway."""
+    established firm (:func:`~rainforest.mechanisms.m04_experiments.established_margin`) less
+    its salaries, desks and experiments (``monthly_burn``). An anchor is unique (its staff
+    times k); an SME or listed firm is counted as its economics count it. Other kinds make no
+    profit to give (0): universities and facilities, the region's aggregate incumbents, and
+    startups, whose cash is runway."""
     kind = O.kind[p]
     if kind == ANCHOR:
         heads = O.emp[p] * glob.k
@@ -389,8 +390,8 @@ def parent_profit(O, R, glob, p, demand, exp_cost):
         return 0.0
     r = O.region[p]
     d = O.domain[p]
-    costs = heads * (R.wage[r] + R.rent[r] * R.land[r] + glob.est_per_person * exp_cost[r, d])
-    return costs * (O.fit[p] / glob.breakeven_fit * (1.0 + demand[r, d]) * O.prod[p] - 1.0)
+    costs = monthly_burn(kind, heads, R.wage[r], R.rent[r] * R.land[r], exp_cost[r, d], glob)
+    return established_margin(costs, O.fit[p], demand[r, d], O.prod[p], glob) - costs
 
 
 @njit(cache=True, inline="always")
@@ -433,30 +434,24 @@ def parent_backs(O, R, glob, org, stage, size, month, demand, exp_cost, acc, E):
 
 
 @njit(cache=True, inline="always")
-def backed_by_parent(O, V, R, D, glob, org, stage, burn, month, demand, exp_cost, acc, E):
+def backed_by_parent(O, V, R, D, glob, org, stage, burn, size, month, demand, exp_cost, acc, E):
     """:func:`parent_backs` for a startup short of runway that the investors declined this
-    month, for a round of the size it asked for: its need by traction (the money spent as a
-    round's is), or the first edition's stage cheque. A hot firm with runway left waits."""
+    month, for the ``size`` it asked them for (its need by traction, the money then spent as a
+    round's is; or the first edition's stage cheque). A hot firm with runway left waits."""
     if O.parent[org] < 0 or O.cash[org] > glob.runway_trigger * burn:
         return False
-    r = O.region[org]
-    d = O.domain[org]
-    if glob.by_traction > 0.0:
-        people = monthly_burn(STARTUP, 1, R.wage[r], R.rent[r] * R.land[r], exp_cost[r, d], glob)
-        g = traction_of(O, V, D, glob, org, burn)
-        size, per_person = need_of(O, D, glob, org, stage, people, g)
-        before = O.cash[org]
-        if not parent_backs(O, R, glob, org, stage, size, month, demand, exp_cost, acc, E):
-            return False
-        spend_round(O, glob, org, stage, O.cash[org] - before, people, per_person)
-        return True
-    base = (
-        glob.seed_cheque if stage == 0 else (glob.early_cheque if stage == 1 else glob.late_cheque)
-    )
-    size = base * D.cap_int[d] * (glob.cheque_fit_off + O.fit[org])
+    before = O.cash[org]
     if not parent_backs(O, R, glob, org, stage, size, month, demand, exp_cost, acc, E):
         return False
-    plan_hiring(O, R, glob, org, exp_cost)
+    if glob.by_traction > 0.0:
+        r = O.region[org]
+        d = O.domain[org]
+        people = monthly_burn(STARTUP, 1, R.wage[r], R.rent[r] * R.land[r], exp_cost[r, d], glob)
+        g = traction_of(O, V, D, glob, org, burn)
+        _, per_person = need_of(O, D, glob, org, stage, people, g)
+        spend_round(O, glob, org, stage, O.cash[org] - before, people, per_person)
+    else:
+        plan_hiring(O, R, glob, org, exp_cost)
     return True
 
 
@@ -529,7 +524,7 @@ def raise_rounds(
             glob.parent_backing > 0.0
             and V.n[0] == cheques
             and backed_by_parent(
-                O, V, R, D, glob, org, stage, burn, month, demand, exp_cost, acc, E
+                O, V, R, D, glob, org, stage, burn, amount, month, demand, exp_cost, acc, E
             )
         ):
             continue

@@ -235,15 +235,7 @@ def _walk(node: Any, parts: list[str], path: str) -> Any:
                 raise ScenarioError(f"{path}: no field {where!r}{hint}")
             node = node[part]
         elif isinstance(node, list):
-            if part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                hits = [x for x in node if isinstance(x, dict) and x.get("name") == part]
-                if len(hits) != 1:
-                    names = [str(x.get("name")) for x in node if isinstance(x, dict)]
-                    hint = did_you_mean(part, names)
-                    raise ScenarioError(f"{path}: no item named {part!r} at {where!r}{hint}")
-                node = hits[0]
+            node = _item(node, part, path, where)
         else:
             raise ScenarioError(f"{path}: {where!r} is not a table")
     return node
@@ -260,21 +252,30 @@ def get_value(sc: Scenario, path: str) -> Any:
     return _walk(sc.model_dump(mode="json"), path.split("."), path)
 
 
+def _item(node: list, part: str, path: str, where: str) -> Any:
+    """The item of a list that ``part`` addresses: by index, else by its unique ``name``."""
+    if part.isdigit() and int(part) < len(node):
+        return node[int(part)]
+    hits = [x for x in node if isinstance(x, dict) and x.get("name") == part]
+    if len(hits) != 1:
+        names = [str(x.get("name")) for x in node if isinstance(x, dict)]
+        hint = did_you_mean(part, names)
+        raise ScenarioError(f"{path}: no item named {part!r} at {where!r}{hint}")
+    return hits[0]
+
+
 def _canonical(data: Any, path: str) -> str:
-    """``path`` as the sources table addresses it: a list item with a ``name`` by its name
-    (``anchors.Alibaba``), one without by its index (``investors.0``)."""
+    """``path`` (valid in ``data``) as the sources table addresses it: a list item with a
+    ``name`` by its name (``anchors.Alibaba``), one without by its index (``investors.0``)."""
     parts = path.split(".")
     out, node = [], data
-    for part in parts:
+    for i, part in enumerate(parts):
         if isinstance(node, list):
-            if part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                node = next(x for x in node if isinstance(x, dict) and x.get("name") == part)
+            node = _item(node, part, path, ".".join(parts[: i + 1]))
             named = isinstance(node, dict) and node.get("name")
             out.append(str(named) if named else part)
         else:
-            node = node[part] if isinstance(node, dict) else None
+            node = node.get(part) if isinstance(node, dict) else None
             out.append(part)
     return ".".join(out)
 
@@ -290,7 +291,7 @@ def with_values(sc: Scenario, values: dict[str, Any], source: str | None = None)
     (programmatic overlays: a fit, an edition's switches, an experiment's design).
     """
     data = copy.deepcopy(sc.model_dump(mode="json"))
-    was: dict[str, Any] = {}
+    was: dict[str, Any] = {}  # canonical path -> the value it replaced
     for path, value in values.items():
         parts = path.split(".")
         parent = _walk(data, parts[:-1], path)
@@ -298,19 +299,18 @@ def with_values(sc: Scenario, values: dict[str, Any], source: str | None = None)
         if isinstance(parent, dict):
             if last not in parent:
                 raise ScenarioError(f"{path}: no field {last!r}{did_you_mean(last, parent)}")
-            was[path] = parent[last]
-            parent[last] = value
-        elif isinstance(parent, list) and last.isdigit() and int(last) < len(parent):
-            was[path] = parent[int(last)]
-            parent[int(last)] = value
-        else:
+        elif not (isinstance(parent, list) and last.isdigit() and int(last) < len(parent)):
             raise ScenarioError(f"{path}: cannot set {last!r}")
+        key = _canonical(data, path)  # before the change, which may rename the item
+        slot = last if isinstance(parent, dict) else int(last)
+        was[key] = parent[slot]
+        parent[slot] = value
     if source is not None:
         sources = dict(data.get("sources") or {})
-        for path in values:
-            old = json.dumps(was[path], ensure_ascii=False)
+        for key, before in was.items():
+            old = json.dumps(before, ensure_ascii=False)
             if len(old) > 80:
                 old = old[:77] + "..."
-            sources[_canonical(data, path)] = f"assumed: {source} (in place of {old})"
+            sources[key] = f"assumed: {source} (in place of {old})"
         data["sources"] = sources
     return scenario_from_dict(data, f"{sc.name} with {sorted(values)}")

@@ -316,6 +316,7 @@ MECHANISM = declare(
         direction_tests=(
             "tests/test_mechanisms.py::test_m6_failed_founders_found_again",
             "tests/test_growth_belief.py::test_plans_grow_from_staff_not_from_unfilled_plans",
+            "tests/test_growth_belief.py::test_plans_grow_from_staff_with_firms_one_to_one",
         ),
         references=(
             "Axtell (2001) Science 293:1818",

@@ -235,38 +235,33 @@ def _knowhow_rows(org, theta, domain, dom_cls, vw, vcls, vval, knowhow, depth0):
 
 
 @njit(cache=True)
-def _link_groups(T, members, starts, kind, strength, month, decay, gain):
-    """Tie every pair within each group ``members[starts[g]:starts[g+1]]`` (co-founders of a
-    new firm); returns the ties made or reinforced."""
+def _cofounder_links(T, founded, n_orgs, month, status, emp_order, emp_start, strength, decay,
+                     gain):  # fmt: skip
+    """Tie every pair of founders (in the employer index's order) of each organisation among
+    the first ``n_orgs`` founded last month; returns the ties made or reinforced."""
     made = 0
-    for g in range(starts.shape[0] - 1):
-        for a in range(starts[g], starts[g + 1]):
-            for b in range(a + 1, starts[g + 1]):
-                made += tk.link(T, members[a], members[b], kind, strength, month, decay, gain) > 0
+    for org in range(n_orgs):
+        if founded[org] != month - 1:
+            continue
+        hi = emp_start[org + 1]
+        for a in range(emp_start[org], hi):
+            i = emp_order[a]
+            if status[i] != FOUNDER:
+                continue
+            for b in range(a + 1, hi):
+                j = emp_order[b]
+                if status[j] == FOUNDER:
+                    made += tk.link(T, i, j, tk.COFOUNDER, strength, month, decay, gain) > 0
     return made
 
 
 def _cofounder_ties(st: dict, eng, n_orgs: int, month: int) -> int:
     """Founders of the firms founded last month are tied (``cofounder_strength``); they are
     found through the network's employer index (no pass over the people)."""
-    P, O = eng.w.P, eng.w.O
-    orgs = np.nonzero(O.founded[:n_orgs] == month - 1)[0]
-    if orgs.size == 0:
-        return 0
-    lo = st["emp_start"][orgs]
-    size = st["emp_start"][orgs + 1] - lo
-    pos = np.repeat(lo - np.cumsum(size) + size, size) + np.arange(int(size.sum()))
-    cand = st["emp_order"][pos].astype(np.int64)
-    firm = np.repeat(orgs, size)
-    keep = P.status[cand] == FOUNDER
-    cand, firm = cand[keep], firm[keep]
-    if cand.size < 2:
-        return 0
-    _, starts = np.unique(firm, return_index=True)
-    starts = np.append(starts, cand.size).astype(np.int64)
     tp_ = eng.sc.mechanisms.ties
-    return int(_link_groups(st["T"], cand, starts, tk.COFOUNDER, tp_.cofounder_strength, month,
-                            st["decay"], tp_.use_gain))  # fmt: skip
+    return int(_cofounder_links(st["T"], eng.w.O.founded, n_orgs, month, eng.w.P.status,
+                                st["emp_order"], st["emp_start"], tp_.cofounder_strength,
+                                st["decay"], tp_.use_gain))  # fmt: skip
 
 
 @njit(cache=True)
@@ -279,23 +274,38 @@ def _founder(org, status, emp_order, emp_start):
 
 
 @njit(cache=True)
-def _portfolio_links(T, inv_org, new, by_inv, inv_start, inv_of, status, emp_order, emp_start,
-                     k, strength, month, decay, gain):  # fmt: skip
-    """For each investment row in ``new`` (last month's rounds), tie a founder of the funded
-    firm to founders of ``k`` firms drawn from the same investor's rounds (``by_inv`` sorted
-    by investor, ``inv_start`` its group starts, ``inv_of`` each row's group); returns the ties
-    made or reinforced."""
+def _portfolio_links(T, inv_org, inv, vmonth, month, status, emp_order, emp_start, k, strength,
+                     decay, gain):  # fmt: skip
+    """For each investment row of last month (``vmonth == month - 1``), tie a founder of the
+    funded firm to founders of ``k`` firms drawn from the same investor's rounds (all rows of
+    ``inv``, the investor of each row, grouped by investor in row order: a stable counting
+    sort); returns the ties made or reinforced."""
+    nv = inv.shape[0]
+    n_inv = 0  # groups by investor + 1 (a row with no investor, -1, is group 0)
+    for x in range(nv):
+        n_inv = max(n_inv, inv[x] + 2)
+    start = np.zeros(n_inv + 1, np.int64)
+    for x in range(nv):
+        start[inv[x] + 2] += 1
+    for g in range(n_inv):
+        start[g + 1] += start[g]
+    fill = start[:-1].copy()
+    by_inv = np.empty(nv, np.int64)
+    for x in range(nv):
+        by_inv[fill[inv[x] + 1]] = x
+        fill[inv[x] + 1] += 1
     made = 0
     n_org = emp_start.shape[0] - 1
-    for x in new:
+    for x in range(nv):
+        if vmonth[x] != month - 1:
+            continue
         org = inv_org[x]
         if org < 0 or org >= n_org:
             continue
         a = _founder(org, status, emp_order, emp_start)
         if a < 0:
             continue
-        g = inv_of[x]
-        lo, hi = inv_start[g], inv_start[g + 1]
+        lo, hi = start[inv[x] + 1], start[inv[x] + 2]
         if hi - lo < 2:
             continue
         for _ in range(k):
@@ -317,19 +327,10 @@ def _investor_ties(st: dict, eng, month: int) -> int:
     nv = int(V.n[0])
     if tp_.portfolio_ties <= 0 or nv < 2:
         return 0
-    inv = V.investor[:nv]
-    new = np.nonzero(V.month[:nv] == month - 1)[0]
-    if new.size == 0:
-        return 0
-    by_inv = np.argsort(inv, kind="stable")
-    keys, inv_start = np.unique(inv[by_inv], return_index=True)
-    inv_start = np.append(inv_start, nv).astype(np.int64)
-    inv_of = np.searchsorted(keys, inv).astype(np.int64)
-    return int(_portfolio_links(st["T"], V.org[:nv], new.astype(np.int64), by_inv.astype(np.int64),
-                                inv_start, inv_of, eng.w.P.status, st["emp_order"],
-                                st["emp_start"], int(tp_.portfolio_ties),
-                                float(tp_.investor_strength), month, st["decay"],
-                                float(tp_.use_gain)))  # fmt: skip
+    return int(_portfolio_links(st["T"], V.org[:nv], V.investor[:nv], V.month[:nv], month,
+                                eng.w.P.status, st["emp_order"], st["emp_start"],
+                                int(tp_.portfolio_ties), float(tp_.investor_strength),
+                                st["decay"], float(tp_.use_gain)))  # fmt: skip
 
 
 @njit(cache=True)

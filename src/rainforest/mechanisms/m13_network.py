@@ -281,6 +281,11 @@ def _portfolio_links(T, inv_org, inv, vmonth, month, status, emp_order, emp_star
     ``inv``, the investor of each row, grouped by investor in row order: a stable counting
     sort); returns the ties made or reinforced."""
     nv = inv.shape[0]
+    new = 0
+    for x in range(nv):
+        new += vmonth[x] == month - 1
+    if new == 0:
+        return 0
     n_inv = 0  # groups by investor + 1 (a row with no investor, -1, is group 0)
     for x in range(nv):
         n_inv = max(n_inv, inv[x] + 2)

@@ -17,12 +17,20 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numba import njit
 from scipy import stats
 
 import rainforest as rf
 from rainforest.engine.params import globals_
-from rainforest.mechanisms.m05_capital import need_of, traction_of
+from rainforest.mechanisms.m05_capital import (
+    index_investors,
+    need_of,
+    pick_investor,
+    powder_index,
+    traction_of,
+)
 from rainforest.scenario import load_scenario, scenario_from_dict, with_values
+from rainforest.state.tables import allocate
 from tests.conftest import deep_set, first_edition, scenario, second_edition
 
 # the columns the sizing rule reads, as one-firm tables (``head``: the real head count when
@@ -205,3 +213,69 @@ def test_ai_share_of_money_rises_in_hangzhou():
             shares[on].append(r.amount[r.domain == "ai_software"].sum() / r.amount.sum())
     assert np.mean(shares[True]) > np.mean(shares[False]) + 0.05, shares
     assert all(on > off for on, off in zip(shares[True], shares[False], strict=True))
+
+
+# compiled here without a disk cache: Numba's cache of a test helper would not notice a
+# change to the pick_investor inlined into it
+
+
+@njit
+def _seed(s):
+    np.random.seed(s)
+
+
+@njit
+def _walk(dry, order, lo, hi):
+    """The draw ``pick_investor`` replaced: two passes over the region's investors."""
+    total = 0.0
+    for x in range(lo, hi):
+        total += dry[order[x]]
+    if total <= 0.0:
+        return -1
+    u = np.random.random() * total
+    acc = 0.0
+    for x in range(lo, hi):
+        acc += dry[order[x]]
+        if u < acc:
+            return order[x]
+    return order[hi - 1]
+
+
+@njit
+def _pick(I, V, r, order, start, powder):
+    return pick_investor(I, V, r, order, start, powder)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    regions=st.lists(st.integers(0, 2), min_size=1, max_size=40),
+    dry=st.lists(
+        st.one_of(st.just(0.0), st.floats(1e-3, 1e4, allow_nan=False)), min_size=40, max_size=40
+    ),
+    steps=st.lists(
+        st.tuples(st.integers(0, 2), st.integers(0, 39), st.floats(0.0, 2e4)), max_size=30
+    ),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_investor_draw_by_running_sums_is_the_linear_draw(regions, dry, steps, seed):
+    # pick_investor draws by binary search on running sums of dry powder kept up to date from
+    # the month's cheques (powder_index, sync_powder); it must pick the investor the two
+    # passes over the region picked, with the same random number, after any cheques
+    n = len(regions)
+    I = allocate("Investors", n)
+    V = allocate("Investments", 64)
+    I.n[0] = n
+    I.region[:n] = regions
+    I.dry[:n] = dry[:n]
+    order, start = np.zeros(n, np.int32), np.zeros(4, np.int64)
+    index_investors(I, 3, order, start)
+    powder = powder_index(I, V, order, start)
+    for x, (r, who, cheque) in enumerate(steps):
+        _seed(seed + x)
+        got = _pick(I, V, r, order, start, powder)
+        _seed(seed + x)
+        assert got == _walk(I.dry, order, start[r], start[r + 1])
+        inv = who % n  # a cheque: the investor's powder falls, the round is recorded
+        I.dry[inv] = max(I.dry[inv] - cheque, 0.0)
+        V.investor[V.n[0]] = inv
+        V.n[0] += 1

@@ -101,23 +101,69 @@ def index_investors(I, n_regions, order, start):
         fill[r] += 1
 
 
+@njit(cache=True)
+def powder_index(I, V, order, start):
+    """Running sums of dry powder over the investors of each region, in ``order`` (what
+    :func:`pick_investor` draws from): ``(cum, pos, end, synced)``, ``cum[x]`` the sum of
+    ``I.dry`` over ``order[start[r]..x]``, ``pos`` and ``end`` each investor's place in
+    ``order`` and the end of its region's run (-1: not indexed), ``synced`` the investment rows
+    already in the sums. Built once a month by :func:`raise_rounds`: the pitches of a month
+    then cost a binary search each, not two passes over the region's investors (with firms one
+    to one a district's investors number over a thousand)."""
+    cum = np.zeros(order.shape[0])
+    pos = np.full(I.kind.shape[0], -1, np.int64)
+    end = np.full(I.kind.shape[0], -1, np.int64)
+    for r in range(start.shape[0] - 1):
+        s = 0.0
+        for x in range(start[r], start[r + 1]):
+            s += I.dry[order[x]]
+            cum[x] = s
+            pos[order[x]] = x
+            end[order[x]] = start[r + 1]
+    synced = np.full(1, V.n[0], np.int64)
+    return cum, pos, end, synced
+
+
 @njit(cache=True, inline="always")
-def pick_investor(I, r, order, start):
-    """An investor of region ``r`` drawn in proportion to dry powder (-1 if none has any)."""
+def sync_powder(I, V, order, start, powder):
+    """Bring ``powder`` (:func:`powder_index`) up to the cheques recorded since it was last
+    synced (``record`` is the only writer of ``I.dry`` while startups raise): each changed
+    investor's run is summed again from its place on, in the same order, so the sums are
+    those a pass over the region would give, bit for bit."""
+    cum, pos, end, synced = powder
+    for k in range(synced[0], V.n[0]):
+        inv = V.investor[k]
+        if inv < 0 or pos[inv] < 0:
+            continue
+        x0 = pos[inv]
+        s = 0.0 if (x0 == 0 or end[order[x0 - 1]] != end[inv]) else cum[x0 - 1]
+        for x in range(x0, end[inv]):
+            s += I.dry[order[x]]
+            cum[x] = s
+    synced[0] = V.n[0]
+
+
+@njit(cache=True, inline="always")
+def pick_investor(I, V, r, order, start, powder):
+    """An investor of region ``r`` drawn in proportion to dry powder (-1 if none has any): the
+    first whose running sum exceeds a uniform share of the region's total (binary search on
+    ``powder``, :func:`powder_index`)."""
+    sync_powder(I, V, order, start, powder)
+    cum = powder[0]
     lo = start[r]
     hi = start[r + 1]
-    total = 0.0
-    for x in range(lo, hi):
-        total += I.dry[order[x]]
+    total = cum[hi - 1] if hi > lo else 0.0
     if total <= 0.0:
         return -1
     u = np.random.random() * total
-    acc = 0.0
-    for x in range(lo, hi):
-        acc += I.dry[order[x]]
-        if u < acc:
-            return order[x]
-    return order[hi - 1]
+    a, b = lo, hi - 1
+    while a < b:
+        mid = (a + b) // 2
+        if u < cum[mid]:
+            b = mid
+        else:
+            a = mid + 1
+    return order[a]
 
 
 @njit(cache=True, inline="always")
@@ -290,7 +336,7 @@ def draw_region(r, n_regions, local_share, invest_cdf):
 
 @njit(cache=True, inline="always")
 def raise_by_traction(
-    O, I, V, R, D, glob, org, stage, burn, month, inv_order, inv_start, local_share,
+    O, I, V, R, D, glob, org, stage, burn, month, inv_order, inv_start, powder, local_share,
     invest_cdf, exp_cost, acc, E,
 ):  # fmt: skip
     """One round sized by need and traction: the first willing investor leads with up to its
@@ -304,7 +350,7 @@ def raise_by_traction(
     need, per_person = need_of(O, D, glob, org, stage, people, g)
     for _ in range(int(glob.pitches)):
         rr = draw_region(r, n_regions, local_share, invest_cdf)
-        lead = pick_investor(I, rr, inv_order, inv_start)
+        lead = pick_investor(I, V, rr, inv_order, inv_start, powder)
         if lead < 0:
             continue
         if not willing(O, I, glob, org, lead, stage, month):
@@ -323,7 +369,7 @@ def raise_by_traction(
         for _ in range(int(glob.syndicate)):
             if left < glob.min_cheque:
                 break
-            inv = pick_investor(I, rr, inv_order, inv_start)
+            inv = pick_investor(I, V, rr, inv_order, inv_start, powder)
             if inv < 0 or inv == lead or not willing(O, I, glob, org, inv, stage, month):
                 continue
             part = min(left, cheque_cap(I, glob, inv))
@@ -467,6 +513,7 @@ def raise_rounds(
     is then not rescued)."""
     n_regions = R.area.shape[0]
     pitches = int(glob.pitches)
+    powder = powder_index(I, V, inv_order, inv_start)
     for org in range(O.n[0]):
         if O.alive[org] == 0 or O.kind[org] != STARTUP:
             continue
@@ -494,7 +541,7 @@ def raise_rounds(
         cheques = V.n[0]  # no cheque written this month (the investors declined): a parent?
         if glob.by_traction > 0.0:
             amount = raise_by_traction(
-                O, I, V, R, D, glob, org, stage, burn, month, inv_order, inv_start,
+                O, I, V, R, D, glob, org, stage, burn, month, inv_order, inv_start, powder,
                 local_share, invest_cdf, exp_cost, acc, E,
             )  # fmt: skip
         else:
@@ -507,7 +554,7 @@ def raise_rounds(
             r = O.region[org]
             for _ in range(pitches):
                 rr = draw_region(r, n_regions, local_share, invest_cdf)
-                inv = pick_investor(I, rr, inv_order, inv_start)
+                inv = pick_investor(I, V, rr, inv_order, inv_start, powder)
                 if inv < 0:
                     continue
                 if willing(O, I, glob, org, inv, stage, month) and afford(I, inv, amount):

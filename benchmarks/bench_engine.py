@@ -50,6 +50,7 @@ def one(people: int, months: int, regions: int, network: bool = False, hooks: bo
     eng = Engine(district(people, regions), seed=1, profile=hooks)
     build = time.perf_counter() - t0
     t0 = time.perf_counter()
+    sys0 = resource.getrusage(resource.RUSAGE_SELF).ru_stime
     steps = []
     early: dict[str, float] = {}
     for m in range(months):
@@ -59,6 +60,9 @@ def one(people: int, months: int, regions: int, network: bool = False, hooks: bo
         if hooks and m == 2:
             early = dict(eng.hook_seconds)
     run = time.perf_counter() - t0
+    # the kernel's share: first touches of fresh memory (newcomers' rows, grown tables) are
+    # kernel time, and on some virtual machines it dominates a month (README, Performance)
+    sys_s = resource.getrusage(resource.RUSAGE_SELF).ru_stime - sys0
     w = eng.w
     alive = int((S.rows(w.P)["status"] != S.GONE).sum())
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -69,6 +73,7 @@ def one(people: int, months: int, regions: int, network: bool = False, hooks: bo
         "months": months,
         "build_s": round(build, 2),
         "run_s": round(run, 2),
+        "kernel_s": round(sys_s, 2),
         "person_steps_per_s": alive * months / run,
         "ns_per_person_step": run / (alive * months) * 1e9,
         "peak_rss_gb": rss / 1e6,
@@ -151,7 +156,8 @@ def report(a: argparse.Namespace, runs: dict[int, list[dict]]) -> None:
             f"{slowest:.1f}), build {r['build_s']:.1f} s, "
             f"peak RSS {r['peak_rss_gb']:.2f} GB (+{r['rss_delta_gb']:.2f} GB for this run), "
             f"state {r['state_gb']:.2f} GB, {r['startups']:,} startups alive; "
-            f"first month {r['first_month_s']:.2f} s, later months {r['later_month_ms']:.0f} ms",
+            f"first month {r['first_month_s']:.2f} s, later months {r['later_month_ms']:.0f} ms; "
+            f"kernel (system) time {r['kernel_s']:.2f} s of the run's {r['run_s']:.2f} s",
             flush=True,
         )
         if r["hook_ms"]:

@@ -226,7 +226,9 @@ def scenario_hash(sc: Scenario) -> str:
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
-def _walk(node: Any, parts: list[str], path: str) -> Any:
+def _walk(node: Any, parts: list[str], path: str, names: list[str] | None = None) -> Any:
+    """The node at ``parts``; ``names``, if given, receives the path as the sources table
+    addresses it (a list item with a ``name`` by its name, one without by its index)."""
     for i, part in enumerate(parts):
         where = ".".join(parts[: i + 1])
         if isinstance(node, dict):
@@ -234,11 +236,22 @@ def _walk(node: Any, parts: list[str], path: str) -> Any:
                 hint = did_you_mean(part, node)
                 raise ScenarioError(f"{path}: no field {where!r}{hint}")
             node = node[part]
+            name = part
         elif isinstance(node, list):
             node = _item(node, part, path, where)
+            name = _item_name(node, part)
         else:
             raise ScenarioError(f"{path}: {where!r} is not a table")
+        if names is not None:
+            names.append(name)
     return node
+
+
+def _item_name(item: Any, part: str) -> str:
+    """How the sources table addresses a list ``item`` reached by ``part``: by its ``name``
+    if it has one, else by its index."""
+    named = isinstance(item, dict) and item.get("name")
+    return str(named) if named else part
 
 
 def get_in(data: Any, path: str) -> Any:
@@ -264,22 +277,6 @@ def _item(node: list, part: str, path: str, where: str) -> Any:
     return hits[0]
 
 
-def _canonical(data: Any, path: str) -> str:
-    """``path`` (valid in ``data``) as the sources table addresses it: a list item with a
-    ``name`` by its name (``anchors.Alibaba``), one without by its index (``investors.0``)."""
-    parts = path.split(".")
-    out, node = [], data
-    for i, part in enumerate(parts):
-        if isinstance(node, list):
-            node = _item(node, part, path, ".".join(parts[: i + 1]))
-            named = isinstance(node, dict) and node.get("name")
-            out.append(str(named) if named else part)
-        else:
-            node = node.get(part) if isinstance(node, dict) else None
-            out.append(part)
-    return ".".join(out)
-
-
 def with_values(sc: Scenario, values: dict[str, Any], source: str | None = None) -> Scenario:
     """A copy of ``sc`` with values set at dotted paths, validated again.
 
@@ -294,15 +291,20 @@ def with_values(sc: Scenario, values: dict[str, Any], source: str | None = None)
     was: dict[str, Any] = {}  # canonical path -> the value it replaced
     for path, value in values.items():
         parts = path.split(".")
-        parent = _walk(data, parts[:-1], path)
+        names: list[str] = []
+        parent = _walk(data, parts[:-1], path, names)
         last = parts[-1]
         if isinstance(parent, dict):
             if last not in parent:
                 raise ScenarioError(f"{path}: no field {last!r}{did_you_mean(last, parent)}")
         elif not (isinstance(parent, list) and last.isdigit() and int(last) < len(parent)):
             raise ScenarioError(f"{path}: cannot set {last!r}")
-        key = _canonical(data, path)  # before the change, which may rename the item
-        slot = last if isinstance(parent, dict) else int(last)
+        if isinstance(parent, dict):
+            slot, name = last, last
+        else:  # named before the change, which may rename the item
+            slot = int(last)
+            name = _item_name(parent[slot], last)
+        key = ".".join([*names, name])
         was[key] = parent[slot]
         parent[slot] = value
     if source is not None:

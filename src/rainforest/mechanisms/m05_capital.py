@@ -125,7 +125,7 @@ def powder_index(I, V, order, start):
 
 
 @njit(cache=True, inline="always")
-def sync_powder(I, V, order, start, powder):
+def sync_powder(I, V, order, powder):
     """Bring ``powder`` (:func:`powder_index`) up to the cheques recorded since it was last
     synced (``record`` is the only writer of ``I.dry`` while startups raise): each changed
     investor's run is summed again from its place on, in the same order, so the sums are
@@ -148,7 +148,7 @@ def pick_investor(I, V, r, order, start, powder):
     """An investor of region ``r`` drawn in proportion to dry powder (-1 if none has any): the
     first whose running sum exceeds a uniform share of the region's total (binary search on
     ``powder``, :func:`powder_index`)."""
-    sync_powder(I, V, order, start, powder)
+    sync_powder(I, V, order, powder)
     cum = powder[0]
     lo = start[r]
     hi = start[r + 1]

@@ -17,6 +17,16 @@ a month where data put it at about 2% (docs/calibration.md sections 9-10). Job-t
 go up a ladder, from less to more productive firms (Haltiwanger, Hyatt & McEntarfer 2018),
 so chains end.
 
+Why search and matching (``mechanisms.labour.matching``, off in both editions until a fit
+takes it): under the rule above a district has no unemployment (every newcomer is hired the
+month they arrive while any firm is short of staff) and job-to-job moves happen only once the
+pool is empty, so they came in bursts: Caohejing's moves ran from 0.1% to 5% a month from seed
+to seed under the shipped fit (docs/calibration.md section 26). With the switch, a matching
+function with constant returns meets each region's open jobs with its job seekers, the
+unemployed and, with less intensity, the employed (Pissarides 2000; Petrongolo & Pissarides
+2001): people wait for jobs while jobs wait for people, and moves are a steady share of the
+employed.
+
 Parameters: ``mechanisms.exits`` (job_finding, retirement_age), ``mechanisms.founding``
 (refound_probability), ``mechanisms.labour`` (poaching, the ladder, newcomers' ages), each
 region's ``turnover`` and ``population``.
@@ -234,40 +244,64 @@ def index_unemployed(P, n_regions, month, order, start):
             fill[r] += 1
 
 
+@njit(cache=True, inline="always")
+def openings(O, glob, org):
+    """Jobs a hiring firm has open (may be negative): its planned team, floor(target), less
+    its staff; a firm that is one to one (``glob.o2o``) counts its sampled share of the team."""
+    if glob.o2o > 0.0 and is_firm(O.kind[org]):
+        return sampled_head(O, org, glob, np.floor(O.target[org])) - O.emp[org]
+    return int(np.floor(O.target[org])) - O.emp[org]
+
+
+@njit(cache=True, inline="always")
+def hires(kind):
+    """Kinds that plan a head count and hire to it (incumbent and state employers take whoever
+    is left, at the job-finding rate)."""
+    return kind == STARTUP or kind == SME or kind == LISTED or kind == ANCHOR or kind == FACILITY
+
+
 @njit(cache=True)
 def hire_and_match(
     P, O, R, glob, cell_order, cell_start, G, pool, pool_start, incumbent_of, state_of, acc
 ):
-    """Firms below target hire from the unemployed, then poach from established employers
-    (giving up for the month after ``poach_max_misses`` fruitless searches; an approached
-    worker takes the offer with chance ``poach_accept``, no draw when it is 1, and with
-    ``job_ladder`` only from a firm whose fit beats the employer's: people move up to more
-    productive firms, Haltiwanger, Hyatt & McEntarfer 2018); the rest of
+    """Firms fill their open jobs, by search and matching (``glob.matching``,
+    :func:`match_search`) or by the first edition's rule (:func:`fill_and_poach`); the rest of
     the unemployed find jobs at incumbent or state employers at the job-finding rate.
     Job-to-job moves are counted in ``acc`` (``job_changes``)."""
     n_regions = pool_start.shape[0] - 1
     left = np.empty(n_regions, np.int64)
     for r in range(n_regions):
         left[r] = pool_start[r + 1] - pool_start[r]
-    n_orgs = O.n[0]
-    if n_orgs == 0:
+    if O.n[0] == 0:
         return
+    if glob.matching > 0.0:
+        match_search(P, O, glob, cell_order, cell_start, G, pool, pool_start, left, acc)
+    else:
+        fill_and_poach(P, O, glob, cell_order, cell_start, G, pool, pool_start, left, acc)
+    for r in range(n_regions):
+        lo = pool_start[r]
+        for x in range(lo, lo + left[r]):
+            i = pool[x]
+            if P.status[i] == UNEMPLOYED and np.random.random() < glob.job_finding:
+                org = state_of[r] if np.random.random() < R.state_share[r] else incumbent_of[r]
+                join(P.status, P.employer, O.emp, i, org)
+
+
+@njit(cache=True)
+def fill_and_poach(P, O, glob, cell_order, cell_start, G, pool, pool_start, left, acc):
+    """The first edition's rule: firms below target hire from the unemployed at once, then
+    poach from established employers (giving up for the month after ``poach_max_misses``
+    fruitless searches; an approached worker takes the offer with chance ``poach_accept``, no
+    draw when it is 1, and with ``job_ladder`` only from a firm whose fit beats the
+    employer's: people move up to more productive firms, Haltiwanger, Hyatt & McEntarfer
+    2018). ``left`` (the unemployed still in each region's pool) is updated."""
+    n_orgs = O.n[0]
     off = np.random.randint(n_orgs)
     for y in range(n_orgs):
         org = (y + off) % n_orgs
-        if O.alive[org] == 0:
+        if O.alive[org] == 0 or not hires(O.kind[org]):
             continue
-        kind = O.kind[org]
-        if kind == INCUMBENT or kind == STATE:
-            continue
-        if not (
-            kind == STARTUP or kind == SME or kind == LISTED or kind == ANCHOR or kind == FACILITY
-        ):
-            continue
-        if glob.o2o > 0.0 and is_firm(kind):  # its sampled share of its real team
-            need = sampled_head(O, org, glob, np.floor(O.target[org])) - O.emp[org]
-        else:
-            need = int(np.floor(O.target[org])) - O.emp[org]
+        need = openings(O, glob, org)
         r = O.region[org]
         misses = 0
         while need > 0:
@@ -307,13 +341,96 @@ def hire_and_match(
                     break
                 continue
             need -= 1
+
+
+#: draws of a person in the region's cells to find an employed one for a contact
+EMPLOYED_DRAWS = 8
+
+
+@njit(cache=True)
+def match_search(P, O, glob, cell_order, cell_start, G, pool, pool_start, left, acc):
+    """Search and matching (``mechanisms.labour.matching``; Pissarides 2000, ch. 1 and 4).
+
+    In each region, the open jobs V (every hiring firm's :func:`openings` at the start of the
+    hiring) and the job seekers S = U + ``employed_search`` x E (U the unemployed in the pool,
+    E the region's employees) make ``matching_efficiency`` x S^a x V^(1-a) contacts this
+    month (a = ``matching_elasticity``; at most min(S, V); the fraction drawn). Each contact
+    is an open job drawn uniformly, so a firm with more openings meets more seekers, and a
+    seeker drawn in proportion to search intensity: unemployed with chance U' / (U' + s E),
+    U' those still unmatched. An unemployed seeker takes the job. An employed one (drawn among
+    the region's people) moves only up the job ladder when ``job_ladder`` is on; otherwise,
+    or if none is found, the contact is spent and the job stays open. Jobs a move leaves
+    behind open next month, so no chain of moves runs within a month. Constant returns:
+    contacts per seeker depend on V / S only, so per-capita flows do not move with the
+    population scale."""
+    n_regions = left.shape[0]
+    n_orgs = O.n[0]
+    start = np.zeros(n_regions + 1, np.int64)
+    employed = np.zeros(n_regions)
+    for org in range(n_orgs):
+        if O.alive[org] == 0:
+            continue
+        r = O.region[org]
+        employed[r] += O.emp[org]
+        if hires(O.kind[org]):
+            start[r + 1] += max(openings(O, glob, org), 0)
     for r in range(n_regions):
-        lo = pool_start[r]
-        for x in range(lo, lo + left[r]):
-            i = pool[x]
-            if P.status[i] == UNEMPLOYED and np.random.random() < glob.job_finding:
-                org = state_of[r] if np.random.random() < R.state_share[r] else incumbent_of[r]
+        start[r + 1] += start[r]
+    vac = np.empty(start[n_regions], np.int64)  # one row per open job: the firm
+    fill = start[:-1].copy()
+    for org in range(n_orgs):
+        if O.alive[org] == 0 or not hires(O.kind[org]):
+            continue
+        r = O.region[org]
+        for _ in range(max(openings(O, glob, org), 0)):
+            vac[fill[r]] = org
+            fill[r] += 1
+    a, s_e = glob.match_el, glob.emp_search
+    for r in range(n_regions):
+        v = start[r + 1] - start[r]
+        seekers = left[r] + s_e * employed[r]
+        if v == 0 or seekers <= 0.0:
+            continue
+        m = min(glob.match_eff * seekers**a * v ** (1.0 - a), float(v), seekers)
+        contacts = int(m)
+        if np.random.random() < m - contacts:
+            contacts += 1
+        lo, still = start[r], v
+        plo = pool_start[r]
+        clo = cell_start[G.reg_cell0[r]]
+        chi = cell_start[G.reg_cell0[r] + G.reg_ncell[r]]
+        for _ in range(contacts):
+            if still == 0:
+                break
+            x = lo + np.random.randint(still)
+            org = vac[x]
+            u = left[r]
+            i = -1
+            if u > 0 and np.random.random() * (u + s_e * employed[r]) < u:
+                y = plo + np.random.randint(u)
+                i = pool[y]
+                pool[y] = pool[plo + u - 1]
+                left[r] -= 1
+                if P.status[i] != UNEMPLOYED:
+                    continue
                 join(P.status, P.employer, O.emp, i, org)
+            else:
+                for _ in range(EMPLOYED_DRAWS):
+                    if chi <= clo:
+                        break
+                    j = cell_order[clo + np.random.randint(chi - clo)]
+                    if P.status[j] == EMPLOYED and P.employer[j] >= 0:
+                        i = j
+                        break
+                if i < 0:
+                    continue
+                e = P.employer[i]
+                if e == org or (glob.job_ladder > 0.0 and not O.fit[org] > O.fit[e]):
+                    continue
+                join(P.status, P.employer, O.emp, i, org)
+                acc[r, M_JOB_CHANGES] += 1.0
+            vac[x] = vac[lo + still - 1]
+            still -= 1
 
 
 @njit(cache=True)
@@ -458,7 +575,16 @@ MECHANISM = declare(
         off=None,
         essential="every person must be employed, founding or unemployed each month, and the "
         "head counts that every per-capita outcome divides by are counted here",
-        direction_tests=("tests/test_mechanisms.py::test_labour_job_finding_lowers_unemployment",),
-        references=("seed 000: 快速失敗、快速學習 (founders return to the talent pool)",),
+        direction_tests=(
+            "tests/test_mechanisms.py::test_labour_job_finding_lowers_unemployment",
+            "tests/test_matching.py::test_frictions_leave_people_unemployed",
+            "tests/test_matching.py::test_more_efficient_matching_lowers_unemployment",
+            "tests/test_matching.py::test_employed_who_search_harder_change_jobs_more",
+        ),
+        references=(
+            "seed 000: 快速失敗、快速學習 (founders return to the talent pool)",
+            "Pissarides (2000), Equilibrium Unemployment Theory, MIT Press",
+            "Petrongolo & Pissarides (2001), Journal of Economic Literature 39(2):390-431",
+        ),
     )
 )

@@ -1688,6 +1688,50 @@ class Labour(Model):
         "Journal of Labor Economics 36(S1): job-to-job moves go on net from less to more "
         "productive firms; Burdett & Mortensen (1998), International Economic Review 39:257",
     )
+    matching: bool = _f(
+        False,
+        "Search and matching: each month a region's open jobs meet its job seekers through a "
+        "matching function, contacts = matching_efficiency x S^a x V^(1-a) (S the unemployed "
+        "plus employed_search x the employed, V the firms' open jobs, a matching_elasticity), "
+        "so some people stay unemployed while jobs stay open, and job-to-job moves are a "
+        "share of the employed who search rather than the chains of whichever firms are short "
+        "of staff. A contact with an employed person becomes a move only up the job ladder "
+        "(job_ladder); poach_tries, poach_max_misses and poach_accept are not used. Off: the "
+        "first edition's rule (firms fill their openings at once from the unemployed, then by "
+        "poaching).",
+        "switch",
+        source="Pissarides (2000), Equilibrium Unemployment Theory, 2nd ed., MIT Press, ch. 1 "
+        "and 4 (the matching function, with on-the-job search); Petrongolo & Pissarides "
+        "(2001), Journal of Economic Literature 39(2):390-431",
+    )
+    matching_efficiency: Positive = _f(
+        0.45,
+        "Scale of the matching function: the share of job seekers who meet an open job in a "
+        "month when there is one open job per seeker.",
+        "1/month",
+        source="public: Shimer (2005), American Economic Review 95(1):25-49: the US monthly "
+        "job-finding probability averaged 0.45 (1951-2003); taken at one opening per seeker",
+    )
+    matching_elasticity: Annotated[float, Field(gt=0.0, lt=1.0)] = _f(
+        0.5,
+        "Elasticity of contacts with respect to the job seekers (that with respect to the "
+        "open jobs is one minus this): constant returns, so per-capita flows do not depend on "
+        "the population scale.",
+        "x",
+        source="public: Petrongolo & Pissarides (2001), Journal of Economic Literature "
+        "39(2):390-431: estimates of the elasticity on unemployment fall in 0.5-0.7, with "
+        "constant returns to scale",
+    )
+    employed_search: Share = _f(
+        0.08,
+        "Search intensity of an employed person relative to an unemployed one: the employed "
+        "count as this many job seekers each in the matching function.",
+        "x",
+        source="assumed: on-the-job search (Pissarides 1994, Review of Economic Studies "
+        "61(3):457-475), set so that the job-to-job moves of the calibrated second edition "
+        "come near the data's 2% a month (Fallick & Fleischman 2004, FEDS 2004-34); "
+        "docs/calibration.md section 26",
+    )
     entrant_age_min: Annotated[int, Field(ge=14, le=60)] = _k(
         22,
         "Youngest age of a newcomer who fills the workforce.",

@@ -80,6 +80,7 @@ MEASURES: dict[str, tuple[str, str]] = {
     "masters_holders": ("workforce", "people with a master's degree"),
     "under35_share": ("workforce", "share of people younger than 35"),
     "job_change_rate": ("workforce", "share of the employed changing employer a month"),
+    "unemployment_rate": ("workforce", "unemployed share of the labour force"),
     "anchor_employees": ("workforce", "employees of the anchor firm"),
     "spinout_jobs": ("workforce", "jobs in spin-out companies"),
     "job_growth": ("growth", "jobs added a year"),

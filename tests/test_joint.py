@@ -142,6 +142,40 @@ def test_job_to_job_moves_are_a_pooled_target_read_from_the_runs(example_result)
     assert simulated(jc, pd.DataFrame(), counts)[0] == pytest.approx(moves / employed)
 
 
+def test_unemployment_is_a_held_out_pooled_target_read_from_the_runs(example_result):
+    """The unemployed share of the labour force (US graduates, BLS 2023) is a pooled target
+    that no fit sees; the runs give unemployed person-months over people-months (employed,
+    unemployed and founders)."""
+    from rainforest.experiments.joint import UNEMPLOYMENT
+
+    ts = {t.moment: t for t in build_targets() if t.place == "all"}
+    un = ts[UNEMPLOYMENT]
+    assert un.value == 0.021 and un.role == "held out" and "Bureau of Labor" in un.source
+    counts = _pooled_counts(example_result)
+    m = example_result.metrics
+    force, unemployed = counts[POOLED.index(UNEMPLOYMENT)]
+    assert force == pytest.approx(m["people"].sum()) and force > 0
+    assert unemployed == pytest.approx(m["unemployed"].sum())
+    assert simulated(un, pd.DataFrame(), counts)[0] == pytest.approx(unemployed / force)
+
+
+def test_growth_rates_pair_counts_over_one_area_and_are_held_out():
+    """A growth rate between two counts is a target only where both cover one area: Research
+    Triangle Park's workers (39,000 in 2007, 42,000 in 2011: 1.9% a year) give one, held out
+    like the firm stock's; Caohejing's 92,000 (the Hi-Tech Park, 2007) and 300,000 (the
+    Development Zone, 2024) give none, nor do East London's 981 Tech City firms (2011) and
+    3,200 in inner east London (2012). The model's rate is the people's, first month to last."""
+    ts = build_targets(["research-triangle", "caohejing", "east-london"], [])
+    growth = {(t.place, t.moment, t.year): t for t in ts if t.moment.endswith("_growth")}
+    rtp = growth[("research-triangle", "workforce_growth", 2011)]
+    assert rtp.value == pytest.approx((42 / 39) ** 0.25 - 1) and rtp.role == "held out"
+    assert not any(k[:2] == ("caohejing", "workforce_growth") for k in growth)
+    assert ("east-london", "firm_growth", 2011) in growth
+    assert ("east-london", "firm_growth", 2012) not in growth
+    m = pd.DataFrame({"people": [100.0] + [105.0] * 23 + [121.0]})
+    assert MOMENTS["workforce_growth"].value(m, 1.0) == pytest.approx(1.21**0.5 - 1)
+
+
 def test_latest_year_of_a_repeated_figure_is_held_out():
     ts = [t for t in build_targets() if t.place == "hangzhou" and t.moment == "output_growth"]
     by_year = {t.year: t.role for t in ts}

@@ -351,10 +351,10 @@ LONG_FIT_MOMENTS = (*FUNDED_SHARES, "deals_10x_plus")
 JOB_CHANGE = "job_change_rate"
 
 #: The unemployed share of the labour force, pooled over every place's runs (unemployed
-#: person-months over employed and unemployed person-months), against the US rate for
-#: graduates (most of the districts' workers are graduates; China's urban rate for ages 30-59
-#: is in rainforest/data/statistics too). Held out, a prediction: the first edition's hiring
-#: places almost every newcomer the month they arrive; search and matching
+#: person-months over the person-months of the employed, the unemployed and founders), against
+#: the US rate for graduates (most of the districts' workers are graduates; China's urban rate
+#: for ages 30-59 is in rainforest/data/statistics too). Held out, a prediction: the first
+#: edition's hiring places almost every newcomer the month they arrive; search and matching
 #: (``mechanisms.labour.matching``) makes people wait (docs/calibration.md section 26).
 UNEMPLOYMENT = "unemployment_rate"
 

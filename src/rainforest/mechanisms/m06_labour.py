@@ -28,7 +28,8 @@ unemployed and, with less intensity, the employed (Pissarides 2000; Petrongolo &
 employed.
 
 Parameters: ``mechanisms.exits`` (job_finding, retirement_age), ``mechanisms.founding``
-(refound_probability), ``mechanisms.labour`` (poaching, the ladder, newcomers' ages), each
+(refound_probability), ``mechanisms.labour`` (poaching, the ladder, search and matching,
+newcomers' ages), each
 region's ``turnover`` and ``population``.
 """
 

@@ -1695,8 +1695,8 @@ class Labour(Model):
         "plus employed_search x the employed, V the firms' open jobs, a matching_elasticity), "
         "so some people stay unemployed while jobs stay open, and job-to-job moves are a "
         "share of the employed who search rather than the chains of whichever firms are short "
-        "of staff. A contact with an employed person becomes a move only up the job ladder "
-        "(job_ladder); poach_tries, poach_max_misses and poach_accept are not used. Off: the "
+        "of staff. With job_ladder on, a contact with an employed person becomes a move only "
+        "up the ladder; poach_tries, poach_max_misses and poach_accept are not used. Off: the "
         "first edition's rule (firms fill their openings at once from the unemployed, then by "
         "poaching).",
         "switch",

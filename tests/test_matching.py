@@ -71,6 +71,15 @@ def test_employed_who_search_harder_change_jobs_more():
 
 
 @pytest.mark.slow
+def test_joiners_take_startup_jobs_against_the_ladder():
+    """Joiners (Roach & Sauermann 2015): with ``joiner_appeal`` an employed person may take a
+    startup's job even where its fit is below the employer's, with chance appeal x risk
+    appetite, so more people move between employers than under the ladder alone."""
+    hi, lo = compare("mechanisms.labour.joiner_appeal", 1.0, 0.0, data=matched(), years=5)
+    assert_more(hi, lo, "job_changes")
+
+
+@pytest.mark.slow
 def test_matching_flows_do_not_depend_on_population_scale():
     """Constant returns in the matching function: job-to-job moves and the unemployed, in
     real units, agree at scale 5 and 20 (the first edition's rule tied moves to whichever

@@ -47,7 +47,7 @@ Globals = namedtuple(
     "transfer_tries transfer_same_tries grad_age_min grad_age_span uni_quality_mu "
     "acq_success mobile_age_months rd_salary_share grant_min_fit grant_state_bonus "
     "grant_nonstate_cut grant_min_share poach_tries poach_misses poach_accept job_ladder "
-    "matching match_eff match_el emp_search "
+    "matching match_eff match_el emp_search joiner_appeal "
     "plan_from_staff entrant_age_min entrant_age_span "
     # capital by need and traction (issue 15; mechanisms.capital.by_traction)
     "by_traction run_seed run_early run_late compute_pp compute_el tr_fit_ref tr_fit_el "
@@ -320,6 +320,7 @@ def globals_(sc: Scenario, scale: float) -> Globals:
         match_eff=m.labour.matching_efficiency,
         match_el=m.labour.matching_elasticity,
         emp_search=m.labour.employed_search,
+        joiner_appeal=m.labour.joiner_appeal,
         plan_from_staff=float(m.exits.plan_from_staff),
         entrant_age_min=float(m.labour.entrant_age_min),
         entrant_age_span=float(m.labour.entrant_age_span),

@@ -344,6 +344,21 @@ def fill_and_poach(P, O, glob, cell_order, cell_start, G, pool, pool_start, left
             need -= 1
 
 
+@njit(cache=True, inline="always")
+def ladder_or_joiner(O, glob, risk, e, org):
+    """Whether an employed person of firm ``e`` with risk appetite ``risk`` takes ``org``'s job
+    under the job ladder: up the ladder (``org``'s fit above ``e``'s), or, for a startup's job,
+    as a joiner with chance ``joiner_appeal`` x ``risk`` (Roach & Sauermann 2015). No draw when
+    the appeal is 0."""
+    if O.fit[org] > O.fit[e]:
+        return True
+    return (
+        glob.joiner_appeal > 0.0
+        and O.kind[org] == STARTUP
+        and np.random.random() < glob.joiner_appeal * risk
+    )
+
+
 #: draws of a person in the region's cells to find an employed one for a contact
 EMPLOYED_DRAWS = 8
 
@@ -352,18 +367,19 @@ EMPLOYED_DRAWS = 8
 def match_search(P, O, glob, cell_order, cell_start, G, pool, pool_start, left, acc):
     """Search and matching (``mechanisms.labour.matching``; Pissarides 2000, ch. 1 and 4).
 
-    In each region, the open jobs V (every hiring firm's :func:`openings` at the start of the
-    hiring) and the job seekers S = U + ``employed_search`` x E (U the unemployed in the pool,
-    E the region's employees) make ``matching_efficiency`` x S^a x V^(1-a) contacts this
-    month (a = ``matching_elasticity``; at most min(S, V); the fraction drawn). Each contact
-    is an open job drawn uniformly, so a firm with more openings meets more seekers, and a
-    seeker drawn in proportion to search intensity: unemployed with chance U' / (U' + s E),
-    U' those still unmatched. An unemployed seeker takes the job. An employed one (drawn among
-    the region's people) moves only up the job ladder when ``job_ladder`` is on; otherwise,
-    or if none is found, the contact is spent and the job stays open. Jobs a move leaves
-    behind open next month, so no chain of moves runs within a month. Constant returns:
-    contacts per seeker depend on V / S only, so per-capita flows do not move with the
-    population scale."""
+        In each region, the open jobs V (every hiring firm's :func:`openings` at the start of the
+        hiring) and the job seekers S = U + ``employed_search`` x E (U the unemployed in the pool,
+        E the region's employees) make ``matching_efficiency`` x S^a x V^(1-a) contacts this
+        month (a = ``matching_elasticity``; at most min(S, V); the fraction drawn). Each contact
+        is an open job drawn uniformly, so a firm with more openings meets more seekers, and a
+        seeker drawn in proportion to search intensity: unemployed with chance U' / (U' + s E),
+        U' those still unmatched. An unemployed seeker takes the job. An employed one (drawn among
+        the region's people) moves only up the job ladder when ``job_ladder`` is on; otherwise,
+        or if none is found, the contact is spent and the job stays open (a startup's job may be
+    taken against the ladder by a joiner: :func:`ladder_or_joiner`). Jobs a move leaves
+        behind open next month, so no chain of moves runs within a month. Constant returns:
+        contacts per seeker depend on V / S only, so per-capita flows do not move with the
+        population scale."""
     n_regions = left.shape[0]
     n_orgs = O.n[0]
     start = np.zeros(n_regions + 1, np.int64)
@@ -426,7 +442,9 @@ def match_search(P, O, glob, cell_order, cell_start, G, pool, pool_start, left, 
                 if i < 0:
                     continue
                 e = P.employer[i]
-                if e == org or (glob.job_ladder > 0.0 and not O.fit[org] > O.fit[e]):
+                if e == org or (
+                    glob.job_ladder > 0.0 and not ladder_or_joiner(O, glob, P.risk[i], e, org)
+                ):
                     continue
                 join(P.status, P.employer, O.emp, i, org)
                 acc[r, M_JOB_CHANGES] += 1.0
@@ -581,11 +599,13 @@ MECHANISM = declare(
             "tests/test_matching.py::test_frictions_leave_people_unemployed",
             "tests/test_matching.py::test_more_efficient_matching_lowers_unemployment",
             "tests/test_matching.py::test_employed_who_search_harder_change_jobs_more",
+            "tests/test_matching.py::test_joiners_take_startup_jobs_against_the_ladder",
         ),
         references=(
             "seed 000: 快速失敗、快速學習 (founders return to the talent pool)",
             "Pissarides (2000), Equilibrium Unemployment Theory, MIT Press",
             "Petrongolo & Pissarides (2001), Journal of Economic Literature 39(2):390-431",
+            "Roach & Sauermann (2015), Management Science 61(9):2160-2184 (joiners)",
         ),
     )
 )

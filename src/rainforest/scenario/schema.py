@@ -1732,6 +1732,19 @@ class Labour(Model):
         "come near the data's 2% a month (Fallick & Fleischman 2004, FEDS 2004-34); "
         "docs/calibration.md section 26",
     )
+    joiner_appeal: Share = _f(
+        0.0,
+        "With matching and the job ladder: an employed person whom a startup's opening meets "
+        "joins it even where the ladder says no (the startup's fit is not above the "
+        "employer's) with chance this x the person's risk appetite (the region's culture, "
+        "regions.<place>.culture.risk_appetite): people join young firms for a stake and the "
+        "work, not only for the firm's standing. 0: the ladder alone.",
+        "share",
+        source="assumed: 0 until fitted; Roach & Sauermann (2015), Management Science "
+        "61(9):2160-2184: 46% of 4,200 US STEM PhD candidates wanted to join a startup as an "
+        "employee (11% to found one), and joiners resemble founders in their tolerance for "
+        "risk",
+    )
     entrant_age_min: Annotated[int, Field(ge=14, le=60)] = _k(
         22,
         "Youngest age of a newcomer who fills the workforce.",

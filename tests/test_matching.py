@@ -115,3 +115,13 @@ def test_matching_parameters_are_checked():
     ):
         with pytest.raises(Exception, match=path.rsplit(".", 1)[1]):
             scenario_from_dict(deep_set(matched(), path, value))
+
+
+def test_run_summary_shows_the_unemployed_when_matching_is_on():
+    """`rainforest run` prints ``Result.summary``: with matching it has the unemployed at the
+    end (people wait for jobs), without it the first edition's rows only."""
+    on = simulate(scenario_from_dict(matched()), years=1, seed=1, scale=20).summary()
+    off_data = deep_set(matched(), "mechanisms.labour.matching", False)
+    off = simulate(scenario_from_dict(off_data), years=1, seed=1, scale=20).summary()
+    assert list(on.columns[:2]) == ["people", "unemployed"]
+    assert "unemployed" not in off.columns

@@ -141,6 +141,9 @@ class Result:
             "patents",
             "output",
         ]
+        # the unemployed at the end, where search and matching makes people wait for jobs
+        if self.scenario.mechanisms.labour.matching:
+            cols.insert(1, "unemployed")
         # firms moving in and out (M21), where any did
         cols += [c for c in ("firm_arrivals", "firm_departures") if c in t and t[c].any()]
         return t[cols].round(1)

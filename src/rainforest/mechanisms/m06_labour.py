@@ -262,6 +262,18 @@ def hires(kind):
 
 
 @njit(cache=True)
+def open_jobs(O, glob, n_regions):
+    """Jobs open at each region's hiring firms (:func:`openings` where positive), in simulated
+    people: what the matching function meets with the job seekers (:func:`match_search`) and
+    what M19's recruits come from outside for (``m19_growth.unfilled_jobs``)."""
+    out = np.zeros(n_regions)
+    for org in range(O.n[0]):
+        if O.alive[org] != 0 and hires(O.kind[org]):
+            out[O.region[org]] += max(openings(O, glob, org), 0)
+    return out
+
+
+@njit(cache=True)
 def hire_and_match(
     P, O, R, glob, cell_order, cell_start, G, pool, pool_start, incumbent_of, state_of, acc
 ):
@@ -382,17 +394,14 @@ def match_search(P, O, glob, cell_order, cell_start, G, pool, pool_start, left, 
         population scale."""
     n_regions = left.shape[0]
     n_orgs = O.n[0]
+    vacancies = open_jobs(O, glob, n_regions)
     start = np.zeros(n_regions + 1, np.int64)
+    for r in range(n_regions):
+        start[r + 1] = start[r] + int(vacancies[r])
     employed = np.zeros(n_regions)
     for org in range(n_orgs):
-        if O.alive[org] == 0:
-            continue
-        r = O.region[org]
-        employed[r] += O.emp[org]
-        if hires(O.kind[org]):
-            start[r + 1] += max(openings(O, glob, org), 0)
-    for r in range(n_regions):
-        start[r + 1] += start[r]
+        if O.alive[org] != 0:
+            employed[O.region[org]] += O.emp[org]
     vac = np.empty(start[n_regions], np.int64)  # one row per open job: the firm
     fill = start[:-1].copy()
     for org in range(n_orgs):

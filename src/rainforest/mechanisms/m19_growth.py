@@ -62,14 +62,14 @@ import numpy as np
 from rainforest import registry
 from rainforest.mechanisms import knowledge_vec as kv
 from rainforest.mechanisms import portable_math as pm
-from rainforest.mechanisms.common import GOLDEN, kind_in
+from rainforest.mechanisms.common import kind_in
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
+from rainforest.mechanisms.m06_labour import open_jobs
 from rainforest.mechanisms.m11_migration import region_utility
 from rainforest.registry import Metric
 from rainforest.state import accounts
 from rainforest.state.tables import (
     ANCHOR,
-    FACILITY,
     FOUNDER,
     GONE,
     INCUMBENT,
@@ -318,22 +318,14 @@ def _leavers(P, region: int, k: int, n: int, rng: np.random.Generator) -> np.nda
 
 
 #: organisations that hire from the district's labour market (M6L's ``hire_and_match``)
-HIRING_KINDS = (STARTUP, SME, LISTED, ANCHOR, FACILITY)
-
-
 def unfilled_jobs(O, glob, n_regions: int) -> np.ndarray:
     """Jobs planned and not filled, per region, in simulated people: for each living
     organisation that hires, its head-count target (whole people, what M6L's hiring fills;
     a one-to-one firm's sampled share of it, as ``common.sampled_head`` gives) less its
-    staff, where positive. Read at the start of a month, it is what last month's hiring left
-    open after the unemployed and the job ladder were used up."""
-    idx = living(O, HIRING_KINDS)
-    team = np.floor(O.target[idx])
-    if glob.o2o > 0.0:
-        one = kind_in(O.kind[idx], (STARTUP, SME, LISTED))
-        team = np.where(one, np.floor(team / glob.k + (idx * GOLDEN) % 1.0), team)
-    need = np.maximum(team - O.emp[idx], 0.0)
-    return np.bincount(O.region[idx], weights=need, minlength=n_regions)
+    staff, where positive (M6L's ``open_jobs``, the count its matching uses). Read at the start
+    of a month, it is what last month's hiring left open after the unemployed and the job
+    ladder were used up."""
+    return open_jobs(O, glob, n_regions)
 
 
 #: the rest of the district's employers (M6L: they take whoever is left and have no plan)

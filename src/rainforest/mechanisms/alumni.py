@@ -13,7 +13,8 @@ storage): the group index lists the living members of each group, and an alumni 
 random other member and stores the tie (kind ``ALUMNI``). Group ids are dense and stable: a
 new (university, window) pair gets the next id when its first member arrives, so nothing is
 renumbered when graduates come. The index is rebuilt each month from the compact list of
-alumni rows (O(alumni), not O(people)), and not at all when ``alumni_share`` is 0. Migrants
+living alumni rows (O(living alumni), not O(people); the departed leave the list as the index
+passes them), and not at all when ``alumni_share`` is 0. Migrants
 keep their row and so their university (M11 changes a row's region in place).
 
 References: Marmaros & Sacerdote (2006), Quarterly Journal of Economics 121:79 (friendships
@@ -30,24 +31,30 @@ _WINDOW_OFFSET = 1 << 15  # cohort windows of int16 years shifted to be non-nega
 
 
 @njit(cache=True)
-def index_living(rows, grp, m, alive, n_groups, order, start, live):
+def index_living(rows, grp, m, alive, n_groups, order, start):
     """Counting sort of the living rows among ``rows[:m]`` by their group ``grp[:m]``: living
-    members of ``g`` are ``order[start[g]:start[g+1]]`` (in row order). ``live``: scratch, ``m``
-    flags at least (who is alive is read once, in row order)."""
+    members of ``g`` are ``order[start[g]:start[g+1]]`` (in row order). The departed are
+    dropped from ``rows`` and ``grp`` as they are passed (nobody comes back), so the list
+    stays as long as the living graduates, not as all graduates ever; returns its new length.
+    """
     start[:] = 0
+    k = 0
     for t in range(m):
-        ok = alive[rows[t]]
-        live[t] = ok
-        if ok:
-            start[grp[t] + 1] += 1
+        i = rows[t]
+        if alive[i]:
+            g = grp[t]
+            rows[k] = i
+            grp[k] = g
+            k += 1
+            start[g + 1] += 1
     for g in range(n_groups):
         start[g + 1] += start[g]
     fill = start[:-1].copy()
-    for t in range(m):
-        if live[t]:
-            g = grp[t]
-            order[fill[g]] = rows[t]
-            fill[g] += 1
+    for t in range(k):
+        g = grp[t]
+        order[fill[g]] = rows[t]
+        fill[g] += 1
+    return k
 
 
 def window_keys(uni: np.ndarray, cohort: np.ndarray, years: int) -> np.ndarray:
@@ -85,7 +92,6 @@ def update(st: dict, P, n: int, alive: np.ndarray, years: int, share: float) -> 
                     grown = np.zeros(cap, np.int32)
                     grown[:m] = al[key][:m]
                     al[key] = grown
-                al["live"] = np.zeros(cap, np.bool_)
             al["rows"][m : m + rows.size] = rows
             al["grp"][m : m + rows.size] = gid
             st["group"][rows] = gid
@@ -104,7 +110,7 @@ def update(st: dict, P, n: int, alive: np.ndarray, years: int, share: float) -> 
     start = st["grp_start"]
     if start.shape[0] != n_groups + 1:
         start = np.zeros(n_groups + 1, np.int64)
-    index_living(al["rows"], al["grp"], m, alive, n_groups, order, start, al["live"])
+    al["m"] = index_living(al["rows"], al["grp"], m, alive, n_groups, order, start)
     st["grp_order"], st["grp_start"] = order, start
 
 

@@ -35,6 +35,7 @@ Research Policy 34:1043; Klepper (2007) and the M16 references for the hazard.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from rainforest import registry
 from rainforest.mechanisms import portable_math as pm
@@ -204,7 +205,7 @@ def month(eng) -> None:
     region = O.region[org]
     s_idx = np.flatnonzero(spin)
     if s_idx.size:
-        dom = np.array([rng.choice(U.dom.shape[1], p=_mix(U.dom[u])) for u in uni[s_idx]])
+        dom = _domains(rng, U.dom, uni[s_idx])
         who = inv[s_idx]
         quality = (
             pm.exp(rng.normal(glob.uni_quality_mu, glob.qsd, s_idx.size))
@@ -225,9 +226,9 @@ def month(eng) -> None:
             region[s_idx][:m], minlength=nr
         )
     l_idx = np.flatnonzero(lic)
-    for t in l_idx:  # a few a month: M8's compiled transfer to a local firm
-        d = int(rng.choice(U.dom.shape[1], p=_mix(U.dom[uni[t]])))
-        tech_transfer(O, int(region[t]), d, int(org[t]), month_now, eng.acc, w.E, glob)
+    if l_idx.size:  # M8's compiled transfer to a local firm, all of the month's in one call
+        d = _domains(rng, U.dom, uni[l_idx])
+        _licences(O, region[l_idx], d, org[l_idx], month_now, eng.acc, w.E, glob)
     eng.acc[:, accounts.column("campus_licences")] += np.bincount(region[l_idx], minlength=nr)
     done = spin | lic
     # the rate counts patents granted in the reported months (as the denominator does)
@@ -238,6 +239,28 @@ def month(eng) -> None:
     eng.acc[:, accounts.column("campus_conversion")] = np.where(
         st["patents"] > 0, st["converted"] / np.maximum(st["patents"], 1.0), 0.0
     )
+
+
+def _domains(rng: np.random.Generator, weights: np.ndarray, unis: np.ndarray) -> np.ndarray:
+    """A domain for each entry of ``unis``, drawn from its university's row of ``weights``
+    (:func:`_mix`): one uniform an entry, in order, each placed in the row's cumulative mix,
+    which is what ``rng.choice(p=...)`` draws, without its checks and set-up an entry."""
+    u = rng.random(unis.size)
+    out = np.empty(unis.size, np.int64)
+    for x in np.unique(unis):
+        at = unis == x
+        cdf = np.cumsum(_mix(weights[x]))
+        cdf /= cdf[-1]
+        out[at] = np.searchsorted(cdf, u[at], side="right")
+    return out
+
+
+@njit(cache=True)
+def _licences(O, region, domain, source, month, acc, E, glob):
+    """M8's :func:`tech_transfer` for each licence in order, in one compiled call (a call from
+    Python unboxes the organisation and event tables and the globals: tens of µs each)."""
+    for t in range(region.shape[0]):
+        tech_transfer(O, region[t], domain[t], source[t], month, acc, E, glob)
 
 
 def _mix(weights: np.ndarray) -> np.ndarray:

@@ -710,6 +710,32 @@ def test_venture_outcomes_are_fitted_only_by_long_fits():
     assert long["deals_below_1x"] == short["deals_below_1x"] == "held out"
 
 
+def test_deal_figures_are_pooled_targets_fitted_once_by_long_fits():
+    """China's mean round and megadeal share (issue 15 item 6) are fitted by long fits, on the
+    log scale with σ 0.5; the world's mean AI round is always held out; a figure published
+    twice for one year (GlobalData and DealStreetAsia) is one target, from its first row."""
+    from rainforest.experiments.joint import DEAL_MOMENTS, LONG_FIT_YEARS
+
+    long = [t for t in build_targets(years=LONG_FIT_YEARS) if t.moment in DEAL_MOMENTS]
+    short = [t for t in build_targets(years=5) if t.moment in DEAL_MOMENTS]
+    roles = {t.moment: t.role for t in long}
+    assert roles == {
+        "china_mean_round": "fit",
+        "china_megadeal_share": "fit",
+        "world_ai_mean_round": "held out",
+    }
+    assert {t.role for t in short} == {"held out"}
+    assert len({t.key for t in long}) == len(long)  # one target a key
+    mean = next(t for t in long if t.moment == "china_mean_round")
+    assert mean.value == 12.9 and mean.sigma == SIGMA_RULE["deal"] == 0.5
+    assert "GlobalData" in mean.source and mean.place == "all"
+    assert error(mean, 2 * mean.value) == pytest.approx(math.log(2) / 0.5)
+    # pooled: the model's mean round is dollars over rounds of the runs' Chinese places
+    counts = np.zeros((len(POOLED), 2))
+    counts[POOLED.index("china_mean_round")] = 4, 20.0
+    assert simulated(mean, pd.DataFrame(), counts)[0] == pytest.approx(5.0)
+
+
 def test_cli_calibrate_places_writes_the_fit(tmp_path):
     save, out = tmp_path / "fit.toml", tmp_path / "out"
     args = ["calibrate", "--places", "caohejing,hangzhou,zhangjiang", "--hold-out", "hefei"]

@@ -94,3 +94,41 @@ def test_venture_table_pools_a_countrys_places_run_by_run():
     # a place's own AI funding over its deals (710 million yuan / 50 = 2 million dollars)
     h = t.loc[("hangzhou", "ai_vc_avg_deal")]
     assert h["data"] == pytest.approx(2.0) and h["places"] == "hangzhou"
+
+
+def test_deal_sums_pool_a_countrys_runs_and_the_worlds():
+    """The pooled deal moments of a fit: (rounds, dollars) for China's mean round, (dollars,
+    dollars in rounds of $100M or more) for its megadeal share, (AI rounds, their dollars) for
+    the world's mean AI round; a US run adds to the world's only."""
+    from rainforest.experiments.joint import DEAL_MOMENTS, POOLED, deal_counts
+
+    r = pd.DataFrame(
+        {"usd": [1.0, 4.0, 150.0], "domain": ["ai_software", "games", "AI_chips"],
+         "stage": ["seed", "early", "late"]}
+    )  # fmt: skip
+    row = {m: POOLED.index(m) for m in DEAL_MOMENTS}
+    cn = np.zeros((len(POOLED), 2))
+    deal_counts(r, "hangzhou", cn)
+    assert tuple(cn[row["china_mean_round"]]) == (3, 155.0)
+    assert tuple(cn[row["china_megadeal_share"]]) == (155.0, 150.0)
+    assert tuple(cn[row["world_ai_mean_round"]]) == (2, 151.0)
+    us = np.zeros((len(POOLED), 2))
+    deal_counts(r, "research-triangle", us)
+    assert not us[row["china_mean_round"]].any() and not us[row["china_megadeal_share"]].any()
+    assert tuple(us[row["world_ai_mean_round"]]) == (2, 151.0)
+    empty = np.zeros((len(POOLED), 2))
+    deal_counts(r.iloc[:0], "hangzhou", empty)
+    assert not empty.any()
+
+
+def test_venture_table_shows_the_role_a_fit_gave_a_figure():
+    """A deal figure a fit targeted is labelled with the fit's role; a second figure for the
+    same year (another publisher) stays a prediction."""
+    by_run = {"hangzhou": {0: pd.DataFrame({"stage": ["seed"], "usd": [2.0], "domain": ["x"]})}}
+    stats = _stats([
+        ("china", "vc_avg_deal", 12.9, "million USD", 2023, "GlobalData"),
+        ("china", "vc_avg_deal", 20.4, "million USD", 2023, "DealStreetAsia"),
+    ])  # fmt: skip
+    roles = {("china", "vc_avg_deal", 2023, 12.9): "fit"}
+    t = venture_table(by_run, stats, roles)
+    assert list(t["role"]) == ["fit", "not in fit"]

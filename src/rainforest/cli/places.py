@@ -60,15 +60,18 @@ def _level_table(tab: Any, title: str) -> Table:
 
 def _venture_table(tab: Any) -> Table:
     """Round sizes beside published deal figures (``PlaceValidation.venture``)."""
+    fitted = "fit" in set(tab["role"])
     t = Table(
-        title="venture rounds vs published deal figures (none fitted: predictions)",
+        title="venture rounds vs published deal figures"
+        + (" (role: as the fit saw them)" if fitted else " (none fitted: predictions)"),
         box=box.SIMPLE_HEAD,
         caption=escape(
             "a national figure against the rounds of that country's places pooled, run by run; "
             "money in million US dollars (7.1 yuan a dollar); [90%]: where one run lands"
         ),
     )
-    heads = ("scope", "measure", "year", "data", "model [90%]", "x off", "<2x", "rounds", "source")
+    heads = ("scope", "measure", "year", "data", "model [90%]", "x off", "<2x", "rounds", "role",
+             "source")  # fmt: skip
     for c in heads:
         t.add_column(c, justify="left" if c in ("scope", "measure", "source") else "right")
     for r in tab.itertuples(index=False):
@@ -83,6 +86,7 @@ def _venture_table(tab: Any) -> Table:
             fmt(r.factor),
             within,
             f"{r.rounds:,}",
+            escape("prediction" if r.role == "not in fit" else r.role),
             escape(r.source),
         )
     return t

@@ -48,10 +48,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rainforest.data import load_statistics
+from rainforest.data import COUNTRY_OF, load_statistics
 from rainforest.data.compare import firms_gained, moved_in
 from rainforest.experiments.history import SIGN, history, shortfall
 from rainforest.experiments.parameters import ExperimentError
+from rainforest.metrics import rounds as rd
 from rainforest.metrics.bands import SHARE, run_band, share_band
 from rainforest.state.tables import founded_here
 
@@ -71,7 +72,10 @@ DEFAULT_HOLDOUT = ("one-north", "hefei")
 #: 0.05; a rare share (what becomes of funded startups: 2% list, under 1% become unicorns) is
 #: compared on the log scale with a log-sd of 0.5, since ±0.05 would not tell 1% from 5%;
 #: a direction of the firm stock or the workforce (history's up or down): a run whose stock
-#: falls 5% short of history's direction (beyond the ±2% counted as flat) is one σ off.
+#: falls 5% short of history's direction (beyond the ±2% counted as flat) is one σ off; a deal
+#: statistic of a whole country's venture market (a mean round, the share of money in rounds
+#: of $100 million or more) on the log scale with a log-sd of 0.5: two databases put China's
+#: 2023 mean round at 12.9 and 20.4 million dollars, 1.6x apart.
 SIGMA_RULE = {
     "district": 0.25,
     "seed": 0.5,
@@ -81,6 +85,7 @@ SIGMA_RULE = {
     "share": 0.05,
     "rare_share": 0.5,
     "direction": 0.05,
+    "deal": 0.5,
 }
 
 
@@ -363,6 +368,26 @@ UNEMPLOYMENT = "unemployment_rate"
 #: 2-8%; under 1% of funded firms become unicorns).
 RARE_SHARES = (*FUNDED_SHARES, "deals_10x_plus", JOB_CHANGE, UNEMPLOYMENT)
 
+#: Deal statistics of a country's venture market as pooled moments (issue 15 item 6): moment ->
+#: (the statistics' place and measure, the scope of the runs pooled: a country of
+#: ``data.COUNTRY_OF`` or ``world`` for every place). Each is a ratio of two pooled sums of the
+#: runs' rounds (:func:`rainforest.metrics.rounds.rounds`): a mean round is (rounds, dollars),
+#: the share of money in megadeals (dollars, dollars in rounds of $100 million or more), the
+#: mean AI round (AI rounds, their dollars). Compared on the log scale (σ
+#: ``SIGMA_RULE["deal"]``); a figure published twice for one year is fitted once, from its first
+#: row, the other rows shown by ``validate --places`` as predictions. China's mean round and
+#: megadeal share are fitted by long fits (:data:`LONG_FIT_YEARS`); the world's mean AI round
+#: is always held out (docs/calibration.md section 27). Medians (PitchBook's US seed and early
+#: medians) are not sums: ``validate --places`` predicts them run by run.
+DEAL_MOMENTS: dict[str, tuple[str, str, str]] = {
+    "china_mean_round": ("china", "vc_avg_deal", "china"),
+    "china_megadeal_share": ("china", "vc_megadeal_share", "china"),
+    "world_ai_mean_round": ("world", "ai_vc_avg_deal", "world"),
+}
+
+#: Deal moments a long fit fits (the others are held out).
+FITTED_DEALS = ("china_mean_round", "china_megadeal_share")
+
 
 def funded_outcomes(orgs: pd.DataFrame) -> tuple[int, ...]:
     """(funded startups among ``orgs``, those that raised a next round, listed, became
@@ -386,6 +411,7 @@ POOLED = (
     *FUNDED_SHARES,
     JOB_CHANGE,
     UNEMPLOYMENT,
+    *DEAL_MOMENTS,
 )
 
 #: Moments that are always held out: growth rates of the firm stock and of the workforce
@@ -598,7 +624,8 @@ def build_targets(
         The statistics (default: :func:`rainforest.data.load_statistics`).
     years
         The fit's run length: with :data:`LONG_FIT_YEARS` or more the venture outcomes of
-        :data:`LONG_FIT_MOMENTS` are fitted; shorter (or None) they are held out.
+        :data:`LONG_FIT_MOMENTS` and the deal statistics of :data:`FITTED_DEALS` are fitted;
+        shorter (or None) they are held out.
 
     Returns
     -------
@@ -763,6 +790,34 @@ def build_targets(
                     "born in every place's runs",
                 )
             )
+    for moment, (where, measure, scope) in DEAL_MOMENTS.items():
+        rows = stats[(stats["place"] == where) & (stats["measure"] == measure)]
+        years_seen: set[int | None] = set()
+        for row in rows.itertuples(index=False):
+            year = _year(row)
+            if year in years_seen:  # a second figure for a year: validate --places shows it
+                continue
+            years_seen.add(year)
+            fitted = long_runs and moment in FITTED_DEALS
+            value = float(row.value)
+            if str(row.unit).startswith("million CNY"):
+                value /= rd.CNY_PER_USD
+            runs = "every place's runs" if scope == "world" else f"the runs of {scope}'s places"
+            out.append(
+                PlaceTarget(
+                    "all",
+                    moment,
+                    value,
+                    year,
+                    SIGMA_RULE["deal"],
+                    "fit" if fitted else "held out",
+                    _source(row),
+                    f"{rd.STATS[measure][0]}; model: the rounds of {runs}, pooled, compared on "
+                    "the log scale; "
+                    + ("fitted (runs of ten years or more)" if fitted else "held out")
+                    + " (docs/calibration.md section 27)",
+                )
+            )
     return out
 
 
@@ -812,14 +867,15 @@ def place_scale(scenario: Any, scale: float, min_people: float = 0.0) -> float:
     return float(min(scale, max(1.0, people / min_people)))
 
 
-def _pooled_counts(result: Any) -> np.ndarray:
+def _pooled_counts(result: Any, place: str | None = None) -> np.ndarray:
     """The counts of the pooled moments (:data:`POOLED`), one row each: (cohort, failed before
     age) per survival age, as in SurvivalOutcome (weights; (0, 0) when the run leaves fewer
     than :data:`MIN_COHORT_MONTHS` of cohorts that old); then (realised financings, those in
     the class) per :data:`DEAL_SHARES` entry; then (funded startups, those that raised a next
     round / listed / became unicorns) per :data:`FUNDED_SHARES` entry; then (employed
-    person-months, job-to-job moves) for :data:`JOB_CHANGE`; last (labour-force
-    person-months, unemployed person-months) for :data:`UNEMPLOYMENT`."""
+    person-months, job-to-job moves) for :data:`JOB_CHANGE`; (labour-force person-months,
+    unemployed person-months) for :data:`UNEMPLOYMENT`; last the sums of
+    :data:`DEAL_MOMENTS` (:func:`deal_counts`) of a run of ``place`` (none without it)."""
     o = result.orgs
     months = int(result.meta["months"])
     sel = (o["founded"] >= 0) & founded_here(o["origin"])
@@ -847,7 +903,31 @@ def _pooled_counts(result: Any) -> np.ndarray:
     m = result.metrics
     # the labour force: employed, unemployed and founders (``people``)
     out[POOLED.index(UNEMPLOYMENT)] = float(m["people"].sum()), float(m["unemployed"].sum())
+    if place is not None:
+        deal_counts(rd.rounds(result), place, out)
     return out
+
+
+def deal_counts(rounds: pd.DataFrame, place: str, out: np.ndarray) -> None:
+    """Write into ``out`` (rows of :data:`POOLED`) the two sums behind each
+    :data:`DEAL_MOMENTS` entry whose scope takes a run of ``place`` (its country, or the
+    world): (rounds, their dollars) for a mean round, (dollars, dollars in rounds of $100
+    million or more) for the megadeal share, (AI rounds, their dollars) for the mean AI round.
+    ``rounds``: :func:`rainforest.metrics.rounds.rounds` of the run."""
+    if rounds.empty:
+        return
+    usd = rounds["usd"].to_numpy(dtype=float)
+    ai = rd.is_ai(rounds["domain"]).to_numpy()
+    for moment, (_, measure, scope) in DEAL_MOMENTS.items():
+        if scope not in ("world", COUNTRY_OF.get(place)):
+            continue
+        i = POOLED.index(moment)
+        if measure == "vc_megadeal_share":
+            out[i] = usd.sum(), usd[usd >= rd.MEGA_ROUND_USD].sum()
+        elif measure.startswith("ai_"):
+            out[i] = ai.sum(), usd[ai].sum()
+        else:
+            out[i] = len(usd), usd.sum()
 
 
 def job_change_counts(metrics: pd.DataFrame) -> tuple[float, float]:
@@ -874,7 +954,7 @@ def _place_run(item: tuple[str, dict[str, Any] | None, int, int, float]) -> tupl
     place, values, years, seed, scale = item
     r = simulate(place_scenario(place, values), years=years, seed=seed, scale=scale)
     row, _ = place_moments(r, place, seed)
-    return row, _pooled_counts(r)
+    return row, _pooled_counts(r, place)
 
 
 def place_moments(result: Any, place: str, seed: int) -> tuple[dict[str, Any], pd.DataFrame]:
@@ -939,8 +1019,9 @@ def simulated(target: PlaceTarget, runs: pd.DataFrame, surv: np.ndarray) -> np.n
 
 
 def error(target: PlaceTarget, model: float) -> float:
-    """Standardised error: (log model - log data)/σ for levels and rare shares
-    (:data:`RARE_SHARES`), (model - data)/σ otherwise.
+    """Standardised error: (log model - log data)/σ for levels, rare shares
+    (:data:`RARE_SHARES`) and deal statistics (:data:`DEAL_MOMENTS`), (model - data)/σ
+    otherwise.
 
     A direction target (``firm_change``, ``workforce_change``) counts the run's shortfall
     from history's direction (:func:`rainforest.experiments.history.shortfall`) over σ. A
@@ -950,7 +1031,7 @@ def error(target: PlaceTarget, model: float) -> float:
     if target.moment in MOMENTS and MOMENTS[target.moment].kind == "direction":
         return shortfall(target.value, model) / target.sigma
     if (target.moment in MOMENTS and MOMENTS[target.moment].kind == "log") or (
-        target.moment in RARE_SHARES
+        target.moment in RARE_SHARES or target.moment in DEAL_MOMENTS
     ):
         if model <= 0:
             return -5.0
@@ -990,7 +1071,9 @@ def target_table(
         fin = v[np.isfinite(v)]
         mean = float(fin.mean()) if len(fin) else math.nan
         kind = MOMENTS[t.moment].kind if t.moment in MOMENTS else "share"
-        if t.place == "all":
+        if t.moment in DEAL_MOMENTS:  # one pooled ratio of sums: no band (validate's is by run)
+            kind, lo, hi = "log", math.nan, math.nan
+        elif t.place == "all":
             n, k = surv[POOLED.index(t.moment)]
             lo, hi = share_band(float(k), float(n))
             if t.moment.startswith("survival_"):  # the share that failed, turned round
@@ -1475,9 +1558,11 @@ def apply_fitted(scenario: Any, path: str | Path = FITTED_PATH) -> Any:
 
 
 __all__ = [
+    "DEAL_MOMENTS",
     "DEFAULT_HOLDOUT",
     "DEFAULT_PLACES",
     "DIRECTION_MOMENTS",
+    "FITTED_DEALS",
     "FITTED_PATH",
     "FUNDED_SHARES",
     "GLOBAL_PARAMETERS",
@@ -1495,6 +1580,7 @@ __all__ = [
     "PlaceTarget",
     "apply_fitted",
     "build_targets",
+    "deal_counts",
     "distance",
     "fit_places",
     "fresh_seeds",

@@ -25,6 +25,7 @@ import pandas as pd
 from rainforest.data import COUNTRY_OF, load_statistics
 from rainforest.experiments.history import direction, history
 from rainforest.experiments.joint import (
+    DEAL_MOMENTS,
     DEFAULT_HOLDOUT,
     DEFAULT_PLACES,
     DIRECTION_MOMENTS,
@@ -57,7 +58,8 @@ class PlaceValidation:
     directions: pd.DataFrame
     meta: dict[str, Any]
     venture: pd.DataFrame = dataclass_field(default_factory=pd.DataFrame)
-    """Round sizes beside published deal figures (:func:`venture_table`); never fitted."""
+    """Round sizes beside published deal figures (:func:`venture_table`), each with the role the
+    fit gave it (most are predictions)."""
 
     def summary(self) -> pd.DataFrame:
         """Per role: targets, within 2x, RMS standardised error; then the round sizes (within
@@ -74,12 +76,14 @@ class PlaceValidation:
                     "median_abs_z": float(np.median(np.abs(t["z"]))),
                 }
             )
-        if not self.venture.empty:  # round sizes: never fitted, so predictions all
-            f = self.venture["within_2x"].dropna()
+        for role, g in (  # round sizes, by the role the fit gave them
+            self.venture.groupby("role", sort=False) if not self.venture.empty else ()
+        ):
+            f = g["within_2x"].dropna()
             rows.append(
                 {
-                    "role": "venture rounds (predictions)",
-                    "n": len(self.venture),
+                    "role": f"venture rounds ({'predictions' if role == 'not in fit' else role})",
+                    "n": len(g),
                     "within_2x": f"{int(f.sum())}/{len(f)}",
                     "rms_z": math.nan,
                     "median_abs_z": math.nan,
@@ -203,6 +207,13 @@ def validate_places(
     targets = [
         t.__class__(**{**t.__dict__, "role": roles.get(t.key, _outside(t))}) for t in targets
     ]
+    # deal statistics are shown in the venture table (run by run), with the fit's role
+    deal_role = {
+        (*DEAL_MOMENTS[t.moment][:2], t.year, round(t.value, 9)): t.role
+        for t in targets
+        if t.moment in DEAL_MOMENTS
+    }
+    targets = [t for t in targets if t.moment not in DEAL_MOMENTS]
     # directions are shown in their own table, with the role the fit gave them
     quantity_of = {v: k for k, v in DIRECTION_MOMENTS.items()}
     direction_role = {
@@ -222,7 +233,7 @@ def validate_places(
             row, m = place_moments(r, place, seed)
             rows.append(row)
             by_run.setdefault(place, {})[seed] = rd.rounds(r)
-            surv += _pooled_counts(r)
+            surv += _pooled_counts(r, place)
             out0, out1 = float(m["output"].iloc[:12].sum()), float(m["output"].iloc[-12:].sum())
             change["output"].append(out1 / out0 - 1 if out0 > 0 else math.nan)
             for q, moment in DIRECTION_MOMENTS.items():  # the fit's direction moments
@@ -258,7 +269,7 @@ def validate_places(
     return PlaceValidation(
         levels=levels,
         directions=pd.DataFrame(dirs),
-        venture=venture_table(by_run, stats),
+        venture=venture_table(by_run, stats, deal_role),
         meta={
             "places": list(places),
             "seeds": list(seeds),
@@ -278,16 +289,22 @@ def _usd(value: float, unit: str) -> float:
     return value / rd.CNY_PER_USD if unit.startswith("million CNY") else value
 
 
-def venture_table(by_run: dict[str, dict[int, pd.DataFrame]], stats: pd.DataFrame) -> pd.DataFrame:
+def venture_table(
+    by_run: dict[str, dict[int, pd.DataFrame]],
+    stats: pd.DataFrame,
+    roles: dict[tuple, str] | None = None,
+) -> pd.DataFrame:
     """The runs' round sizes beside the published deal figures, run by run.
 
     A national figure (``china``, ``united-states``) is set against the rounds of the places
     of that country (``data.COUNTRY_OF``) pooled in each run's seed, a ``world`` figure against
     all places' rounds, and a place's own AI funding over its AI deals (same year) against its
     AI rounds. Each seed's pooled rounds give one value; the table has their mean and where one
-    run lands ([90%], :func:`run_band`). None of these figures is fitted: every row is a
+    run lands ([90%], :func:`run_band`). ``roles``: (place, measure, year, value rounded to 9
+    digits) -> the role a fit gave the figure (``joint.DEAL_MOMENTS``); a figure not there is a
     prediction of capital by need and traction (issue 15 item 6), role ``not in fit``.
     ``by_run``: place -> seed -> :func:`rainforest.metrics.rounds.rounds` of that run."""
+    roles = roles or {}
     cols = ["scope", "measure", "label", "year", "data", "model", "model_lo", "model_hi",
             "factor", "within_2x", "places", "rounds", "role", "source", "note"]  # fmt: skip
     seeds = sorted({s for runs in by_run.values() for s in runs})
@@ -309,8 +326,9 @@ def venture_table(by_run: dict[str, dict[int, pd.DataFrame]], stats: pd.DataFram
             "scope": scope, "measure": measure, "label": label, "year": year, "data": data,
             "model": model, "model_lo": lo, "model_hi": hi, "factor": factor,
             "within_2x": (0.5 <= factor <= 2.0) if math.isfinite(factor) else None,
-            "places": ", ".join(places), "rounds": n, "role": "not in fit", "source": source,
-            "note": note,
+            "places": ", ".join(places), "rounds": n,
+            "role": roles.get((scope, measure, year, round(data, 9)), "not in fit"),
+            "source": source, "note": note,
         })  # fmt: skip
 
     ran = list(by_run)

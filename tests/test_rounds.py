@@ -132,3 +132,8 @@ def test_venture_table_shows_the_role_a_fit_gave_a_figure():
     roles = {("china", "vc_avg_deal", 2023, 12.9): "fit"}
     t = venture_table(by_run, stats, roles)
     assert list(t["role"]) == ["fit", "not in fit"]
+
+
+def test_published_money_is_read_in_million_dollars():
+    assert rd.usd(71.0, "million CNY/year") == pytest.approx(10.0)
+    assert rd.usd(12.9, "million USD") == 12.9

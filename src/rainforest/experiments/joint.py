@@ -369,8 +369,8 @@ UNEMPLOYMENT = "unemployment_rate"
 RARE_SHARES = (*FUNDED_SHARES, "deals_10x_plus", JOB_CHANGE, UNEMPLOYMENT)
 
 #: Deal statistics of a country's venture market as pooled moments (issue 15 item 6): moment ->
-#: (the statistics' place and measure, the scope of the runs pooled: a country of
-#: ``data.COUNTRY_OF`` or ``world`` for every place). Each is a ratio of two pooled sums of the
+#: the statistics' place and measure; the place is also the runs pooled (a country of
+#: ``data.COUNTRY_OF``: its places' runs; ``world``: every run). Each is a ratio of two sums of the
 #: runs' rounds (:func:`rainforest.metrics.rounds.rounds`): a mean round is (rounds, dollars),
 #: the share of money in megadeals (dollars, dollars in rounds of $100 million or more), the
 #: mean AI round (AI rounds, their dollars). Compared on the log scale (σ
@@ -379,10 +379,10 @@ RARE_SHARES = (*FUNDED_SHARES, "deals_10x_plus", JOB_CHANGE, UNEMPLOYMENT)
 #: megadeal share are fitted by long fits (:data:`LONG_FIT_YEARS`); the world's mean AI round
 #: is always held out (docs/calibration.md section 27). Medians (PitchBook's US seed and early
 #: medians) are not sums: ``validate --places`` predicts them run by run.
-DEAL_MOMENTS: dict[str, tuple[str, str, str]] = {
-    "china_mean_round": ("china", "vc_avg_deal", "china"),
-    "china_megadeal_share": ("china", "vc_megadeal_share", "china"),
-    "world_ai_mean_round": ("world", "ai_vc_avg_deal", "world"),
+DEAL_MOMENTS: dict[str, tuple[str, str]] = {
+    "china_mean_round": ("china", "vc_avg_deal"),
+    "china_megadeal_share": ("china", "vc_megadeal_share"),
+    "world_ai_mean_round": ("world", "ai_vc_avg_deal"),
 }
 
 #: Deal moments a long fit fits (the others are held out).
@@ -790,7 +790,7 @@ def build_targets(
                     "born in every place's runs",
                 )
             )
-    for moment, (where, measure, scope) in DEAL_MOMENTS.items():
+    for moment, (where, measure) in DEAL_MOMENTS.items():
         rows = stats[(stats["place"] == where) & (stats["measure"] == measure)]
         years_seen: set[int | None] = set()
         for row in rows.itertuples(index=False):
@@ -799,15 +799,12 @@ def build_targets(
                 continue
             years_seen.add(year)
             fitted = long_runs and moment in FITTED_DEALS
-            value = float(row.value)
-            if str(row.unit).startswith("million CNY"):
-                value /= rd.CNY_PER_USD
-            runs = "every place's runs" if scope == "world" else f"the runs of {scope}'s places"
+            runs = "every place's runs" if where == "world" else f"the runs of {where}'s places"
             out.append(
                 PlaceTarget(
                     "all",
                     moment,
-                    value,
+                    rd.usd(float(row.value), str(row.unit)),
                     year,
                     SIGMA_RULE["deal"],
                     "fit" if fitted else "held out",
@@ -918,8 +915,8 @@ def deal_counts(rounds: pd.DataFrame, place: str, out: np.ndarray) -> None:
         return
     usd = rounds["usd"].to_numpy(dtype=float)
     ai = rd.is_ai(rounds["domain"]).to_numpy()
-    for moment, (_, measure, scope) in DEAL_MOMENTS.items():
-        if scope not in ("world", COUNTRY_OF.get(place)):
+    for moment, (where, measure) in DEAL_MOMENTS.items():
+        if where not in ("world", COUNTRY_OF.get(place)):
             continue
         i = POOLED.index(moment)
         if measure == "vc_megadeal_share":

@@ -209,7 +209,7 @@ def validate_places(
     ]
     # deal statistics are shown in the venture table (run by run), with the fit's role
     deal_role = {
-        (*DEAL_MOMENTS[t.moment][:2], t.year, round(t.value, 9)): t.role
+        (*DEAL_MOMENTS[t.moment], t.year, round(t.value, 9)): t.role
         for t in targets
         if t.moment in DEAL_MOMENTS
     }
@@ -284,11 +284,6 @@ def validate_places(
     )
 
 
-def _usd(value: float, unit: str) -> float:
-    """A published money figure in million US dollars (yuan at ``rounds.CNY_PER_USD``)."""
-    return value / rd.CNY_PER_USD if unit.startswith("million CNY") else value
-
-
 def venture_table(
     by_run: dict[str, dict[int, pd.DataFrame]],
     stats: pd.DataFrame,
@@ -341,7 +336,7 @@ def venture_table(
             continue
         label, stat, note = rd.STATS[row.measure]
         year = int(row.year) if pd.notna(row.year) else None
-        add(row.place, row.measure, label, year, _usd(float(row.value), str(row.unit)), places,
+        add(row.place, row.measure, label, year, rd.usd(float(row.value), str(row.unit)), places,
             stat, str(row.publisher), note)  # fmt: skip
     ai = stats[stats["measure"].isin(["ai_vc_value", "ai_vc_deals"])]
     for (place, year), g in ai.groupby(["place", "year"]):
@@ -352,7 +347,7 @@ def venture_table(
         if deals <= 0:
             continue
         label, stat, _ = rd.STATS["ai_vc_avg_deal"]
-        add(place, "ai_vc_avg_deal", label, int(year), _usd(float(value["value"]),
+        add(place, "ai_vc_avg_deal", label, int(year), rd.usd(float(value["value"]),
             str(value["unit"])) / deals, [place], stat, str(value["publisher"]),
             "its AI funding over its AI deals, same year")  # fmt: skip
     return pd.DataFrame(out, columns=cols)

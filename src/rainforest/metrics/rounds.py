@@ -23,6 +23,12 @@ CNY_PER_USD = 7.1
 MEGA_ROUND_USD = 100.0
 
 
+def usd(value: float, unit: str) -> float:
+    """A published money figure in million US dollars: ``unit`` "million CNY…" is converted at
+    :data:`CNY_PER_USD`, any other unit (million USD) is kept."""
+    return value / CNY_PER_USD if unit.startswith("million CNY") else value
+
+
 def rounds(result) -> pd.DataFrame:
     """One row per financing round of a run: ``org``, ``month``, ``stage`` (seed, early,
     late), ``amount`` (million yuan, the round's cheques together), ``usd`` (million US
@@ -93,4 +99,4 @@ STATS: dict[str, tuple[str, Callable[[pd.DataFrame], float], str]] = {
 }
 
 
-__all__ = ["CNY_PER_USD", "MEGA_ROUND_USD", "STATS", "is_ai", "rounds"]
+__all__ = ["CNY_PER_USD", "MEGA_ROUND_USD", "STATS", "is_ai", "rounds", "usd"]

@@ -7,7 +7,10 @@ Issue 14 bounds ``explain hangzhou --vs zhangjiang`` (516 ten-year runs at scale
 of, in a warm process, the two editions in turns (the machine may be shared: compare turns, not
 absolute figures), then runs each edition once more hook by hook (``Engine(profile=True)``:
 compiled hooks unfused, so the profiled run is slower than the timed ones) and prints the
-hooks by how much more the second edition spends in them.
+hooks by how much more the second edition spends in them. Before that it splits one run of
+each edition into the time inside compiled kernels and the time in the Python and NumPy around
+them (:func:`compiled_split`; docs/networks.md section 8: with none of the second edition's
+extra Python left, the ratio would still be about 1.6x).
 
     python benchmarks/bench_editions.py                          # hangzhou, zhangjiang
     python benchmarks/bench_editions.py --presets hangzhou --seeds 6 --years 10 --scale 40
@@ -58,6 +61,44 @@ def hook_seconds(name: str, years: int, scale: float, seed: int = 1) -> dict[str
     return out
 
 
+def compiled_split(name: str, years: int, scale: float, seed: int = 1) -> dict[str, tuple]:
+    """Seconds of one run in each edition spent inside compiled kernels and outside them
+    (Python and NumPy), from ``cProfile``'s own time per function: a function counts as
+    compiled when it is a Numba dispatcher of a ``rainforest`` module or a fused month
+    segment. Profiling slows the Python part more than the compiled one, so read the
+    editions side by side, not as wall times."""
+    import cProfile
+    import importlib
+    import pstats
+
+    from numba.core.registry import CPUDispatcher
+
+    from rainforest import simulate
+
+    def compiled(path: str, func: str) -> bool:
+        if "/month/month_" in path:  # a fused segment of the generated month module
+            return True
+        if "/rainforest/" not in path or not path.endswith(".py"):
+            return False
+        mod = "rainforest." + path.split("/rainforest/", 1)[1][:-3].replace("/", ".")
+        try:
+            return isinstance(getattr(importlib.import_module(mod), func, None), CPUDispatcher)
+        except ImportError:
+            return False
+
+    out = {}
+    for edition, sc in _scenarios(name).items():
+        simulate(sc, years=1, seed=0, scale=scale)
+        prof = cProfile.Profile()
+        prof.enable()
+        simulate(sc, years=years, seed=seed, scale=scale)
+        prof.disable()
+        own = {k: v[2] for k, v in pstats.Stats(prof).stats.items()}  # (file, line, name)
+        inside = sum(t for (path, _, func), t in own.items() if compiled(path, func))
+        out[edition] = (inside, sum(own.values()) - inside)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--presets", nargs="+", default=["hangzhou", "zhangjiang"])
@@ -79,6 +120,10 @@ def main() -> None:
         )
         if a.no_hooks:
             continue
+        split = compiled_split(name, a.years, a.scale)
+        parts = [f"{e} edition compiled {c:.3f} s, Python and NumPy {p:.3f} s"
+                 for e, (c, p) in split.items()]  # fmt: skip
+        print("  cProfile, own time: " + "; ".join(parts))
         h = hook_seconds(name, a.years, a.scale)
         tot = {k: sum(v.values()) for k, v in h.items()}
         names = set(h["first"]) | set(h["second"])

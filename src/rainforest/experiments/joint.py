@@ -907,24 +907,14 @@ def _pooled_counts(result: Any, place: str | None = None) -> np.ndarray:
 
 def deal_counts(rounds: pd.DataFrame, place: str, out: np.ndarray) -> None:
     """Write into ``out`` (rows of :data:`POOLED`) the two sums behind each
-    :data:`DEAL_MOMENTS` entry whose scope takes a run of ``place`` (its country, or the
-    world): (rounds, their dollars) for a mean round, (dollars, dollars in rounds of $100
-    million or more) for the megadeal share, (AI rounds, their dollars) for the mean AI round.
-    ``rounds``: :func:`rainforest.metrics.rounds.rounds` of the run."""
+    :data:`DEAL_MOMENTS` entry whose place takes a run of ``place`` (its country, or the
+    world): :data:`rainforest.metrics.rounds.SUMS` of its measure, e.g. (rounds, their
+    dollars) for a mean round. ``rounds``: :func:`rainforest.metrics.rounds.rounds` of the run."""
     if rounds.empty:
         return
-    usd = rounds["usd"].to_numpy(dtype=float)
-    ai = rd.is_ai(rounds["domain"]).to_numpy()
     for moment, (where, measure) in DEAL_MOMENTS.items():
-        if where not in ("world", COUNTRY_OF.get(place)):
-            continue
-        i = POOLED.index(moment)
-        if measure == "vc_megadeal_share":
-            out[i] = usd.sum(), usd[usd >= rd.MEGA_ROUND_USD].sum()
-        elif measure.startswith("ai_"):
-            out[i] = ai.sum(), usd[ai].sum()
-        else:
-            out[i] = len(usd), usd.sum()
+        if where in ("world", COUNTRY_OF.get(place)):
+            out[POOLED.index(moment)] = rd.SUMS[measure](rounds)
 
 
 def job_change_counts(metrics: pd.DataFrame) -> tuple[float, float]:

@@ -379,19 +379,18 @@ EMPLOYED_DRAWS = 8
 def match_search(P, O, glob, cell_order, cell_start, G, pool, pool_start, left, acc):
     """Search and matching (``mechanisms.labour.matching``; Pissarides 2000, ch. 1 and 4).
 
-        In each region, the open jobs V (every hiring firm's :func:`openings` at the start of the
-        hiring) and the job seekers S = U + ``employed_search`` x E (U the unemployed in the pool,
-        E the region's employees) make ``matching_efficiency`` x S^a x V^(1-a) contacts this
-        month (a = ``matching_elasticity``; at most min(S, V); the fraction drawn). Each contact
-        is an open job drawn uniformly, so a firm with more openings meets more seekers, and a
-        seeker drawn in proportion to search intensity: unemployed with chance U' / (U' + s E),
-        U' those still unmatched. An unemployed seeker takes the job. An employed one (drawn among
-        the region's people) moves only up the job ladder when ``job_ladder`` is on; otherwise,
-        or if none is found, the contact is spent and the job stays open (a startup's job may be
-    taken against the ladder by a joiner: :func:`ladder_or_joiner`). Jobs a move leaves
-        behind open next month, so no chain of moves runs within a month. Constant returns:
-        contacts per seeker depend on V / S only, so per-capita flows do not move with the
-        population scale."""
+    In each region, the open jobs V (every hiring firm's :func:`openings` at the start of the
+    hiring) and the job seekers S = U + ``employed_search`` x E (U the unemployed in the pool,
+    E the region's employees) make ``matching_efficiency`` x S^a x V^(1-a) contacts this
+    month (a = ``matching_elasticity``; at most min(S, V); the fraction drawn). Each contact
+    is an open job drawn uniformly, so a firm with more openings meets more seekers, and a
+    seeker drawn in proportion to search intensity: unemployed with chance U' / (U' + s E),
+    U' those still unmatched. An unemployed seeker takes the job. An employed one (drawn among
+    the region's people) moves only up the job ladder when ``job_ladder`` is on (a startup's
+    job may be taken against the ladder by a joiner: :func:`ladder_or_joiner`); otherwise, or
+    if none is found, the contact is spent and the job stays open. Jobs a move leaves behind
+    open next month, so no chain of moves runs within a month. Constant returns: contacts per
+    seeker depend on V / S only, so per-capita flows do not move with the population scale."""
     n_regions = left.shape[0]
     n_orgs = O.n[0]
     vacancies = open_jobs(O, glob, n_regions)

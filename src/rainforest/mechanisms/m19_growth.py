@@ -317,7 +317,6 @@ def _leavers(P, region: int, k: int, n: int, rng: np.random.Generator) -> np.nda
     return rng.permutation(got)[:k]
 
 
-#: organisations that hire from the district's labour market (M6L's ``hire_and_match``)
 def unfilled_jobs(O, glob, n_regions: int) -> np.ndarray:
     """Jobs planned and not filled, per region, in simulated people: for each living
     organisation that hires, its head-count target (whole people, what M6L's hiring fills;

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
 import pandas as pd
 
 #: Yuan per US dollar, as the schema converts US figures (assumed: the 2023-25 average).
@@ -61,17 +60,34 @@ def _median(stage: str) -> Callable[[pd.DataFrame], float]:
     return f
 
 
-def _mean(r: pd.DataFrame) -> float:
-    return float(r["usd"].mean()) if len(r) else float("nan")
+def _count_and_dollars(r: pd.DataFrame) -> tuple[float, float]:
+    return float(len(r)), float(r["usd"].sum())
 
 
-def _mega_share(r: pd.DataFrame) -> float:
-    total = float(r["usd"].sum())
-    return float(r.loc[r["usd"] >= MEGA_ROUND_USD, "usd"].sum()) / total if total > 0 else np.nan
+def _dollars_and_mega(r: pd.DataFrame) -> tuple[float, float]:
+    return float(r["usd"].sum()), float(r.loc[r["usd"] >= MEGA_ROUND_USD, "usd"].sum())
 
 
-def _ai_mean(r: pd.DataFrame) -> float:
-    return _mean(r[is_ai(r["domain"])])
+def _ai_count_and_dollars(r: pd.DataFrame) -> tuple[float, float]:
+    return _count_and_dollars(r[is_ai(r["domain"])])
+
+
+#: Statistics that are a ratio of two sums over rounds, by published measure: measure ->
+#: rounds -> (denominator, numerator). The fit pools the sums over runs
+#: (``experiments.joint.deal_counts``); :data:`STATS` takes their ratio over a set of rounds.
+SUMS: dict[str, Callable[[pd.DataFrame], tuple[float, float]]] = {
+    "vc_avg_deal": _count_and_dollars,  # rounds, their dollars: the mean round
+    "vc_megadeal_share": _dollars_and_mega,  # dollars, those in rounds of $100M or more
+    "ai_vc_avg_deal": _ai_count_and_dollars,  # AI rounds, their dollars: the mean AI round
+}
+
+
+def _ratio(measure: str) -> Callable[[pd.DataFrame], float]:
+    def f(r: pd.DataFrame) -> float:
+        n, k = SUMS[measure](r)
+        return k / n if n > 0 else float("nan")
+
+    return f
 
 
 #: Published deal measures (``rainforest/data/statistics``) and the model's statistic of the
@@ -89,14 +105,14 @@ STATS: dict[str, tuple[str, Callable[[pd.DataFrame], float], str]] = {
         "the model's one seed stage against the seed median",
     ),
     "vc_median_deal_early": ("median early-stage round (M USD)", _median("early"), ""),
-    "vc_avg_deal": ("mean venture round (M USD)", _mean, "all stages"),
+    "vc_avg_deal": ("mean venture round (M USD)", _ratio("vc_avg_deal"), "all stages"),
     "vc_megadeal_share": (
         "share of venture money in rounds of $100M or more",
-        _mega_share,
+        _ratio("vc_megadeal_share"),
         "all stages",
     ),
-    "ai_vc_avg_deal": ("mean AI round (M USD)", _ai_mean, "firms of AI domains"),
+    "ai_vc_avg_deal": ("mean AI round (M USD)", _ratio("ai_vc_avg_deal"), "firms of AI domains"),
 }
 
 
-__all__ = ["CNY_PER_USD", "MEGA_ROUND_USD", "STATS", "is_ai", "rounds", "usd"]
+__all__ = ["CNY_PER_USD", "MEGA_ROUND_USD", "STATS", "SUMS", "is_ai", "rounds", "usd"]

@@ -570,12 +570,14 @@ def test_history_compares_counts_over_one_area_only():
     assert "firm stock" not in history(st, "kendall-square")
     direction, evidence, year = history(st, "hefei")["firm stock"]
     assert year == 2017
-    # workers counted over one area: Research Triangle Park 39,000 (2007) -> 42,000 (2011);
-    # Caohejing's 92,000 (the Hi-Tech Park, 2007) and 300,000 (the Development Zone, 2024)
-    # are two areas
+    # workers counted over one area: Research Triangle Park 39,000 (2007) -> 55,000 (2020),
+    # the Foundation's own count; Caohejing's 92,000 (the Hi-Tech Park, 2007) and 300,000 (the
+    # Development Zone, 2024) are two areas; Hangzhou's firms: the high-tech zone's, not the
+    # whole city's enterprises (the closest area first, whatever the measure)
     way, words, _ = history(st, "research-triangle")["workforce"]
-    assert way == "up" and "39,000 (2007) -> 42,000 (2011)" in words
+    assert way == "up" and "39,000 (2007) -> 55,000 (2020)" in words
     assert "workforce" not in history(st, "caohejing")
+    assert "Binjiang" in history(st, "hangzhou")["firm stock"][1]
     assert direction == "up" and "17,000 (2016) -> 20,000 (2017)" in evidence
     assert evidence.endswith("Hefei High-tech Zone")
 

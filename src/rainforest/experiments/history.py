@@ -12,6 +12,7 @@ read history here, so they cannot disagree about it.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -25,7 +26,8 @@ def history(stats: pd.DataFrame, place: str) -> dict[str, tuple[str, str, int | 
     """History's direction of ``"output"``, of the ``"firm stock"`` and of the
     ``"workforce"`` of ``place``: for each quantity the data can tell, (``"up"``/``"down"``/
     ``"flat"``, the evidence in words, the latest year of the evidence). Counts (firms,
-    workers) compare two years over one area only (:func:`same_area`)."""
+    workers) compare two years over one area only (:func:`same_area`), the area closest to
+    the district's among the quantity's measures (:func:`_closest_series`)."""
     s = stats[stats["place"] == place]
     out: dict[str, tuple[str, str, int | None]] = {}
     g = s[s["measure"].isin(["gdp_growth", "revenue_growth"])]
@@ -44,17 +46,31 @@ def history(stats: pd.DataFrame, place: str) -> dict[str, tuple[str, str, int | 
             if len(d) >= 2:
                 out["output"] = _first_to_last(d, m, "")
                 break
-    for m in ("enterprises", "high_tech_enterprises", "biotech_companies"):
-        d = same_area(s[(s["measure"] == m) & s["year"].notna()])
-        if d is not None:
-            out["firm stock"] = _first_to_last(d, m, f", {d.iloc[0].area_covered}")
-            break
-    for m in ("workers", "knowledge_workers"):
-        d = same_area(s[(s["measure"] == m) & s["year"].notna()])
-        if d is not None:
-            out["workforce"] = _first_to_last(d, m, f", {d.iloc[0].area_covered}")
-            break
+    for quantity, measures in (
+        ("firm stock", ("enterprises", "high_tech_enterprises", "biotech_companies")),
+        ("workforce", ("workers", "knowledge_workers")),
+    ):
+        best = _closest_series(s, measures)
+        if best is not None:
+            m, d = best
+            out[quantity] = _first_to_last(d, m, f", {d.iloc[0].area_covered}")
     return out
+
+
+def _closest_series(s: pd.DataFrame, measures: Sequence[str]) -> tuple[str, pd.DataFrame] | None:
+    """The series (measure, rows of one area, :func:`same_area`) over the area closest to the
+    district among ``measures``: the district's own before a narrower area, a narrower before
+    a wider (Hangzhou's high-tech zone's firms before the whole city's enterprises); between
+    series of equally close areas, the earlier measure of ``measures``."""
+    best: tuple[int, int, str, pd.DataFrame] | None = None
+    for order, m in enumerate(measures):
+        d = same_area(s[(s["measure"] == m) & s["year"].notna()])
+        if d is None:
+            continue
+        key = (_SCOPE_RANK.get(d["scope"].iloc[0], 9), order)
+        if best is None or key < best[:2]:
+            best = (*key, m, d)
+    return None if best is None else (best[2], best[3])
 
 
 def _first_to_last(d: pd.DataFrame, measure: str, where: str) -> tuple[str, str, int]:

@@ -162,6 +162,18 @@ def test_the_result_carries_the_network_measures(switched_on):
     assert "network" not in off.meta  # off: nothing to measure
 
 
+def test_batch_runs_may_skip_the_network_measures_and_nothing_else_changes(switched_on):
+    """``network_measures=False`` (what experiment workers, calibrate, validate and claims
+    pass) leaves out the end-of-run measures only: the run and its tables are the same."""
+    sc, full = switched_on
+    bare = simulate(sc, years=2, seed=3, network_measures=False)
+    assert "network" not in bare.meta and "network_sample" not in bare.meta
+    assert "network" in full.meta and "network_sample" in full.meta
+    assert bare.metrics.equals(full.metrics)
+    assert bare.events.equals(full.events)
+    assert bare.orgs.equals(full.orgs)
+
+
 def test_novel_combinations_are_counted_before_each_idea():
     from rainforest.mechanisms.m13_network import _novel
 

@@ -217,8 +217,15 @@ FIRM_EVENTS = (
 )
 
 
-def build_result(engine, seed_info: Any, version: str) -> Result:
-    """Turn a finished :class:`~rainforest.engine.Engine` into a :class:`Result`."""
+def build_result(engine, seed_info: Any, version: str, network: bool = True) -> Result:
+    """Turn a finished :class:`~rainforest.engine.Engine` into a :class:`Result`.
+
+    ``network``: with the living network on, add its end-of-run measures
+    (``meta["network"]``: degrees, clustering, sampled path length, ...) and a drawable
+    neighbourhood (``meta["network_sample"]``). They cost about 40 ms a run at scale 40 (a
+    twentieth of a ten-year second-edition run), so batch runs that keep only the metrics
+    (the experiment workers, ``calibrate --places``, ``validate --places``, ``claims``) skip
+    them; nothing else in the result depends on them."""
     w = engine.w
     regions = w.region_names
     domains = w.domain_names
@@ -337,7 +344,7 @@ def build_result(engine, seed_info: Any, version: str) -> Result:
         "person_records": int(S.rows(w.P)["status"].size),
         "timings": engine.timings,
     }
-    net = network_state(engine)
+    net = network_state(engine) if network else None
     if net is not None:  # the living network (M13-M16) was on: its measures at the end
         ties = edges(net["slot"], net["deg"])
         meta["network"] = network_measures(net, w.G.cell_x, w.G.cell_y, ties)

@@ -271,7 +271,7 @@ def _claim_run(item: tuple[Any, int, int, float]) -> dict[str, float]:
     from rainforest.api import simulate
 
     sc, seed, years, scale = item
-    return measures(simulate(sc, years=years, seed=seed, scale=scale))
+    return measures(simulate(sc, years=years, seed=seed, scale=scale, network_measures=False))
 
 
 def _run_plan(

@@ -97,7 +97,10 @@ def run_one(spec: RunSpec) -> RunOutput:
     started = time.time()
     t0 = time.perf_counter()
     try:
-        res = simulate(_scenario(spec), years=spec.years, seed=spec.seed, scale=spec.scale)
+        res = simulate(  # only metrics, summaries and events leave the worker
+            _scenario(spec), years=spec.years, seed=spec.seed, scale=spec.scale,
+            network_measures=False,
+        )  # fmt: skip
         summaries = []
         for s in spec.summaries:
             curve = s.evaluate_result(res)

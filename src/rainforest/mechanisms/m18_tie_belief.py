@@ -213,6 +213,62 @@ def founder_rows(status, employer, n):
     return out
 
 
+@njit(cache=True)
+def pass_signals(status, inspired, region, partner, amount, tolerance, damping, base,
+                 max_belief, raised, lowered):  # fmt: skip
+    """The month's signals to living partners only (:func:`apply`), and how many raised and
+    lowered belief in each partner's region (added to ``raised`` and ``lowered``, by the
+    signal's sign before tolerance damps it). One compiled call for what was a filter, the
+    application and two ``bincount`` calls from NumPy."""
+    keep = np.empty(partner.shape[0], np.bool_)
+    for x in range(partner.shape[0]):
+        keep[x] = status[partner[x]] != GONE
+    p, a = partner[keep], amount[keep]
+    apply(inspired, region, p, a, tolerance, damping, base, max_belief)
+    up = np.zeros(raised.shape[0], np.int64)
+    down = np.zeros(raised.shape[0], np.int64)
+    for x in range(p.shape[0]):
+        if a[x] > 0.0:
+            up[region[p[x]]] += 1
+        elif a[x] < 0.0:
+            down[region[p[x]]] += 1
+    for r in range(raised.shape[0]):
+        raised[r] += up[r]
+        lowered[r] += down[r]
+
+
+@njit(cache=True)
+def report_cells(status, cell, inspired, n, belief, cell_region, count, total, out_belief,
+                 out_spread):  # fmt: skip
+    """:func:`_report` in one compiled pass: people and local belief per cell (``count``,
+    ``total``: :func:`cell_sums` plus each cell's region's number), then per region the mean
+    local belief of its people (``out_belief``; the region's number where nobody lives) and
+    the spread of its inhabited cells' means (``out_spread``). Sums run in cell order, as
+    NumPy's weighted ``bincount`` does, so the figures are the same to the last bit."""
+    cell_sums(status, cell, inspired, n, count, total)
+    nr = out_belief.shape[0]
+    people = np.zeros(nr)
+    local = np.zeros(nr)
+    k = np.zeros(nr)
+    m1 = np.zeros(nr)
+    m2 = np.zeros(nr)
+    for c in range(count.shape[0]):
+        r = cell_region[c]
+        total[c] += count[c] * belief[r]
+        people[r] += count[c]
+        local[r] += total[c]
+        inh = 1.0 if count[c] > 0 else 0.0
+        mean = total[c] / max(count[c], 1.0) if count[c] > 0 else 0.0
+        k[r] += inh
+        m1[r] += mean * inh
+        m2[r] += (mean * mean) * inh
+    for r in range(nr):
+        out_belief[r] = local[r] / max(people[r], 1.0) if people[r] > 0 else belief[r]
+        a = m1[r] / max(k[r], 1.0)
+        b = m2[r] / max(k[r], 1.0)
+        out_spread[r] = np.sqrt(max(b - a * a, 0.0))
+
+
 def _cells(eng) -> tuple[np.ndarray, np.ndarray]:
     """Living people per cell and the sum of their local belief (region's number + own)."""
     w = eng.w
@@ -240,20 +296,18 @@ def belief_by_cell(eng) -> np.ndarray:
 
 
 def _report(eng) -> None:
-    """The regional mean of local belief (``belief``) and its spread across cells."""
+    """The regional mean of local belief (``belief``) and its spread across cells
+    (:func:`report_cells`)."""
     w, acc = eng.w, eng.acc
     nr = acc.shape[0]
-    cc, cb = _cells(eng)
-    creg = np.asarray(w.G.cell_region)
-    count = np.bincount(creg, weights=cc, minlength=nr)
-    total = np.bincount(creg, weights=cb, minlength=nr)
-    acc[:, M_BELIEF] = np.where(count > 0, total / np.maximum(count, 1.0), w.R.belief)
-    inhabited = cc > 0
-    mean = np.where(inhabited, cb / np.maximum(cc, 1.0), 0.0)
-    k = np.bincount(creg, weights=inhabited, minlength=nr)
-    m1 = np.bincount(creg, weights=mean * inhabited, minlength=nr) / np.maximum(k, 1.0)
-    m2 = np.bincount(creg, weights=mean**2 * inhabited, minlength=nr) / np.maximum(k, 1.0)
-    acc[:, accounts.column("belief_cell_spread")] = np.sqrt(np.maximum(m2 - m1**2, 0.0))
+    n_cells = len(w.G.cell_x)
+    count, total = np.zeros(n_cells), np.zeros(n_cells)
+    mean, spread_ = np.empty(nr), np.empty(nr)
+    report_cells(w.P.status, w.P.cell, w.P.inspired, int(w.P.n[0]),
+                 np.asarray(w.R.belief, np.float64), np.asarray(w.G.cell_region), count, total,
+                 mean, spread_)  # fmt: skip
+    acc[:, M_BELIEF] = mean
+    acc[:, accounts.column("belief_cell_spread")] = spread_
 
 
 def snapshot(eng) -> None:
@@ -286,18 +340,16 @@ def update(eng) -> None:
                              snap["founders"], snap["firm"], n)  # fmt: skip
     T = st["T"]
     partner, amount = spread(T.slot, T.deg, source, signal, n)
-    alive = P.status[partner] != GONE
-    partner, amount = partner[alive], amount[alive]
     tol = np.asarray(R.tolerance, np.float64)
     base = np.asarray(R.belief0, np.float64)
-    apply(
-        P.inspired, P.region, partner, amount, tol, p.tolerance_damping, base,
-        eng.sc.mechanisms.belief.max_belief,
-    )  # fmt: skip
     nr = eng.acc.shape[0]
-    reg = P.region[partner]
-    eng.acc[:, accounts.column("tie_belief_raised")] += np.bincount(reg[amount > 0], minlength=nr)
-    eng.acc[:, accounts.column("tie_belief_lowered")] += np.bincount(reg[amount < 0], minlength=nr)
+    raised, lowered = np.zeros(nr), np.zeros(nr)
+    pass_signals(
+        P.status, P.inspired, P.region, partner, amount, tol, p.tolerance_damping, base,
+        eng.sc.mechanisms.belief.max_belief, raised, lowered,
+    )  # fmt: skip
+    eng.acc[:, accounts.column("tie_belief_raised")] += raised
+    eng.acc[:, accounts.column("tie_belief_lowered")] += lowered
     R.belief[:] = R.belief0  # M3 reads culture baseline + the person's own deviation
     _report(eng)
 

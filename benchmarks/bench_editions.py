@@ -32,7 +32,8 @@ def _scenarios(name: str):
 
 
 def timed_turns(name: str, seeds: int, years: int, scale: float) -> dict[str, list[float]]:
-    """Seconds of one run per seed, the editions alternating seed by seed."""
+    """Seconds of one run per seed, the editions alternating seed by seed, each run as the
+    multi-run commands' workers make it (``network_measures=False``)."""
     from rainforest import simulate
 
     scs = _scenarios(name)
@@ -42,7 +43,8 @@ def timed_turns(name: str, seeds: int, years: int, scale: float) -> dict[str, li
     for seed in range(1, seeds + 1):
         for edition, sc in scs.items():
             t0 = time.perf_counter()
-            simulate(sc, years=years, seed=seed, scale=scale)
+            # as the commands' workers run it: without the network's end-of-run measures
+            simulate(sc, years=years, seed=seed, scale=scale, network_measures=False)
             out[edition].append(time.perf_counter() - t0)
     return out
 

@@ -462,7 +462,8 @@ def test_run_moments_runs_each_place_at_its_scale(monkeypatch):
 
     seen: list[float] = []
 
-    def record(sc, years, seed, scale):
+    def record(sc, years, seed, scale, network_measures=True):
+        assert network_measures is False  # a fit keeps only the moments
         seen.append(scale)
         raise RuntimeError("recorded")
 

@@ -615,10 +615,10 @@ def month_hook(eng) -> None:
     _seed_knowledge(st, st["n"], n, eng)
     st["meet"] = _meeting(eng, tp_, st)
     theta = O.theta[:n_orgs]
-    live = O.alive[:n_orgs] > 0
-    mean, sd = (theta[live].mean(), theta[live].std()) if live.any() else (0.0, 1.0)
+    used = min(int(O.n[0]), n_orgs)  # rows not used yet have nobody to teach, and none lives
+    living = theta[:used][O.alive[:used] > 0]  # (the table's capacity is several times that)
+    mean, sd = (living.mean(), living.std()) if living.size else (0.0, 1.0)
     quality = (theta - mean) / (sd if sd > 0 else 1.0)  # employers' standardised potential
-    used = min(int(O.n[0]), n_orgs)  # rows not used yet have nobody to teach
     Ok.org[:used, kv.MULT] = pm.exp(kp.quality_effect * quality[:used])
     emp = st["emp"]
     if st.get("moved") is None or st["moved"].shape[0] < n:

@@ -269,14 +269,17 @@ def report_cells(status, cell, inspired, n, belief, cell_region, count, total, o
         out_spread[r] = np.sqrt(max(b - a * a, 0.0))
 
 
-def _cells(eng) -> tuple[np.ndarray, np.ndarray]:
-    """Living people per cell and the sum of their local belief (region's number + own)."""
+def _cells(eng) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Living people per cell and the sum of their local belief (region's number + own), and
+    per region the mean local belief and the spread of its cells' means (:func:`report_cells`)."""
     w = eng.w
-    n_cells = len(w.G.cell_x)
+    n_cells, nr = len(w.G.cell_x), eng.acc.shape[0]
     count, total = np.zeros(n_cells), np.zeros(n_cells)
-    cell_sums(w.P.status, w.P.cell, w.P.inspired, int(w.P.n[0]), count, total)
-    total += count * np.asarray(w.R.belief, np.float64)[np.asarray(w.G.cell_region)]
-    return count, total
+    mean, spread_ = np.empty(nr), np.empty(nr)
+    report_cells(w.P.status, w.P.cell, w.P.inspired, int(w.P.n[0]),
+                 np.asarray(w.R.belief, np.float64), np.asarray(w.G.cell_region), count, total,
+                 mean, spread_)  # fmt: skip
+    return count, total, mean, spread_
 
 
 def local_belief(eng) -> tuple[np.ndarray, np.ndarray]:
@@ -290,24 +293,16 @@ def local_belief(eng) -> tuple[np.ndarray, np.ndarray]:
 def belief_by_cell(eng) -> np.ndarray:
     """Mean local belief of each cell's living people (NaN in an empty cell), map-ready in the
     order of the district grid (``eng.w.G``)."""
-    count, total = _cells(eng)
+    count, total, _, _ = _cells(eng)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(count > 0, total / count, np.nan)
 
 
 def _report(eng) -> None:
-    """The regional mean of local belief (``belief``) and its spread across cells
-    (:func:`report_cells`)."""
-    w, acc = eng.w, eng.acc
-    nr = acc.shape[0]
-    n_cells = len(w.G.cell_x)
-    count, total = np.zeros(n_cells), np.zeros(n_cells)
-    mean, spread_ = np.empty(nr), np.empty(nr)
-    report_cells(w.P.status, w.P.cell, w.P.inspired, int(w.P.n[0]),
-                 np.asarray(w.R.belief, np.float64), np.asarray(w.G.cell_region), count, total,
-                 mean, spread_)  # fmt: skip
-    acc[:, M_BELIEF] = mean
-    acc[:, accounts.column("belief_cell_spread")] = spread_
+    """The regional mean of local belief (``belief``) and its spread across cells."""
+    _, _, mean, spread_ = _cells(eng)
+    eng.acc[:, M_BELIEF] = mean
+    eng.acc[:, accounts.column("belief_cell_spread")] = spread_
 
 
 def snapshot(eng) -> None:

@@ -104,11 +104,27 @@ def check_month(eng: Any) -> None:
 
 
 def _all_finite(arrays: list) -> bool:
-    """Whether every value of these floating arrays is finite, by one sum per array: a NaN or
-    an infinity makes the total non-finite (a finite total can only come from finite values;
-    an overflowing total of finite values is a false alarm that the named check clears).
-    About ten times cheaper than testing each array element-wise, which mattered at 10,000
-    people, where a month takes about a millisecond."""
+    """Whether every value of these floating arrays is finite. The arrays are joined into one
+    (integers join as floats, all finite) and tested at once: one test or sum per array cost
+    about 50 µs a month in Python, on arrays of one to a hundred numbers, where a month of
+    10,000 people takes about a millisecond. An odd dtype falls back to one sum per floating
+    array (:func:`_all_finite_each`)."""
+    flat = [a.ravel() for a in arrays if isinstance(a, np.ndarray)]
+    if not flat:
+        return True
+    try:
+        joined = np.concatenate(flat)
+    except (TypeError, ValueError):
+        return _all_finite_each(arrays)
+    if joined.dtype.kind not in "fiub":
+        return _all_finite_each(arrays)
+    return bool(np.isfinite(joined).all())
+
+
+def _all_finite_each(arrays: list) -> bool:
+    """Whether every value of the floating arrays among these is finite, by one sum per array:
+    a NaN or an infinity makes the total non-finite (an overflowing total of finite values is
+    a false alarm that the named check clears)."""
     total = 0.0
     with np.errstate(over="ignore", invalid="ignore"):
         for a in arrays:

@@ -115,3 +115,24 @@ def test_a_run_does_not_depend_on_numpys_simd_kernels():
     on = _digests({"NPY_DISABLE_CPU_FEATURES": ""})
     off = _digests({"NPY_DISABLE_CPU_FEATURES": " ".join(__cpu_dispatch__)})
     assert on == off
+
+
+@given(st.lists(st.floats(-1e12, 1e12, allow_nan=False), min_size=0, max_size=700))
+def test_pairwise_sum_is_numpys_order_of_summation(values):
+    """Compiled code that replaces NumPy's sum, mean or std gets their bits."""
+    a = np.array(values, np.float64)
+    assert _bits(pm.pairwise_sum(a)) == _bits(a.sum())
+    if a.size:
+        assert _bits(pm.pairwise_sum(a) / a.size) == _bits(a.mean())
+        x = a - a.mean()
+        assert _bits(math.sqrt(pm.pairwise_sum(x * x) / a.size)) == _bits(a.std())
+
+
+def test_pairwise_sum_matches_long_arrays_and_slices():
+    rng = np.random.default_rng(7)
+    for zeros in ([-0.0], [-0.0] * 9, [-0.0] * 200):  # NumPy's sum of negative zeros is 0.0
+        assert _bits(pm.pairwise_sum(np.array(zeros))) == _bits(np.array(zeros).sum())
+    for n in (127, 128, 129, 1000, 8191, 8193, 100_003):
+        a = rng.standard_normal(n) * rng.exponential(1.0, n) * 1e3
+        assert _bits(pm.pairwise_sum(a)) == _bits(a.sum())
+        assert _bits(pm.pairwise_sum(a, 5, n - 9)) == _bits(a[5:-4].sum())

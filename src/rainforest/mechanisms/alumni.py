@@ -64,44 +64,81 @@ def window_keys(uni: np.ndarray, cohort: np.ndarray, years: int) -> np.ndarray:
     return (uni.astype(np.int64) << 17) | window
 
 
+@njit(cache=True)
+def join_groups(uni, cohort, lo, n, years, keys, ids, n_keys, rows, gid):
+    """Rows ``lo..n-1`` with a university join their group: writes the graduates' rows and
+    group ids into ``rows`` and ``gid`` and returns how many, and how many keys are known.
+    ``keys[:n_keys]`` are the (university, window) keys seen so far, sorted, ``ids`` their
+    group ids (dense, in order of first sight; a month's new keys in key order). The caller
+    gives room for ``n - lo`` more keys."""
+    m = 0
+    for i in range(lo, n):
+        if uni[i] >= 0:
+            rows[m] = i
+            gid[m] = (np.int64(uni[i]) << 17) | (np.int64(cohort[i]) // years + _WINDOW_OFFSET)
+            m += 1
+    fresh = np.unique(gid[:m])  # sorted; those not known get the next ids in this order
+    n_ids = n_keys
+    for key in fresh:
+        at = np.searchsorted(keys[:n_keys], key)
+        if at < n_keys and keys[at] == key:
+            continue
+        for t in range(n_keys, at, -1):  # insert, keeping the keys sorted
+            keys[t] = keys[t - 1]
+            ids[t] = ids[t - 1]
+        keys[at] = key
+        ids[at] = n_ids
+        n_ids += 1
+        n_keys += 1
+    for t in range(m):
+        gid[t] = ids[np.searchsorted(keys[:n_keys], gid[t])]
+    return m, n_keys
+
+
 def update(st: dict, P, n: int, alive: np.ndarray, years: int, share: float) -> None:
     """Bring the alumni groups of the network state ``st`` up to the People table ``P`` (rows
     ``0..n-1``): new rows since the last call join their group (``st["group"]``, ids dense
-    and stable), and the index of living members (``st["grp_order"]``, ``st["grp_start"]``)
-    is rebuilt. ``alive``: rows not gone. With ``share`` (``alumni_share``) 0 the index is left
-    empty: no attempt reads it."""
-    al = st.setdefault(
-        "alumni",
-        {"n": 0, "m": 0, "rows": np.zeros(0, np.int32), "grp": np.zeros(0, np.int32), "ids": {}},
-    )
+    and stable: :func:`join_groups`), and the index of living members (``st["grp_order"]``,
+    ``st["grp_start"]``) is rebuilt. ``alive``: rows not gone. With ``share``
+    (``alumni_share``) 0 the index is left empty: no attempt reads it."""
+    al = st.get("alumni")
+    if al is None:
+        al = st["alumni"] = {"n": 0, "m": 0, "rows": np.zeros(0, np.int32),
+                             "grp": np.zeros(0, np.int32), "keys": np.zeros(0, np.int64),
+                             "ids": np.zeros(0, np.int64), "n_keys": 0}  # fmt: skip
     lo, m = al["n"], al["m"]
     if n > lo:
-        uni = P.uni[lo:n]
-        new = np.flatnonzero(uni >= 0)
-        if new.size:
-            keys = window_keys(uni[new], P.cohort[lo:n][new], years)
-            uniq, inv = np.unique(keys, return_inverse=True)
-            ids = al["ids"]
-            for key in uniq.tolist():  # few: one per (university, window) seen for the first time
-                ids.setdefault(key, len(ids))
-            gid = np.array([ids[key] for key in uniq.tolist()], np.int32)[inv]
-            rows = (lo + new).astype(np.int32)
-            if al["rows"].shape[0] < m + rows.size:  # room for a while (no copy a month)
-                cap = max(2 * al["rows"].shape[0], m + rows.size, 1024)
-                for key in ("rows", "grp"):
-                    grown = np.zeros(cap, np.int32)
-                    grown[:m] = al[key][:m]
-                    al[key] = grown
-            al["rows"][m : m + rows.size] = rows
-            al["grp"][m : m + rows.size] = gid
-            st["group"][rows] = gid
-            al["m"] = m = m + rows.size
+        k = al["n_keys"]
+        if al["keys"].shape[0] < k + n - lo:  # room for every new row's key
+            cap = max(2 * al["keys"].shape[0], k + n - lo, 64)
+            for key in ("keys", "ids"):
+                grown = np.zeros(cap, np.int64)
+                grown[:k] = al[key][:k]
+                al[key] = grown
+        if al["rows"].shape[0] < m + n - lo:  # room for a while (no copy a month)
+            cap = max(2 * al["rows"].shape[0], m + n - lo, 1024)
+            for key in ("rows", "grp"):
+                grown = np.zeros(cap, np.int32)
+                grown[:m] = al[key][:m]
+                al[key] = grown
+        rows, gid = al.get("new_rows"), al.get("new_gid")
+        if rows is None or rows.shape[0] < n - lo:
+            size = max(n - lo, 2 * (0 if rows is None else rows.shape[0]))
+            rows = al["new_rows"] = np.empty(size, np.int32)
+            gid = al["new_gid"] = np.empty(size, np.int64)
+        c, al["n_keys"] = join_groups(P.uni, P.cohort, lo, n, int(years), al["keys"],
+                                      al["ids"], k, rows, gid)  # fmt: skip
+        if c:
+            al["rows"][m : m + c] = rows[:c]
+            al["grp"][m : m + c] = gid[:c]
+            st["group"][rows[:c]] = gid[:c]
+            al["m"] = m = m + c
         al["n"] = n
     group = st["group"]
     if al.get("array") is not group:  # a fresh array (the network's tables grew)
         group[al["rows"][:m]] = al["grp"][:m]
         al["array"] = group
-    n_groups = len(al["ids"])
+    n_groups = al["n_keys"]
     if share <= 0.0 or n_groups == 0:
         return
     order = st["grp_order"]

@@ -126,11 +126,23 @@ def teach_staff(org_sums: np.ndarray, inst: dict, weight: float) -> None:
     o = inst["org"]
     if o.shape[0] == 0:
         return
-    org_sums[o, : kv.D] -= inst["prev"]
-    org_sums[o, kv.SIZE] -= inst["prev_w"]
-    people = np.maximum(org_sums[o, kv.SIZE], 0.0)
-    vw = weight * people
-    add = vw[:, None] * inst["vec"]
-    org_sums[o, : kv.D] += add
-    org_sums[o, kv.SIZE] += vw
-    inst["prev"], inst["prev_w"] = add, vw
+    _teach_rows(org_sums, o, inst["vec"], inst["prev"], inst["prev_w"], float(weight))
+
+
+@njit(cache=True)
+def _teach_rows(org_sums, o, vec, prev, prev_w, weight):
+    """:func:`teach_staff` in one pass (institutions are distinct rows); ``prev`` and
+    ``prev_w`` become this month's virtual members."""
+    D = vec.shape[1]
+    for t in range(o.shape[0]):
+        e = o[t]
+        for d in range(D):
+            org_sums[e, d] -= prev[t, d]
+        org_sums[e, kv.SIZE] -= prev_w[t]
+        vw = weight * max(org_sums[e, kv.SIZE], 0.0)
+        for d in range(D):
+            add = vw * vec[t, d]
+            org_sums[e, d] += add
+            prev[t, d] = add
+        org_sums[e, kv.SIZE] += vw
+        prev_w[t] = vw

@@ -34,6 +34,8 @@ and capital by traction) ships as ``rainforest.experiments.joint.apply_fitted``.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit, prange
 
@@ -441,7 +443,93 @@ def _domain_classes(n_domains: int) -> np.ndarray:
 SEED_CHUNK = 8192
 
 
+@njit(cache=True)
+def _seed_draws(m):
+    """The draws :func:`_seed_rows` takes before readying ``m`` rows, in this order: the
+    SplitMix64 stream's state (:func:`ties.new_stream`), then one normal draw a row from
+    Numba's generator, in row order."""
+    s0 = tk.new_stream()[0]
+    z = np.empty(m)
+    for t in range(m):
+        z[t] = np.random.standard_normal()
+    return s0, z
+
+
+@njit(cache=True)
+def _seed_chunk(t0, t1, s0, z, k, lo, employer, org_domain, cell, kf, dom_cls,
+                employer_weight, field_weight, initial_depth, T, meta, emp, month):  # fmt: skip
+    """Ready rows ``lo + t0 .. lo + t1 - 1`` (:func:`_seed_rows`); row ``lo + t`` reads
+    ``z[t]`` and draws ``7t + 1 .. 7t + 7`` of the stream of state ``s0``."""
+    n_org, nd, D = org_domain.shape[0], kf.shape[1], k.shape[1]
+    mix = np.empty(D)
+    cut = np.empty(D + 1)
+    for t in range(t0, t1):
+        i = lo + t
+        cut[0], cut[D] = 0.0, 1.0
+        j = np.uint64(t) * np.uint64(D - 1)
+        for d in range(1, D):  # insertion sort of D - 1 uniforms
+            x = tk.uniform_at(s0, j + np.uint64(d))
+            s = d
+            while s > 1 and cut[s - 1] > x:
+                cut[s] = cut[s - 1]
+                s -= 1
+            cut[s] = x
+        for d in range(D):
+            mix[d] = cut[d + 1] - cut[d]
+        e = employer[i]
+        if 0 <= e < n_org:
+            mix[dom_cls[org_domain[e]]] += employer_weight
+        cc = cell[i]
+        ft = 0.0
+        for d in range(nd):
+            ft += kf[cc, d]
+        if ft > 0.0:
+            fw = field_weight / ft
+            for d in range(nd):
+                mix[dom_cls[d]] += fw * kf[cc, d]
+        norm = 0.0
+        for d in range(D):
+            norm += mix[d] * mix[d]
+        f = initial_depth * np.exp(0.25 * z[t]) / np.sqrt(norm)
+        for d in range(D):
+            k[i, d] = np.float32(mix[d] * f)
+        meta[i, kv.SEEN] = month
+        meta[i, kv.HIRED] = month
+        meta[i, kv.EMP] = -1
+        meta[i, kv.IDEAS] = 0
+        emp[i] = -1
+        tk.clear_row(T, i)
+
+
 @njit(cache=True, parallel=True)
+def _seed_rows_parallel(k, lo, hi, employer, org_domain, cell, kf, dom_cls, employer_weight,
+                        field_weight, initial_depth, T, meta, emp, month):  # fmt: skip
+    """:func:`_seed_rows` with its chunks spread over the cores (rows readied in parallel,
+    chunk by chunk, with the draws of the serial order)."""
+    m = hi - lo
+    if m <= 0:
+        return
+    s0, z = _seed_draws(m)
+    chunks = (m + SEED_CHUNK - 1) // SEED_CHUNK
+    for c in prange(chunks):
+        _seed_chunk(c * SEED_CHUNK, min(m, (c + 1) * SEED_CHUNK), s0, z, k, lo, employer,
+                    org_domain, cell, kf, dom_cls, employer_weight, field_weight,
+                    initial_depth, T, meta, emp, month)  # fmt: skip
+
+
+@njit(cache=True)
+def _seed_rows_serial(k, lo, hi, employer, org_domain, cell, kf, dom_cls, employer_weight,
+                      field_weight, initial_depth, T, meta, emp, month):  # fmt: skip
+    """:func:`_seed_rows` in one chunk on the calling thread (a month's few newcomers: a
+    parallel region's start-up would cost more than their rows)."""
+    m = hi - lo
+    if m <= 0:
+        return
+    s0, z = _seed_draws(m)
+    _seed_chunk(0, m, s0, z, k, lo, employer, org_domain, cell, kf, dom_cls, employer_weight,
+                field_weight, initial_depth, T, meta, emp, month)  # fmt: skip
+
+
 def _seed_rows(k, lo, hi, employer, org_domain, cell, kf, dom_cls, employer_weight,
                field_weight, initial_depth, T, meta, emp, month):  # fmt: skip
     """:func:`_seed_knowledge` for rows ``lo..hi-1``, one pass and no temporaries; each row is
@@ -449,59 +537,17 @@ def _seed_rows(k, lo, hi, employer, org_domain, cell, kf, dom_cls, employer_weig
     learning sees it, no ideas, no ties). The Dirichlet(1) mix is the spacings of 7 sorted
     uniforms (the same law as normalised exponentials, without 8 logarithms a person).
 
-    Rows are readied in parallel, chunk by chunk, with the draws of the serial order: the
-    depths' normal draws come first from Numba's generator, one a row in row order, and row
-    ``t`` takes draws ``7t + 1 .. 7t + 7`` of the SplitMix64 stream, which are the stream's
-    state plus a multiple of its increment (:func:`ties.uniform_at`), so every thread count
-    gives the same rows, bit for bit (a million newcomers took 500 ms on one core)."""
-    n_org, nd, D = org_domain.shape[0], kf.shape[1], k.shape[1]
-    s0 = tk.new_stream()[0]
-    m = hi - lo
-    if m <= 0:
-        return
-    z = np.empty(m)
-    for t in range(m):  # Numba's generator, in row order
-        z[t] = np.random.standard_normal()
-    chunks = (m + SEED_CHUNK - 1) // SEED_CHUNK
-    for c in prange(chunks):
-        mix = np.empty(D)
-        cut = np.empty(D + 1)
-        for t in range(c * SEED_CHUNK, min(m, (c + 1) * SEED_CHUNK)):
-            i = lo + t
-            cut[0], cut[D] = 0.0, 1.0
-            j = np.uint64(t) * np.uint64(D - 1)
-            for d in range(1, D):  # insertion sort of D - 1 uniforms
-                x = tk.uniform_at(s0, j + np.uint64(d))
-                s = d
-                while s > 1 and cut[s - 1] > x:
-                    cut[s] = cut[s - 1]
-                    s -= 1
-                cut[s] = x
-            for d in range(D):
-                mix[d] = cut[d + 1] - cut[d]
-            e = employer[i]
-            if 0 <= e < n_org:
-                mix[dom_cls[org_domain[e]]] += employer_weight
-            cc = cell[i]
-            ft = 0.0
-            for d in range(nd):
-                ft += kf[cc, d]
-            if ft > 0.0:
-                fw = field_weight / ft
-                for d in range(nd):
-                    mix[dom_cls[d]] += fw * kf[cc, d]
-            norm = 0.0
-            for d in range(D):
-                norm += mix[d] * mix[d]
-            f = initial_depth * np.exp(0.25 * z[t]) / np.sqrt(norm)
-            for d in range(D):
-                k[i, d] = np.float32(mix[d] * f)
-            meta[i, kv.SEEN] = month
-            meta[i, kv.HIRED] = month
-            meta[i, kv.EMP] = -1
-            meta[i, kv.IDEAS] = 0
-            emp[i] = -1
-            tk.clear_row(T, i)
+    More than ``SEED_CHUNK`` rows (the first month's everyone) are readied in parallel,
+    chunk by chunk, with the draws of the serial order: the depths' normal draws come first
+    from Numba's generator, one a row in row order, and row ``t`` takes draws
+    ``7t + 1 .. 7t + 7`` of the SplitMix64 stream, which are the stream's state plus a
+    multiple of its increment (:func:`ties.uniform_at`), so every thread count gives the same
+    rows, bit for bit (a million newcomers took 500 ms on one core). A later month's few
+    newcomers are readied on the calling thread: starting the parallel region cost some
+    60 µs a month, more than their rows."""
+    fn = _seed_rows_parallel if hi - lo > SEED_CHUNK else _seed_rows_serial
+    fn(k, lo, hi, employer, org_domain, cell, kf, dom_cls, employer_weight, field_weight,
+       initial_depth, T, meta, emp, month)  # fmt: skip
 
 
 def _seed_knowledge(st: dict, lo: int, hi: int, eng) -> None:
@@ -520,6 +566,33 @@ def _seed_knowledge(st: dict, lo: int, hi: int, eng) -> None:
     ik.graduates_start(st["K"].k, lo, hi, w.P.uni, st["inst"], kp.graduate_share)
 
 
+@njit(cache=True)
+def _standardise(theta, alive, used, quality_effect, quality, org):
+    """Employers' standardised potential ``quality`` (theta less the mean of the living among
+    the ``used`` rows, over their standard deviation; 1 when none lives or all are alike) and
+    the learning multiplier ``exp(quality_effect x quality)`` of the used rows. The mean and
+    deviation are NumPy's (``mean``, ``std``: the same order of summation), one pass where
+    NumPy took a dozen calls."""
+    live = np.empty(used)
+    k = 0
+    for e in range(used):
+        if alive[e] > 0:
+            live[k] = theta[e]
+            k += 1
+    mean, sd = 0.0, 1.0
+    if k:
+        mean = pm.pairwise_sum(live, 0, k) / k
+        for t in range(k):
+            x = live[t] - mean
+            live[t] = x * x
+        sd = math.sqrt(pm.pairwise_sum(live, 0, k) / k)
+    div = sd if sd > 0 else 1.0
+    for e in range(quality.shape[0]):
+        quality[e] = (theta[e] - mean) / div
+    for e in range(used):
+        org[e, kv.MULT] = math.exp(quality_effect * quality[e])
+
+
 def _meeting(eng, tp_, st: dict) -> np.ndarray:
     """Chance per cell that an attempt becomes an encounter, from its third places (kept in
     ``st`` while the regions' third places stay as they were: policies change them rarely)."""
@@ -535,37 +608,59 @@ def _meeting(eng, tp_, st: dict) -> np.ndarray:
     return tk.meeting_chance(places, zeros, zeros, tp_)
 
 
-def _origin(O, emp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Origin code and parent of ideas of people working for ``emp`` (-1: none). The origin
-    codes are M2's (anchor, facility, startup, else grassroots); the parent is the employer
+@njit(cache=True, inline="always")
+def _origin_code(kind):
+    """Origin code of an idea of a person working for an organisation of ``kind`` (-1: none):
+    M2's codes (anchor, facility, startup, else grassroots). The parent is the employer
     whatever its kind, so a founder who left an SME, a listed, incumbent or state-owned firm
     or a university is traced to it (``metrics.channels.founding_channel`` reads it)."""
-    origin = np.full(emp.shape[0], GRASSROOTS, np.int8)
-    parent = np.full(emp.shape[0], -1, np.int32)
-    ok = emp >= 0
-    parent[ok] = emp[ok]
-    kind = np.full(emp.shape[0], -1, np.int64)
-    kind[ok] = O.kind[emp[ok]]
-    for k, code in ((ANCHOR, FROM_ANCHOR), (FACILITY, FROM_FACILITY), (STARTUP, FROM_STARTUP)):
-        origin[kind == k] = code
-    return origin, parent
+    if kind == ANCHOR:
+        return FROM_ANCHOR
+    if kind == FACILITY:
+        return FROM_FACILITY
+    if kind == STARTUP:
+        return FROM_STARTUP
+    return GRASSROOTS
 
 
-def _queue(C, person, partner, quality, domain, origin, parent) -> int:
-    """Append ideas to the founding candidates ``C`` (as many as fit); returns how many."""
-    k = int(C.n[0])
-    m = min(person.shape[0], C.person.shape[0] - k)
-    if m <= 0:
-        return 0
-    sl = slice(k, k + m)
-    C.person[sl] = person[:m]
-    C.partner[sl] = partner[:m]
-    C.quality[sl] = quality[:m]
-    C.domain[sl] = domain[:m]
-    C.origin[sl] = origin[:m]
-    C.parent[sl] = parent[:m]
-    C.n[0] = k + m
+@njit(cache=True)
+def _idea_rows(person, k, status, spinoffs_on, rows):
+    """Rows of the month's ``k`` ideas that are founding candidates now (with people's
+    spin-offs on, an employee's idea waits among their unpursued ideas); returns how many."""
+    m = 0
+    for x in range(k):
+        if not spinoffs_on or status[person[x]] != EMPLOYED:
+            rows[m] = x
+            m += 1
     return m
+
+
+@njit(cache=True)
+def _idea_classes(a, b, rows, u, out):
+    """The knowledge class an idea is in: one of its two classes, each with chance 1/2."""
+    for t in range(rows.shape[0]):
+        x = rows[t]
+        out[t] = a[x] if u[t] < 0.5 else b[x]
+
+
+@njit(cache=True)
+def _queue_ideas(C, buf, rows, domain, employer, org_kind):
+    """Ideas ``rows`` of the buffer queued for the founding decision (as many as fit), with
+    the origin and parent of their person's employer."""
+    k = C.n[0]
+    m = min(rows.shape[0], C.person.shape[0] - k)
+    for t in range(m):
+        x = rows[t]
+        i = buf.person[x]
+        e = employer[i]
+        C.person[k + t] = i
+        C.partner[k + t] = buf.partner[x]
+        C.quality[k + t] = np.float64(buf.quality[x])
+        C.domain[k + t] = domain[t]
+        C.origin[k + t] = _origin_code(org_kind[e] if e >= 0 else -1)
+        C.parent[k + t] = e if e >= 0 else -1
+    if m > 0:
+        C.n[0] = k + m
 
 
 def _idea_domains(st, classes: np.ndarray, region: np.ndarray, base_mix) -> np.ndarray:
@@ -614,12 +709,9 @@ def month_hook(eng) -> None:
     ik.refresh(st, eng)  # universities' and facilities' knowledge vectors
     _seed_knowledge(st, st["n"], n, eng)
     st["meet"] = _meeting(eng, tp_, st)
-    theta = O.theta[:n_orgs]
     used = min(int(O.n[0]), n_orgs)  # rows not used yet have nobody to teach, and none lives
-    living = theta[:used][O.alive[:used] > 0]  # (the table's capacity is several times that)
-    mean, sd = (living.mean(), living.std()) if living.size else (0.0, 1.0)
-    quality = (theta - mean) / (sd if sd > 0 else 1.0)  # employers' standardised potential
-    Ok.org[:used, kv.MULT] = pm.exp(kp.quality_effect * quality[:used])
+    quality = np.empty(n_orgs)  # employers' standardised potential
+    _standardise(O.theta, O.alive, used, float(kp.quality_effect), quality, Ok.org)
     emp = st["emp"]
     if st.get("moved") is None or st["moved"].shape[0] < n:
         st["moved"], st["dest"] = np.empty(cap, np.int64), np.empty(cap, np.int64)
@@ -682,21 +774,19 @@ def month_hook(eng) -> None:
         # the ideas are the month's founding candidates (M2's contact lottery is off); with
         # people's spin-offs on, an employee's idea is not pursued at once: it counts among
         # their unpursued ideas, which raise the hazard of leaving to found (M16)
-        rows = np.arange(k)
-        if spp.enabled:
-            rows = rows[P.status[person] != EMPLOYED]
-        pick = st["rng"].random(rows.size) < 0.5
-        classes = np.where(pick, buf.a[rows], buf.b[rows]).astype(np.int64)
-        who = person[rows]
-        origin, parent = _origin(O, P.employer[who])
-        _queue(eng.C, who, buf.partner[rows], buf.quality[rows].astype(np.float64),
-               _idea_domains(st, classes, region[rows], w.base_mix), origin, parent)  # fmt: skip
+        rows = np.empty(k, np.int64)
+        rows = rows[: _idea_rows(buf.person, k, P.status, spp.enabled, rows)]
+        u = st["rng"].random(rows.size)
+        classes = np.empty(rows.size, np.int64)
+        _idea_classes(buf.a, buf.b, rows, u, classes)
+        domain = _idea_domains(st, classes, region[rows], w.base_mix)
+        _queue_ideas(eng.C, buf, rows, domain, P.employer, O.kind)
     if spp.enabled:
         founders = np.zeros(max(64, n // 100), np.int64)
         parents = np.zeros_like(founders)
         growth = _growth(st, O, n_orgs)
         pull = np.ones(n_orgs, np.float64)  # rows not used yet employ nobody
-        pull[:used] = sp.org_pull(O, w.glob, used, spp)
+        sp.org_pull(O, w.glob, used, spp, out=pull)
         m = sp.draw_spinoffs(K, Ok, st["C"], alive, n, month, quality, growth, pull,
                              sp.params_tuple(spp), founders, parents)  # fmt: skip
         founders, parents = founders[:m], parents[:m]
@@ -719,13 +809,22 @@ def _growth(st: dict, O, n_orgs: int) -> np.ndarray:
         st.setdefault("hist_at", 0)
     at = st["hist_at"]
     k = min(int(O.n[0]), n_orgs)  # rows not used yet have nobody, now and then: growth 0
-    now = pm.log1p(O.emp[:k].astype(np.float64))  # the ring keeps log(1 + head count)
     out = np.zeros(n_orgs, np.float64)
-    if at >= 12:
-        np.subtract(now, hist[at % 12, :k], out=out[:k])
-    hist[at % 12, :k] = now
+    _growth_ring(O.emp, k, hist, at, out)
     st["hist_at"] = at + 1
     return out
+
+
+@njit(cache=True)
+def _growth_ring(emp, k, hist, at, out):
+    """:func:`_growth`'s pass: ``out[e]`` = log(1 + head count) now less 12 months ago (from
+    the 13th call), and now's into the ring's row ``at % 12``."""
+    row = at % 12
+    for e in range(k):
+        now = math.log1p(np.float64(emp[e]))
+        if at >= 12:
+            out[e] = now - hist[row, e]
+        hist[row, e] = now
 
 
 @njit(cache=True)
@@ -744,40 +843,95 @@ def _queue_spinoffs(st: dict, eng, founders: np.ndarray, parents: np.ndarray) ->
     parent's domain (or, with chance ``1 − spinout_same_domain``, one of the founder's
     classes), a co-worker as possible co-founder, quality log-normal times the founder's depth
     of knowledge (what they learned) and the local knowledge field, as M7 did. With
-    ``people_spinoffs.cofounder_from_ties`` the co-founder is drawn among the founder's ties."""
+    ``people_spinoffs.cofounder_from_ties`` the co-founder is drawn among the founder's ties.
+
+    Two compiled passes around the month's NumPy draws (:func:`_spin_prepare`,
+    :func:`_spin_queue`), which keep their order and sizes: the quality's normals, the
+    same-domain uniforms, the founders' own classes' domains (:func:`_idea_domains`), the
+    co-founders' uniforms."""
     w, rng = eng.w, st["rng"]
     P, O, G, glob = w.P, w.O, w.G, w.glob
     m = founders.shape[0]
-    K = st["K"]
-    depth = np.linalg.norm(K.k[founders].astype(np.float64), axis=1)
-    depth /= max(eng.sc.mechanisms.knowledge_vectors.initial_depth, 1e-12)
-    cell = P.cell[founders]
-    quality = (
-        pm.exp(rng.normal(0.0, glob.qsd, m))
-        * (1.0 + glob.k_quality * G.ktot[cell])
-        * glob.spin_quality
-        * depth
-    )
-    own = np.argmax(K.k[founders], axis=1).astype(np.int64)
-    domain = np.where(
-        rng.random(m) < glob.spin_same_domain,
-        O.domain[parents],
-        _idea_domains(st, own, P.region[founders], w.base_mix),
-    )
-    origin, parent = _origin(O, parents.astype(np.int64))
+    depth = np.empty(m)
+    own = np.empty(m, np.int64)
+    d0 = max(eng.sc.mechanisms.knowledge_vectors.initial_depth, 1e-12)
+    n_ok = _spin_prepare(st["K"].k, founders, parents, eng.emp_start, d0, depth, own)
+    z = rng.normal(0.0, glob.qsd, m)
+    same = rng.random(m)
+    idea = _idea_domains(st, own, P.region[founders], w.base_mix)
     mate = np.full(m, -1, np.int32)
-    if eng.sc.mechanisms.people_spinoffs.cofounder_from_ties:
+    from_ties = eng.sc.mechanisms.people_spinoffs.cofounder_from_ties
+    if from_ties:
         # among the founder's ties by strength: a remote tie can bring a co-founder from
         # another region (M3 lets one join with the hybrid-collaboration chance)
         _mates_from_ties(st["T"], founders, eng.month, st["decay"], rng.random(m), mate)
+        u = _NO_DRAWS
     else:
-        lo, hi = eng.emp_start[parents], eng.emp_start[parents + 1]
-        size = hi - lo
-        ok = size > 1
-        draw = lo[ok] + (rng.random(int(ok.sum())) * size[ok]).astype(np.int64)
-        mate[ok] = eng.emp_order[draw]
-    mate[mate == founders] = -1
-    _queue(eng.C, founders.astype(np.int32), mate, quality, domain, origin, parent)
+        u = rng.random(n_ok)
+    _spin_queue(eng.C, founders, parents, depth, z, same, idea, u, not from_ties, mate,
+                P.cell, G.ktot, float(glob.k_quality), float(glob.spin_quality),
+                float(glob.spin_same_domain), O.domain, O.kind, eng.emp_start,
+                eng.emp_order)  # fmt: skip
+
+
+_NO_DRAWS = np.zeros(0, np.float64)
+
+
+@njit(cache=True)
+def _spin_prepare(k, founders, parents, emp_start, d0, depth, own):
+    """Each founder's depth of knowledge (the norm of their vector, as ``np.linalg.norm`` sums
+    it, over ``d0``) and own class (the first largest), and how many parents have a co-worker
+    to draw (more than one employee)."""
+    D = k.shape[1]
+    sq = np.empty(D)
+    n_ok = 0
+    for x in range(founders.shape[0]):
+        i = founders[x]
+        best = 0
+        for d in range(D):
+            v = np.float64(k[i, d])
+            sq[d] = v * v
+            if k[i, d] > k[i, best]:
+                best = d
+        depth[x] = math.sqrt(pm.pairwise_sum(sq)) / d0
+        own[x] = best
+        e = parents[x]
+        n_ok += emp_start[e + 1] - emp_start[e] > 1
+    return n_ok
+
+
+@njit(cache=True)
+def _spin_queue(C, founders, parents, depth, z, same, idea, u, from_index, mate, cell, ktot,
+                k_quality, spin_quality, same_domain, org_domain, org_kind, emp_start,
+                emp_order):  # fmt: skip
+    """The spin-outs' quality, domain, origin, parent and co-founder (from the employer index
+    with the uniforms ``u``, one a parent with a co-worker, when ``from_index``; else ``mate``
+    as drawn among ties) queued for the founding decision (as many as fit)."""
+    k = C.n[0]
+    m = min(founders.shape[0], C.person.shape[0] - k)
+    t = 0
+    for x in range(founders.shape[0]):
+        i = founders[x]
+        e = parents[x]
+        if from_index:
+            lo, size = emp_start[e], emp_start[e + 1] - emp_start[e]
+            if size > 1:
+                mate[x] = emp_order[lo + np.int64(u[t] * size)]
+                t += 1
+        if mate[x] == i:
+            mate[x] = -1
+        if x >= m:
+            continue
+        q = math.exp(z[x]) * (1.0 + k_quality * ktot[cell[i]]) * spin_quality * depth[x]
+        origin = _origin_code(org_kind[e] if e >= 0 else -1)
+        C.person[k + x] = i
+        C.partner[k + x] = mate[x]
+        C.quality[k + x] = q
+        C.domain[k + x] = org_domain[e] if same[x] < same_domain else idea[x]
+        C.origin[k + x] = origin
+        C.parent[k + x] = e if e >= 0 else -1
+    if m > 0:
+        C.n[0] = k + m
 
 
 TIES = declare(

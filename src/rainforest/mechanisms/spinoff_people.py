@@ -43,8 +43,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from rainforest.mechanisms import portable_math as pm
-from rainforest.mechanisms.common import kind_in
 from rainforest.mechanisms.knowledge_vec import EMP, HIRED, IDEAS, catch_up
 from rainforest.mechanisms.living_network import acting_rows
 from rainforest.mechanisms.ties import prefetch
@@ -88,6 +86,46 @@ def hazards(depth, tenure, quality, growth, unpursued, sp):
 LAG = 8  # candidates between the stages of draw_spinoffs' pipeline
 
 
+@njit(cache=True, inline="always")
+def _size_of(kind, own, emp, k, neutral):
+    """One organisation's real head count (:func:`employer_sizes`): ``own`` for a firm, the
+    sampled staff ``emp`` times ``k`` for a unique institution, ``neutral`` for the rest of
+    the economy's employers."""
+    if kind == INCUMBENT or kind == STATE:
+        return neutral
+    if kind == STARTUP or kind == SME or kind == LISTED:
+        return own
+    return emp * k
+
+
+@njit(cache=True, inline="always")
+def _pull_of(heads, reference, effect, effect_large):
+    """One employer's small-firm pull (:func:`size_pull`, ``size_effect`` not 0)."""
+    rel = max(heads, 1.0) / reference
+    return rel ** -(effect if rel < 1.0 else effect_large)
+
+
+@njit(cache=True)
+def _sizes(kind, head, emp, o2o, k, neutral, n, out):
+    for e in range(n):
+        own = head[e] if o2o > 0.0 else np.float64(emp[e])
+        out[e] = _size_of(kind[e], own, emp[e], k, neutral)
+
+
+@njit(cache=True)
+def _pulls(kind, head, emp, o2o, k, reference, effect, effect_large, n, out):
+    for e in range(n):
+        own = head[e] if o2o > 0.0 else np.float64(emp[e])
+        h = _size_of(kind[e], own, emp[e], k, reference)
+        out[e] = _pull_of(h, reference, effect, effect_large)
+
+
+@njit(cache=True)
+def _pull_each(heads, reference, effect, effect_large, out):
+    for e in range(heads.shape[0]):
+        out[e] = _pull_of(heads[e], reference, effect, effect_large)
+
+
 def employer_sizes(O, glob, n: int, neutral: float) -> np.ndarray:
     """Real head count of each of the first ``n`` organisations, whatever the population
     scale: a firm's as its economics count it (``common.headcount``: its sampled staff when
@@ -95,11 +133,9 @@ def employer_sizes(O, glob, n: int, neutral: float) -> np.ndarray:
     (anchor, university, facility) sampled staff times k. The rest of the economy's employers
     (incumbent and state), which the model keeps as one aggregate per region, get ``neutral``
     (the reference size): their real employers' sizes are unknown."""
-    kind = O.kind[:n]
-    firm = kind_in(kind, (STARTUP, SME, LISTED))
-    own = O.head[:n] if glob.o2o > 0.0 else O.emp[:n].astype(np.float64)
-    heads = np.where(firm, own, O.emp[:n] * glob.k)
-    return np.where(kind_in(kind, (INCUMBENT, STATE)), neutral, heads)
+    out = np.empty(n, np.float64)
+    _sizes(O.kind, O.head, O.emp, float(glob.o2o), float(glob.k), float(neutral), n, out)
+    return out
 
 
 def size_pull(heads: np.ndarray, p: SpinoffParams) -> np.ndarray:
@@ -109,18 +145,23 @@ def size_pull(heads: np.ndarray, p: SpinoffParams) -> np.ndarray:
     Hamilton & Zenger 2010)."""
     if p.size_effect == 0.0:
         return np.ones(len(heads), np.float64)
-    rel = np.maximum(np.asarray(heads, np.float64), 1.0) / p.size_reference
-    e = np.where(rel < 1.0, p.size_effect, p.size_effect_large)
-    return pm.power(rel, -e)
+    h = np.ascontiguousarray(heads, np.float64)
+    out = np.empty(h.shape[0], np.float64)
+    _pull_each(h, float(p.size_reference), float(p.size_effect), float(p.size_effect_large), out)
+    return out
 
 
-def org_pull(O, glob, n: int, p: SpinoffParams) -> np.ndarray:
+def org_pull(O, glob, n: int, p: SpinoffParams, out: np.ndarray | None = None) -> np.ndarray:
     """:func:`size_pull` of the first ``n`` organisations' real sizes (the month's
-    ``org_pull`` for :func:`draw_spinoffs`); all ones, with no sizes read, when the effect is
-    off (the shipped fit)."""
+    ``org_pull`` for :func:`draw_spinoffs`), in one compiled pass (written into ``out[:n]``
+    when given); all ones, with no sizes read, when the effect is off (the shipped fit)."""
+    out = np.empty(n, np.float64) if out is None else out
     if p.size_effect == 0.0:
-        return np.ones(n, np.float64)
-    return size_pull(employer_sizes(O, glob, n, p.size_reference), p)
+        out[:n] = 1.0
+        return out[:n]
+    _pulls(O.kind, O.head, O.emp, float(glob.o2o), float(glob.k), float(p.size_reference),
+           float(p.size_effect), float(p.size_effect_large), n, out)  # fmt: skip
+    return out[:n]
 
 
 @njit(cache=True)

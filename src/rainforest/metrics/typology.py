@@ -64,12 +64,9 @@ founder left: a founder who left an anchor counts as an anchor spin-off, one who
 university or lab as university or facility knowledge, one who left an SME, listed firm or
 startup as a firm begetting firms (``startup``), one who left an incumbent or state-owned firm
 as ``established``; only founders leaving no organisation — recombinant ideas of people
-outside employment, comebacks, the first edition's contact lottery — are grassroots. Known
-gap: the engine (``mechanisms/m13_network.py``, ``_origin``) still queues M16's spin-offs from
-SMEs, listed firms, incumbents and state-owned firms with no parent, so until it records them
-those founders read as grassroots (62-86% of foundings in the university-led and
-anchor-platform presets, Kendall Square and Oxford, which then classify as market-driven; the
-tests mark exactly these cases).
+outside employment, comebacks, the first edition's contact lottery — are grassroots (the
+engine records every employer as the parent: ``mechanisms/m13_network.py``, ``_origin_code``;
+``tests/test_metrics_typology.py::test_a_founder_leaving_an_sme_is_not_grassroots``).
 
 References
 ----------

@@ -58,6 +58,7 @@ Economic Activity 1992(1):1-75; MODEL.md §6.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from rainforest import registry
 from rainforest.mechanisms import knowledge_vec as kv
@@ -65,7 +66,6 @@ from rainforest.mechanisms import portable_math as pm
 from rainforest.mechanisms.common import kind_in
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.mechanisms.m06_labour import open_jobs
-from rainforest.mechanisms.m11_migration import region_utility
 from rainforest.registry import Metric
 from rainforest.state import accounts
 from rainforest.state.tables import (
@@ -231,44 +231,154 @@ def run_demand_rates(eng) -> tuple[np.ndarray, np.ndarray]:
 def grow(eng) -> None:
     """This month's productivity growth of every living firm with people, from what they know;
     reports the employment-weighted mean productivity. With ``demand_headroom`` it also sets
-    the room demand leaves for next month's firm growth (``R.room``)."""
+    the room demand leaves for next month's firm growth (``R.room``). One compiled call
+    (:func:`_grow_month`) does the month's arithmetic, as :func:`grow_markets`,
+    :func:`firms_headcount`, :func:`demand_room`, :func:`firm_depth` and
+    :func:`productivity_growth` define it, to the same bits."""
     p = eng.sc.mechanisms.growth
-    rates = market = None
-    if p.enabled and eng.month >= 0:
-        rates, market = run_demand_rates(eng)
-    if rates is not None and np.any(rates != 0.0):
-        fw = grow_markets(eng.w.R, eng.w.D, rates, p.wage_follows_demand, market)
-        pool = eng.cache.get("outside_pool")
-        if pool is not None:  # the rest of the country's wages grow with the same demand
-            pool["wage0"] *= fw
-    if p.enabled and p.demand_headroom > 0.0 and eng.month >= 0:
-        nr = eng.acc.shape[0]
-        heads = firms_headcount(eng.w.O, eng.w.glob, nr)
-        dm = eng.cache.get("demand_room")
-        if dm is None:  # the first reported month's head count
-            dm = eng.cache["demand_room"] = {"heads0": heads, "demand": np.ones(nr)}
-        dm["demand"] = dm["demand"] * pm.exp(rates / 12.0)
-        eng.w.R.room[:] = demand_room(heads, dm["heads0"], dm["demand"], p.demand_headroom)
-    st = eng.cache.get("ties")
-    if not p.enabled or not st or "O" not in st or eng.month < 0:
+    if not p.enabled or eng.month < 0:
         return  # the warm-up settles the district at its inputs' productivity
-    O = eng.w.O
-    Ok = st["O"]
-    n_orgs = min(int(O.n[0]), Ok.org.shape[0])
-    depth, size = firm_depth(Ok, n_orgs)
-    kind = O.kind[:n_orgs]
-    firm = (O.alive[:n_orgs] > 0) & kind_in(kind, FIRM_KINDS) & (size > 0)
-    idx = np.flatnonzero(firm)
-    depth0 = eng.sc.mechanisms.knowledge_vectors.initial_depth
-    O.prod[idx] *= pm.exp(productivity_growth(depth[idx], O.fit[idx], depth0, p))
-    nr = eng.acc.shape[0]
-    live = living(O, FIRM_KINDS, n_orgs)
-    emp = O.emp[live].astype(np.float64)
-    reg = O.region[live]
-    num = np.bincount(reg, weights=emp * O.prod[live], minlength=nr)
-    den = np.bincount(reg, weights=emp, minlength=nr)
-    col = accounts.column("firm_productivity")
-    eng.acc[:, col] = np.where(den > 0, num / np.maximum(den, 1.0), 0.0)
+    w = eng.w
+    f = _run_factors(eng)
+    pool = eng.cache.get("outside_pool")  # the rest of the country's wages grow too
+    wage0 = pool["wage0"] if pool is not None and f[3] else _NONE
+    room = p.demand_headroom > 0.0
+    dm = eng.cache.get("demand_room") if room else None
+    first = room and dm is None
+    if first:  # the first reported month's head count, filled in by the kernel
+        nr = eng.acc.shape[0]
+        dm = eng.cache["demand_room"] = {"heads0": np.zeros(nr), "demand": np.ones(nr)}
+    if room:
+        dm["demand"] = dm["demand"].copy()  # a new array a month, as before
+    st = eng.cache.get("ties")
+    has_ok = bool(st) and "O" in st
+    Ok = st["O"].org if has_ok else _NO_ORGK
+    O = w.O
+    _grow_month(
+        f[0], f[1], f[2], f[3], w.R.productivity, w.D.market, w.R.wage, wage0,
+        room, first, p.demand_headroom, dm["heads0"] if room else _NONE,
+        dm["demand"] if room else _NONE, w.R.room, w.glob.o2o > 0.0,
+        O.n, O.alive, O.kind, O.head, O.emp, O.region, O.fit, O.prod, has_ok, Ok,
+        eng.sc.mechanisms.knowledge_vectors.initial_depth, p.rate_per_year,
+        p.knowledge_elasticity, eng.acc, _COL[0] if _COL else _col(),
+    )  # fmt: skip
+
+
+_NONE = np.zeros(0)
+_NO_ORGK = np.zeros((0, kv.D + 2))
+_FIRMS = np.array(FIRM_KINDS, np.int64)
+_HEADS = np.array((STARTUP, SME, LISTED), np.int64)
+_COL: list[int] = []
+
+
+def _col() -> int:
+    """The account column of ``firm_productivity`` (columns never move once registered)."""
+    _COL[:] = [accounts.column("firm_productivity")]
+    return _COL[0]
+
+
+def _run_factors(eng) -> tuple:
+    """The month's growth factors, the same each month of a run (its scenario's rates):
+    ``exp(rate/12)`` per region (output per worker and the demand index), ``exp(market/12)``,
+    the wages' ``exp(wage_share · rate/12)``, and whether demand grows at all."""
+    f = eng.cache.get("growth_factors")
+    if f is None:
+        p = eng.sc.mechanisms.growth
+        rates, market = run_demand_rates(eng)
+        R = eng.w.R
+        rate = np.broadcast_to(np.asarray(rates, np.float64), R.productivity.shape)
+        f = eng.cache["growth_factors"] = (
+            np.ascontiguousarray(pm.exp(rate / 12.0)),
+            float(pm.exp(market / 12.0)),
+            np.ascontiguousarray(pm.exp(p.wage_follows_demand * rate / 12.0)),
+            bool(np.any(rates != 0.0)),
+        )
+    return f
+
+
+@njit(cache=True, inline="always")
+def _is(kind, kinds) -> bool:
+    """Whether ``kind`` is one of ``kinds`` (``common.kind_in`` for one row)."""
+    hit = False
+    for k in kinds:
+        hit |= kind == k
+    return hit
+
+
+@njit(cache=True)
+def _grow_month(
+    f_rate, f_market, f_wage, grows, productivity, market, wage, wage0, room, first, headroom,
+    heads0, demand, r_room, o2o, n_o, alive, kind, head, emp, region, fit, prod, has_ok, ok,
+    depth0, rate_per_year, elasticity, acc, col,
+):  # fmt: skip
+    """One month of M19's growth, in the order :func:`grow` documents: demand (when it
+    grows), the room it leaves (with ``room``), firms' productivity (with knowledge sums
+    ``ok``) and its employment-weighted mean per region."""
+    nr = acc.shape[0]
+    if grows:  # grow_markets
+        for r in range(productivity.shape[0]):
+            productivity[r] *= f_rate[r]
+        for d in range(market.shape[0]):
+            market[d] *= f_market
+        for r in range(wage.shape[0]):
+            wage[r] *= f_wage[r]
+        for r in range(wage0.shape[0]):
+            wage0[r] *= f_wage[r]
+    if room:  # firms_headcount and demand_room
+        heads = np.zeros(nr)
+        for o in range(n_o[0]):
+            if alive[o] > 0 and _is(kind[o], _HEADS):
+                heads[region[o]] += head[o] if o2o else np.float64(emp[o])
+        if first:
+            heads0[:] = heads
+        for r in range(nr):
+            demand[r] *= f_rate[r]
+            cap = headroom * heads0[r] * demand[r]
+            v = 1.0
+            if cap > 0:
+                v = 1.0 - heads[r] / cap
+                if v < 0.0:
+                    v = 0.0
+                elif v > 1.0:
+                    v = 1.0
+            r_room[r] = v
+    if not has_ok:
+        return
+    n = min(n_o[0], ok.shape[0])
+    d0 = max(depth0, 1e-12)
+    g0 = rate_per_year / 12.0
+    num = np.zeros(nr)
+    den = np.zeros(nr)
+    for o in range(n):  # productivity_growth of firm_depth
+        if alive[o] == 0 or not _is(kind[o], _FIRMS):
+            continue
+        size = ok[o, kv.SIZE]
+        if size > 0:
+            s = max(size, 1.0)
+            a0 = ok[o, 0] / s
+            a1 = ok[o, 1] / s
+            a2 = ok[o, 2] / s
+            a3 = ok[o, 3] / s
+            a4 = ok[o, 4] / s
+            a5 = ok[o, 5] / s
+            a6 = ok[o, 6] / s
+            a7 = ok[o, 7] / s
+            depth = np.sqrt(
+                ((a0 * a0 + a1 * a1) + (a2 * a2 + a3 * a3))
+                + ((a4 * a4 + a5 * a5) + (a6 * a6 + a7 * a7))
+            )  # NumPy's norm of a row of eight (its pairwise block)
+            rel = (0.0 if depth < 0.0 else depth) / d0  # np.maximum (a NaN stays)
+            q = fit[o]
+            if q < 0.0:
+                q = 0.0
+            elif q > 1.0:
+                q = 1.0
+            prod[o] *= np.exp(g0 * rel**elasticity * q)
+        e = np.float64(emp[o])
+        num[region[o]] += e * prod[o]
+        den[region[o]] += e
+    for r in range(nr):
+        acc[r, col] = num[r] / max(den[r], 1.0) if den[r] > 0 else 0.0
 
 
 # --- the outside pool ---------------------------------------------------------------------
@@ -310,11 +420,23 @@ def _leavers(P, region: int, k: int, n: int, rng: np.random.Generator) -> np.nda
     got = np.zeros(0, np.int64)
     for _ in range(8):  # rejection sampling; a handful of rounds suffices
         draw = rng.integers(0, n, size=max(4 * k, 64))
-        ok = (P.status[draw] != GONE) & (P.status[draw] != FOUNDER) & (P.region[draw] == region)
-        got = np.unique(np.concatenate([got, draw[ok]]))
+        got = _accept(got, draw, P.status, P.region, region)
         if got.size >= k:
             break
     return rng.permutation(got)[:k]
+
+
+@njit(cache=True)
+def _accept(got, draw, status, region, r):
+    """``np.unique`` of ``got`` and the draws that are living non-founders of region ``r``."""
+    keep = np.empty(got.size + draw.size, np.int64)
+    keep[: got.size] = got
+    m = got.size
+    for i in draw:
+        if status[i] != GONE and status[i] != FOUNDER and region[i] == r:
+            keep[m] = i
+            m += 1
+    return np.unique(keep[:m])
 
 
 def unfilled_jobs(O, glob, n_regions: int) -> np.ndarray:
@@ -339,33 +461,41 @@ def rest_staff(O, n_regions: int) -> np.ndarray:
 
 def exchange(eng) -> None:
     """People arrive from and leave for the outside pool by the migration utility, and come
-    for the jobs the district's firms could not fill (``recruit_share``)."""
+    for the jobs the district's firms could not fill (``recruit_share``). The arithmetic runs
+    compiled (:func:`_flows`, :func:`_settle`), to the same bits as :func:`pool_utility`,
+    :func:`pool_flows` and M11's ``region_utility``; the draws are NumPy's, as before."""
     pool = eng.sc.mechanisms.outside_pool
     if not pool.enabled or eng.month < 0:
         return
     w = eng.w
     P, O, R = w.P, w.O, w.R
-    st = eng.cache.setdefault("outside_pool", {"wage0": np.asarray(R.wage, np.float64).copy()})
+    st = eng.cache.get("outside_pool")
+    if st is None:
+        st = eng.cache["outside_pool"] = {"wage0": np.asarray(R.wage, np.float64).copy()}
     mig = eng.sc.mechanisms.migration
-    u_r = region_utility(R, eng.opportunity, mig)
-    u_p = pool_utility(R, st["wage0"], mig, pool)
-    people = np.maximum(eng.people_sim, 0.0)
-    arrive, leave = pool_flows(u_r, u_p, people, eng.people0, mig, pool)
+    arrive, leave = _flows(
+        R.wage, R.tax, R.openness, R.housing, R.rent, R.rent0, eng.opportunity, st["wage0"],
+        eng.people_sim, eng.people0, mig.wage_weight, mig.opportunity_weight,
+        mig.openness_weight, mig.housing_weight, pool.wage_ratio, pool.opportunity,
+        pool.openness, pool.distance_km / mig.distance_km + mig.moving_cost, mig.temperature,
+        mig.base_rate, pool.pool_ratio,
+    )  # fmt: skip
     rng = np.random.default_rng([int(eng.inputs["seed"]) & (2**62 - 1), 19])
     n_in = rng.poisson(arrive)
     n_out = rng.poisson(leave)
     n = int(P.n[0])
     gone_total = np.zeros(len(n_out))
+    gone = [_NO_ROWS]
     for r in np.flatnonzero(n_out):
         rows = _leavers(P, int(r), int(n_out[r]), n, rng)
-        emp = P.employer[rows]
-        hired = emp >= 0
-        np.subtract.at(O.emp, emp[hired], 1)
-        np.maximum(O.emp, 0, out=O.emp)
-        P.employer[rows] = -1
-        P.status[rows] = GONE
+        gone.append(rows)
         gone_total[r] = rows.size
+    left = len(gone) > 1  # someone was to leave: staff counts are kept at zero or more
+    rows = np.concatenate(gone) if left else _NO_ROWS
     if pool.recruit_share > 0.0:  # no draw when off: runs without it are unchanged
+        _settle(rows, left, P.employer, P.status, O.emp, False, w.pop_target, n_in,
+                gone_total, eng.people_sim, eng.acc, _pool_cols())  # fmt: skip
+        rows, left = _NO_ROWS, False
         # the rest of the district's jobs are kept: those its employers lost since the first
         # reported month (hired away by growing firms) are open too
         rest = rest_staff(O, len(n_in))
@@ -374,13 +504,83 @@ def exchange(eng) -> None:
         n_job = rng.poisson(pool.recruit_share * open_jobs)
         w.pop_target[:] += n_job
         eng.acc[:, accounts.column("pool_recruits")] += n_job
-    w.pop_target[:] += n_in - gone_total
-    eng.reserve_people(int(np.maximum(w.pop_target - eng.people_sim, 0.0).sum()))
-    eng.acc[:, accounts.column("pool_arrivals")] += n_in
-    eng.acc[:, accounts.column("pool_departures")] += gone_total
-    # leavers are departures like any other (arrivals come through M6L's entrants, which
-    # count themselves), so people stay conserved: change = arrivals - departures
-    eng.acc[:, accounts.column("departures")] += gone_total
+    short = _settle(rows, left, P.employer, P.status, O.emp, True, w.pop_target, n_in,
+                    gone_total, eng.people_sim, eng.acc, _pool_cols())  # fmt: skip
+    eng.reserve_people(int(short.sum()))
+
+
+_NO_ROWS = np.zeros(0, np.int64)
+_POOL_COLS = np.zeros(0, np.int64)
+
+
+def _pool_cols() -> np.ndarray:
+    """Account columns of arrivals, departures to the pool, and departures (they never move
+    once registered)."""
+    global _POOL_COLS
+    if _POOL_COLS.size == 0:
+        names = ("pool_arrivals", "pool_departures", "departures")
+        _POOL_COLS = np.array([accounts.column(n) for n in names], np.int64)
+    return _POOL_COLS
+
+
+@njit(cache=True)
+def _flows(
+    wage, tax, openness, housing, rent, rent0, opportunity, wage0, people_sim, people0, ww, ow,
+    onw, hw, wage_ratio, pool_opp, pool_open, cost, t, base_rate, pool_ratio,
+):  # fmt: skip
+    """:func:`pool_flows` of M11's ``region_utility`` and :func:`pool_utility`, region by
+    region, with NumPy's order of operations (the same bits)."""
+    nr = wage.shape[0]
+    arrive = np.empty(nr)
+    leave = np.empty(nr)
+    for r in range(nr):
+        u_r = (
+            ww * np.log(wage[r] * (1.0 - tax[r]))
+            + ow * opportunity[r]
+            + onw * openness[r]
+            - hw * np.log(housing[r] * rent[r] / rent0[r])
+        )
+        u_p = ww * np.log(wage_ratio * wage0[r] * (1.0 - tax[r])) + ow * pool_opp + onw * pool_open
+        gain_in = (u_r - u_p - cost) / t
+        gain_out = (u_p - u_r - cost) / t
+        ppl = people_sim[r]
+        ppl = 0.0 if ppl < 0.0 else ppl  # np.maximum (a NaN stays)
+        arrive[r] = base_rate * pool_ratio * people0[r] / (1.0 + np.exp(-gain_in))
+        leave[r] = base_rate * ppl / (1.0 + np.exp(-gain_out))
+    return arrive, leave
+
+
+@njit(cache=True)
+def _settle(
+    rows, left, employer, status, emp, finish, pop_target, n_in, gone, people_sim, acc, cols
+):
+    """Leavers leave their jobs and the district; with ``left``, staff counts are kept at
+    zero or more (once for all regions: the same counts as once a region); with ``finish``,
+    the labour-force target follows arrivals and departures, the accounts count them, and the
+    shortfall of people per region is returned."""
+    for i in rows:
+        e = employer[i]
+        if e >= 0:
+            emp[e] -= 1
+    if left:
+        for o in range(emp.shape[0]):
+            if emp[o] < 0:
+                emp[o] = 0
+    for i in rows:
+        employer[i] = -1
+        status[i] = GONE
+    nr = pop_target.shape[0]
+    short = np.zeros(nr)
+    if not finish:
+        return short
+    for r in range(nr):
+        pop_target[r] += n_in[r] - gone[r]
+        v = pop_target[r] - people_sim[r]
+        short[r] = v if not v < 0.0 else 0.0
+        acc[r, cols[0]] += n_in[r]
+        acc[r, cols[1]] += gone[r]
+        acc[r, cols[2]] += gone[r]
+    return short
 
 
 GROWTH = declare(

@@ -118,46 +118,102 @@ def _state(eng) -> dict:
     return st
 
 
-def _new_patents(eng, st: dict) -> np.ndarray:
-    """This month's granted patents, as the index of their university (from M8's events)."""
-    E = eng.w.E
+def _new_patents(eng, st: dict) -> tuple:
+    """This month's granted patents, as the index of their university (from M8's events),
+    and their inventors' pools (:func:`_campus_pools`)."""
+    w = eng.w
+    E = w.E
     n = int(E.n[0])
     # the event table restarts with the report (month 0): scan it from its start then
     at = 0 if (eng.month == 0 or st["e_at"] > n) else st["e_at"]
     st["e_at"] = n
-    sl = slice(at, n)
-    ev = np.flatnonzero((E.kind[sl] == EV_PATENT) & (E.month[sl] == eng.month)) + at
-    if ev.size == 0:
-        return np.zeros(0, np.int64)
-    uni_of = st.get("uni_of")  # organisation row -> its university's index (-1: none)
+    return _scan_patents(
+        E.kind, E.month, E.org, at, n, int(eng.month), _uni_of(eng, st), w.U.org, w.O.cell,
+        w.O.region, eng.cell_start, w.G.reg_cell0, w.G.reg_ncell,
+    )  # fmt: skip
+
+
+def _uni_of(eng, st: dict) -> np.ndarray:
+    """Organisation row -> its university's index (-1: none), over the table's capacity."""
+    uni_of = st.get("uni_of")
     if uni_of is None or uni_of.shape[0] < int(eng.w.O.n[0]) + 1:
         uni_of = np.full(eng.w.O.kind.shape[0] + 1, -1, np.int64)  # the table's capacity
         uni_of[eng.w.U.org] = np.arange(eng.w.U.org.shape[0])
         st["uni_of"] = uni_of
-    u = uni_of[E.org[ev]]
-    return u[u >= 0]
+    return uni_of
 
 
-def _inventors(eng, unis: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A living person on each patent's campus (its university's cell), else in its region."""
-    w = eng.w
-    P, O, G = w.P, w.O, w.G
+@njit(cache=True)
+def _scan_patents(
+    kind, month, org, at, n, month_now, uni_of, uorg, ocell, oregion, cell_start, reg_cell0,
+    reg_ncell,
+):  # fmt: skip
+    """Universities of the patents granted in ``month_now`` among events ``at..n``, in order,
+    and the pools of their inventors (:func:`_campus_pools`)."""
+    out = np.empty(max(n - at, 0), np.int64)
+    m = 0
+    for e in range(at, n):
+        if kind[e] == EV_PATENT and month[e] == month_now:
+            u = uni_of[org[e]]
+            if u >= 0:
+                out[m] = u
+                m += 1
+    return (
+        out[:m],
+        *_campus_pools(out[:m], uorg, ocell, oregion, cell_start, reg_cell0, reg_ncell),
+    )
+
+
+def _draw_inventors(rng: np.random.Generator, size: np.ndarray, counts: np.ndarray):
+    """A place in its university's pool for each new patent: one draw a university with people,
+    in the order of the universities (:func:`_place_inventors` takes them in that order)."""
+    draws = [
+        rng.integers(0, int(size[j]), size=int(counts[j])) for j in range(size.size) if size[j] > 0
+    ]
+    if not draws:
+        return _NO_ROWS
+    return draws[0] if len(draws) == 1 else np.concatenate(draws)
+
+
+@njit(cache=True)
+def _campus_pools(unis, uorg, ocell, oregion, cell_start, reg_cell0, reg_ncell):
+    """The distinct universities of ``unis`` (sorted) and where each one's pool of people
+    starts in ``cell_order`` and how many it holds: its campus cell, else its whole region
+    (cells are contiguous); and how many of ``unis`` each one has."""
+    uniq = np.unique(unis)
+    lo = np.empty(uniq.size, np.int64)
+    size = np.empty(uniq.size, np.int64)
+    counts = np.zeros(uniq.size, np.int64)
+    for j in range(uniq.size):
+        for u in unis:
+            counts[j] += u == uniq[j]
+        org = uorg[uniq[j]]
+        cell, r = ocell[org], oregion[org]
+        a, b = cell_start[cell], cell_start[cell + 1]
+        if b - a == 0:  # nobody on campus: anyone in the region
+            c0 = reg_cell0[r]
+            a, b = cell_start[c0], cell_start[c0 + reg_ncell[r]]
+        lo[j] = a
+        size[j] = b - a
+    return uniq, lo, size, counts
+
+
+@njit(cache=True)
+def _place_inventors(unis, uniq, lo, size, drawn, cell_order, status):
+    """Each patent's inventor from its university's draws (taken in patent order); -1 where
+    the pool was empty or the person has gone."""
     out = np.full(unis.size, -1, np.int64)
-    for u in np.unique(unis):
-        at = np.flatnonzero(unis == u)
-        org = int(w.U.org[u])
-        cell, r = int(O.cell[org]), int(O.region[org])
-        lo, hi = int(eng.cell_start[cell]), int(eng.cell_start[cell + 1])
-        pool = eng.cell_order[lo:hi].astype(np.int64)
-        if pool.size == 0:  # nobody on campus: anyone in the region (cells are contiguous)
-            c0 = int(G.reg_cell0[r])
-            lo, hi = int(eng.cell_start[c0]), int(eng.cell_start[c0 + int(G.reg_ncell[r])])
-            pool = eng.cell_order[lo:hi].astype(np.int64)
-        if pool.size:
-            out[at] = pool[rng.integers(0, pool.size, size=at.size)]
-    ok = out >= 0
-    ok[ok] = P.status[out[ok]] != GONE
-    return np.where(ok, out, -1)
+    k = 0
+    for j in range(uniq.size):
+        if size[j] == 0:
+            continue
+        for i in range(unis.size):
+            if unis[i] == uniq[j]:
+                who = np.int64(cell_order[lo[j] + drawn[k]])
+                k += 1
+                if status[who] != GONE:
+                    out[i] = who
+    return out
 
 
 def month(eng) -> None:
@@ -170,75 +226,207 @@ def month(eng) -> None:
     st = _state(eng)
     rng = np.random.default_rng([int(eng.inputs["seed"]) & (2**62 - 1), 20])
     month_now = int(eng.month)
-    new = _new_patents(eng, st)
-    nr = eng.acc.shape[0]
-    if new.size:
-        st["inventor"] = np.concatenate([st["inventor"], _inventors(eng, new, rng)])
-        st["uni"] = np.concatenate([st["uni"], new])
-        st["granted"] = np.concatenate([st["granted"], np.full(new.size, month_now)])
-        if month_now >= 0:
-            st["patents"] += np.bincount(O.region[U.org[new]], minlength=nr)
-    # expire old patents and those whose inventor has gone
-    inv = st["inventor"]
-    keep = (month_now - st["granted"] < p.window_months) & (inv >= 0)
-    keep[keep] = P.status[inv[keep]] != GONE
-    for k in ("inventor", "uni", "granted"):
-        st[k] = st[k][keep]
-    inv, uni = st["inventor"], st["uni"]
+    new, uniq, lo, size, counts = _new_patents(eng, st)
+    drawn = _draw_inventors(rng, size, counts)  # a living person on each patent's campus
+    tie = eng.cache.get("ties")
+    kk = tie["K"].k if tie and "K" in tie else _NO_K
+    kp = eng.sc.mechanisms.knowledge_vectors
+    # expire old patents and those whose inventor has gone; the open ones' hazards
+    inv, uni, granted, depth, h_spin, h_lic = _open_patents(
+        st["inventor"], st["uni"], st["granted"], new, uniq, lo, size, drawn, eng.cell_order,
+        month_now, p.window_months, st["patents"], O.region, U.org, P.status, kk,
+        max(kp.initial_depth, 1e-12), st["policy"], p.tto_effect, p.licence_hazard,
+        _spin_params(eng),
+    )  # fmt: skip
+    st["inventor"], st["uni"], st["granted"] = inv, uni, granted
     if inv.size == 0:
         return
-    tie = eng.cache.get("ties")
-    if tie and "K" in tie and inv.max() < tie["K"].k.shape[0]:
-        kp = eng.sc.mechanisms.knowledge_vectors
-        depth = np.linalg.norm(tie["K"].k[inv].astype(np.float64), axis=1)
-        depth /= max(kp.initial_depth, 1e-12)
-    else:
-        depth = np.ones(inv.size)
-    h_spin, h_lic = conversion_hazards(
-        depth, month_now - st["granted"], st["policy"][uni], p, eng.sc.mechanisms.people_spinoffs
-    )
     x = rng.random(inv.size)
-    founder_ok = P.status[inv] != FOUNDER
-    spin = (x < h_spin) & founder_ok
-    lic = ~spin & (x >= h_spin) & (x < h_spin + h_lic)
-    org = U.org[uni]
-    region = O.region[org]
-    s_idx = np.flatnonzero(spin)
-    if s_idx.size:
-        dom = _domains(rng, U.dom, uni[s_idx])
-        who = inv[s_idx]
-        quality = (
-            pm.exp(rng.normal(glob.uni_quality_mu, glob.qsd, s_idx.size))
-            * (1.0 + glob.k_quality * G.ktot[P.cell[who]])
-            * depth[s_idx]
-        )
-        k0 = int(eng.C.n[0])
-        m = min(s_idx.size, eng.C.person.shape[0] - k0)
-        sl = slice(k0, k0 + m)
-        eng.C.person[sl] = who[:m]
-        eng.C.partner[sl] = -1
-        eng.C.quality[sl] = quality[:m]
-        eng.C.domain[sl] = dom[:m]
-        eng.C.origin[sl] = FROM_UNIVERSITY
-        eng.C.parent[sl] = org[s_idx][:m]
-        eng.C.n[0] = k0 + m
-        eng.acc[:, accounts.column("campus_spinoff_draws")] += np.bincount(
-            region[s_idx][:m], minlength=nr
-        )
-    l_idx = np.flatnonzero(lic)
-    if l_idx.size:  # M8's compiled transfer to a local firm, all of the month's in one call
-        d = _domains(rng, U.dom, uni[l_idx])
-        _licences(O, region[l_idx], d, org[l_idx], month_now, eng.acc, w.E, glob)
-    eng.acc[:, accounts.column("campus_licences")] += np.bincount(region[l_idx], minlength=nr)
-    done = spin | lic
-    # the rate counts patents granted in the reported months (as the denominator does)
-    counted = done & (st["granted"] >= 0)
-    st["converted"] += np.bincount(region[counted], minlength=nr)
-    for k in ("inventor", "uni", "granted"):
-        st[k] = st[k][~done]
-    eng.acc[:, accounts.column("campus_conversion")] = np.where(
-        st["patents"] > 0, st["converted"] / np.maximum(st["patents"], 1.0), 0.0
-    )
+    what, ns, nl = _classify(x, h_spin, h_lic, inv, P.status)
+    u_spin = rng.random(ns) if ns else _NO_DRAW
+    z = rng.normal(glob.uni_quality_mu, glob.qsd, ns) if ns else _NO_DRAW
+    u_lic = rng.random(nl) if nl else _NO_DRAW
+    C = eng.C
+    cols = _COLUMNS or _columns()
+    l_reg, l_dom, l_org, st["inventor"], st["uni"], st["granted"] = _convert(
+        what, u_spin, z, u_lic, inv, uni, granted, depth, _cdfs(st, U.dom), U.org, O.region,
+        P.cell, G.ktot, glob.k_quality, C.person, C.partner, C.quality, C.domain, C.origin,
+        C.parent, C.n, eng.acc, cols[0], cols[1], cols[2], st["patents"], st["converted"],
+    )  # fmt: skip
+    if nl:  # M8's compiled transfer to a local firm, all of the month's in one call
+        _licences(O, l_reg, l_dom, l_org, month_now, eng.acc, w.E, glob)
+
+
+_NO_K = np.zeros((0, 8), np.float32)
+_NO_DRAW = np.zeros(0, np.float64)
+_NO_ROWS = np.zeros(0, np.int64)
+_COLUMNS: list[int] = []
+
+
+def _columns() -> list[int]:
+    """The accounts' columns of this module's metrics (they never move once registered)."""
+    names = ("campus_spinoff_draws", "campus_licences", "campus_conversion")
+    _COLUMNS[:] = [accounts.column(n) for n in names]
+    return _COLUMNS
+
+
+def _spin_params(eng) -> tuple:
+    """M16's hazard parameters as the kernels read them, once a run."""
+    t = eng.cache.get("campus_spin_params")
+    if t is None:
+        t = eng.cache["campus_spin_params"] = sp.params_tuple(eng.sc.mechanisms.people_spinoffs)
+    return t
+
+
+def _cdfs(st: dict, weights: np.ndarray) -> np.ndarray:
+    """Each university's cumulative domain mix (:func:`_domains`), once a run."""
+    got = st.get("cdfs")
+    if got is None or got[0] is not weights:
+        rows = []
+        for x in range(weights.shape[0]):
+            cdf = np.cumsum(_mix(weights[x]))
+            cdf /= cdf[-1]
+            rows.append(cdf)
+        got = st["cdfs"] = (weights, np.array(rows, np.float64).reshape(weights.shape[0], -1))
+    return got[1]
+
+
+@njit(cache=True)
+def _norm8(k, i):
+    """``np.linalg.norm`` of row ``i`` of ``k`` in float64, summed as NumPy sums a row of
+    eight (its pairwise block: the same bits)."""
+    a = np.empty(8, np.float64)
+    for j in range(8):
+        v = np.float64(k[i, j])
+        a[j] = v * v
+    return np.sqrt(((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7])))
+
+
+@njit(cache=True)
+def _open_patents(
+    inv0, uni0, granted0, uni_new, uniq, lo, size, drawn, cell_order, month_now, window,
+    patents, oregion, uorg, status, kk, depth0, policy, tto_effect, licence_hazard, spp,
+):  # fmt: skip
+    """Append this month's patents with their inventors (:func:`_place_inventors`), drop the
+    expired ones and those whose inventor has gone; the open patents' inventors' depth and
+    their two hazards (:func:`conversion_hazards`)."""
+    inv_new = _place_inventors(uni_new, uniq, lo, size, drawn, cell_order, status)
+    if month_now >= 0 and uni_new.size:
+        add = np.zeros(patents.size, np.int64)
+        for t in range(uni_new.size):
+            add[oregion[uorg[uni_new[t]]]] += 1
+        for r in range(patents.size):
+            patents[r] += add[r]
+    n = inv0.size + inv_new.size
+    inv = np.empty(n, np.int64)
+    uni = np.empty(n, np.int64)
+    granted = np.empty(n, np.int64)
+    m = 0
+    for t in range(n):
+        if t < inv0.size:
+            i, u, g = inv0[t], uni0[t], granted0[t]
+        else:
+            i, u, g = inv_new[t - inv0.size], uni_new[t - inv0.size], month_now
+        if month_now - g < window and i >= 0 and status[i] != GONE:
+            inv[m], uni[m], granted[m] = i, u, g
+            m += 1
+    inv, uni, granted = inv[:m], uni[:m], granted[:m]
+    depth = np.ones(m)
+    if m and kk.shape[1] == 8 and inv.max() < kk.shape[0]:
+        for t in range(m):
+            depth[t] = _norm8(kk, inv[t]) / depth0
+    h_spin = np.empty(m)
+    h_lic = np.empty(m)
+    for t in range(m):
+        lever = np.exp(tto_effect * policy[uni[t]])
+        h = sp.hazard(depth[t], float(month_now - granted[t]), 0.0, 0.0, 1.0, spp) * lever
+        h_spin[t] = 1.0 if h > 1.0 else h  # np.minimum (a NaN stays)
+        h = licence_hazard * lever
+        h_lic[t] = 1.0 if h > 1.0 else h
+    return inv, uni, granted, depth, h_spin, h_lic
+
+
+@njit(cache=True)
+def _classify(x, h_spin, h_lic, inv, status):
+    """1: the inventor founds on the patent (not already a founder); 2: a firm licenses it."""
+    what = np.zeros(x.size, np.int8)
+    ns = nl = 0
+    for t in range(x.size):
+        if x[t] < h_spin[t] and status[inv[t]] != FOUNDER:
+            what[t] = 1
+            ns += 1
+        elif x[t] >= h_spin[t] and x[t] < h_spin[t] + h_lic[t]:
+            what[t] = 2
+            nl += 1
+    return what, ns, nl
+
+
+@njit(cache=True)
+def _pick(cdf, x):
+    """``np.searchsorted(cdf, x, side="right")`` on one row."""
+    lo, hi = 0, cdf.shape[0]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if cdf[mid] <= x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@njit(cache=True)
+def _convert(
+    what, u_spin, z, u_lic, inv, uni, granted, depth, cdfs, uorg, oregion, pcell, ktot,
+    k_quality, c_person, c_partner, c_quality, c_domain, c_origin, c_parent, c_n, acc,
+    col_spin, col_lic, col_conv, patents, converted,
+):  # fmt: skip
+    """The month's conversions: spin-off draws become candidates of M3 (as many as the
+    candidate table holds), licences are counted and returned for M8's transfer, converted
+    patents leave the open ones; the accounts and the conversion rate."""
+    k0 = c_n[0]
+    room = c_person.shape[0] - k0
+    ns, nl = u_spin.size, u_lic.size
+    l_reg = np.empty(nl, np.int32)
+    l_dom = np.empty(nl, np.int64)
+    l_org = np.empty(nl, np.int32)
+    nr = acc.shape[0]
+    n_spin = np.zeros(nr, np.int64)
+    n_lic = np.zeros(nr, np.int64)
+    n_conv = np.zeros(nr, np.int64)
+    keep = np.empty(inv.size, np.bool_)
+    s = l = 0
+    for t in range(inv.size):
+        org = uorg[uni[t]]
+        r = oregion[org]
+        keep[t] = what[t] == 0
+        if what[t] == 1:
+            if s < room:
+                who = inv[t]
+                c = k0 + s
+                c_person[c] = who
+                c_partner[c] = -1
+                c_quality[c] = np.exp(z[s]) * (1.0 + k_quality * ktot[pcell[who]]) * depth[t]
+                c_domain[c] = _pick(cdfs[uni[t]], u_spin[s])
+                c_origin[c] = FROM_UNIVERSITY
+                c_parent[c] = org
+                n_spin[r] += 1
+            s += 1
+        elif what[t] == 2:
+            l_reg[l] = r
+            l_dom[l] = _pick(cdfs[uni[t]], u_lic[l])
+            l_org[l] = org
+            n_lic[r] += 1
+            l += 1
+        if what[t] != 0 and granted[t] >= 0:  # the rate counts the reported months' patents
+            n_conv[r] += 1
+    c_n[0] = k0 + min(ns, room)
+    for r in range(nr):  # counts added once a region, as NumPy's bincount added them
+        if ns:
+            acc[r, col_spin] += n_spin[r]
+        acc[r, col_lic] += n_lic[r]
+        converted[r] += n_conv[r]
+        acc[r, col_conv] = converted[r] / max(patents[r], 1.0) if patents[r] > 0 else 0.0
+    return l_reg, l_dom, l_org, inv[keep], uni[keep], granted[keep]
 
 
 def _domains(rng: np.random.Generator, weights: np.ndarray, unis: np.ndarray) -> np.ndarray:

@@ -18,6 +18,8 @@ References: Florida (2002) *The Rise of the Creative Class*; seed 001 (trends 2-
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -36,14 +38,40 @@ from rainforest.state.accounts import (
 from rainforest.state.tables import EV_MIGRATION, FOUNDER, GONE, UNEMPLOYED
 
 
-def region_utility(R, opportunity, mig) -> np.ndarray:
-    """Attractiveness of each region to a mobile knowledge worker (utility units)."""
+@njit(cache=True, inline="always")
+def utility_of(wage, tax, opportunity, openness, housing, rent, rent0, ww, ow, onw, hw):
+    """Attractiveness of one region to a mobile knowledge worker (utility units): log
+    after-tax wage, opportunity, openness, less log housing cost (housing index times office
+    rent relative to its start). The one home of M11's utility: :func:`region_utility` and
+    M19's outside pool (``m19_growth``) both call it."""
     return (
-        mig.wage_weight * pm.log(R.wage * (1.0 - R.tax))
-        + mig.opportunity_weight * opportunity
-        + mig.openness_weight * R.openness
-        - mig.housing_weight * pm.log(R.housing * R.rent / R.rent0)
+        ww * math.log(wage * (1.0 - tax))
+        + ow * opportunity
+        + onw * openness
+        - hw * math.log(housing * rent / rent0)
     )
+
+
+@njit(cache=True)
+def _utilities(wage, tax, opportunity, openness, housing, rent, rent0, ww, ow, onw, hw, out):
+    for r in range(out.shape[0]):
+        out[r] = utility_of(
+            wage[r], tax[r], opportunity[r], openness[r], housing[r], rent[r], rent0[r], ww, ow,
+            onw, hw,
+        )  # fmt: skip
+    return out
+
+
+def region_utility(R, opportunity, mig) -> np.ndarray:
+    """Attractiveness of each region to a mobile knowledge worker (utility units):
+    :func:`utility_of` region by region."""
+    n = R.wage.shape[0]
+    opp = np.broadcast_to(np.asarray(opportunity, np.float64), (n,))
+    return _utilities(
+        R.wage, R.tax, opp, R.openness, R.housing, R.rent, R.rent0, float(mig.wage_weight),
+        float(mig.opportunity_weight), float(mig.openness_weight), float(mig.housing_weight),
+        np.empty(n),
+    )  # fmt: skip
 
 
 def destination_cdf(utility, dist, mig) -> np.ndarray:

@@ -57,6 +57,8 @@ Economic Activity 1992(1):1-75; MODEL.md §6.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -66,6 +68,7 @@ from rainforest.mechanisms import portable_math as pm
 from rainforest.mechanisms.common import kind_in
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.mechanisms.m06_labour import open_jobs
+from rainforest.mechanisms.m11_migration import utility_of
 from rainforest.registry import Metric
 from rainforest.state import accounts
 from rainforest.state.tables import (
@@ -128,25 +131,66 @@ for _m in _METRICS:  # appended after the built-ins: compiled account columns do
 
 
 # --- productivity from knowledge ----------------------------------------------------------
+@njit(cache=True, inline="always")
+def _growth_of(depth, fit, d0, g0, elasticity):
+    """Monthly log growth of one firm's productivity: ``g0 · (depth/d0)^elasticity ·
+    clip(fit, 0, 1)`` (``g0 = rate/12``; NumPy's ``maximum`` and ``clip``: a NaN stays)."""
+    rel = (0.0 if depth < 0.0 else depth) / d0
+    q = fit
+    if q < 0.0:
+        q = 0.0
+    elif q > 1.0:
+        q = 1.0
+    return g0 * rel**elasticity * q
+
+
+@njit(cache=True)
+def _growths(depth, fit, d0, g0, elasticity, out):
+    for o in range(out.shape[0]):
+        out[o] = _growth_of(depth[o], fit[o], d0, g0, elasticity)
+    return out
+
+
 def productivity_growth(depth: np.ndarray, fit: np.ndarray, depth0: float, p) -> np.ndarray:
     """Monthly log growth of productivity for firms of knowledge ``depth`` and ``fit``:
-    ``rate/12 · (depth/depth0)^elasticity · clip(fit, 0, 1)``."""
-    rel = np.maximum(np.asarray(depth, np.float64), 0.0) / max(depth0, 1e-12)
-    return (
-        p.rate_per_year
-        / 12.0
-        * pm.power(rel, p.knowledge_elasticity)
-        * np.clip(np.asarray(fit, np.float64), 0.0, 1.0)
-    )
+    ``rate/12 · (depth/depth0)^elasticity · clip(fit, 0, 1)`` (:func:`_growth_of`, the rule
+    the month's kernel applies)."""
+    depth = np.asarray(depth, np.float64)
+    fit = np.broadcast_to(np.asarray(fit, np.float64), depth.shape)
+    return _growths(
+        depth, fit, max(depth0, 1e-12), p.rate_per_year / 12.0, float(p.knowledge_elasticity),
+        np.empty(depth.shape[0]),
+    )  # fmt: skip
+
+
+@njit(cache=True, inline="always")
+def _depth_of(ok, o, sq):
+    """Depth of organisation ``o``'s knowledge: the norm of its mean vector (M14's sums over
+    its size, at least 1), summed as ``np.linalg.norm`` sums (``pm.pairwise_sum``); ``sq``:
+    room for ``kv.D`` squares."""
+    s = ok[o, kv.SIZE]
+    if s < 1.0:  # np.maximum(size, 1) (a NaN stays)
+        s = 1.0
+    for d in range(kv.D):
+        a = ok[o, d] / s
+        sq[d] = a * a
+    return math.sqrt(pm.pairwise_sum(sq, 0, kv.D))
+
+
+@njit(cache=True)
+def _depths(ok, n, out):
+    sq = np.empty(kv.D)
+    for o in range(n):
+        out[o] = _depth_of(ok, o, sq)
+    return out
 
 
 def firm_depth(Ok, n_orgs: int) -> tuple[np.ndarray, np.ndarray]:
-    """Depth (norm of the mean vector) of each organisation's knowledge and its head count as
-    M14 keeps it (sums and sizes, :mod:`rainforest.mechanisms.knowledge_vec`)."""
-    org = Ok.org[:n_orgs]
-    size = org[:, kv.SIZE]
-    mean = org[:, : kv.D] / np.maximum(size, 1.0)[:, None]
-    return np.linalg.norm(mean, axis=1), size
+    """Depth (norm of the mean vector, :func:`_depth_of`) of each organisation's knowledge
+    and its head count as M14 keeps it (sums and sizes,
+    :mod:`rainforest.mechanisms.knowledge_vec`)."""
+    n = min(n_orgs, Ok.org.shape[0])
+    return _depths(Ok.org, n, np.empty(n)), Ok.org[:n, kv.SIZE]
 
 
 def demand_rates(sc) -> np.ndarray:
@@ -179,15 +223,40 @@ def grow_markets(R, D, rate_per_year, wage_share: float, market: float | None = 
     domain's market size (startups' revenue and the price of their rounds) by
     ``exp(market/12)``. ``rate_per_year``: one rate or one per region; ``market`` defaults to
     :func:`market_rate` of equal weights. In place: the run's own tables. Returns the wages'
-    factors, one per region (the outside pool's wage follows them too)."""
+    factors, one per region (the outside pool's wage follows them too). The factors are
+    :func:`demand_factors`, applied by :func:`_grow_demand` as the month's kernel applies
+    them."""
     rate = np.broadcast_to(np.asarray(rate_per_year, np.float64), R.productivity.shape)
-    R.productivity[:] *= pm.exp(rate / 12.0)
     if market is None:
         market = market_rate(rate, np.ones(rate.shape))
-    D.market[:] *= pm.exp(market / 12.0)
-    fw = pm.exp(wage_share * rate / 12.0)
-    R.wage[:] *= fw
+    f_rate, f_market, fw = demand_factors(rate, market, wage_share)
+    _grow_demand(f_rate, f_market, fw, R.productivity, D.market, R.wage, _NONE)
     return fw
+
+
+def demand_factors(rate: np.ndarray, market: float, wage_share: float) -> tuple:
+    """A month's growth factors of demand growing at yearly ``rate`` (one per region) and the
+    domains' markets at ``market``: ``exp(rate/12)`` (output per worker, the demand index),
+    ``exp(market/12)`` and the wages' ``exp(wage_share · rate/12)``."""
+    return (
+        np.ascontiguousarray(pm.exp(rate / 12.0)),
+        float(pm.exp(market / 12.0)),
+        np.ascontiguousarray(pm.exp(wage_share * rate / 12.0)),
+    )
+
+
+@njit(cache=True, inline="always")
+def _grow_demand(f_rate, f_market, f_wage, productivity, market, wage, wage0):
+    """Apply a month's :func:`demand_factors`: output per worker, the domains' markets, the
+    wages and (when kept) the outside pool's wages ``wage0``."""
+    for r in range(productivity.shape[0]):
+        productivity[r] *= f_rate[r]
+    for d in range(market.shape[0]):
+        market[d] *= f_market
+    for r in range(wage.shape[0]):
+        wage[r] *= f_wage[r]
+    for r in range(wage0.shape[0]):
+        wage0[r] *= f_wage[r]
 
 
 def living(O, kinds, n: int | None = None) -> np.ndarray:
@@ -199,22 +268,54 @@ def living(O, kinds, n: int | None = None) -> np.ndarray:
 
 def firms_headcount(O, glob, n_regions: int) -> np.ndarray:
     """Real head count of the living startups, SMEs and listed firms, per region (as their
-    economics count it: ``common.headcount``)."""
-    idx = living(O, (STARTUP, SME, LISTED))
-    heads = O.head[idx] if glob.o2o > 0.0 else O.emp[idx].astype(np.float64)
-    return np.bincount(O.region[idx], weights=heads, minlength=n_regions)
+    economics count it: ``common.headcount``); :func:`_firm_heads`, as the month's kernel
+    counts them."""
+    return _firm_heads(
+        int(O.n[0]), O.alive, O.kind, O.head, O.emp, O.region, glob.o2o > 0.0,
+        np.zeros(n_regions),
+    )  # fmt: skip
+
+
+@njit(cache=True, inline="always")
+def _firm_heads(n, alive, kind, head, emp, region, o2o, heads):
+    """Add the head counts of the living startups, SMEs and listed firms among the first
+    ``n`` rows to ``heads`` (one a region), in row order (as ``np.bincount`` adds them)."""
+    for o in range(n):
+        if alive[o] > 0 and _is(kind[o], _HEADS):
+            heads[region[o]] += head[o] if o2o else np.float64(emp[o])
+    return heads
 
 
 def demand_room(heads: np.ndarray, heads0: np.ndarray, demand, headroom: float):
     """Room that demand leaves for firms' growth, per region: ``1 - heads / capacity`` in
     [0, 1], capacity = ``headroom x heads0 x demand`` (the firms' head count at the first
     reported month, times the region's demand index since: a number or one per region). A
-    region that started without firms has no limit."""
-    cap = headroom * np.asarray(heads0, np.float64) * demand
-    room = np.ones_like(cap)
-    has = cap > 0
-    room[has] = np.clip(1.0 - np.asarray(heads, np.float64)[has] / cap[has], 0.0, 1.0)
-    return room
+    region that started without firms has no limit (:func:`_room_of`)."""
+    heads0 = np.asarray(heads0, np.float64)
+    heads = np.broadcast_to(np.asarray(heads, np.float64), heads0.shape)
+    demand = np.broadcast_to(np.asarray(demand, np.float64), heads0.shape)
+    return _rooms(heads, heads0, demand, float(headroom), np.empty(heads0.shape[0]))
+
+
+@njit(cache=True, inline="always")
+def _room_of(heads, heads0, demand, headroom):
+    """:func:`demand_room` of one region (NumPy's ``clip``: a NaN stays)."""
+    cap = headroom * heads0 * demand
+    v = 1.0
+    if cap > 0:
+        v = 1.0 - heads / cap
+        if v < 0.0:
+            v = 0.0
+        elif v > 1.0:
+            v = 1.0
+    return v
+
+
+@njit(cache=True)
+def _rooms(heads, heads0, demand, headroom, out):
+    for r in range(out.shape[0]):
+        out[r] = _room_of(heads[r], heads0[r], demand[r], headroom)
+    return out
 
 
 def run_demand_rates(eng) -> tuple[np.ndarray, np.ndarray]:
@@ -288,9 +389,7 @@ def _run_factors(eng) -> tuple:
         R = eng.w.R
         rate = np.broadcast_to(np.asarray(rates, np.float64), R.productivity.shape)
         f = eng.cache["growth_factors"] = (
-            np.ascontiguousarray(pm.exp(rate / 12.0)),
-            float(pm.exp(market / 12.0)),
-            np.ascontiguousarray(pm.exp(p.wage_follows_demand * rate / 12.0)),
+            *demand_factors(rate, market, p.wage_follows_demand),
             bool(np.any(rates != 0.0)),
         )
     return f
@@ -316,32 +415,14 @@ def _grow_month(
     ``ok``) and its employment-weighted mean per region."""
     nr = acc.shape[0]
     if grows:  # grow_markets
-        for r in range(productivity.shape[0]):
-            productivity[r] *= f_rate[r]
-        for d in range(market.shape[0]):
-            market[d] *= f_market
-        for r in range(wage.shape[0]):
-            wage[r] *= f_wage[r]
-        for r in range(wage0.shape[0]):
-            wage0[r] *= f_wage[r]
+        _grow_demand(f_rate, f_market, f_wage, productivity, market, wage, wage0)
     if room:  # firms_headcount and demand_room
-        heads = np.zeros(nr)
-        for o in range(n_o[0]):
-            if alive[o] > 0 and _is(kind[o], _HEADS):
-                heads[region[o]] += head[o] if o2o else np.float64(emp[o])
+        heads = _firm_heads(n_o[0], alive, kind, head, emp, region, o2o, np.zeros(nr))
         if first:
             heads0[:] = heads
         for r in range(nr):
             demand[r] *= f_rate[r]
-            cap = headroom * heads0[r] * demand[r]
-            v = 1.0
-            if cap > 0:
-                v = 1.0 - heads[r] / cap
-                if v < 0.0:
-                    v = 0.0
-                elif v > 1.0:
-                    v = 1.0
-            r_room[r] = v
+            r_room[r] = _room_of(heads[r], heads0[r], demand[r], headroom)
     if not has_ok:
         return
     n = min(n_o[0], ok.shape[0])
@@ -349,31 +430,12 @@ def _grow_month(
     g0 = rate_per_year / 12.0
     num = np.zeros(nr)
     den = np.zeros(nr)
+    sq = np.empty(kv.D)
     for o in range(n):  # productivity_growth of firm_depth
         if alive[o] == 0 or not _is(kind[o], _FIRMS):
             continue
-        size = ok[o, kv.SIZE]
-        if size > 0:
-            s = max(size, 1.0)
-            a0 = ok[o, 0] / s
-            a1 = ok[o, 1] / s
-            a2 = ok[o, 2] / s
-            a3 = ok[o, 3] / s
-            a4 = ok[o, 4] / s
-            a5 = ok[o, 5] / s
-            a6 = ok[o, 6] / s
-            a7 = ok[o, 7] / s
-            depth = np.sqrt(
-                ((a0 * a0 + a1 * a1) + (a2 * a2 + a3 * a3))
-                + ((a4 * a4 + a5 * a5) + (a6 * a6 + a7 * a7))
-            )  # NumPy's norm of a row of eight (its pairwise block)
-            rel = (0.0 if depth < 0.0 else depth) / d0  # np.maximum (a NaN stays)
-            q = fit[o]
-            if q < 0.0:
-                q = 0.0
-            elif q > 1.0:
-                q = 1.0
-            prod[o] *= np.exp(g0 * rel**elasticity * q)
+        if ok[o, kv.SIZE] > 0:
+            prod[o] *= np.exp(_growth_of(_depth_of(ok, o, sq), fit[o], d0, g0, elasticity))
         e = np.float64(emp[o])
         num[region[o]] += e * prod[o]
         den[region[o]] += e
@@ -382,14 +444,56 @@ def _grow_month(
 
 
 # --- the outside pool ---------------------------------------------------------------------
+@njit(cache=True, inline="always")
+def _pool_utility_of(wage0, tax, ww, ow, onw, wage_ratio, pool_opp, pool_open):
+    """The outside pool's utility as seen from one region: M11's ``utility_of`` with the
+    pool's wage (``wage_ratio`` times the region's starting wage, grown with demand),
+    opportunity and openness, and housing at the national level (index 1: its term is
+    ``- 0 · log 1``, which leaves every bit of the rest as it is)."""
+    return utility_of(wage_ratio * wage0, tax, pool_opp, pool_open, 1.0, 1.0, 1.0, ww, ow, onw, 0.0)
+
+
+@njit(cache=True, inline="always")
+def _flow_of(u_region, u_pool, people, people0, cost, t, base_rate, pool_ratio):
+    """Expected arrivals from and departures to the pool of one region: M11's logit between
+    staying and moving, ``gain = U_dest − U_here − cost`` over the temperature ``t``."""
+    gain_in = (u_region - u_pool - cost) / t
+    gain_out = (u_pool - u_region - cost) / t
+    arrive = base_rate * pool_ratio * people0 / (1.0 + np.exp(-gain_in))
+    leave = base_rate * people / (1.0 + np.exp(-gain_out))
+    return arrive, leave
+
+
+@njit(cache=True)
+def _pool_utilities(wage0, tax, ww, ow, onw, wage_ratio, pool_opp, pool_open, out):
+    for r in range(out.shape[0]):
+        out[r] = _pool_utility_of(wage0[r], tax[r], ww, ow, onw, wage_ratio, pool_opp, pool_open)
+    return out
+
+
+@njit(cache=True)
+def _pool_flows(u_region, u_pool, people, people0, cost, t, base_rate, pool_ratio):
+    n = u_region.shape[0]
+    arrive = np.empty(n)
+    leave = np.empty(n)
+    for r in range(n):
+        arrive[r], leave[r] = _flow_of(
+            u_region[r], u_pool[r], people[r], people0[r], cost, t, base_rate, pool_ratio
+        )
+    return arrive, leave
+
+
 def pool_utility(R, wage0: np.ndarray, mig, pool) -> np.ndarray:
     """Utility of the outside pool as seen from each region (M11's terms with the pool's
-    wage, opportunity, openness; housing at the national level, index 1)."""
-    return (
-        mig.wage_weight * pm.log(pool.wage_ratio * wage0 * (1.0 - R.tax))
-        + mig.opportunity_weight * pool.opportunity
-        + mig.openness_weight * pool.openness
-    )
+    wage, opportunity, openness; housing at the national level, index 1):
+    :func:`_pool_utility_of` region by region, as the month's kernel (:func:`_flows`)."""
+    wage0 = np.asarray(wage0, np.float64)
+    return _pool_utilities(
+        wage0, np.broadcast_to(np.asarray(R.tax, np.float64), wage0.shape),
+        float(mig.wage_weight), float(mig.opportunity_weight), float(mig.openness_weight),
+        float(pool.wage_ratio), float(pool.opportunity), float(pool.openness),
+        np.empty(wage0.shape[0]),
+    )  # fmt: skip
 
 
 def pool_flows(
@@ -403,14 +507,24 @@ def pool_flows(
     """Expected arrivals from and departures to the pool this month, per region (simulated
     people): ``base_rate · pool_ratio · people0 · σ(gain_in / T)`` and
     ``base_rate · people · σ(gain_out / T)`` with ``gain = U_dest − U_here − distance −
-    moving_cost`` (M11's logit between staying and moving)."""
-    cost = pool.distance_km / mig.distance_km + mig.moving_cost
-    t = mig.temperature
-    gain_in = (u_region - u_pool - cost) / t
-    gain_out = (u_pool - u_region - cost) / t
-    arrive = mig.base_rate * pool.pool_ratio * people0 / (1.0 + pm.exp(-gain_in))
-    leave = mig.base_rate * people / (1.0 + pm.exp(-gain_out))
-    return arrive, leave
+    moving_cost`` (M11's logit between staying and moving; :func:`_flow_of` region by
+    region, as the month's kernel)."""
+    u_region = np.asarray(u_region, np.float64)
+    shape = u_region.shape
+
+    def each(a):
+        return np.broadcast_to(np.asarray(a, np.float64), shape)
+
+    return _pool_flows(
+        u_region, each(u_pool), each(people), each(people0), _pool_cost(mig, pool),
+        float(mig.temperature), float(mig.base_rate), float(pool.pool_ratio),
+    )  # fmt: skip
+
+
+def _pool_cost(mig, pool) -> float:
+    """The cost of a move between a region and the pool: its distance in M11's units plus
+    M11's moving cost."""
+    return pool.distance_km / mig.distance_km + mig.moving_cost
 
 
 def _leavers(P, region: int, k: int, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -477,8 +591,7 @@ def exchange(eng) -> None:
         R.wage, R.tax, R.openness, R.housing, R.rent, R.rent0, eng.opportunity, st["wage0"],
         eng.people_sim, eng.people0, mig.wage_weight, mig.opportunity_weight,
         mig.openness_weight, mig.housing_weight, pool.wage_ratio, pool.opportunity,
-        pool.openness, pool.distance_km / mig.distance_km + mig.moving_cost, mig.temperature,
-        mig.base_rate, pool.pool_ratio,
+        pool.openness, _pool_cost(mig, pool), mig.temperature, mig.base_rate, pool.pool_ratio,
     )  # fmt: skip
     rng = np.random.default_rng([int(eng.inputs["seed"]) & (2**62 - 1), 19])
     n_in = rng.poisson(arrive)
@@ -529,24 +642,20 @@ def _flows(
     onw, hw, wage_ratio, pool_opp, pool_open, cost, t, base_rate, pool_ratio,
 ):  # fmt: skip
     """:func:`pool_flows` of M11's ``region_utility`` and :func:`pool_utility`, region by
-    region, with NumPy's order of operations (the same bits)."""
+    region (:func:`_flow_of` of M11's ``utility_of`` and :func:`_pool_utility_of`), the
+    people counted no lower than zero."""
     nr = wage.shape[0]
     arrive = np.empty(nr)
     leave = np.empty(nr)
     for r in range(nr):
-        u_r = (
-            ww * np.log(wage[r] * (1.0 - tax[r]))
-            + ow * opportunity[r]
-            + onw * openness[r]
-            - hw * np.log(housing[r] * rent[r] / rent0[r])
-        )
-        u_p = ww * np.log(wage_ratio * wage0[r] * (1.0 - tax[r])) + ow * pool_opp + onw * pool_open
-        gain_in = (u_r - u_p - cost) / t
-        gain_out = (u_p - u_r - cost) / t
+        u_r = utility_of(
+            wage[r], tax[r], opportunity[r], openness[r], housing[r], rent[r], rent0[r], ww, ow,
+            onw, hw,
+        )  # fmt: skip
+        u_p = _pool_utility_of(wage0[r], tax[r], ww, ow, onw, wage_ratio, pool_opp, pool_open)
         ppl = people_sim[r]
         ppl = 0.0 if ppl < 0.0 else ppl  # np.maximum (a NaN stays)
-        arrive[r] = base_rate * pool_ratio * people0[r] / (1.0 + np.exp(-gain_in))
-        leave[r] = base_rate * ppl / (1.0 + np.exp(-gain_out))
+        arrive[r], leave[r] = _flow_of(u_r, u_p, ppl, people0[r], cost, t, base_rate, pool_ratio)
     return arrive, leave
 
 

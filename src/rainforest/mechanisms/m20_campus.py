@@ -34,6 +34,8 @@ Research Policy 34:1043; Klepper (2007) and the M16 references for the hazard.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -82,19 +84,39 @@ for _m in _METRICS:  # appended after the built-ins: compiled account columns do
 
 
 def conversion_hazards(depth, age, policy, p, spin) -> tuple[np.ndarray, np.ndarray]:
-    """Monthly hazards of an open patent: the inventor founding on it (M16's rule with one
-    unpursued idea, times the office's lever) and a firm licensing it."""
-    lever = pm.exp(p.tto_effect * np.asarray(policy, np.float64))
-    n = len(lever)
-    h_spin = sp.hazards(
-        np.asarray(depth, np.float64),
-        np.asarray(age, np.float64),
-        np.zeros(n),
-        np.zeros(n),
-        np.ones(n),
-        sp.params_tuple(spin),
-    )
-    return np.minimum(h_spin * lever, 1.0), np.minimum(p.licence_hazard * lever, 1.0)
+    """Monthly hazards of open patents: the inventor founding on it (M16's rule with one
+    unpursued idea, times the office's lever) and a firm licensing it (:func:`_hazards_of`,
+    patent by patent, as the month's kernel)."""
+    policy = np.asarray(policy, np.float64)
+    shape = policy.shape
+    return _hazards(
+        np.broadcast_to(np.asarray(depth, np.float64), shape),
+        np.broadcast_to(np.asarray(age, np.float64), shape),
+        policy, float(p.tto_effect), float(p.licence_hazard), sp.params_tuple(spin),
+        np.empty(shape[0]), np.empty(shape[0]),
+    )  # fmt: skip
+
+
+@njit(cache=True, inline="always")
+def _hazards_of(depth, age, policy, tto_effect, licence_hazard, spp):
+    """An open patent's monthly hazards: its inventor (knowledge ``depth``) founding on it
+    after ``age`` months, by M16's hazard with one unpursued idea (``sp.hazard``), and a firm
+    licensing it, both times the transfer office's lever ``exp(tto_effect · policy)`` and at
+    most 1 (as ``np.minimum``: a NaN stays)."""
+    lever = np.exp(tto_effect * policy)
+    h = sp.hazard(depth, age, 0.0, 0.0, 1.0, spp) * lever
+    h_spin = 1.0 if h > 1.0 else h
+    h = licence_hazard * lever
+    return h_spin, 1.0 if h > 1.0 else h
+
+
+@njit(cache=True)
+def _hazards(depth, age, policy, tto_effect, licence_hazard, spp, h_spin, h_lic):
+    for t in range(h_spin.shape[0]):
+        h_spin[t], h_lic[t] = _hazards_of(
+            depth[t], age[t], policy[t], tto_effect, licence_hazard, spp
+        )
+    return h_spin, h_lic
 
 
 def _state(eng) -> dict:
@@ -279,7 +301,9 @@ def _spin_params(eng) -> tuple:
 
 
 def _cdfs(st: dict, weights: np.ndarray) -> np.ndarray:
-    """Each university's cumulative domain mix (:func:`_domains`), once a run."""
+    """Each university's cumulative domain mix (its row of ``weights``, :func:`_mix`), once a
+    run. A domain is drawn as ``rng.choice(p=...)`` draws it, without its checks and set-up an
+    entry: one uniform an entry, placed in the row (:func:`_pick`)."""
     got = st.get("cdfs")
     if got is None or got[0] is not weights:
         rows = []
@@ -291,15 +315,14 @@ def _cdfs(st: dict, weights: np.ndarray) -> np.ndarray:
     return got[1]
 
 
-@njit(cache=True)
-def _norm8(k, i):
-    """``np.linalg.norm`` of row ``i`` of ``k`` in float64, summed as NumPy sums a row of
-    eight (its pairwise block: the same bits)."""
-    a = np.empty(8, np.float64)
-    for j in range(8):
+@njit(cache=True, inline="always")
+def _norm_of(k, i, sq):
+    """``np.linalg.norm`` of row ``i`` of ``k`` in float64, in NumPy's order of summation
+    (``pm.pairwise_sum``); ``sq``: room for a row's squares."""
+    for j in range(k.shape[1]):
         v = np.float64(k[i, j])
-        a[j] = v * v
-    return np.sqrt(((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7])))
+        sq[j] = v * v
+    return math.sqrt(pm.pairwise_sum(sq, 0, k.shape[1]))
 
 
 @njit(cache=True)
@@ -309,7 +332,7 @@ def _open_patents(
 ):  # fmt: skip
     """Append this month's patents with their inventors (:func:`_place_inventors`), drop the
     expired ones and those whose inventor has gone; the open patents' inventors' depth and
-    their two hazards (:func:`conversion_hazards`)."""
+    their two hazards (:func:`_hazards_of`)."""
     inv_new = _place_inventors(uni_new, uniq, lo, size, drawn, cell_order, status)
     if month_now >= 0 and uni_new.size:
         add = np.zeros(patents.size, np.int64)
@@ -332,17 +355,17 @@ def _open_patents(
             m += 1
     inv, uni, granted = inv[:m], uni[:m], granted[:m]
     depth = np.ones(m)
-    if m and kk.shape[1] == 8 and inv.max() < kk.shape[0]:
+    if m and inv.max() < kk.shape[0]:
+        sq = np.empty(kk.shape[1])
         for t in range(m):
-            depth[t] = _norm8(kk, inv[t]) / depth0
+            depth[t] = _norm_of(kk, inv[t], sq) / depth0
     h_spin = np.empty(m)
     h_lic = np.empty(m)
     for t in range(m):
-        lever = np.exp(tto_effect * policy[uni[t]])
-        h = sp.hazard(depth[t], float(month_now - granted[t]), 0.0, 0.0, 1.0, spp) * lever
-        h_spin[t] = 1.0 if h > 1.0 else h  # np.minimum (a NaN stays)
-        h = licence_hazard * lever
-        h_lic[t] = 1.0 if h > 1.0 else h
+        h_spin[t], h_lic[t] = _hazards_of(
+            depth[t], float(month_now - granted[t]), policy[uni[t]], tto_effect,
+            licence_hazard, spp,
+        )  # fmt: skip
     return inv, uni, granted, depth, h_spin, h_lic
 
 
@@ -427,20 +450,6 @@ def _convert(
         converted[r] += n_conv[r]
         acc[r, col_conv] = converted[r] / max(patents[r], 1.0) if patents[r] > 0 else 0.0
     return l_reg, l_dom, l_org, inv[keep], uni[keep], granted[keep]
-
-
-def _domains(rng: np.random.Generator, weights: np.ndarray, unis: np.ndarray) -> np.ndarray:
-    """A domain for each entry of ``unis``, drawn from its university's row of ``weights``
-    (:func:`_mix`): one uniform an entry, in order, each placed in the row's cumulative mix,
-    which is what ``rng.choice(p=...)`` draws, without its checks and set-up an entry."""
-    u = rng.random(unis.size)
-    out = np.empty(unis.size, np.int64)
-    for x in np.unique(unis):
-        at = unis == x
-        cdf = np.cumsum(_mix(weights[x]))
-        cdf /= cdf[-1]
-        out[at] = np.searchsorted(cdf, u[at], side="right")
-    return out
 
 
 @njit(cache=True)

@@ -55,7 +55,7 @@ def power(x, y):
     return x**y
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def pairwise_sum(a, lo=0, n=-1):
     """Sum of ``a[lo:lo + n]`` (all of ``a`` by default) in NumPy's order for a contiguous
     float64 array (``add.reduce``'s pairwise summation: blocks of up to 128 summed with eight
@@ -98,7 +98,7 @@ def pairwise_sum(a, lo=0, n=-1):
     return 0.0 + vals[0]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _block_sum(a, lo, n):
     """NumPy's pairwise sum of a run of at most 128: eight accumulators, then the rest."""
     if n < 8:

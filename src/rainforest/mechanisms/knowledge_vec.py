@@ -23,6 +23,7 @@ Almeida & Kogut (1999), Management Science 45:905; Singh (2005), Management Scie
 
 from __future__ import annotations
 
+import math
 from collections import namedtuple
 
 import numpy as np
@@ -184,6 +185,18 @@ def org_means(O: OrgKnowledge) -> np.ndarray:
     """Organisations' knowledge (the mean of their people's vectors; zeros when empty)."""
     size = np.maximum(O.org[:, SIZE], 1.0)[:, None]
     return (O.org[:, :D] / size).astype(np.float32)
+
+
+@njit(cache=True, inline="always")
+def depth_of(k, i, sq):
+    """A person's depth of knowledge: the norm of row ``i`` of ``k`` in float64, summed in
+    NumPy's order (``np.linalg.norm(k[rows].astype(np.float64), axis=1)`` gave these bits, and
+    hooks compiled since keep them: ``portable_math.pairwise_sum``); ``sq``: room for a row's
+    squares."""
+    for j in range(k.shape[1]):
+        v = np.float64(k[i, j])
+        sq[j] = v * v
+    return math.sqrt(pm.pairwise_sum(sq, 0, k.shape[1]))
 
 
 def nbytes(K: Knowledge) -> int:

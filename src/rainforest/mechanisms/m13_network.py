@@ -889,11 +889,9 @@ def _spin_prepare(k, founders, parents, emp_start, d0, depth, own):
         i = founders[x]
         best = 0
         for d in range(D):
-            v = np.float64(k[i, d])
-            sq[d] = v * v
             if k[i, d] > k[i, best]:
                 best = d
-        depth[x] = math.sqrt(pm.pairwise_sum(sq)) / d0
+        depth[x] = kv.depth_of(k, i, sq) / d0
         own[x] = best
         e = parents[x]
         n_ok += emp_start[e + 1] - emp_start[e] > 1

@@ -34,13 +34,11 @@ Research Policy 34:1043; Klepper (2007) and the M16 references for the hazard.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numba import njit
 
 from rainforest import registry
-from rainforest.mechanisms import portable_math as pm
+from rainforest.mechanisms import knowledge_vec as kv
 from rainforest.mechanisms import spinoff_people as sp
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.mechanisms.m08_knowledge import tech_transfer
@@ -315,16 +313,6 @@ def _cdfs(st: dict, weights: np.ndarray) -> np.ndarray:
     return got[1]
 
 
-@njit(cache=True, inline="always")
-def _norm_of(k, i, sq):
-    """``np.linalg.norm`` of row ``i`` of ``k`` in float64, in NumPy's order of summation
-    (``pm.pairwise_sum``); ``sq``: room for a row's squares."""
-    for j in range(k.shape[1]):
-        v = np.float64(k[i, j])
-        sq[j] = v * v
-    return math.sqrt(pm.pairwise_sum(sq, 0, k.shape[1]))
-
-
 @njit(cache=True)
 def _open_patents(
     inv0, uni0, granted0, uni_new, uniq, lo, size, drawn, cell_order, month_now, window,
@@ -358,7 +346,7 @@ def _open_patents(
     if m and inv.max() < kk.shape[0]:
         sq = np.empty(kk.shape[1])
         for t in range(m):
-            depth[t] = _norm_of(kk, inv[t], sq) / depth0
+            depth[t] = kv.depth_of(kk, inv[t], sq) / depth0
     h_spin = np.empty(m)
     h_lic = np.empty(m)
     for t in range(m):

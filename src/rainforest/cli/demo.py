@@ -2,7 +2,8 @@
 
 It compares the seeds' central pair — Hangzhou (杭州) and Zhangjiang (张江) — with Caohejing
 (漕河泾) over a small ensemble, prints the outcomes with 90% intervals, writes one HTML report
-of the comparison and one of a single Hangzhou run, and says where they are.
+of the comparison and one of a single Hangzhou run, and says where they are. ``--fitted`` runs
+the same on the calibrated second edition (the living network and the shipped joint fit).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import typer
 from rich.table import Table
 
 from rainforest.cli.app import app, console
-from rainforest.cli.options import workers_option
+from rainforest.cli.options import fitted_option, with_fit, workers_option
 
 HEADLINE = ("hangzhou", "zhangjiang", "caohejing")
 
@@ -25,6 +26,7 @@ def demo(
     runs: int = typer.Option(4, "--runs", "-n", help="Seeds per scenario."),
     years: int = typer.Option(10, "--years", "-y", help="Reported years per run."),
     workers: int = workers_option(),
+    fitted: bool = fitted_option(),
 ) -> None:
     """Compare Hangzhou, Zhangjiang and Caohejing and write HTML reports."""
     from rainforest.api import simulate
@@ -33,15 +35,17 @@ def demo(
     from rainforest.report import report
 
     t0 = time.perf_counter()
+    edition = " (calibrated second edition)" if fitted else ""
     console.print(
-        f"[bold]rainforest demo[/]: {', '.join(HEADLINE)} — {runs} runs x {years} years each "
+        f"[bold]rainforest demo[/]: {', '.join(HEADLINE)} — {runs} runs x {years} years each"
+        f"{edition}"
     )
     from rainforest.store import resolve_store_path, store_result
 
     store = resolve_store_path(None)
     with progress_bar("comparing") as progress:
         cmp = compare(
-            list(HEADLINE),
+            [with_fit(name, fitted) for name in HEADLINE],
             runs=runs,
             years=years,
             executor=workers,
@@ -63,7 +67,7 @@ def demo(
     console.print(table)
     out.mkdir(parents=True, exist_ok=True)
     cmp_path = report(cmp, out / "comparison.html")
-    one = simulate("hangzhou", years=years, seed=1)
+    one = simulate(with_fit("hangzhou", fitted), years=years, seed=1)
     store_result(one, store, seed=1, years=years, kind="demo")
     run_path = report(one, out / "hangzhou-run.html")
     console.print(

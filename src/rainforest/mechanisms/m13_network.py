@@ -83,8 +83,10 @@ def _sync(T, K, O, C, status, employer, emp, awake, m, month, emp_order, emp_sta
 
     Only the rows ``awake[:m]`` (in row order) are looked at: a departed person whose ties are
     forgotten and who has left the books (gone, no ties, no employer) can change no more, since
-    nobody ties to the departed, and is dropped from ``awake`` at the end of the pass (in a
-    small district most rows ever used are such; they cost nothing here any more).
+    nobody ties to the departed (no co-worker tie is kept with or for a departed person), and
+    is dropped from ``awake`` as the first pass meets it: its ties are forgotten there, and it
+    leaves the books with the changes of employer (in a small district most rows ever used
+    are such; they cost nothing here any more).
 
     ``moved`` and ``dest`` (``m`` rows at least) receive the rows whose employer changed, in
     row order, and their new employer (-1: none), for :func:`_reindex`. Returns how many
@@ -92,6 +94,7 @@ def _sync(T, K, O, C, status, employer, emp, awake, m, month, emp_order, emp_sta
     n_org = O.org.shape[0]
     n_idx = emp_start.shape[0] - 1
     cnt = 0
+    k = 0
     for x in range(m):
         i = awake[x]
         st = status[i]
@@ -100,6 +103,9 @@ def _sync(T, K, O, C, status, employer, emp, awake, m, month, emp_order, emp_sta
             now = -1
             if T.deg[i] > 0:
                 tk.forget(T, i)
+        else:  # the departed go to sleep for good: their ties are forgotten now, they leave
+            awake[k] = i  # the books below, and nobody ties to the departed
+            k += 1
         if now >= n_org:
             now = -1
         if emp[i] != now:
@@ -157,13 +163,6 @@ def _sync(T, K, O, C, status, employer, emp, awake, m, month, emp_order, emp_sta
             if now >= 0:
                 kv.join(K, O, i, now, month)
             emp[i] = now
-    k = 0
-    for x in range(m):  # the departed who can change no more go to sleep for good
-        i = awake[x]
-        if status[i] == GONE and T.deg[i] == 0 and emp[i] == -1:
-            continue
-        awake[k] = i
-        k += 1
     return left, cnt, k
 
 

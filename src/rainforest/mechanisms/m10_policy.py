@@ -75,16 +75,33 @@ def experiment_costs(R, D, glob, dist, connect) -> np.ndarray:
 
 
 # --- the mechanism's place in the month (see rainforest.mechanisms.contract) ---------------
-def costs(eng) -> None:
-    """This month's experiment costs, recomputed only when a lever moved (platform levels
-    and policy shocks change the region arrays they depend on)."""
+def levers_costs(eng, without: str | None = None) -> np.ndarray:
+    """:func:`experiment_costs` of the engine's region levers this month, with lever
+    ``without`` (a field of the region table) at 0 if given: what firms would pay without it
+    (M17's accounts of what each lever saves). Recomputed only when a lever moved (platform
+    levels and policy shocks change the region arrays they depend on); the array returned is
+    shared, read only."""
     R = eng.w.R
     key = b"".join(a.tobytes() for a in (R.shared_labs, R.platform, R.vouchers, R.supply_chain))
-    cached = eng.cache.get("exp_cost")
-    if cached is None or cached[0] != key:
+    kept = eng.cache.setdefault("exp_costs", {})
+    hit = kept.get(without)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    old = None if without is None else getattr(R, without).copy()
+    if old is not None:
+        getattr(R, without)[:] = 0.0
+    try:
         cost = experiment_costs(R, eng.w.D, eng.w.glob, eng.dist, eng.sc.mechanisms.connect)
-        eng.cache["exp_cost"] = cached = (key, cost)
-    eng.inputs["exp_cost"] = cached[1]
+    finally:
+        if old is not None:
+            getattr(R, without)[:] = old
+    kept[without] = (key, cost)
+    return cost
+
+
+def costs(eng) -> None:
+    """This month's experiment costs (:func:`levers_costs`)."""
+    eng.inputs["exp_cost"] = levers_costs(eng)
 
 
 MECHANISM = declare(

@@ -36,6 +36,7 @@ subsidy by ``step``: up when foundings fell and firms demand support (weighted b
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from rainforest import registry
 from rainforest.mechanisms import m17_more as more
@@ -255,10 +256,9 @@ def account(eng) -> None:
         return np.bincount(reg[mask], weights=np.asarray(x, float)[mask], minlength=nr)[:nr]
 
     # experiment support: what each lever saves firms this month
-    from rainforest.mechanisms.m10_policy import experiment_costs
+    from rainforest.mechanisms.m10_policy import levers_costs
 
-    cn = eng.sc.mechanisms.connect
-    actual = experiment_costs(R, w.D, glob, eng.dist, cn)
+    actual = levers_costs(eng)
     f = _cost_factor(eng, st) if st["active"] else None
     floor = glob.min_cost_share * w.D.exp_cost[None, :]
     with_f = actual if f is None else np.maximum(actual * f, floor)
@@ -274,7 +274,7 @@ def account(eng) -> None:
     def saved(cost_without) -> np.ndarray:
         return (np.maximum(cost_without - with_f, 0.0) * n_exp).sum(axis=1)
 
-    out = {name: np.zeros(nr) for name, *_ in COSTS}
+    out = dict.fromkeys(_COST_NAMES, np.zeros(nr))  # entries are replaced, never written into
     if R.vouchers.any():
         out["public_vouchers"] = saved(_costs_without(eng, "vouchers", f))
     if R.shared_labs.any():
@@ -308,11 +308,37 @@ def account(eng) -> None:
         _more_instruments(eng, st, out, n, firm, start, reg, emp, moving)
     if st["active"] and "rent_paid" in st:  # the office rent reported is the one firms paid
         acc[:, accounts.column("office_rent")] = st.pop("rent_paid")
-    for name, _label, _zh, _what in COSTS:
-        acc[:, accounts.column(name)] += out[name]
-    acc[:, accounts.column(TOTAL)] += acc[:, accounts.column(SUBSIDIES)] + sum(out.values())
+    cols = _cost_columns()
+    vals = np.array([out[name] for name in _COST_NAMES], np.float64)  # each one per region
+    _book_costs(acc, cols[:-2], vals, int(cols[-2]), int(cols[-1]))
     if st["learning"]:
         _learn(eng, st, start, reg)
+
+
+_COST_NAMES = tuple(name for name, *_ in COSTS)
+_COST_COLUMNS: list[np.ndarray] = []
+
+
+def _cost_columns() -> np.ndarray:
+    """Account columns of the instruments' costs in the order of ``COSTS``, then the total's
+    and the subsidies' (columns never move once registered)."""
+    if not _COST_COLUMNS:
+        names = (*_COST_NAMES, TOTAL, SUBSIDIES)
+        _COST_COLUMNS.append(np.array([accounts.column(n) for n in names], np.int64))
+    return _COST_COLUMNS[0]
+
+
+@njit(cache=True)
+def _book_costs(acc, cols, vals, total, subsidies):
+    """Each instrument's cost of the month into its account (``vals[c]``, one per region, into
+    column ``cols[c]``) and public spending up by the subsidies paid plus the instruments' costs
+    summed in their order (as Python's ``sum`` of the arrays did, to the same bits)."""
+    for r in range(acc.shape[0]):
+        tot = 0.0
+        for c in range(cols.shape[0]):
+            acc[r, cols[c]] += vals[c, r]
+            tot += vals[c, r]
+        acc[r, total] += acc[r, subsidies] + tot
 
 
 def _more_instruments(eng, st, out, n, firm, start, reg, emp, moving) -> None:
@@ -328,15 +354,9 @@ def _more_instruments(eng, st, out, n, firm, start, reg, emp, moving) -> None:
 
 def _costs_without(eng, key: str, f) -> np.ndarray:
     """Experiment costs with lever ``key`` at 0 (what firms would pay without it)."""
-    from rainforest.mechanisms.m10_policy import experiment_costs
+    from rainforest.mechanisms.m10_policy import levers_costs
 
-    R = eng.w.R
-    old = getattr(R, key).copy()
-    getattr(R, key)[:] = 0.0
-    try:
-        c = experiment_costs(R, eng.w.D, eng.w.glob, eng.dist, eng.sc.mechanisms.connect)
-    finally:
-        getattr(R, key)[:] = old
+    c = levers_costs(eng, key)
     return c if f is None else c * f
 
 

@@ -57,11 +57,24 @@ def index_living(rows, grp, m, alive, n_groups, order, start):
     return k
 
 
-def window_keys(uni: np.ndarray, cohort: np.ndarray, years: int) -> np.ndarray:
-    """A key per person of university ``uni`` (>= 0) graduated in year ``cohort``: the
+@njit(cache=True, inline="always")
+def window_key(uni, cohort, years):
+    """The key of a person of university ``uni`` (>= 0) graduated in year ``cohort``: the
     university and the window of ``years`` graduation years it falls in."""
-    window = np.floor_divide(cohort.astype(np.int64), int(years)) + _WINDOW_OFFSET
-    return (uni.astype(np.int64) << 17) | window
+    return (np.int64(uni) << 17) | (np.int64(cohort) // years + _WINDOW_OFFSET)
+
+
+@njit(cache=True)
+def _window_keys(uni, cohort, years, out):
+    for t in range(out.shape[0]):
+        out[t] = window_key(uni[t], cohort[t], years)
+    return out
+
+
+def window_keys(uni: np.ndarray, cohort: np.ndarray, years: int) -> np.ndarray:
+    """:func:`window_key` of each person."""
+    uni, cohort = np.asarray(uni), np.asarray(cohort)
+    return _window_keys(uni, cohort, int(years), np.empty(uni.shape[0], np.int64))
 
 
 @njit(cache=True)
@@ -75,7 +88,7 @@ def join_groups(uni, cohort, lo, n, years, keys, ids, n_keys, rows, gid):
     for i in range(lo, n):
         if uni[i] >= 0:
             rows[m] = i
-            gid[m] = (np.int64(uni[i]) << 17) | (np.int64(cohort[i]) // years + _WINDOW_OFFSET)
+            gid[m] = window_key(uni[i], cohort[i], years)
             m += 1
     fresh = np.unique(gid[:m])  # sorted; those not known get the next ids in this order
     n_ids = n_keys

@@ -48,6 +48,7 @@ from rainforest.mechanisms import recombination as rc
 from rainforest.mechanisms import spinoff_people as sp
 from rainforest.mechanisms import ties as tk
 from rainforest.mechanisms.contract import Column, Hook, Mechanism, declare
+from rainforest.mechanisms.m02_ideas import add_cand
 from rainforest.state import accounts
 from rainforest.state.tables import (
     ANCHOR,
@@ -646,20 +647,13 @@ def _idea_classes(a, b, rows, u, out):
 def _queue_ideas(C, buf, rows, domain, employer, org_kind):
     """Ideas ``rows`` of the buffer queued for the founding decision (as many as fit), with
     the origin and parent of their person's employer."""
-    k = C.n[0]
-    m = min(rows.shape[0], C.person.shape[0] - k)
-    for t in range(m):
+    for t in range(rows.shape[0]):
         x = rows[t]
         i = buf.person[x]
         e = employer[i]
-        C.person[k + t] = i
-        C.partner[k + t] = buf.partner[x]
-        C.quality[k + t] = np.float64(buf.quality[x])
-        C.domain[k + t] = domain[t]
-        C.origin[k + t] = _origin_code(org_kind[e] if e >= 0 else -1)
-        C.parent[k + t] = e if e >= 0 else -1
-    if m > 0:
-        C.n[0] = k + m
+        origin = _origin_code(org_kind[e] if e >= 0 else -1)
+        add_cand(C, i, buf.partner[x], np.float64(buf.quality[x]), domain[t], origin,
+                 e if e >= 0 else -1)  # fmt: skip
 
 
 def _idea_domains(st, classes: np.ndarray, region: np.ndarray, base_mix) -> np.ndarray:
@@ -904,8 +898,6 @@ def _spin_queue(C, founders, parents, depth, z, same, idea, u, from_index, mate,
     """The spin-outs' quality, domain, origin, parent and co-founder (from the employer index
     with the uniforms ``u``, one a parent with a co-worker, when ``from_index``; else ``mate``
     as drawn among ties) queued for the founding decision (as many as fit)."""
-    k = C.n[0]
-    m = min(founders.shape[0], C.person.shape[0] - k)
     t = 0
     for x in range(founders.shape[0]):
         i = founders[x]
@@ -917,18 +909,10 @@ def _spin_queue(C, founders, parents, depth, z, same, idea, u, from_index, mate,
                 t += 1
         if mate[x] == i:
             mate[x] = -1
-        if x >= m:
-            continue
         q = math.exp(z[x]) * (1.0 + k_quality * ktot[cell[i]]) * spin_quality * depth[x]
+        d = org_domain[e] if same[x] < same_domain else idea[x]
         origin = _origin_code(org_kind[e] if e >= 0 else -1)
-        C.person[k + x] = i
-        C.partner[k + x] = mate[x]
-        C.quality[k + x] = q
-        C.domain[k + x] = org_domain[e] if same[x] < same_domain else idea[x]
-        C.origin[k + x] = origin
-        C.parent[k + x] = e if e >= 0 else -1
-    if m > 0:
-        C.n[0] = k + m
+        add_cand(C, i, mate[x], q, d, origin, e if e >= 0 else -1)
 
 
 TIES = declare(

@@ -308,7 +308,7 @@ def account(eng) -> None:
         _more_instruments(eng, st, out, n, firm, start, reg, emp, moving)
     if st["active"] and "rent_paid" in st:  # the office rent reported is the one firms paid
         acc[:, accounts.column("office_rent")] = st.pop("rent_paid")
-    cols = _cost_columns()
+    cols = accounts.columns(*_COST_NAMES, TOTAL, SUBSIDIES)
     vals = np.array([out[name] for name in _COST_NAMES], np.float64)  # each one per region
     _book_costs(acc, cols[:-2], vals, int(cols[-2]), int(cols[-1]))
     if st["learning"]:
@@ -316,16 +316,6 @@ def account(eng) -> None:
 
 
 _COST_NAMES = tuple(name for name, *_ in COSTS)
-_COST_COLUMNS: list[np.ndarray] = []
-
-
-def _cost_columns() -> np.ndarray:
-    """Account columns of the instruments' costs in the order of ``COSTS``, then the total's
-    and the subsidies' (columns never move once registered)."""
-    if not _COST_COLUMNS:
-        names = (*_COST_NAMES, TOTAL, SUBSIDIES)
-        _COST_COLUMNS.append(np.array([accounts.column(n) for n in names], np.int64))
-    return _COST_COLUMNS[0]
 
 
 @njit(cache=True)

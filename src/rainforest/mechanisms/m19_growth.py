@@ -65,7 +65,7 @@ from numba import njit
 from rainforest import registry
 from rainforest.mechanisms import knowledge_vec as kv
 from rainforest.mechanisms import portable_math as pm
-from rainforest.mechanisms.common import kind_in
+from rainforest.mechanisms.common import is_firm, kind_in
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
 from rainforest.mechanisms.m06_labour import open_jobs
 from rainforest.mechanisms.m11_migration import utility_of
@@ -281,7 +281,7 @@ def _firm_heads(n, alive, kind, head, emp, region, o2o, heads):
     """Add the head counts of the living startups, SMEs and listed firms among the first
     ``n`` rows to ``heads`` (one a region), in row order (as ``np.bincount`` adds them)."""
     for o in range(n):
-        if alive[o] > 0 and _is(kind[o], _HEADS):
+        if alive[o] > 0 and is_firm(kind[o]):
             heads[region[o]] += head[o] if o2o else np.float64(emp[o])
     return heads
 
@@ -361,21 +361,13 @@ def grow(eng) -> None:
         dm["demand"] if room else _NONE, w.R.room, w.glob.o2o > 0.0,
         O.n, O.alive, O.kind, O.head, O.emp, O.region, O.fit, O.prod, has_ok, Ok,
         eng.sc.mechanisms.knowledge_vectors.initial_depth, p.rate_per_year,
-        p.knowledge_elasticity, eng.acc, _COL[0] if _COL else _col(),
+        p.knowledge_elasticity, eng.acc, accounts.column("firm_productivity"),
     )  # fmt: skip
 
 
 _NONE = np.zeros(0)
 _NO_ORGK = np.zeros((0, kv.D + 2))
 _FIRMS = np.array(FIRM_KINDS, np.int64)
-_HEADS = np.array((STARTUP, SME, LISTED), np.int64)
-_COL: list[int] = []
-
-
-def _col() -> int:
-    """The account column of ``firm_productivity`` (columns never move once registered)."""
-    _COL[:] = [accounts.column("firm_productivity")]
-    return _COL[0]
 
 
 def _run_factors(eng) -> tuple:
@@ -605,9 +597,10 @@ def exchange(eng) -> None:
         gone_total[r] = rows.size
     left = len(gone) > 1  # someone was to leave: staff counts are kept at zero or more
     rows = np.concatenate(gone) if left else _NO_ROWS
+    cols = accounts.columns(*_POOL_ACCOUNTS)
     if pool.recruit_share > 0.0:  # no draw when off: runs without it are unchanged
         _settle(rows, left, P.employer, P.status, O.emp, False, w.pop_target, n_in,
-                gone_total, eng.people_sim, eng.acc, _pool_cols())  # fmt: skip
+                gone_total, eng.people_sim, eng.acc, cols)  # fmt: skip
         rows, left = _NO_ROWS, False
         # the rest of the district's jobs are kept: those its employers lost since the first
         # reported month (hired away by growing firms) are open too
@@ -618,22 +611,13 @@ def exchange(eng) -> None:
         w.pop_target[:] += n_job
         eng.acc[:, accounts.column("pool_recruits")] += n_job
     short = _settle(rows, left, P.employer, P.status, O.emp, True, w.pop_target, n_in,
-                    gone_total, eng.people_sim, eng.acc, _pool_cols())  # fmt: skip
+                    gone_total, eng.people_sim, eng.acc, cols)  # fmt: skip
     eng.reserve_people(int(short.sum()))
 
 
 _NO_ROWS = np.zeros(0, np.int64)
-_POOL_COLS = np.zeros(0, np.int64)
-
-
-def _pool_cols() -> np.ndarray:
-    """Account columns of arrivals, departures to the pool, and departures (they never move
-    once registered)."""
-    global _POOL_COLS
-    if _POOL_COLS.size == 0:
-        names = ("pool_arrivals", "pool_departures", "departures")
-        _POOL_COLS = np.array([accounts.column(n) for n in names], np.int64)
-    return _POOL_COLS
+#: accounts :func:`_settle` books: arrivals, departures to the pool, departures
+_POOL_ACCOUNTS = ("pool_arrivals", "pool_departures", "departures")
 
 
 @njit(cache=True)

@@ -41,6 +41,7 @@ from rainforest import registry
 from rainforest.mechanisms import knowledge_vec as kv
 from rainforest.mechanisms import spinoff_people as sp
 from rainforest.mechanisms.contract import Hook, Mechanism, declare
+from rainforest.mechanisms.m02_ideas import add_cand
 from rainforest.mechanisms.m08_knowledge import tech_transfer
 from rainforest.registry import Metric
 from rainforest.state import accounts
@@ -267,11 +268,11 @@ def month(eng) -> None:
     z = rng.normal(glob.uni_quality_mu, glob.qsd, ns) if ns else _NO_DRAW
     u_lic = rng.random(nl) if nl else _NO_DRAW
     C = eng.C
-    cols = _COLUMNS or _columns()
+    cols = accounts.columns("campus_spinoff_draws", "campus_licences", "campus_conversion")
     l_reg, l_dom, l_org, st["inventor"], st["uni"], st["granted"] = _convert(
         what, u_spin, z, u_lic, inv, uni, granted, depth, _cdfs(st, U.dom), U.org, O.region,
-        P.cell, G.ktot, glob.k_quality, C.person, C.partner, C.quality, C.domain, C.origin,
-        C.parent, C.n, eng.acc, cols[0], cols[1], cols[2], st["patents"], st["converted"],
+        P.cell, G.ktot, glob.k_quality, C, eng.acc, cols[0], cols[1], cols[2], st["patents"],
+        st["converted"],
     )  # fmt: skip
     if nl:  # M8's compiled transfer to a local firm, all of the month's in one call
         _licences(O, l_reg, l_dom, l_org, month_now, eng.acc, w.E, glob)
@@ -280,14 +281,6 @@ def month(eng) -> None:
 _NO_K = np.zeros((0, 8), np.float32)
 _NO_DRAW = np.zeros(0, np.float64)
 _NO_ROWS = np.zeros(0, np.int64)
-_COLUMNS: list[int] = []
-
-
-def _columns() -> list[int]:
-    """The accounts' columns of this module's metrics (they never move once registered)."""
-    names = ("campus_spinoff_draws", "campus_licences", "campus_conversion")
-    _COLUMNS[:] = [accounts.column(n) for n in names]
-    return _COLUMNS
 
 
 def _spin_params(eng) -> tuple:
@@ -301,7 +294,7 @@ def _spin_params(eng) -> tuple:
 def _cdfs(st: dict, weights: np.ndarray) -> np.ndarray:
     """Each university's cumulative domain mix (its row of ``weights``, :func:`_mix`), once a
     run. A domain is drawn as ``rng.choice(p=...)`` draws it, without its checks and set-up an
-    entry: one uniform an entry, placed in the row (:func:`_pick`)."""
+    entry: one uniform an entry, placed in the row (``np.searchsorted``, side right)."""
     got = st.get("cdfs")
     if got is None or got[0] is not weights:
         rows = []
@@ -373,29 +366,14 @@ def _classify(x, h_spin, h_lic, inv, status):
 
 
 @njit(cache=True)
-def _pick(cdf, x):
-    """``np.searchsorted(cdf, x, side="right")`` on one row."""
-    lo, hi = 0, cdf.shape[0]
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if cdf[mid] <= x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
-@njit(cache=True)
 def _convert(
     what, u_spin, z, u_lic, inv, uni, granted, depth, cdfs, uorg, oregion, pcell, ktot,
-    k_quality, c_person, c_partner, c_quality, c_domain, c_origin, c_parent, c_n, acc,
-    col_spin, col_lic, col_conv, patents, converted,
+    k_quality, C, acc, col_spin, col_lic, col_conv, patents, converted,
 ):  # fmt: skip
     """The month's conversions: spin-off draws become candidates of M3 (as many as the
     candidate table holds), licences are counted and returned for M8's transfer, converted
     patents leave the open ones; the accounts and the conversion rate."""
-    k0 = c_n[0]
-    room = c_person.shape[0] - k0
+    room = C.person.shape[0] - C.n[0]
     ns, nl = u_spin.size, u_lic.size
     l_reg = np.empty(nl, np.int32)
     l_dom = np.empty(nl, np.int64)
@@ -411,26 +389,21 @@ def _convert(
         r = oregion[org]
         keep[t] = what[t] == 0
         if what[t] == 1:
-            if s < room:
+            if s < room:  # M3's candidates, as many as the table holds
                 who = inv[t]
-                c = k0 + s
-                c_person[c] = who
-                c_partner[c] = -1
-                c_quality[c] = np.exp(z[s]) * (1.0 + k_quality * ktot[pcell[who]]) * depth[t]
-                c_domain[c] = _pick(cdfs[uni[t]], u_spin[s])
-                c_origin[c] = FROM_UNIVERSITY
-                c_parent[c] = org
+                q = np.exp(z[s]) * (1.0 + k_quality * ktot[pcell[who]]) * depth[t]
+                d = np.searchsorted(cdfs[uni[t]], u_spin[s], side="right")
+                add_cand(C, who, -1, q, d, FROM_UNIVERSITY, org)
                 n_spin[r] += 1
             s += 1
         elif what[t] == 2:
             l_reg[l] = r
-            l_dom[l] = _pick(cdfs[uni[t]], u_lic[l])
+            l_dom[l] = np.searchsorted(cdfs[uni[t]], u_lic[l], side="right")
             l_org[l] = org
             n_lic[r] += 1
             l += 1
         if what[t] != 0 and granted[t] >= 0:  # the rate counts the reported months' patents
             n_conv[r] += 1
-    c_n[0] = k0 + min(ns, room)
     for r in range(nr):  # counts added once a region, as NumPy's bincount added them
         if ns:
             acc[r, col_spin] += n_spin[r]

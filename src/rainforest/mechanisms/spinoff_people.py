@@ -43,11 +43,12 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from rainforest.mechanisms.common import is_firm
 from rainforest.mechanisms.knowledge_vec import EMP, HIRED, IDEAS, catch_up
 from rainforest.mechanisms.living_network import acting_rows
 from rainforest.mechanisms.ties import prefetch
 from rainforest.scenario.schema import SpinoffParams
-from rainforest.state.tables import INCUMBENT, LISTED, SME, STARTUP, STATE
+from rainforest.state.tables import INCUMBENT, STATE
 
 
 def params_tuple(p: SpinoffParams) -> tuple:
@@ -93,7 +94,7 @@ def _size_of(kind, own, emp, k, neutral):
     the economy's employers."""
     if kind == INCUMBENT or kind == STATE:
         return neutral
-    if kind == STARTUP or kind == SME or kind == LISTED:
+    if is_firm(kind):
         return own
     return emp * k
 

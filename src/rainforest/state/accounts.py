@@ -9,6 +9,8 @@ cached kernels, which is why the registry only ever appends (see :mod:`rainfores
 
 from __future__ import annotations
 
+import numpy as np
+
 from rainforest import registry
 
 
@@ -49,6 +51,18 @@ def column(name: str) -> int:
         _COLUMNS.update({n: k for k, n in enumerate(accounts())})
         i = _COLUMNS[name]
     return i
+
+
+_COLUMN_SETS: dict[tuple[str, ...], np.ndarray] = {}
+
+
+def columns(*names: str) -> np.ndarray:
+    """Columns of accounts ``names`` (in that order) as one int64 array, for compiled hooks
+    that book several accounts at once; cached per tuple of names (columns never move)."""
+    got = _COLUMN_SETS.get(names)
+    if got is None:
+        got = _COLUMN_SETS[names] = np.array([column(n) for n in names], np.int64)
+    return got
 
 
 def _i(name: str) -> int:
